@@ -1,0 +1,142 @@
+"""The Book port: the few operations fill code needs from a workbook, whatever holds it.
+
+Fill code talks only to this protocol. Two backends implement it: ``openpyxl_book`` (files, headless)
+and, later, ``xlwings_book`` (a live workbook in Excel). A backend translates its library's errors into
+``boardbook.errors`` and never leaks its own types through these methods.
+
+Values crossing the port are plain Python: str, int, float, bool, date/datetime, None, or
+``Formula`` (a formula with the value Python computed for it, so files carry cached values).
+Strings are always written as text, never interpreted as formulas, whatever they start with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from openpyxl.utils.cell import get_column_letter
+
+Value = object  # str | int | float | bool | date | datetime | None | Formula
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula to place in a cell, with the value Python computed for it (the cached value)."""
+
+    text: str  # starts with "="
+    value: Value = None
+
+
+@dataclass(frozen=True)
+class ColumnFormat:
+    """How the cells of one table column are shown."""
+
+    number_format: str | None = None
+    wrap: bool = False
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Conditional format: a cell whose text equals ``text`` gets ``fill`` and ``font`` colours (RGB hex)."""
+
+    text: str
+    fill: str
+    font: str
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart drawn from a table: categories from one column, one series per value column."""
+
+    sheet: str
+    table: str
+    categories: str
+    series: Sequence[str]
+    title: str
+    alt_text: str
+    anchor: str = "A3"
+    kind: str = "bar"  # bar (horizontal) | col (vertical)
+    stacked: bool = True
+    x_title: str = ""
+    y_title: str = ""
+    colours: Mapping[str, str] = field(default_factory=dict)  # series name -> RGB hex
+    width_cm: float = 24
+    height_cm: float = 12
+
+
+@dataclass
+class TableData:
+    """An Excel table read by name: headers, rows of values, and where it sits."""
+
+    name: str
+    sheet: str
+    headers: list[str]
+    rows: list[list[Value]]
+    header_row: int  # 1-based row of the header
+    first_col: int  # 1-based column of the first header
+
+    def column(self, header: str) -> int:
+        """0-based index of ``header`` (exact match); ValueError if absent."""
+        return self.headers.index(header)
+
+    def cell(self, row_index: int, header: str) -> str:
+        """The A1 address of data row ``row_index`` (0-based) in column ``header``."""
+        return f"{get_column_letter(self.first_col + self.column(header))}{self.header_row + 1 + row_index}"
+
+    def header_cell(self, header: str) -> str:
+        return f"{get_column_letter(self.first_col + self.column(header))}{self.header_row}"
+
+    def records(self) -> list[dict[str, Value]]:
+        return [dict(zip(self.headers, row, strict=False)) for row in self.rows]
+
+
+@runtime_checkable
+class Book(Protocol):
+    """A workbook fill code can read and write. Every method names tables and defined names, not cells."""
+
+    path: Path | None
+
+    def table_names(self) -> list[str]:
+        """Names of every Excel table (ListObject) in the workbook."""
+        ...
+
+    def read_table(self, name: str) -> TableData:
+        """The table's headers and data rows. WorkbookError if there is no such table."""
+        ...
+
+    def write_table(
+        self,
+        name: str,
+        rows: Sequence[Sequence[Value]],
+        *,
+        headers: Sequence[str] | None = None,
+        formats: Mapping[str, ColumnFormat] | None = None,
+    ) -> None:
+        """Replace the table's data rows (and headers, if given), resizing the table."""
+        ...
+
+    def get_name(self, name: str) -> Value:
+        """The value of the cell a workbook-scoped defined name points at. WorkbookError if absent."""
+        ...
+
+    def set_name(self, name: str, value: Value) -> None:
+        """Write the cell a defined name points at. WorkbookError if absent."""
+        ...
+
+    def set_choices(self, table: str, column: str, choices: Sequence[str]) -> None:
+        """A drop-down list on every data cell of a table column (replacing any earlier one)."""
+        ...
+
+    def highlight(self, table: str, columns: Sequence[str], highlights: Sequence[Highlight]) -> None:
+        """Colour cells of table columns by their text (replacing earlier rules on those columns)."""
+        ...
+
+    def add_chart(self, spec: ChartSpec) -> None:
+        """Draw a chart from a table (replacing a chart at the same anchor)."""
+        ...
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the workbook atomically (temporary file, then rename) and return where."""
+        ...

@@ -1,0 +1,281 @@
+"""Book port backend for files, on openpyxl. Headless: servers, CI, the CLI.
+
+openpyxl cannot write cached values for formulas or alt text for charts; ``save`` adds both to the
+package afterwards (``boardbook.ooxml.patch_package``), so every reader sees numbers.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.formatting import ConditionalFormattingList
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableColumn
+from openpyxl.worksheet.worksheet import Worksheet
+
+from boardbook.atomic import atomic_path
+from boardbook.book.base import ChartSpec, ColumnFormat, Formula, Highlight, TableData, Value
+from boardbook.errors import Location, WorkbookError
+from boardbook.ooxml import parse_ref, patch_package
+
+EXCEL_CELL_LIMIT = 32_767
+
+
+def put(cell, value: Value) -> None:  # noqa: ANN001 - openpyxl cell
+    """Place a value; text always stays text (never a formula), cleaned of characters Excel refuses."""
+    if isinstance(value, Formula):
+        cell.value = value.text
+        return
+    if isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(text) > EXCEL_CELL_LIMIT:
+            text = text[: EXCEL_CELL_LIMIT - 40] + " … [truncated: over Excel's cell limit]"
+        cell.value = text
+        cell.data_type = "s"  # openpyxl would otherwise read "=..." as a formula
+        return
+    cell.value = value
+
+
+def cell_value(cell) -> Value:  # noqa: ANN001
+    return cell.value
+
+
+class OpenpyxlBook:
+    """A workbook file (or a new in-memory workbook) behind the Book port."""
+
+    def __init__(self, workbook: Workbook, path: Path | None = None):
+        self.wb = workbook
+        self.path = path
+        self._cached: dict[str, dict[str, Value]] = {}
+        self._alt_texts: dict[str, dict[str, str]] = {}  # sheet -> anchor -> alt text
+
+    @classmethod
+    def open(cls, path: str | Path) -> OpenpyxlBook:
+        p = Path(path)
+        try:
+            wb = openpyxl.load_workbook(p, rich_text=False)
+        except FileNotFoundError:
+            raise WorkbookError("file not found", Location(str(p))) from None
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+            raise WorkbookError(f"not a readable .xlsx workbook ({exc})", Location(str(p))) from None
+        return cls(wb, p)
+
+    # -- tables ---------------------------------------------------------------------------------
+    def _table(self, name: str) -> tuple[Worksheet, Table]:
+        for ws in self.wb.worksheets:
+            if name in ws.tables:
+                return ws, ws.tables[name]
+        raise WorkbookError(f"table '{name}' not found", Location(str(self.path or "")))
+
+    def table_names(self) -> list[str]:
+        return [n for ws in self.wb.worksheets for n in ws.tables]
+
+    def read_table(self, name: str) -> TableData:
+        ws, table = self._table(name)
+        c1, r1, c2, r2 = range_boundaries(table.ref)
+        rows = [
+            [cell_value(c) for c in row]
+            for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2)
+        ]
+        headers = ["" if v is None else str(v) for v in rows[0]]
+        return TableData(name, ws.title, headers, rows[1:], r1, c1)
+
+    def write_table(
+        self,
+        name: str,
+        rows: Sequence[Sequence[Value]],
+        *,
+        headers: Sequence[str] | None = None,
+        formats: Mapping[str, ColumnFormat] | None = None,
+    ) -> None:
+        ws, table = self._table(name)
+        c1, r1, c2, r2 = range_boundaries(table.ref)
+        old_headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+        headers = list(headers) if headers is not None else [str(h) for h in old_headers]
+        width = len(headers)
+        for r in range(r1, r2 + 1):  # clear the old table area, keeping nothing stale
+            for c in range(c1, max(c2, c1 + width - 1) + 1):
+                if r > r1 or c >= c1 + width:
+                    ws.cell(r, c).value = None
+        for j, h in enumerate(headers):
+            put(ws.cell(r1, c1 + j), h)
+        cached = self._cached.setdefault(ws.title, {})
+        styles = self._styles(headers, formats or {})
+        for i, row in enumerate(rows, start=1):
+            for j, value in enumerate(row):
+                cell = ws.cell(r1 + i, c1 + j)
+                put(cell, value)
+                if isinstance(value, Formula):
+                    cached[cell.coordinate] = value.value
+                style = styles[j] if j < len(styles) else None
+                if style is not None:
+                    number_format, alignment = style
+                    if number_format:
+                        cell.number_format = number_format
+                    if alignment is not None:
+                        cell.alignment = alignment
+        last_row = r1 + max(1, len(rows))
+        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c1 + width - 1)}{last_row}"
+        table.ref = ref
+        if table.autoFilter is not None:
+            table.autoFilter.ref = ref
+        if [str(h) for h in old_headers] != headers or len(table.tableColumns) != width:
+            table.tableColumns = [TableColumn(id=k, name=h) for k, h in enumerate(headers, start=1)]
+
+    @staticmethod
+    def _styles(headers: Sequence[str], formats: Mapping[str, ColumnFormat]):
+        out = []
+        for h in headers:
+            f = formats.get(h)
+            if f is None:
+                out.append(None)
+            else:
+                out.append((f.number_format, Alignment(wrap_text=True, vertical="top") if f.wrap else None))
+        return out
+
+    def _column_range(self, table: str, column: str) -> tuple[Worksheet, str]:
+        ws, t = self._table(table)
+        c1, r1, _c2, r2 = range_boundaries(t.ref)
+        data = self.read_table(table)
+        if column not in data.headers:
+            raise WorkbookError(f"table '{table}' has no column '{column}'", Location(str(self.path or ""), ws.title))
+        col = get_column_letter(c1 + data.column(column))
+        return ws, f"{col}{r1 + 1}:{col}{max(r2, r1 + 1)}"
+
+    # -- defined names --------------------------------------------------------------------------
+    def _name_cell(self, name: str):  # noqa: ANN202
+        dn = self.wb.defined_names.get(name)
+        ref = parse_ref(dn.attr_text) if dn is not None else None
+        if ref is None or ref[0] not in self.wb.sheetnames:
+            raise WorkbookError(f"defined name '{name}' not found (or does not name one cell)",
+                                Location(str(self.path or "")))
+        return self.wb[ref[0]][ref[1]]
+
+    def get_name(self, name: str) -> Value:
+        return self._name_cell(name).value
+
+    def set_name(self, name: str, value: Value) -> None:
+        put(self._name_cell(name), value)
+
+    def define_name(self, name: str, sheet: str, cell: str) -> None:
+        """Create (or move) a workbook-scoped name pointing at one cell."""
+        col = "".join(ch for ch in cell if ch.isalpha())
+        row = cell[len(col):]
+        quoted = "'" + sheet.replace("'", "''") + "'"
+        self.wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted}!${col}${row}")
+
+    # -- validation, conditional formats, charts ------------------------------------------------
+    def set_choices(self, table: str, column: str, choices: Sequence[str]) -> None:
+        ws, rng = self._column_range(table, column)
+        keep = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref) != rng]
+        ws.data_validations.dataValidation = keep
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(choices) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Not on the list",
+            error="Choose one of: " + ", ".join(choices),
+            promptTitle=column,
+            prompt="Choose from the list",
+            showInputMessage=True,
+        )
+        dv.add(rng)
+        ws.add_data_validation(dv)
+
+    def highlight(self, table: str, columns: Sequence[str], highlights: Sequence[Highlight]) -> None:
+        ranges = [self._column_range(table, c) for c in columns]
+        if not ranges:
+            return
+        ws = ranges[0][0]
+        targets = {rng for _ws, rng in ranges}
+        cols = {"".join(ch for ch in rng.split(":")[0] if ch.isalpha()) for rng in targets}
+        kept = ConditionalFormattingList()
+        for cf in ws.conditional_formatting:
+            sq = str(cf.sqref)
+            if any("".join(ch for ch in part.split(":")[0] if ch.isalpha()) in cols for part in sq.split()):
+                continue
+            for rule in cf.rules:
+                kept.add(sq, rule)
+        ws.conditional_formatting = kept
+        for rng in sorted(targets):
+            for h in highlights:
+                quoted = '"' + h.text.replace('"', '""') + '"'
+                ws.conditional_formatting.add(rng, CellIsRule(
+                    operator="equal", formula=[quoted],
+                    fill=PatternFill(fill_type="solid", start_color=h.fill, end_color=h.fill, bgColor=h.fill),
+                    font=Font(color=h.font),
+                ))
+
+    def add_chart(self, spec: ChartSpec) -> None:
+        if spec.sheet not in self.wb.sheetnames:
+            raise WorkbookError(f"sheet '{spec.sheet}' not found", Location(str(self.path or "")))
+        ws = self.wb[spec.sheet]
+        tws, t = self._table(spec.table)
+        data = self.read_table(spec.table)
+        c1, r1, _c2, _r2 = range_boundaries(t.ref)
+        last = r1 + max(1, len(data.rows))
+        chart = BarChart()
+        chart.type = "bar" if spec.kind == "bar" else "col"
+        if spec.stacked:
+            chart.grouping = "stacked"
+            chart.overlap = 100
+        chart.title = spec.title
+        chart.x_axis.title = spec.x_title or None
+        chart.y_axis.title = spec.y_title or None
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.width, chart.height = spec.width_cm, spec.height_cm
+        cat_col = c1 + data.column(spec.categories)
+        chart.set_categories(Reference(tws, min_col=cat_col, min_row=r1 + 1, max_row=last))
+        for name in spec.series:
+            col = c1 + data.column(name)
+            chart.add_data(Reference(tws, min_col=col, min_row=r1, max_row=last), titles_from_data=True)
+            colour = spec.colours.get(name)
+            if colour:
+                s = chart.series[-1]
+                s.graphicalProperties.solidFill = colour
+                s.graphicalProperties.line.solidFill = "FFFFFF"
+        ws._charts = [c for c in ws._charts if _anchor_cell(c) != spec.anchor]  # re-fill replaces
+        ws.add_chart(chart, spec.anchor)
+        self._alt_texts.setdefault(ws.title, {})[spec.anchor] = spec.alt_text
+
+    # -- save -----------------------------------------------------------------------------------
+    def save(self, path: str | Path | None = None) -> Path:
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise WorkbookError("no path to save to")
+        with atomic_path(target) as tmp:
+            raw = tmp.with_name(tmp.name + ".raw")
+            try:
+                self.wb.save(raw)
+                alt_texts = {
+                    ws.title: [by_anchor.get(_anchor_cell(c), "") for c in ws._charts]
+                    for ws in self.wb.worksheets if (by_anchor := self._alt_texts.get(ws.title))
+                }
+                patch_package(str(raw), str(tmp), self._cached, alt_texts)
+            finally:
+                raw.unlink(missing_ok=True)
+        self.path = target
+        return target
+
+
+def _anchor_cell(chart) -> str:  # noqa: ANN001
+    anchor = chart.anchor
+    if isinstance(anchor, str):
+        return anchor
+    try:
+        return f"{get_column_letter(anchor._from.col + 1)}{anchor._from.row + 1}"
+    except AttributeError:
+        return ""

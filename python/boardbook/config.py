@@ -1,0 +1,329 @@
+"""Configuration: the partnership, its rating scale, its standards and thresholds.
+
+A bundled default (``data/boardbook.toml``: the ten Working Together 2023 arrangements on the
+four-point Fully met … Not met scale) is used when no file is given. Every error names the key::
+
+    >>> cfg = load_config()            # bundled default
+    >>> cfg.scale.normalise(" fully MET ")
+    'Fully met'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from boardbook.errors import ConfigError
+
+EVIDENCE_RULES = ("met", "all", "none")
+
+
+@dataclass(frozen=True)
+class Level:
+    """One point of a rating scale: the label people choose and the score it is worth."""
+
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A rating scale. ``normalise`` turns whatever an agency typed into the scale's own label."""
+
+    name: str
+    levels: tuple[Level, ...]
+    met: frozenset[str]
+    not_applicable: str | None = None
+    kind: str = "labels"  # labels | percent
+
+    @property
+    def labels(self) -> list[str]:
+        """Every label an agency may choose, in drop-down order (N/A last)."""
+        extra = [self.not_applicable] if self.not_applicable else []
+        return [level.label for level in self.levels] + extra
+
+    @property
+    def max_score(self) -> float:
+        return max(level.score for level in self.levels)
+
+    def normalise(self, raw: object) -> str | None:
+        """The scale label ``raw`` means (trimmed, case-folded, numbers read), or None if none."""
+        if raw is None or isinstance(raw, bool):
+            return None
+        lookup = self._lookup
+        if isinstance(raw, int | float):
+            if math.isnan(raw):
+                return None
+            candidates = [_num(raw)]
+            if self.kind == "percent":
+                candidates += [_num(raw * 100) + "%" if abs(raw) <= 1 else "", _num(raw) + "%"]
+            for c in candidates:
+                if c and c.casefold() in lookup:
+                    return lookup[c.casefold()]
+            return None
+        key = _key(str(raw))
+        if self.kind == "percent":
+            key = key.replace(" %", "%")
+            if key and not key.endswith("%") and key.replace(".", "", 1).isdigit():
+                key += "%"
+        return lookup.get(key)
+
+    @cached_property
+    def _lookup(self) -> dict[str, str]:
+        return {_key(label): label for label in self.labels}
+
+    def score(self, label: str) -> float | None:
+        """The score of a label, or None for Not applicable / unknown labels."""
+        for level in self.levels:
+            if level.label == label:
+                return level.score
+        return None
+
+    def is_met(self, label: str) -> bool:
+        return label in self.met
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", text.strip()).casefold()
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One section 11 standard (arrangement) agencies rate themselves against."""
+
+    ref: str
+    title: str
+    requirement: str = ""
+
+
+@dataclass(frozen=True)
+class Agency:
+    """A partner agency expected to return; ``partnerships`` may hold "All"."""
+
+    name: str
+    sector: str = ""
+    email: str = ""
+    partnerships: tuple[str, ...] = ("All",)
+
+    def returns_to(self, partnership: str) -> bool:
+        return covers(self.partnerships, partnership)
+
+
+def covers(partnerships: tuple[str, ...] | list[str], partnership: str) -> bool:
+    """True when a list of partnership names (or "All") includes ``partnership``."""
+    wanted = _key(partnership)
+    return any(_key(p) in ("all", wanted) for p in partnerships)
+
+
+def split_partnerships(text: object) -> tuple[str, ...]:
+    """Partnership names as agencies write them: separated by ; , | or new lines."""
+    parts = re.split(r"[;|\n,]", str(text or ""))
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Numbers that decide who is challenged."""
+
+    thin_evidence_chars: int = 40
+    challenge_rise: float = 2
+    sample: int = 0
+
+
+@dataclass(frozen=True)
+class Config:
+    partnership: str
+    scale: Scale
+    standards: tuple[Standard, ...]
+    evidence_required: str = "met"
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    agencies: tuple[Agency, ...] = ()
+    source: str = "bundled default"
+
+    @property
+    def refs(self) -> list[str]:
+        return [s.ref for s in self.standards]
+
+    def evidence_needed(self, label: str) -> bool:
+        if self.evidence_required == "all":
+            return label != self.scale.not_applicable
+        return self.evidence_required == "met" and self.scale.is_met(label)
+
+
+def default_config_text() -> str:
+    return resources.files("boardbook.data").joinpath("boardbook.toml").read_text(encoding="utf-8")
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load ``path`` (or the bundled default). Raises ConfigError naming the bad key."""
+    if path is None:
+        return parse_config(default_config_text(), "bundled default")
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read configuration file {p}: {exc}") from None
+    return parse_config(text, str(p))
+
+
+def parse_config(text: str, source: str) -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML ({exc})") from None
+    get = _Getter(source)
+    partnership = get.text(data, "partnership.name", required=True)
+    scale = _scale(get, data)
+    standards = _standards(get, data)
+    evidence = get.text(data, "evidence.required_for", default="met")
+    if evidence not in EVIDENCE_RULES:
+        get.fail("evidence.required_for", f"must be one of {', '.join(EVIDENCE_RULES)}, not {evidence!r}")
+    t = data.get("thresholds", {})
+    if not isinstance(t, dict):
+        get.fail("thresholds", "must be a table")
+    thresholds = Thresholds(
+        thin_evidence_chars=int(get.number(data, "thresholds.thin_evidence_chars", default=40, minimum=0)),
+        challenge_rise=get.number(data, "thresholds.challenge_rise", default=2, minimum=0),
+        sample=int(get.number(data, "thresholds.sample", default=0, minimum=0)),
+    )
+    agencies = tuple(
+        Agency(
+            name=get.text(a, f"agencies[{i}].name", required=True, root=False),
+            sector=get.text(a, f"agencies[{i}].sector", root=False),
+            email=get.text(a, f"agencies[{i}].email", root=False),
+            partnerships=split_partnerships(a.get("partnerships", "All")) or ("All",),
+        )
+        for i, a in enumerate(get.list_of_tables(data, "agencies"))
+    )
+    return Config(partnership, scale, standards, evidence, thresholds, agencies, source)
+
+
+def _scale(get: _Getter, data: dict[str, Any]) -> Scale:
+    if not isinstance(data.get("scale"), dict):
+        get.fail("scale", "is missing: give [scale] with levels, or kind = \"percent\"")
+    kind = get.text(data, "scale.kind", default="labels")
+    na = get.text(data, "scale.not_applicable") or None
+    name = get.text(data, "scale.name", default=kind)
+    if kind == "percent":
+        step = get.number(data, "scale.step", default=5, minimum=1)
+        met_from = get.number(data, "scale.met_from", default=75, minimum=0)
+        if 100 % step:
+            get.fail("scale.step", f"must divide 100 exactly, not {_num(step)}")
+        levels = tuple(Level(f"{_num(v)}%", v) for v in _frange(100, step))
+        met = frozenset(lv.label for lv in levels if lv.score >= met_from)
+        return Scale(name, levels, met, na, "percent")
+    if kind != "labels":
+        get.fail("scale.kind", f"must be 'labels' or 'percent', not {kind!r}")
+    raw_levels = get.list_of_tables(data, "scale.levels")
+    if len(raw_levels) < 2:
+        get.fail("scale.levels", "needs at least two levels, each with label and score")
+    levels = tuple(
+        Level(
+            get.text(lv, f"scale.levels[{i}].label", required=True, root=False),
+            get.number(lv, f"scale.levels[{i}].score", required=True, root=False),
+        )
+        for i, lv in enumerate(raw_levels)
+    )
+    labels = [lv.label for lv in levels] + ([na] if na else [])
+    for i, label in enumerate(labels):
+        if "," in label or '"' in label:
+            get.fail(f"scale.levels[{i}].label", f"{label!r} may not contain commas or quotes (drop-down lists)")
+    if len({_key(x) for x in labels}) != len(labels):
+        get.fail("scale.levels", "labels must differ (ignoring case and spaces)")
+    met_list = data["scale"].get("met")
+    if not isinstance(met_list, list) or not met_list:
+        get.fail("scale.met", "must list the labels that count as met, e.g. [\"Fully met\", \"Mostly met\"]")
+    unknown = [m for m in met_list if m not in labels[: len(levels)]]
+    if unknown:
+        get.fail("scale.met", f"names {unknown!r}, which are not level labels ({', '.join(labels)})")
+    return Scale(name, levels, frozenset(met_list), na, "labels")
+
+
+def _frange(top: float, step: float) -> list[float]:
+    return [i * step for i in range(int(top // step) + 1)]
+
+
+def _standards(get: _Getter, data: dict[str, Any]) -> tuple[Standard, ...]:
+    raw = get.list_of_tables(data, "standards")
+    if not raw:
+        get.fail("standards", "is missing: give at least one [[standards]] with ref and title")
+    standards = tuple(
+        Standard(
+            ref=get.text(s, f"standards[{i}].ref", required=True, root=False),
+            title=get.text(s, f"standards[{i}].title", required=True, root=False),
+            requirement=get.text(s, f"standards[{i}].requirement", root=False),
+        )
+        for i, s in enumerate(raw)
+    )
+    seen: set[str] = set()
+    for i, s in enumerate(standards):
+        if _key(s.ref) in seen:
+            get.fail(f"standards[{i}].ref", f"{s.ref!r} is used twice; refs must be unique")
+        seen.add(_key(s.ref))
+    return standards
+
+
+class _Getter:
+    """Reads typed values from nested TOML tables; errors name the dotted key and the file."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, key: str, message: str) -> None:
+        raise ConfigError(f"{self.source}: {key} {message}")
+
+    def _find(self, data: dict[str, Any], key: str, root: bool) -> object:
+        path = key.split(".") if root else [key.rsplit(".", 1)[-1]]
+        node: object = data
+        for part in path:
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def text(self, data: dict[str, Any], key: str, *, required: bool = False, default: str = "",
+             root: bool = True) -> str:
+        value = self._find(data, key, root)
+        if value is None:
+            if required:
+                self.fail(key, "is required")
+            return default
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.fail(key, f"must be text, not {type(value).__name__}")
+        text = str(value).strip()
+        if required and not text:
+            self.fail(key, "must not be blank")
+        return text
+
+    def number(self, data: dict[str, Any], key: str, *, required: bool = False, default: float = 0,
+               minimum: float | None = None, root: bool = True) -> float:
+        value = self._find(data, key, root)
+        if value is None:
+            if required:
+                self.fail(key, "is required")
+            return default
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            self.fail(key, f"must be a number, not {value!r}")
+        if minimum is not None and value < minimum:
+            self.fail(key, f"must be at least {_num(minimum)}, not {value!r}")
+        return float(value)
+
+    def list_of_tables(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        value = self._find(data, key, True)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.fail(key, "must be an array of tables ([[...]] entries)")
+        return value  # type: ignore[return-value]

@@ -1,0 +1,59 @@
+"""Errors boardbook raises, each carrying where the problem is.
+
+Hierarchy::
+
+    BoardbookError            anything boardbook reports to a person (one line, no traceback)
+    ├── ConfigError           boardbook.toml or an agency list is wrong (names the key or row)
+    ├── WorkbookError         a workbook cannot be read or lacks what the contract needs
+    │                          (names file, sheet and cell where known)
+    └── UsageError            the command line asks for something impossible
+
+Backend exceptions (zipfile, openpyxl, calamine, COM) are translated into these at the edge, so
+callers never need to know which library was underneath.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in a workbook something is: file, sheet and cell (any may be unknown)."""
+
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+
+    def __str__(self) -> str:
+        parts = [Path(self.file).name if self.file else "", self.sheet, self.cell]
+        return " ".join(p for p in (
+            parts[0],
+            f"sheet '{parts[1]}'" if parts[1] else "",
+            f"cell {parts[2]}" if parts[2] else "",
+        ) if p)
+
+
+class BoardbookError(Exception):
+    """Base class: an expected problem, reported to the user as one line."""
+
+    exit_code = 2
+
+
+class ConfigError(BoardbookError):
+    """A configuration value is missing or wrong; the message names the key."""
+
+
+class UsageError(BoardbookError):
+    """The command line asks for something that cannot be done."""
+
+
+class WorkbookError(BoardbookError):
+    """A workbook cannot be read, or lacks a table or defined name the contract requires."""
+
+    def __init__(self, message: str, location: Location | None = None):
+        self.location = location or Location()
+        self.problem = message
+        where = str(self.location)
+        super().__init__(f"{where}: {message}" if where else message)

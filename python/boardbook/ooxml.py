@@ -1,0 +1,160 @@
+"""Small, safe readers and patchers for the parts of an .xlsx package that libraries leave out.
+
+- ``defined_names``: calamine exposes no defined names; they sit in ``xl/workbook.xml``.
+- ``sheet_parts``: which ``xl/worksheets/sheetN.xml`` holds which sheet.
+- ``patch_package``: after openpyxl saves, put back what it cannot write — cached values of formula
+  cells (so pandas/calamine readers see numbers) and alt text on charts (WCAG 1.1.1).
+
+XML from agencies is parsed with defusedxml only (no entity expansion, no external entities).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Mapping
+from datetime import date, datetime
+from xml.sax.saxutils import escape, quoteattr
+
+from defusedxml import ElementTree as SafeET
+
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id -> target part path for ``part``."""
+    folder, name = posixpath.split(part)
+    rels_path = posixpath.join(folder, "_rels", name + ".rels")
+    if rels_path not in zf.namelist():
+        return {}
+    root = SafeET.fromstring(zf.read(rels_path))
+    out = {}
+    for rel in root.iter(f"{{{NS_PKG_REL}}}Relationship"):
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id", "")] = path
+    return out
+
+
+def workbook_part(zf: zipfile.ZipFile) -> str:
+    """Path of the workbook part (``xl/workbook.xml`` in every file seen, but the package says)."""
+    for rid, target in _rels(zf, "").items():
+        del rid
+        if target.endswith(".xml") and "workbook" in posixpath.basename(target).lower():
+            return target
+    return "xl/workbook.xml"
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> worksheet part path, in workbook order."""
+    wb_part = workbook_part(zf)
+    root = SafeET.fromstring(zf.read(wb_part))
+    rels = _rels(zf, wb_part)
+    out = {}
+    for sheet in root.iter(f"{{{NS_MAIN}}}sheet"):
+        rid = sheet.get(f"{{{NS_REL}}}id", "")
+        if rid in rels:
+            out[sheet.get("name", "")] = rels[rid]
+    return out
+
+
+_REF = re.compile(r"^\s*=?\s*(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]+)\s*$")
+
+
+def defined_names(zf: zipfile.ZipFile) -> dict[str, tuple[str, str] | None]:
+    """Workbook-scoped defined names -> (sheet, cell) when they name one cell, else None."""
+    root = SafeET.fromstring(zf.read(workbook_part(zf)))
+    out: dict[str, tuple[str, str] | None] = {}
+    for dn in root.iter(f"{{{NS_MAIN}}}definedName"):
+        if dn.get("localSheetId") is not None:
+            continue
+        out[dn.get("name", "")] = parse_ref(dn.text or "")
+    return out
+
+
+def parse_ref(text: str) -> tuple[str, str] | None:
+    """``'My sheet'!$B$3`` -> ("My sheet", "B3"); None for ranges, constants and formulas."""
+    m = _REF.match(text)
+    if not m:
+        return None
+    sheet = (m.group(1) or "").replace("''", "'") or (m.group(2) or "").strip()
+    return sheet, f"{m.group(3)}{m.group(4)}"
+
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def _cached(value: object) -> tuple[str, str] | None:
+    """(t attribute, <v> text) for a cached value, or None to leave the cell empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return ' t="b"', "1" if value else "0"
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return ' t="e"', "#NUM!"
+        return "", repr(float(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, datetime | date):
+        dt = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        return "", repr((dt - _EXCEL_EPOCH).total_seconds() / 86400)
+    return ' t="str"', escape(str(value))
+
+
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v\s*/>(</c>)')
+
+
+def _fill_values(xml: str, values: Mapping[str, object]) -> str:
+    def repl(m: re.Match[str]) -> str:
+        coord, attrs, formula, end = m.groups()
+        cached = _cached(values.get(coord))
+        if cached is None:
+            return m.group(0)
+        t, v = cached
+        attrs = re.sub(r'\s+t="[^"]*"', "", attrs)
+        return f'<c r="{coord}"{attrs}{t}><f>{formula}</f><v>{v}</v>{end}'
+
+    return _FORMULA_CELL.sub(repl, xml)
+
+
+def _add_alt_text(xml: str, alt_texts: list[str]) -> str:
+    """Set ``descr`` on the n-th chart frame's cNvPr (openpyxl writes them in chart order)."""
+    frames = iter(alt_texts)
+
+    def repl(m: re.Match[str]) -> str:
+        text = next(frames, None)
+        if not text:
+            return m.group(0)
+        tag = re.sub(r"\s+descr=\"[^\"]*\"", "", m.group(1))
+        return f"{tag} descr={quoteattr(text)}{m.group(2)}"
+
+    return re.sub(r'(<(?:xdr:)?cNvPr\b[^>]*?name="Chart \d+"[^>]*?)(\s*/?>)', repl, xml)
+
+
+def patch_package(src: str, dst: str, values: Mapping[str, Mapping[str, object]],
+                  alt_texts: Mapping[str, list[str]]) -> None:
+    """Copy package ``src`` to ``dst``, adding cached formula values and chart alt text.
+
+    Args:
+        values: sheet name -> {cell: value} for formula cells.
+        alt_texts: sheet name -> alt text of each chart on it, in the order they were added.
+    """
+    with zipfile.ZipFile(src) as zin:
+        parts = sheet_parts(zin)
+        by_part_values = {parts[s]: v for s, v in values.items() if s in parts and v}
+        drawing_alt: dict[str, list[str]] = {}
+        for sheet, texts in alt_texts.items():
+            if sheet in parts and texts:
+                for target in _rels(zin, parts[sheet]).values():
+                    if "/drawings/" in target:
+                        drawing_alt[target] = texts
+        with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                if info.filename in by_part_values:
+                    data = _fill_values(data.decode("utf-8"), by_part_values[info.filename]).encode("utf-8")
+                elif info.filename in drawing_alt:
+                    data = _add_alt_text(data.decode("utf-8"), drawing_alt[info.filename]).encode("utf-8")
+                zout.writestr(info, data)

@@ -1,0 +1,93 @@
+"""Open an input file as an .xlsx package, or say in plain words what it really is.
+
+Agencies send back all sorts: .xls, .ods, CSVs renamed .xlsx, password-protected or truncated files.
+Each gets a message a safeguarding lead can act on. The file is read once, into memory, and never
+written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from boardbook.errors import Location, WorkbookError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Package:
+    """An input workbook read into memory: its bytes, their SHA-256, and the zip over them."""
+
+    path: Path
+    data: bytes
+    zip: zipfile.ZipFile
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def has_macros(self) -> bool:
+        names = self.zip.namelist()
+        return any(n.lower().endswith("vbaproject.bin") for n in names)
+
+    def stream(self) -> io.BytesIO:
+        return io.BytesIO(self.data)
+
+
+def open_package(path: str | Path) -> Package:
+    """Read ``path`` and check it is an .xlsx/.xlsm package; WorkbookError with the reason otherwise."""
+    p = Path(path)
+    where = Location(str(p))
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise WorkbookError("file not found", where) from None
+    except OSError as exc:
+        raise WorkbookError(f"cannot be read ({exc.strerror or exc})", where) from None
+    if not data:
+        raise WorkbookError("the file is empty (0 bytes): ask the agency to send it again", where)
+    if data.startswith(OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            raise WorkbookError("the workbook is password-protected: ask the agency to remove the password "
+                                "(File > Info > Protect Workbook > Encrypt with Password) and send it again", where)
+        raise WorkbookError("this is a legacy Excel 97-2003 (.xls) file: open it in Excel and save it as "
+                            ".xlsx (Excel Workbook)", where)
+    if not data.startswith(ZIP_MAGIC):
+        raise WorkbookError(f"not an Excel workbook (it looks like {_describe(data)}): the return must be "
+                            "an .xlsx file saved from the template", where)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise WorkbookError(f"the file is damaged or incomplete (not a whole .xlsx: {exc}); ask the agency "
+                            "to send it again", where) from None
+    except (zipfile.LargeZipFile, NotImplementedError, OSError) as exc:
+        raise WorkbookError(f"the file cannot be unpacked ({exc})", where) from None
+    names = set(zf.namelist())
+    if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
+        raise WorkbookError("this is an OpenDocument (.ods) spreadsheet: save it as .xlsx (Excel 2007-365) "
+                            "and send it again", where)
+    if not any(n.endswith("workbook.xml") for n in names):
+        kind = "a Word document" if "word/document.xml" in names else "a zip file"
+        raise WorkbookError(f"not an Excel workbook (it is {kind}, with no workbook inside)", where)
+    return Package(p, data, zf)
+
+
+def _describe(data: bytes) -> str:
+    head = data[:512].lstrip(b"\xef\xbb\xbf").lstrip()
+    if head[:5].lower() in (b"<html", b"<!doc"):
+        return "a web page (HTML)"
+    if head.startswith(b"%PDF"):
+        return "a PDF"
+    if head.startswith(b"<?xml"):
+        return "an XML file"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "an unknown binary format"
+    return "a CSV or text file" if ("," in text or "\t" in text or "\n" in text) else "a text file"

@@ -1,0 +1,1 @@
+"""Section 11 audit: returns, validation, collation into the board summary."""

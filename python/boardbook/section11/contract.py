@@ -1,0 +1,45 @@
+"""The section 11 data contract (../shared/DESIGN.md): names other tools and acceptance checks rely on.
+
+Change nothing here without changing the contract.
+"""
+
+TEMPLATE_VERSION = "2026.1"
+KNOWN_VERSIONS = frozenset({TEMPLATE_VERSION})
+OLDER_VERSIONS = frozenset({"2023.1", "2024.1", "2025.1", "1.0", "1"})
+
+# The return, one per agency.
+RETURN_NAMES = ("Agency", "Sector", "Partnership", "Round", "CompletedBy", "CompletedOn", "TemplateVersion")
+ASSESSMENT = "Assessment"
+ASSESSMENT_HEADERS = ("Ref", "Standard", "Rating", "Evidence", "Action", "Owner", "Due")
+ASSESSMENT_INPUTS = ("Rating", "Evidence", "Action", "Owner", "Due")
+
+# The board summary.
+RETURNS = "Returns"
+RETURNS_HEADERS = ("Agency", "Sector", "Ref", "Rating", "Score", "Evidence", "Action", "Owner", "Due",
+                   "Moderated rating", "Board comment", "Action status", "Source file")
+MANUAL_COLUMNS = ("Moderated rating", "Board comment", "Action status")
+MATRIX = "Matrix"
+STANDARDS = "Standards"
+PROBLEMS = "Problems"
+PROBLEMS_HEADERS = ("File", "Sheet", "Cell", "Problem", "Severity")
+MISSING = "Missing"
+MISSING_HEADERS = ("Agency", "Sector", "Email", "Reason")
+CHALLENGE = "Challenge"
+CHALLENGE_HEADERS = ("Agency", "Ref", "Rating", "Evidence", "Reason")
+COMPARISON = "Comparison"
+COMPARISON_HEADERS = ("Agency", "Ref", "Previous", "Current", "Change")
+REMOVED = "Removed"
+REMOVED_HEADERS = (*RETURNS_HEADERS, "Removed at")
+LOG = "Log"
+LOG_HEADERS = ("Run at", "Returns read", "Accepted", "Rejected", "Changes", "Inputs fingerprint")
+SUMMARY_NAMES = ("Partnership", "CollatedAt", "TemplateVersion")
+
+ACTION_STATUSES = ("Not started", "In progress", "Complete", "Overdue", "Not needed")
+
+
+def matrix_headers(refs: list[str]) -> list[str]:
+    return ["Agency", *refs, "Met %"]
+
+
+def standards_headers(labels: list[str]) -> list[str]:
+    return ["Ref", "Standard", *labels, "Rated", "Met", "Met %", "Mean score"]

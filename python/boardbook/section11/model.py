@@ -1,0 +1,63 @@
+"""Plain records of the section 11 audit: problems found, rated standards, one agency's return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+ERROR, WARNING, INFO = "Error", "Warning", "Info"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong (or worth knowing) about a return; ``code`` is stable, ``message`` is for people."""
+
+    code: str
+    message: str
+    severity: str = ERROR
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+
+    def row(self) -> list[str]:
+        return [Path(self.file).name if self.file else "", self.sheet, self.cell, self.message, self.severity]
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One agency's rating of one standard, as it will land in the summary."""
+
+    ref: str
+    label: str  # the scale's own label
+    score: float | None  # None for Not applicable
+    evidence: str = ""
+    action: str = ""
+    owner: str = ""
+    due: date | str | None = None  # a date, or the text typed when it was not one
+    cell: str = ""  # where the rating was, for messages
+
+
+@dataclass
+class Return:
+    """One agency's return, read and validated. ``accepted`` when it has no errors."""
+
+    file: str
+    agency: str = ""
+    sector: str = ""
+    partnerships: tuple[str, ...] = ()
+    round: str = ""
+    completed_by: str = ""
+    completed_on: date | None = None
+    ratings: list[Rating] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sha256: str = ""
+    modified: float = 0.0
+
+    @property
+    def accepted(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]

@@ -1,0 +1,220 @@
+"""Check a raw return against the configuration; every finding becomes a Problem with file, sheet and cell.
+
+Errors keep the return out of the scores (it is still listed); warnings and notes do not. Each kind
+of problem has a stable code (``CODES``) and a message an agency safeguarding lead can act on.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+
+from boardbook.book.base import TableData, Value
+from boardbook.config import Config, split_partnerships
+from boardbook.dates import parse_date
+from boardbook.section11 import contract as c
+from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Rating, Return
+from boardbook.section11.reader import RawReturn
+
+CODES = {
+    "unreadable": "the file is not a readable .xlsx workbook",
+    "macros": "a macro-enabled workbook: data read, macros never run",
+    "name-missing": "a required defined name is missing",
+    "name-blank": "a required detail (agency) is blank",
+    "version-old": "an older template version",
+    "version-unknown": "an unknown template version",
+    "table-missing": "the Assessment table is missing",
+    "column-missing": "a column of the Assessment table is missing or renamed",
+    "standard-missing": "a configured standard is not in the return",
+    "standard-duplicate": "a standard appears more than once",
+    "standard-unknown": "a row's Ref is not a configured standard",
+    "rating-blank": "a standard has no rating",
+    "rating-unknown": "a rating is not on the scale",
+    "evidence-missing": "a rating that needs evidence has none",
+    "date-invalid": "a date cannot be read",
+    "completed-blank": "the completion date is blank",
+    "hidden-sheet": "the return's table is on a hidden sheet",
+    "duplicate-return": "a second return from the same agency",
+    "agency-unknown": "the agency is not in the agency list",
+    "other-partnership": "the return is for another partnership",
+}
+ESSENTIAL = ("Ref", "Rating", "Evidence")
+
+
+def _text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class _Checker:
+    def __init__(self, raw: RawReturn):
+        self.raw = raw
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, message: str, severity: str = ERROR, sheet: str = "", cell: str = "") -> None:
+        self.problems.append(Problem(code, message, severity, self.raw.file, sheet, cell))
+
+
+def validate_return(raw: RawReturn, config: Config) -> Return:
+    """Apply every section 11 rule to ``raw``; never raises for bad content."""
+    chk = _Checker(raw)
+    ret = Return(file=raw.file, sha256=raw.sha256, modified=raw.modified)
+    if raw.has_macros:
+        chk.add("macros", "macro-enabled workbook (.xlsm): its data was read; its macros were not run", INFO)
+    _details(chk, raw, ret)
+    if raw.table is None:
+        hint = f" (tables found: {', '.join(raw.tables)})" if raw.tables else " (the workbook has no tables)"
+        chk.add("table-missing", f"table '{c.ASSESSMENT}' not found{hint}: use the partnership's template",
+                sheet=c.ASSESSMENT if c.ASSESSMENT in raw.sheets else "")
+    else:
+        if raw.table.sheet in raw.hidden_sheets:
+            chk.add("hidden-sheet", f"the Assessment table is on hidden sheet '{raw.table.sheet}'; read anyway",
+                    WARNING, raw.table.sheet)
+        ret.ratings = _ratings(chk, raw.table, config)
+    ret.problems = chk.problems
+    return ret
+
+
+def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
+    def value(name: str) -> tuple[Value, str, str]:
+        nc = raw.names.get(name)
+        if nc is None:
+            what = "is missing" if name not in raw.names else "does not point at a single cell"
+            chk.add("name-missing", f"defined name '{name}' {what}: use the partnership's template")
+            return None, "", ""
+        return nc.value, nc.sheet, nc.cell
+
+    agency, sheet, cell = value("Agency")
+    ret.agency = _text(agency)
+    if "Agency" in raw.names and raw.names["Agency"] is not None and not ret.agency:
+        chk.add("name-blank", "the agency name is blank: type it on the cover sheet", sheet=sheet, cell=cell)
+    ret.sector = _text(value("Sector")[0])
+    ret.partnerships = split_partnerships(value("Partnership")[0])
+    ret.round = _text(value("Round")[0])
+    ret.completed_by = _text(value("CompletedBy")[0])
+
+    completed, sheet, cell = value("CompletedOn")
+    if raw.names.get("CompletedOn") is not None:
+        if _text(completed) == "":
+            chk.add("completed-blank", "'Completed on' is blank: fill in the date the return was completed",
+                    WARNING, sheet, cell)
+        else:
+            ret.completed_on = parse_date(completed)
+            if ret.completed_on is None:
+                chk.add("date-invalid", f"'Completed on' {_text(completed)!r} is not a date: write it as "
+                        "dd/mm/yyyy", WARNING, sheet, cell)
+
+    version, sheet, cell = value("TemplateVersion")
+    if raw.names.get("TemplateVersion") is not None:
+        v = _text(version)
+        if v in c.OLDER_VERSIONS:
+            chk.add("version-old", f"this return uses an older template (version {v}); the current version is "
+                    f"{c.TEMPLATE_VERSION}: copy the answers into the current template", sheet=sheet, cell=cell)
+        elif v not in c.KNOWN_VERSIONS:
+            chk.add("version-unknown", f"template version {v!r} is not one boardbook knows (expected "
+                    f"{c.TEMPLATE_VERSION}): use the partnership's template", sheet=sheet, cell=cell)
+
+
+def _columns(chk: _Checker, table: TableData) -> dict[str, int] | None:
+    """Contract header -> column index, matching trimmed and case-folded; problems for missing ones."""
+    found = {h.strip().casefold(): i for i, h in enumerate(table.headers)}
+    cols: dict[str, int] = {}
+    for header in c.ASSESSMENT_HEADERS:
+        if header.casefold() in found:
+            cols[header] = found[header.casefold()]
+            continue
+        close = difflib.get_close_matches(header, table.headers, n=1, cutoff=0.6)
+        hint = f" ('{close[0]}' looks like it: rename it back to '{header}')" if close else ""
+        essential = header in ESSENTIAL
+        chk.add("column-missing", f"column '{header}' is missing from table {c.ASSESSMENT}{hint}"
+                + ("" if essential else "; treated as blank"),
+                ERROR if essential else WARNING, table.sheet,
+                f"{_col_letter(table.first_col)}{table.header_row}")
+    if any(h not in cols for h in ESSENTIAL):
+        return None
+    return cols
+
+
+def _col_letter(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
+    cols = _columns(chk, table)
+    if cols is None:
+        return []
+    scale = config.scale
+    wanted = {r.casefold(): r for r in config.refs}
+    seen: dict[str, str] = {}
+    ratings: list[Rating] = []
+
+    def addr(i: int, header: str) -> str:
+        return f"{_col_letter(table.first_col + cols[header])}{table.header_row + 1 + i}"
+
+    def get(row: list[Value], header: str) -> Value:
+        j = cols.get(header)
+        return row[j] if j is not None and j < len(row) else None
+
+    for i, row in enumerate(table.rows):
+        if all(_text(v) == "" for v in row):
+            continue  # blank rows are fine wherever they are
+        ref_text = _text(get(row, "Ref"))
+        ref = wanted.get(ref_text.casefold())
+        if ref is None:
+            what = f"Ref {ref_text!r} is not one of the standards ({', '.join(config.refs)})" if ref_text \
+                else "a row has answers but no Ref"
+            chk.add("standard-unknown", f"{what}; the row was ignored", WARNING, table.sheet, addr(i, "Ref"))
+            continue
+        if ref in seen:
+            chk.add("standard-duplicate", f"standard {ref} appears twice (also at {seen[ref]}): keep one row",
+                    sheet=table.sheet, cell=addr(i, "Ref"))
+            continue
+        seen[ref] = addr(i, "Ref")
+        rating = _rating(chk, table, config, ref, row, get, addr(i, "Rating"))
+        if rating is None:
+            continue
+        evidence = _text(get(row, "Evidence"))
+        if not evidence and config.evidence_needed(rating):
+            chk.add("evidence-missing", f"{ref} is rated '{rating}' but has no evidence: say what shows it",
+                    WARNING, table.sheet, addr(i, "Evidence"))
+        due = get(row, "Due")
+        due_value: date | str | None = None
+        if _text(due):
+            due_value = parse_date(due)
+            if due_value is None:
+                due_value = _text(due)
+                chk.add("date-invalid", f"Due {_text(due)!r} for {ref} is not a date: write it as dd/mm/yyyy",
+                        WARNING, table.sheet, addr(i, "Due") if "Due" in cols else "")
+        ratings.append(Rating(ref, rating, scale.score(rating), evidence, _text(get(row, "Action")),
+                              _text(get(row, "Owner")), due_value, addr(i, "Rating")))
+    for ref in config.refs:
+        if ref not in seen:
+            chk.add("standard-missing", f"standard {ref} is missing from table {c.ASSESSMENT}: add a row for it",
+                    sheet=table.sheet, cell=f"{_col_letter(table.first_col)}{table.header_row}")
+    order = {r: k for k, r in enumerate(config.refs)}
+    ratings.sort(key=lambda r: order[r.ref])
+    return ratings
+
+
+def _rating(chk: _Checker, table: TableData, config: Config, ref: str, row: list[Value], get, cell: str
+            ) -> str | None:  # noqa: ANN001
+    raw = get(row, "Rating")
+    if _text(raw) == "":
+        chk.add("rating-blank", f"{ref} has no rating: choose one of {', '.join(config.scale.labels)}",
+                sheet=table.sheet, cell=cell)
+        return None
+    label = config.scale.normalise(raw)
+    if label is None:
+        close = difflib.get_close_matches(_text(raw), config.scale.labels, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        chk.add("rating-unknown", f"{ref} rating {_text(raw)!r} is not on the scale{hint}; allowed: "
+                f"{', '.join(config.scale.labels)}", sheet=table.sheet, cell=cell)
+        return None
+    return label

@@ -1,0 +1,20 @@
+"""Code that builds every standard workbook. The files in workbooks/ are its committed output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from boardbook.config import Config
+
+
+def build_all(out: str | Path, config: Config) -> list[Path]:
+    """Write every standard workbook into ``out``; returns the paths written."""
+    from boardbook.templates.section11_return import build_return
+    from boardbook.templates.section11_summary import build_summary
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in (("section11-return.xlsx", build_return), ("section11-summary.xlsx", build_summary)):
+        written.append(builder(config).save(folder / name))
+    return written
