@@ -89,7 +89,7 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 def _cached(value: object) -> tuple[str, str] | None:
     """(t attribute, <v> text) for a cached value, or None to leave the cell empty."""
-    if value is None or value == "":
+    if value is None:
         return None
     if isinstance(value, bool):
         return ' t="b"', "1" if value else "0"

@@ -106,6 +106,10 @@ class Book(Protocol):
         """The table's headers and data rows. WorkbookError if there is no such table."""
         ...
 
+    def table_position(self, name: str) -> tuple[str, int, int]:
+        """(sheet, 1-based header row, 1-based first column) of a table, for building formulas."""
+        ...
+
     def write_table(
         self,
         name: str,

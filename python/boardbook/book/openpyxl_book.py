@@ -81,6 +81,11 @@ class OpenpyxlBook:
     def table_names(self) -> list[str]:
         return [n for ws in self.wb.worksheets for n in ws.tables]
 
+    def table_position(self, name: str) -> tuple[str, int, int]:
+        ws, table = self._table(name)
+        c1, r1, _c2, _r2 = range_boundaries(table.ref)
+        return ws.title, r1, c1
+
     def read_table(self, name: str) -> TableData:
         ws, table = self._table(name)
         c1, r1, c2, r2 = range_boundaries(table.ref)

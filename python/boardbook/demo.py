@@ -1,0 +1,128 @@
+"""The bundled demo: a fictional partnership runs two section 11 rounds, end to end.
+
+Northmoor Safeguarding Children Partnership (25 agencies, ten standards) sends returns for 2024,
+agencies fill them, the unit collates; two years later it sends 2026 returns pre-filled with the
+2024 answers, agencies update them — a few badly, as in life — and the unit collates again,
+comparing with 2024. Everything is seeded, so the demo is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+
+from boardbook.agencies import load_agencies
+from boardbook.book import open_book
+from boardbook.config import Config, load_config
+from boardbook.section11 import contract as c
+from boardbook.section11.collate import CollationResult, collate
+from boardbook.section11.returns import make_returns
+
+EVIDENCE = (
+    "Safeguarding policy approved by the board on {d}; annual report to the board; audit of {n} case files.",
+    "Named lead in post since {d}; job description and supervision records; quarterly reports to the executive.",
+    "Staff survey ({n} responses) and children's panel feedback reviewed on {d}; changes published on intranet.",
+    "Whistleblowing policy reviewed {d}; referenced in induction; {n} staff completed e-learning this year.",
+    "Escalation policy on the intranet; {n} escalations logged and reviewed by the safeguarding group on {d}.",
+    "Information sharing agreement signed {d}; audit of {n} referrals found consent recorded in all but two.",
+    "DBS checks recorded for all staff; single central record audited {d} ({n} files sampled, no gaps).",
+    "Training matrix shows {n}% of staff at the required level; supervision audit completed {d}.",
+)
+ACTIONS = ("Refresh the policy and re-launch it to all staff", "Audit a sample of cases and report to the board",
+           "Appoint a deputy safeguarding lead", "Add the topic to the induction programme",
+           "Survey children and families and act on the findings")
+
+
+@dataclass
+class DemoResult:
+    folder: Path
+    first: CollationResult
+    second: CollationResult
+
+
+def _fill(path: Path, rng: random.Random, config: Config, completed: date, *, improve: bool,
+          mistakes: str = "") -> None:
+    """An agency completes its return (through the Book port, as the Excel front door would)."""
+    book = open_book(path)
+    labels = [lv.label for lv in config.scale.levels]
+    table = book.read_table(c.ASSESSMENT)
+    rows = []
+    for i, row in enumerate(table.rows):
+        prev = row[2]
+        if prev in labels and improve and rng.random() < 0.7:
+            k = labels.index(prev)
+            rating = labels[max(0, k - rng.choice((0, 1, 1)))]
+        else:
+            rating = rng.choices(labels + [config.scale.not_applicable or labels[-1]],
+                                 weights=(30, 40, 18, 6, 6))[0]
+        met = config.scale.is_met(rating)
+        evidence = rng.choice(EVIDENCE).format(d=(completed - timedelta(days=rng.randint(20, 300))).strftime(
+            "%d/%m/%Y"), n=rng.randint(8, 95)) if met or rng.random() < 0.6 else ""
+        action = owner = due = None
+        if not met and rating != config.scale.not_applicable:
+            action = rng.choice(ACTIONS)
+            owner = rng.choice(("Head of Safeguarding", "Named Nurse", "DSL", "Service Manager"))
+            due = completed + timedelta(days=rng.randint(60, 240))
+        rows.append([row[0], row[1], rating, evidence, action, owner, due])
+    if "thin" in mistakes:
+        rows[1][2], rows[1][3] = "Fully met", "Yes"
+    if "no-evidence" in mistakes:
+        rows[2][2], rows[2][3] = "Mostly met", ""
+    if "typo" in mistakes:
+        rows[3][2] = "Fuly met"
+    if "formula-text" in mistakes:
+        rows[4][3] = "=Policy signed off by the board, see minutes 12/02/2026"
+    if "blank-rows" in mistakes:
+        rows.insert(5, [None] * 7)
+        rows.append([None] * 7)
+    if "jump" in mistakes:
+        rows[6][2] = "Fully met"
+    book.write_table(c.ASSESSMENT, rows)
+    book.set_name("CompletedBy", rng.choice(("A. Patel", "J. Okafor", "S. Lewis", "M. Byrne", "R. Hughes")))
+    book.set_name("CompletedOn", completed)
+    book.save(path)
+
+
+def run_demo(out: str | Path, progress: Callable[[str], None] | None = None) -> DemoResult:
+    say = progress or (lambda _msg: None)
+    folder = Path(out)
+    config = load_config()
+    agencies_file = resources.files("boardbook.data").joinpath("demo-agencies.csv")
+    with resources.as_file(agencies_file) as p:
+        agencies = load_agencies(p)
+    rng = random.Random(2026)
+
+    say("Round 2024: making and filling 25 returns")
+    r2024 = make_returns(agencies, "2024", folder / "returns-2024", config)
+    for path in r2024:
+        _fill(path, rng, config, date(2024, 5, 1) + timedelta(days=rng.randint(0, 40)), improve=False)
+    first = collate([folder / "returns-2024"], folder / "section11-summary-2024.xlsx", config, agencies=agencies,
+                    now=datetime(2024, 7, 1, 10, 0))
+
+    say("Round 2026: returns pre-filled with 2024 answers, filled (a few with mistakes)")
+    r2026 = make_returns(agencies, "2026", folder / "returns-2026", config,
+                         previous=folder / "section11-summary-2024.xlsx")
+    mistakes = {1: "thin", 3: "no-evidence", 5: "typo", 7: "formula-text", 9: "blank-rows", 11: "jump",
+                13: "jump thin"}
+    not_returned = {len(r2026) - 2}
+    for i, path in enumerate(r2026):
+        if i in not_returned:
+            path.unlink()
+            continue
+        _fill(path, rng, config, date(2026, 5, 1) + timedelta(days=rng.randint(0, 40)), improve=True,
+              mistakes=mistakes.get(i, ""))
+    # One agency sends an early draft and then its final return.
+    draft = r2026[0].with_name(r2026[0].stem + " (draft).xlsx")
+    draft.write_bytes(r2026[0].read_bytes())
+    book = open_book(draft)
+    book.set_name("CompletedOn", date(2026, 4, 2))
+    book.save(draft)
+
+    say("Collating 2026 against 2024")
+    second = collate([folder / "returns-2026"], folder / "section11-summary.xlsx", config, agencies=agencies,
+                     previous=folder / "section11-summary-2024.xlsx", sample=3, seed=2026)
+    return DemoResult(folder, first, second)

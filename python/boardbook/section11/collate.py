@@ -1,0 +1,218 @@
+"""Collate section 11 returns into the board summary — the business process, top to bottom:
+
+1. find the returns (files or folders, recursively; .xlsx/.xlsm; Office lock files skipped);
+2. read and validate each once (problems name file, sheet and cell);
+3. keep those that count for this partnership, one per agency (the latest);
+4. apply the rules: matrix, per-standard counts, missing agencies, challenge list, comparison;
+5. carry forward what people typed in the manual columns, move vanished rows to Removed, log the run;
+6. fill the summary through the Book port and save it atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from boardbook.book import open_book
+from boardbook.book.fast import read_tables
+from boardbook.book.openpyxl_book import OpenpyxlBook
+from boardbook.config import Agency, Config
+from boardbook.errors import UsageError, WorkbookError
+from boardbook.section11 import contract as c
+from boardbook.section11 import rules
+from boardbook.section11.model import ERROR, Problem, Return
+from boardbook.section11.reader import load_return
+from boardbook.section11.summary import SummaryContent, fill_summary, rows_of
+from boardbook.section11.validate import validate_return
+from boardbook.templates.section11_summary import build_summary
+
+EXTENSIONS = (".xlsx", ".xlsm")
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class CollationResult:
+    out: Path
+    read: int
+    accepted: int
+    rejected: int
+    problems: list[Problem]
+    changes: list[str]
+    fingerprint: str
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+
+def find_inputs(inputs: Sequence[str | Path]) -> list[Path]:
+    """Every return file named or found under the folders named, in a stable order."""
+    files: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted((f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
+                            and not f.name.startswith(("~$", ".~lock"))), key=lambda f: str(f).casefold())
+            files.extend(found)
+        elif p.is_file():
+            if not p.name.startswith("~$"):
+                files.append(p)
+        else:
+            raise UsageError(f"input not found: {p}")
+    unique = list(dict.fromkeys(f.resolve() for f in files))
+    if not unique:
+        raise UsageError("no returns found (.xlsx or .xlsm) in: " + ", ".join(str(i) for i in inputs))
+    return unique
+
+
+def read_returns(files: Sequence[Path], config: Config, progress: Progress | None = None) -> list[Return]:
+    out = []
+    for n, f in enumerate(files, start=1):
+        if progress:
+            progress(n, len(files), f.name)
+        try:
+            ret = validate_return(load_return(f), config)
+        except WorkbookError as exc:
+            ret = Return(file=str(f), problems=[Problem("unreadable", exc.problem, ERROR, str(f),
+                                                        exc.location.sheet, exc.location.cell)])
+            try:
+                from boardbook.package import open_package  # hash what we could read, for the log
+
+                ret.sha256 = open_package(f).sha256
+            except WorkbookError:
+                ret.sha256 = "unreadable"
+        out.append(ret)
+    return out
+
+
+def collate(
+    inputs: Sequence[str | Path],
+    out: str | Path,
+    config: Config,
+    *,
+    agencies: Sequence[Agency] = (),
+    previous: str | Path | None = None,
+    partnership: str | None = None,
+    sample: int | None = None,
+    seed: int | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> CollationResult:
+    out = Path(out)
+    files = find_inputs(inputs)
+    if out.resolve() in files:
+        raise UsageError(f"the output {out} is also an input: choose another --out")
+    partnership = partnership or config.partnership
+    agencies = list(agencies or config.agencies)
+    now = now or datetime.now().replace(microsecond=0)
+
+    previous_round: dict[rules.Key, str] = {}
+    if previous:
+        prev = read_tables(previous, (c.RETURNS,), required=(c.RETURNS,))[c.RETURNS]
+        previous_round = rules.previous_ratings(prev.records(), config.scale)
+
+    returns = read_returns(files, config, progress)
+    fingerprint = rules.fingerprint((Path(r.file).name, r.sha256) for r in returns)
+    counted, notes = rules.for_partnership(returns, partnership)
+    counted, dup_notes = rules.latest_per_agency(counted)
+    notes += dup_notes + rules.check_agencies([r for r in counted if r.accepted], agencies)
+    superseded = {p.file for p in dup_notes}
+    accepted = sorted((r for r in counted if r.accepted and r.file not in superseded),
+                      key=lambda r: r.agency.casefold())
+    problems = [p for r in returns for p in r.problems] + notes
+
+    sectors = {rules.key(a.name, "")[0]: a.sector for a in agencies}
+    new_rows: dict[rules.Key, list[object]] = {}
+    for r in accepted:
+        for k, row in rules.rating_rows(r, r.sector or sectors.get(rules.key(r.agency, "")[0], "")):
+            new_rows[k] = row
+
+    book = _open_summary(out, config)
+    kept = _carry_forward(book, new_rows, now)
+
+    sample = config.thresholds.sample if sample is None else sample
+    if sample and seed is None:
+        seed = int(now.strftime("%Y%m%d"))
+    content = SummaryContent(
+        config=config, partnership=partnership, collated_at=now,
+        returns=list(new_rows.values()),
+        matrix=[(r.agency, {rt.ref: rt.label for rt in r.ratings},
+                 rules.met_fraction((rt.label for rt in r.ratings), config.scale)) for r in accepted],
+        standards=rules.standard_summaries(config, accepted),
+        challenge=rules.challenge(config, accepted, previous_round, sample, seed),
+        comparison=rules.comparison(config, accepted, previous_round) if previous else [],
+        missing=rules.missing(agencies, partnership, counted),
+        problems=[p.row() for p in sorted(problems, key=_problem_order)],
+        removed=kept.removed,
+    )
+    after = {k: (str(row[0]), str(row[3])) for k, row in new_rows.items()}
+    changes = rules.rating_changes(kept.before, after)
+    rejected = sum(1 for r in returns if not r.accepted)
+    content.log = [*kept.log, [now, len(returns), len(accepted), rejected, rules.summarise_changes(changes),
+                               fingerprint]]
+    fill_summary(book, content)
+    book.save(out)
+    return CollationResult(out, len(returns), len(accepted), rejected, problems, changes, fingerprint)
+
+
+def _problem_order(p: Problem) -> tuple[str, int, str]:
+    return (Path(p.file).name.casefold(), {"Error": 0, "Warning": 1}.get(p.severity, 2), p.cell)
+
+
+def _open_summary(out: Path, config: Config) -> OpenpyxlBook:
+    """The existing summary (filled in place, keeping people's work) or a new one from the template."""
+    if not out.exists():
+        return build_summary(config)
+    book = open_book(out)
+    missing = [t for t in (c.RETURNS, c.LOG) if t not in book.table_names()]
+    if missing:
+        raise UsageError(f"{out} exists but is not a section 11 summary (no table {missing[0]}); "
+                         "choose another --out")
+    for name in (c.MATRIX, c.STANDARDS, c.CHALLENGE, c.COMPARISON, c.MISSING, c.PROBLEMS, c.REMOVED):
+        if name not in book.table_names():
+            raise UsageError(f"{out} is missing table {name}; move it aside and collate again")
+    return book
+
+
+@dataclass
+class _Kept:
+    before: dict[rules.Key, tuple[str, str]]
+    removed: list[list[object]]
+    log: list[list[object]]
+
+
+def _carry_forward(book: OpenpyxlBook, new_rows: dict[rules.Key, list[object]], now: datetime) -> _Kept:
+    """Copy manual columns onto matching new rows; park vanished rows in Removed; keep the log."""
+    existing = book.read_table(c.RETURNS)
+    manual_idx = [c.RETURNS_HEADERS.index(h) for h in c.MANUAL_COLUMNS]
+    before: dict[rules.Key, tuple[str, str]] = {}
+    removed_table = book.read_table(c.REMOVED)
+    removed = [row for row in rows_of(removed_table.records(), c.REMOVED_HEADERS) if any(v not in (None, "") for v in row)]
+    # Rows that come back after being removed get their manual columns back.
+    parked: dict[rules.Key, list[object]] = {}
+    for row in removed:
+        parked[rules.key(str(row[0] or ""), str(row[2] or ""))] = row
+    restored: set[rules.Key] = set()
+    for rec in existing.records():
+        agency, ref = str(rec.get("Agency") or "").strip(), str(rec.get("Ref") or "").strip()
+        if not agency or not ref:
+            continue
+        k = rules.key(agency, ref)
+        before[k] = (agency, str(rec.get("Rating") or ""))
+        row = [rec.get(h) for h in c.RETURNS_HEADERS]
+        if k in new_rows:
+            for j in manual_idx:
+                new_rows[k][j] = row[j]
+        else:
+            removed.append([*row, now])
+    for k, row in new_rows.items():
+        if k not in before and k in parked:
+            for j in manual_idx:
+                row[j] = parked[k][j]
+            restored.add(k)
+    removed = [row for row in removed if rules.key(str(row[0] or ""), str(row[2] or "")) not in restored]
+    log_table = book.read_table(c.LOG)
+    log = [row for row in log_table.rows if any(v not in (None, "") for v in row)]
+    return _Kept(before, removed, log)

@@ -1,0 +1,153 @@
+"""Fill the board summary through the Book port. Values come from the rules; nothing is computed here
+except the text of the formulas that let Excel recompute met percentages when rows are edited."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from openpyxl.utils.cell import get_column_letter
+
+from boardbook.book.base import Book, ChartSpec, ColumnFormat, Formula
+from boardbook.config import Config
+from boardbook.section11 import contract as c
+from boardbook.section11.rules import StandardSummary
+from boardbook.templates.section11_summary import CHART, CHART_ANCHOR
+from boardbook.templates.styles import rating_highlights
+
+DATE = ColumnFormat(number_format="dd/mm/yyyy")
+DATETIME = ColumnFormat(number_format="dd/mm/yyyy hh:mm")
+WRAP = ColumnFormat(wrap=True)
+PERCENT = ColumnFormat(number_format="0%")
+CHART_COLOURS = ("2E7D32", "7CB342", "F9A825", "EF6C00", "C62828")
+CHART_NA = "9E9E9E"
+
+
+@dataclass
+class SummaryContent:
+    """Everything the summary shows, already decided by the rules."""
+
+    config: Config
+    partnership: str
+    collated_at: datetime
+    returns: list[list[object]]
+    matrix: list[tuple[str, dict[str, str], float | None]]  # agency, ref -> label, met fraction
+    standards: list[StandardSummary]
+    challenge: list[list[object]] = field(default_factory=list)
+    comparison: list[list[object]] = field(default_factory=list)
+    missing: list[list[object]] = field(default_factory=list)
+    problems: list[list[object]] = field(default_factory=list)
+    removed: list[list[object]] = field(default_factory=list)
+    log: list[list[object]] = field(default_factory=list)
+
+
+def _range(col: int, first: int, last: int, sheet: str = "") -> str:
+    prefix = f"'{sheet}'!" if sheet else ""
+    letter = get_column_letter(col)
+    return f"{prefix}${letter}${first}:${letter}${last}"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fill_summary(book: Book, s: SummaryContent) -> None:
+    cfg, scale = s.config, s.config.scale
+    refs, labels = cfg.refs, scale.labels
+    highlights = rating_highlights(scale)
+
+    book.write_table(c.RETURNS, s.returns, headers=c.RETURNS_HEADERS, formats={
+        "Evidence": WRAP, "Action": WRAP, "Board comment": WRAP, "Due": DATE, "Score": ColumnFormat("0")})
+    book.set_choices(c.RETURNS, "Moderated rating", labels)
+    book.set_choices(c.RETURNS, "Action status", c.ACTION_STATUSES)
+    book.highlight(c.RETURNS, ["Rating", "Moderated rating"], highlights)
+
+    # Matrix: label text in every cell (colour is a second signal), Met % as a live formula.
+    m_sheet, m_row, m_col = book.table_position(c.MATRIX)
+    first, last = get_column_letter(m_col + 1), get_column_letter(m_col + len(refs))
+    matrix_rows = []
+    for i, (agency, by_ref, met) in enumerate(s.matrix):
+        r = m_row + 1 + i
+        rng = f"{first}{r}:{last}{r}"
+        met_terms = "+".join(f"({rng}={_quote(lb)})" for lb in labels if scale.is_met(lb))
+        rated = f"({rng}<>\"\")" + (f"*({rng}<>{_quote(scale.not_applicable)})" if scale.not_applicable else "")
+        formula = f"=IF(SUMPRODUCT({rated})=0,\"\",SUMPRODUCT({met_terms})/SUMPRODUCT({rated}))"
+        matrix_rows.append([agency, *(by_ref.get(ref, "") for ref in refs), Formula(formula, "" if met is None else met)])
+    book.write_table(c.MATRIX, matrix_rows, headers=c.matrix_headers(refs), formats={"Met %": PERCENT})
+    book.highlight(c.MATRIX, refs, highlights)
+
+    # Standards: counts per label from the Returns table, so edits there flow through.
+    r_sheet, r_row, r_col = book.table_position(c.RETURNS)
+    r_last = r_row + max(1, len(s.returns))
+    ref_rng = _range(r_col + c.RETURNS_HEADERS.index("Ref"), r_row + 1, r_last, r_sheet)
+    rating_rng = _range(r_col + c.RETURNS_HEADERS.index("Rating"), r_row + 1, r_last, r_sheet)
+    score_rng = _range(r_col + c.RETURNS_HEADERS.index("Score"), r_row + 1, r_last, r_sheet)
+    _s_sheet, s_row, s_col = book.table_position(c.STANDARDS)
+    headers = c.standards_headers(labels)
+    titles = {st.ref: st.title for st in cfg.standards}
+    std_rows = []
+    for i, st in enumerate(s.standards):
+        r = s_row + 1 + i
+        ref_cell = f"${get_column_letter(s_col)}{r}"
+        label_cells = {lb: f"{get_column_letter(s_col + headers.index(lb))}{r}" for lb in labels}
+        counts = [Formula(f"=SUMPRODUCT(({ref_rng}={ref_cell})*({rating_rng}={_quote(lb)}))", st.counts[lb])
+                  for lb in labels]
+        rated_cell = f"{get_column_letter(s_col + headers.index('Rated'))}{r}"
+        met_cell = f"{get_column_letter(s_col + headers.index('Met'))}{r}"
+        rated = "+".join(v for lb, v in label_cells.items() if lb != scale.not_applicable)
+        met = "+".join(v for lb, v in label_cells.items() if scale.is_met(lb))
+        std_rows.append([
+            st.ref, titles.get(st.ref, ""), *counts,
+            Formula(f"={rated}", st.rated),
+            Formula(f"={met}", st.met),
+            Formula(f"=IF({rated_cell}=0,\"\",{met_cell}/{rated_cell})", _blank(st.met_fraction)),
+            Formula(f"=IF({rated_cell}=0,\"\",SUMPRODUCT(--({ref_rng}={ref_cell}),{score_rng})/{rated_cell})",
+                    _blank(st.mean_score)),
+        ])
+    book.write_table(c.STANDARDS, std_rows, headers=headers,
+                     formats={"Met %": PERCENT, "Mean score": ColumnFormat("0.00"), "Standard": WRAP})
+
+    colours = {}
+    for i, level in enumerate(sorted(scale.levels, key=lambda lv: -lv.score)):
+        n = len(scale.levels)
+        colours[level.label] = CHART_COLOURS[round(i * (len(CHART_COLOURS) - 1) / (n - 1)) if n > 1 else 0]
+    if scale.not_applicable:
+        colours[scale.not_applicable] = CHART_NA
+    book.add_chart(ChartSpec(
+        sheet=CHART, table=c.STANDARDS, categories="Ref", series=labels, anchor=CHART_ANCHOR,
+        title="Ratings per standard", x_title="Standard", y_title="Number of agencies", colours=colours,
+        alt_text=_alt_text(s), height_cm=max(10, 1.1 * len(refs) + 4)))
+
+    book.write_table(c.CHALLENGE, s.challenge, formats={"Evidence": WRAP, "Reason": WRAP})
+    book.highlight(c.CHALLENGE, ["Rating"], highlights)
+    book.write_table(c.COMPARISON, s.comparison, formats={"Change": ColumnFormat("+0;-0;0")})
+    book.highlight(c.COMPARISON, ["Previous", "Current"], highlights)
+    book.write_table(c.MISSING, s.missing)
+    book.write_table(c.PROBLEMS, s.problems, formats={"Problem": WRAP})
+    book.write_table(c.REMOVED, s.removed, formats={"Due": DATE, "Removed at": DATETIME, "Evidence": WRAP})
+    book.write_table(c.LOG, s.log, formats={"Run at": DATETIME, "Changes": WRAP})
+    book.set_name("Partnership", s.partnership)
+    book.set_name("CollatedAt", s.collated_at.strftime("%d/%m/%Y %H:%M"))
+    book.set_name("TemplateVersion", c.TEMPLATE_VERSION)
+
+
+def _blank(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def _alt_text(s: SummaryContent) -> str:
+    """Describe the chart in words: what it shows and the standards most and least often met."""
+    rated = [st for st in s.standards if st.met_fraction is not None]
+    text = (f"Stacked bar chart of the section 11 ratings given by {len(s.matrix)} agencies for each of "
+            f"{len(s.standards)} standards ({', '.join(s.config.scale.labels)}).")
+    if rated:
+        best = max(rated, key=lambda st: st.met_fraction or 0)
+        worst = min(rated, key=lambda st: st.met_fraction or 0)
+        text += (f" Most often met: {best.ref} ({best.met_fraction:.0%}). Least often met: {worst.ref} "
+                 f"({worst.met_fraction:.0%}). The numbers are in the Standards table.")
+    return text
+
+
+def rows_of(records: Sequence[dict[str, object]], headers: Sequence[str]) -> list[list[object]]:
+    return [[rec.get(h) for h in headers] for rec in records]
