@@ -7,6 +7,7 @@ package afterwards (``boardbook.ooxml.patch_package``), so every reader sees num
 from __future__ import annotations
 
 import zipfile
+from copy import copy
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
@@ -109,6 +110,14 @@ class OpenpyxlBook:
         old_headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
         headers = list(headers) if headers is not None else [str(h) for h in old_headers]
         width = len(headers)
+        # A column keeps the look of its first data row (as Excel extends a table) unless its header
+        # changed or a format is given; then it starts from General.
+        inherited = {
+            h: ws.cell(r1 + 1, c1 + j) for j, h in enumerate(headers)
+            if j < len(old_headers) and str(old_headers[j]) == h and r2 > r1
+        }
+        inherited = {h: (cell.number_format, copy(cell.alignment), copy(cell.protection))
+                     for h, cell in inherited.items()}
         for r in range(r1, r2 + 1):  # clear the old table area, keeping nothing stale
             for c in range(c1, max(c2, c1 + width - 1) + 1):
                 if r > r1 or c >= c1 + width:
@@ -116,20 +125,19 @@ class OpenpyxlBook:
         for j, h in enumerate(headers):
             put(ws.cell(r1, c1 + j), h)
         cached = self._cached.setdefault(ws.title, {})
-        styles = self._styles(headers, formats or {})
+        styles = self._styles(headers, formats or {}, inherited)
         for i, row in enumerate(rows, start=1):
             for j, value in enumerate(row):
                 cell = ws.cell(r1 + i, c1 + j)
                 put(cell, value)
                 if isinstance(value, Formula):
                     cached[cell.coordinate] = value.value
-                style = styles[j] if j < len(styles) else None
-                if style is not None:
-                    number_format, alignment = style
-                    if number_format:
-                        cell.number_format = number_format
-                    if alignment is not None:
-                        cell.alignment = alignment
+                if j < len(styles):
+                    number_format, alignment, protection = styles[j]
+                    cell.number_format = number_format
+                    cell.alignment = alignment
+                    if protection is not None:
+                        cell.protection = protection
         last_row = r1 + max(1, len(rows))
         ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c1 + width - 1)}{last_row}"
         table.ref = ref
@@ -139,14 +147,20 @@ class OpenpyxlBook:
             table.tableColumns = [TableColumn(id=k, name=h) for k, h in enumerate(headers, start=1)]
 
     @staticmethod
-    def _styles(headers: Sequence[str], formats: Mapping[str, ColumnFormat]):
+    def _styles(headers: Sequence[str], formats: Mapping[str, ColumnFormat],
+                inherited: Mapping[str, tuple[str, Alignment, Protection]]
+                ) -> list[tuple[str, Alignment, Protection | None]]:
         out = []
         for h in headers:
             f = formats.get(h)
-            if f is None:
-                out.append(None)
+            if f is not None:
+                out.append((f.number_format or "General",
+                            Alignment(wrap_text=True, vertical="top") if f.wrap else Alignment(),
+                            inherited[h][2] if h in inherited else None))
+            elif h in inherited:
+                out.append(inherited[h])
             else:
-                out.append((f.number_format, Alignment(wrap_text=True, vertical="top") if f.wrap else None))
+                out.append(("General", Alignment(), None))
         return out
 
     def _column_range(self, table: str, column: str) -> tuple[Worksheet, str]:

@@ -62,6 +62,9 @@ def cover_sheet(wb: Workbook, title: str, heading: str, paragraphs: Sequence[str
     """A first sheet with a heading and guidance, one paragraph per row in column A."""
     ws = wb.active
     ws.title = title
+    wb.properties.title = heading  # screen readers announce the document title
+    wb.properties.creator = "boardbook"
+    wb.properties.language = "en-GB"
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 90
     put(ws["A1"], heading)

@@ -1,0 +1,30 @@
+# The two commands of the README. Each sets up what it needs on a fresh machine (idempotent).
+#   make demo   - install boardbook in .venv and run the bundled demo into demo-output/
+#   make test   - also install LibreOffice (the independent recalculation engine) and run lint + tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test install lint templates
+
+$(BIN)/boardbook: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(BIN)/boardbook
+
+install: $(BIN)/boardbook
+
+demo: install
+	$(BIN)/boardbook demo --out demo-output
+
+lint: install
+	$(BIN)/ruff check python tests benchmarks
+
+test: install
+	scripts/ensure-libreoffice
+	$(BIN)/ruff check python tests benchmarks
+	$(BIN)/python -m pytest
+
+templates: install
+	$(BIN)/boardbook templates --out workbooks
