@@ -24,7 +24,7 @@ app = typer.Typer(help="Fill the standard workbooks of safeguarding children par
 s11 = typer.Typer(help="Section 11 audit: send returns, collate them into the board summary.",
                   no_args_is_help=True)
 app.add_typer(s11, name="s11")
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="boardbook.toml (default: the bundled one).",
