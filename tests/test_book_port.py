@@ -175,6 +175,6 @@ def test_open_missing_or_broken_file(tmp_path: Path) -> None:
         OpenpyxlBook.open(tmp_path / "none.xlsx")
     bad = tmp_path / "bad.xlsx"
     bad.write_text("Name,Age\nAda,36\n")
-    with pytest.raises(WorkbookError, match="bad.xlsx"):
+    with pytest.raises(WorkbookError, match=r"bad\.xlsx"):
         OpenpyxlBook.open(bad)
 

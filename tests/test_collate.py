@@ -134,10 +134,10 @@ def test_previous_round_comparison_and_challenge(return_factory: Callable[..., P
     out = tmp_path / "summary.xlsx"
     collate([folder / "2026.xlsx"], out, config, previous=prev, sample=1, seed=1)
     comp = {r["Ref"]: r for r in table(out, "Comparison")}
-    assert comp["S1"]["Previous"] == "Partially met" and comp["S1"]["Current"] == "Fully met" and comp["S1"]["Change"] == 2
+    assert (comp["S1"]["Previous"], comp["S1"]["Current"], comp["S1"]["Change"]) == ("Partially met", "Fully met", 2)
     assert comp["S2"]["Change"] == 1 and comp["S3"]["Change"] == 0
     challenge = table(out, "Challenge")
-    s1 = [c for c in challenge if c["Ref"] == "S1"][0]["Reason"]
+    s1 = next(c for c in challenge if c["Ref"] == "S1")["Reason"]
     assert "thin evidence" in s1 and "up 2 points" in s1
     assert [c["Ref"] for c in challenge if "Random sample" in c["Reason"]] == [""]
 

@@ -110,7 +110,7 @@ def test_agency_list(tmp_path: Path) -> None:
     police, icb = load_agencies(p)
     assert police.returns_to("Anywhere") and icb.returns_to("south") and not icb.returns_to("East")
     p.write_text("Agency,Sector\nPolice,Police\npolice ,Police\n")
-    with pytest.raises(ConfigError, match="row 3.*listed twice"):
+    with pytest.raises(ConfigError, match=r"row 3.*listed twice"):
         load_agencies(p)
     p.write_text("Who,Sector\nPolice,Police\n")
     with pytest.raises(ConfigError, match="column 'Agency'"):

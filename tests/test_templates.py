@@ -63,9 +63,9 @@ def test_return_template_contract(generated: Path) -> None:
     assert ws.protection.sheet and not ws.protection.password
     assert wb["Cover"].protection.sheet and not wb["Cover"].protection.password
     cover = wb["Cover"]
-    version_cell = list(wb.defined_names["TemplateVersion"].destinations)[0][1].replace("$", "")
+    version_cell = next(iter(wb.defined_names["TemplateVersion"].destinations))[1].replace("$", "")
     assert cover[version_cell].value == c.TEMPLATE_VERSION and cover[version_cell].protection.locked
-    completed = list(wb.defined_names["CompletedOn"].destinations)[0][1].replace("$", "")
+    completed = next(iter(wb.defined_names["CompletedOn"].destinations))[1].replace("$", "")
     assert cover[completed].protection.locked is False
     assert ws.freeze_panes == "A2"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4

@@ -44,7 +44,7 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 
 @contextmanager
-def _progress(label: str):  # noqa: ANN202
+def _progress(label: str):
     """A progress bar on stderr (quiet when stderr is not a terminal); yields a callback."""
     with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
@@ -56,7 +56,7 @@ def _progress(label: str):  # noqa: ANN202
         yield update
 
 
-def _config(path: Path | None):  # noqa: ANN202
+def _config(path: Path | None):
     from boardbook.config import load_config
 
     return load_config(path)

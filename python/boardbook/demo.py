@@ -51,13 +51,13 @@ def _fill(path: Path, rng: random.Random, config: Config, completed: date, *, im
     labels = [lv.label for lv in config.scale.levels]
     table = book.read_table(c.ASSESSMENT)
     rows = []
-    for i, row in enumerate(table.rows):
+    for _i, row in enumerate(table.rows):
         prev = row[2]
         if prev in labels and improve and rng.random() < 0.7:
             k = labels.index(prev)
             rating = labels[max(0, k - rng.choice((0, 1, 1)))]
         else:
-            rating = rng.choices(labels + [config.scale.not_applicable or labels[-1]],
+            rating = rng.choices([*labels, config.scale.not_applicable or labels[-1]],
                                  weights=(30, 40, 18, 6, 6))[0]
         met = config.scale.is_met(rating)
         evidence = rng.choice(EVIDENCE).format(d=(completed - timedelta(days=rng.randint(20, 300))).strftime(

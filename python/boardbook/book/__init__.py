@@ -4,7 +4,7 @@ from boardbook.book.base import Book, ChartSpec, ColumnFormat, Formula, Highligh
 from boardbook.book.openpyxl_book import OpenpyxlBook
 
 
-def open_book(path) -> OpenpyxlBook:  # noqa: ANN001
+def open_book(path) -> OpenpyxlBook:
     """Open an .xlsx file as a Book (openpyxl backend)."""
     return OpenpyxlBook.open(path)
 

@@ -7,8 +7,8 @@ package afterwards (``boardbook.ooxml.patch_package``), so every reader sees num
 from __future__ import annotations
 
 import zipfile
-from copy import copy
 from collections.abc import Mapping, Sequence
+from copy import copy
 from pathlib import Path
 
 import openpyxl
@@ -33,7 +33,7 @@ from boardbook.ooxml import parse_ref, patch_package
 EXCEL_CELL_LIMIT = 32_767
 
 
-def put(cell, value: Value) -> None:  # noqa: ANN001 - openpyxl cell
+def put(cell, value: Value) -> None:
     """Place a value; text always stays text (never a formula), cleaned of characters Excel refuses."""
     if isinstance(value, Formula):
         cell.value = value.text
@@ -48,7 +48,7 @@ def put(cell, value: Value) -> None:  # noqa: ANN001 - openpyxl cell
     cell.value = value
 
 
-def cell_value(cell) -> Value:  # noqa: ANN001
+def cell_value(cell) -> Value:
     return cell.value
 
 
@@ -173,7 +173,7 @@ class OpenpyxlBook:
         return ws, f"{col}{r1 + 1}:{col}{max(r2, r1 + 1)}"
 
     # -- defined names --------------------------------------------------------------------------
-    def _name_cell(self, name: str):  # noqa: ANN202
+    def _name_cell(self, name: str):
         dn = self.wb.defined_names.get(name)
         ref = parse_ref(dn.attr_text) if dn is not None else None
         if ref is None or ref[0] not in self.wb.sheetnames:
@@ -290,7 +290,7 @@ class OpenpyxlBook:
         return target
 
 
-def _anchor_cell(chart) -> str:  # noqa: ANN001
+def _anchor_cell(chart) -> str:
     anchor = chart.anchor
     if isinstance(anchor, str):
         return anchor

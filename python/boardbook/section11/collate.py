@@ -189,7 +189,8 @@ def _carry_forward(book: OpenpyxlBook, new_rows: dict[rules.Key, list[object]], 
     manual_idx = [c.RETURNS_HEADERS.index(h) for h in c.MANUAL_COLUMNS]
     before: dict[rules.Key, tuple[str, str]] = {}
     removed_table = book.read_table(c.REMOVED)
-    removed = [row for row in rows_of(removed_table.records(), c.REMOVED_HEADERS) if any(v not in (None, "") for v in row)]
+    removed = [row for row in rows_of(removed_table.records(), c.REMOVED_HEADERS)
+               if any(v not in (None, "") for v in row)]
     # Rows that come back after being removed get their manual columns back.
     parked: dict[rules.Key, list[object]] = {}
     for row in removed:

@@ -53,7 +53,7 @@ def load_return(path: str | Path) -> RawReturn:
                             _loc(pkg.path)) from None
 
 
-def _loc(path: Path):  # noqa: ANN202
+def _loc(path: Path):
     from boardbook.errors import Location
 
     return Location(str(path))

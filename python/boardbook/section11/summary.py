@@ -64,7 +64,7 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
     book.highlight(c.RETURNS, ["Rating", "Moderated rating"], highlights)
 
     # Matrix: label text in every cell (colour is a second signal), Met % as a live formula.
-    m_sheet, m_row, m_col = book.table_position(c.MATRIX)
+    _m_sheet, m_row, m_col = book.table_position(c.MATRIX)
     first, last = get_column_letter(m_col + 1), get_column_letter(m_col + len(refs))
     matrix_rows = []
     for i, (agency, by_ref, met) in enumerate(s.matrix):
@@ -73,7 +73,8 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
         met_terms = "+".join(f"({rng}={_quote(lb)})" for lb in labels if scale.is_met(lb))
         rated = f"({rng}<>\"\")" + (f"*({rng}<>{_quote(scale.not_applicable)})" if scale.not_applicable else "")
         formula = f"=IF(SUMPRODUCT({rated})=0,\"\",SUMPRODUCT({met_terms})/SUMPRODUCT({rated}))"
-        matrix_rows.append([agency, *(by_ref.get(ref, "") for ref in refs), Formula(formula, "" if met is None else met)])
+        labels_by_ref = (by_ref.get(ref, "") for ref in refs)
+        matrix_rows.append([agency, *labels_by_ref, Formula(formula, _blank(met))])
     book.write_table(c.MATRIX, matrix_rows, headers=c.matrix_headers(refs), formats={"Met %": PERCENT})
     book.highlight(c.MATRIX, refs, highlights)
 

@@ -204,7 +204,7 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
 
 
 def _rating(chk: _Checker, table: TableData, config: Config, ref: str, row: list[Value], get, cell: str
-            ) -> str | None:  # noqa: ANN001
+            ) -> str | None:
     raw = get(row, "Rating")
     if _text(raw) == "":
         chk.add("rating-blank", f"{ref} has no rating: choose one of {', '.join(config.scale.labels)}",
