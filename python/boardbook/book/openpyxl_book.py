@@ -52,6 +52,22 @@ def cell_value(cell) -> Value:
     return cell.value
 
 
+TOP = Alignment(vertical="top")
+LINE_HEIGHT = 15.0  # points, for the default 11 pt font
+
+
+def fit_row_height(ws: Worksheet, row: int, columns: Sequence[int]) -> None:
+    """Make a row tall enough for the wrapped text in ``columns`` (LibreOffice will not grow it itself)."""
+    lines = 1
+    for col in columns:
+        value = ws.cell(row, col).value
+        if isinstance(value, str) and value:
+            width = ws.column_dimensions[get_column_letter(col)].width or 10
+            per_line = max(1, int(width * 1.1))
+            lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
+    ws.row_dimensions[row].height = min(409.0, LINE_HEIGHT * lines) if lines > 1 else None
+
+
 class OpenpyxlBook:
     """A workbook file (or a new in-memory workbook) behind the Book port."""
 
@@ -138,6 +154,10 @@ class OpenpyxlBook:
                     cell.alignment = alignment
                     if protection is not None:
                         cell.protection = protection
+        wrapped = [c1 + j for j, st in enumerate(styles) if st[1] is not None and st[1].wrap_text]
+        if wrapped:
+            for i in range(1, len(rows) + 1):
+                fit_row_height(ws, r1 + i, wrapped)
         last_row = r1 + max(1, len(rows))
         ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c1 + width - 1)}{last_row}"
         table.ref = ref
@@ -155,12 +175,12 @@ class OpenpyxlBook:
             f = formats.get(h)
             if f is not None:
                 out.append((f.number_format or "General",
-                            Alignment(wrap_text=True, vertical="top") if f.wrap else Alignment(),
+                            Alignment(wrap_text=True, vertical="top") if f.wrap else TOP,
                             inherited[h][2] if h in inherited else None))
             elif h in inherited:
                 out.append(inherited[h])
             else:
-                out.append(("General", Alignment(), None))
+                out.append(("General", TOP, None))
         return out
 
     def _column_range(self, table: str, column: str) -> tuple[Worksheet, str]:

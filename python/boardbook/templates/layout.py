@@ -14,7 +14,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from boardbook.book.openpyxl_book import put
+from boardbook.book.openpyxl_book import fit_row_height, put
 from boardbook.templates.styles import TABLE_STYLE, TITLE_FONT
 
 UNLOCKED = Protection(locked=False)
@@ -58,19 +58,24 @@ def table_sheet(
     return ws
 
 
-def cover_sheet(wb: Workbook, title: str, heading: str, paragraphs: Sequence[str]) -> Worksheet:
-    """A first sheet with a heading and guidance, one paragraph per row in column A."""
+def cover_sheet(wb: Workbook, title: str, heading: str, paragraphs: Sequence[tuple[str, str]]) -> Worksheet:
+    """A first sheet with a heading, then (label, paragraph) rows: label in A, wrapped text in B."""
     ws = wb.active
     ws.title = title
     wb.properties.title = heading  # screen readers announce the document title
     wb.properties.creator = "boardbook"
     wb.properties.language = "en-GB"
-    ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 100
     put(ws["A1"], heading)
     ws["A1"].font = Font(bold=True, size=16, color=TITLE_FONT)
-    for i, text in enumerate(paragraphs, start=3):
-        put(ws.cell(i, 1), text)
+    for i, (label, text) in enumerate(paragraphs, start=3):
+        put(ws.cell(i, 1), label)
+        ws.cell(i, 1).font = Font(bold=True)
+        ws.cell(i, 1).alignment = Alignment(vertical="top")
+        put(ws.cell(i, 2), text)
+        ws.cell(i, 2).alignment = WRAP
+        fit_row_height(ws, i, [2])
     print_setup(ws, None)
     return ws
 

@@ -26,7 +26,7 @@ ASSESSMENT_FORMATS = {
 WIDTHS = {"Ref": 8, "Standard": 48, "Rating": 16, "Evidence": 60, "Action": 40, "Owner": 18, "Due": 12}
 
 
-def _guidance(config: Config) -> list[str]:
+def _guidance(config: Config) -> list[tuple[str, str]]:
     scale = config.scale
     met = ", ".join(lv.label for lv in scale.levels if scale.is_met(lv.label))
     evidence = {
@@ -37,15 +37,17 @@ def _guidance(config: Config) -> list[str]:
     na = f" Choose '{scale.not_applicable}' only where the standard cannot apply to your agency." \
         if scale.not_applicable else ""
     return [
-        f"Please complete this return for {config.partnership}. It takes about an hour.",
-        "Step 1. Check the details below and fill in who completed the return and when (dd/mm/yyyy).",
-        "Step 2. On the Assessment sheet, choose a rating for every standard from the drop-down list: "
-        + ", ".join(scale.labels) + "." + na,
-        "Step 3. " + evidence + " Say what you have (policies, audits, training records, dates), not what you "
-        "intend; the partnership moderates ratings at a challenge event and may ask to see it.",
-        "Step 4. Where a standard is not fully met, write the action you will take, its owner and a due date.",
-        "Please do not rename the sheets or the column headers, and send the file back as .xlsx.",
-        "Yellow cells are for you to fill in; other cells are locked (no password: Review > Unprotect Sheet).",
+        ("About", f"Please complete this section 11 self-assessment for {config.partnership}. "
+                  "It takes about an hour."),
+        ("Step 1", "Check the details below and fill in who completed the return and when (dd/mm/yyyy)."),
+        ("Step 2", "On the Assessment sheet, choose a rating for every standard from the drop-down list: "
+                   + ", ".join(scale.labels) + "." + na),
+        ("Step 3", evidence + " Say what you have (policies, audits, training records, dates), not what you "
+                   "intend; the partnership moderates ratings at a challenge event and may ask to see it."),
+        ("Step 4", "Where a standard is not fully met, write the action you will take, its owner and a due date."),
+        ("Step 5", "Send the file back as .xlsx. Please do not rename the sheets or the column headers."),
+        ("Yellow cells", "are for you to fill in; other cells are locked to prevent accidents "
+                         "(no password: Review > Unprotect Sheet)."),
     ]
 
 
@@ -66,8 +68,6 @@ def build_return(config: Config) -> OpenpyxlBook:
     cells = label_rows(ws, first, fields,
                        unlocked=("Agency", "Sector", "Partnership", "Round", "CompletedBy", "CompletedOn"))
     ws[cells["CompletedOn"]].number_format = DATE_FORMAT
-    for row in ws.iter_rows(min_row=3, max_row=first - 2, max_col=1):
-        row[0].alignment = WRAP
     ws.protection.sheet = True
 
     rows = [[s.ref, f"{s.title}: {s.requirement}" if s.requirement else s.title, None, None, None, None, None]
