@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 
 from boardbook.book import open_book
-from boardbook.book.fast import read_tables
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError, WorkbookError
@@ -24,6 +23,7 @@ from boardbook.section11 import contract as c
 from boardbook.section11 import rules
 from boardbook.section11.model import ERROR, Problem, Return
 from boardbook.section11.reader import load_return
+from boardbook.section11.returns import previous_answers
 from boardbook.section11.summary import SummaryContent, fill_summary, rows_of
 from boardbook.section11.validate import validate_return
 from boardbook.templates.section11_summary import build_summary
@@ -110,8 +110,7 @@ def collate(
 
     previous_round: dict[rules.Key, str] = {}
     if previous:
-        prev = read_tables(previous, (c.RETURNS,), required=(c.RETURNS,))[c.RETURNS]
-        previous_round = rules.previous_ratings(prev.records(), config.scale)
+        previous_round = {k: rating for k, (rating, _evidence) in previous_answers(previous, config).items()}
 
     returns = read_returns(files, config, progress)
     fingerprint = rules.fingerprint((Path(r.file).name, r.sha256) for r in returns)

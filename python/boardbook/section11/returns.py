@@ -14,6 +14,7 @@ from boardbook.book.fast import read_tables
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError
 from boardbook.section11 import contract as c
+from boardbook.section11 import rules
 from boardbook.section11.rules import Key, key
 from boardbook.templates.section11_return import ASSESSMENT_FORMATS, build_return
 
@@ -26,15 +27,9 @@ def file_name(agency: str, round_: str) -> str:
 
 
 def previous_answers(summary: str | Path, config: Config) -> dict[Key, tuple[str, str]]:
-    """(agency, ref) -> (rating, evidence) from a previous summary (moderated rating preferred)."""
+    """(agency, ref) -> (rating, evidence) from a previous round's summary file."""
     records = read_tables(summary, (c.RETURNS,), required=(c.RETURNS,))[c.RETURNS].records()
-    out = {}
-    for rec in records:
-        agency, ref = str(rec.get("Agency") or "").strip(), str(rec.get("Ref") or "").strip()
-        label = config.scale.normalise(rec.get("Moderated rating")) or config.scale.normalise(rec.get("Rating"))
-        if agency and ref and label:
-            out[key(agency, ref)] = (label, str(rec.get("Evidence") or ""))
-    return out
+    return rules.previous_answers(records, config.scale)
 
 
 def make_returns(

@@ -219,14 +219,15 @@ def rating_rows(r: Return, sector: str) -> list[tuple[Key, list[object]]]:
             for rt in r.ratings]
 
 
-def previous_ratings(records: Iterable[Mapping[str, object]], scale: Scale) -> dict[Key, str]:
-    """(agency, ref) -> last round's rating from a summary's Returns records; moderated rating wins."""
+def previous_answers(records: Iterable[Mapping[str, object]], scale: Scale) -> dict[Key, tuple[str, str]]:
+    """(agency, ref) -> (rating, evidence) of last round, from a summary's Returns records.
+
+    The moderated rating, where the board agreed one, wins over the self-assessed rating.
+    """
     out = {}
     for rec in records:
         agency, ref = str(rec.get("Agency") or "").strip(), str(rec.get("Ref") or "").strip()
-        if not agency or not ref:
-            continue
         label = scale.normalise(rec.get("Moderated rating")) or scale.normalise(rec.get("Rating"))
-        if label:
-            out[key(agency, ref)] = label
+        if agency and ref and label:
+            out[key(agency, ref)] = (label, str(rec.get("Evidence") or ""))
     return out
