@@ -178,3 +178,12 @@ def test_open_missing_or_broken_file(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError, match=r"bad\.xlsx"):
         OpenpyxlBook.open(bad)
 
+
+
+def test_choices_follow_a_grown_table(book: Book) -> None:
+    book.set_choices("People", "Name", ["A", "B"])
+    book.write_table("People", [[f"P{i}", i, None] for i in range(6)])
+    book.set_choices("People", "Name", ["A", "B"])
+    book.save()
+    dvs = openpyxl.load_workbook(book.path)["People"].data_validations.dataValidation
+    assert [str(dv.sqref) for dv in dvs] == ["A2:A7"]

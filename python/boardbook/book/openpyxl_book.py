@@ -217,7 +217,7 @@ class OpenpyxlBook:
     # -- validation, conditional formats, charts ------------------------------------------------
     def set_choices(self, table: str, column: str, choices: Sequence[str]) -> None:
         ws, rng = self._column_range(table, column)
-        keep = [dv for dv in ws.data_validations.dataValidation if str(dv.sqref) != rng]
+        keep = [dv for dv in ws.data_validations.dataValidation if not _touches(str(dv.sqref), {_column_of(rng)})]
         ws.data_validations.dataValidation = keep
         dv = DataValidation(
             type="list",
@@ -239,11 +239,11 @@ class OpenpyxlBook:
             return
         ws = ranges[0][0]
         targets = {rng for _ws, rng in ranges}
-        cols = {"".join(ch for ch in rng.split(":")[0] if ch.isalpha()) for rng in targets}
+        cols = {_column_of(rng) for rng in targets}
         kept = ConditionalFormattingList()
         for cf in ws.conditional_formatting:
             sq = str(cf.sqref)
-            if any("".join(ch for ch in part.split(":")[0] if ch.isalpha()) in cols for part in sq.split()):
+            if _touches(sq, cols):
                 continue
             for rule in cf.rules:
                 kept.add(sq, rule)
@@ -308,6 +308,16 @@ class OpenpyxlBook:
                 raw.unlink(missing_ok=True)
         self.path = target
         return target
+
+
+def _column_of(rng: str) -> str:
+    """Column letters of the first cell of a range: "C2:C30" -> "C"."""
+    return "".join(ch for ch in rng.split(":")[0] if ch.isalpha())
+
+
+def _touches(sqref: str, columns: set[str]) -> bool:
+    """True when any range of a (space-separated) sqref starts in one of ``columns``: a rule we own."""
+    return any(_column_of(part) in columns for part in sqref.split())
 
 
 def _anchor_cell(chart) -> str:
