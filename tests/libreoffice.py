@@ -1,6 +1,6 @@
 """LibreOffice as an independent spreadsheet engine for tests (not a test module).
 
-LibreOffice only recalculates an .xlsx on load when its profile says so; by default it trusts the cached
+LibreOffice only recalculates an .xlsx on load when its profile says so; by default it keeps the cached
 values, which would make any "recalculated" comparison vacuous. ``recalculate`` therefore runs soffice
 headless with a throwaway user profile whose ``registrymodifications.xcu`` sets
 ``/org.openoffice.Office.Calc/Formula/Load`` ``OOXMLRecalcMode`` to 0 (always recalculate).
@@ -18,14 +18,16 @@ from pathlib import Path
 TIMEOUT_S = 180
 INSTALL_HINT = "LibreOffice (soffice) not installed: apt-get install libreoffice-calc-nogui"
 
-# 0 = always recalculate, 1 = never, 2 = ask (the default; headless that means "never").
+# OOXMLRecalcMode / ODFRecalcMode: 0 = always recalculate, 1 = never, 2 = ask (the default; run headless
+# with a fresh profile it keeps the cached values, as NEVER does: measured with LibreOffice 7.4).
+ALWAYS, NEVER = 0, 1
 REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
-<value>0</value></prop></item>
+<value>{mode}</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
-<value>0</value></prop></item>
+<value>{mode}</value></prop></item>
 </oor:items>
 """
 
@@ -43,18 +45,20 @@ def find_soffice() -> str | None:
     return None
 
 
-def _profile() -> Path:
-    """A fresh user profile directory with the always-recalculate setting written before first run."""
+def _profile(mode: int) -> Path:
+    """A fresh user profile directory with the recalculation setting written before its first run."""
     root = Path(tempfile.mkdtemp(prefix="boardbook-lo-profile-"))
     user = root / "user"
     user.mkdir()
-    (user / "registrymodifications.xcu").write_text(REGISTRY, encoding="utf-8")
+    (user / "registrymodifications.xcu").write_text(REGISTRY.format(mode=mode), encoding="utf-8")
     return root
 
 
-def recalculate_many(sources: Sequence[Path], outdir: Path, *, timeout: float = TIMEOUT_S) -> list[Path]:
+def recalculate_many(sources: Sequence[Path], outdir: Path, *, timeout: float = TIMEOUT_S,
+                     recalc_mode: int = ALWAYS) -> list[Path]:
     """Open every source in one soffice run, recalculate all formulas, save as .xlsx into ``outdir``.
 
+    ``recalc_mode`` NEVER exists only to prove, in tests, that ALWAYS is what makes the difference.
     Returns the output paths in the order of ``sources``. Raises LibreOfficeError (with soffice's
     output) when soffice is missing, fails, times out, or leaves an output missing.
     """
@@ -78,7 +82,7 @@ def recalculate_many(sources: Sequence[Path], outdir: Path, *, timeout: float = 
             raise ValueError(f"output {out} would overwrite its source: choose another outdir")
         out.unlink(missing_ok=True)
 
-    profile = _profile()
+    profile = _profile(recalc_mode)
     cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
            "--nolockcheck", "--convert-to", "xlsx", "--outdir", str(outdir), *map(str, sources)]
     env = {**os.environ, "HOME": str(profile)}  # keep soffice away from the real home directory
@@ -97,6 +101,6 @@ def recalculate_many(sources: Sequence[Path], outdir: Path, *, timeout: float = 
     return outputs
 
 
-def recalculate(src: Path, outdir: Path, *, timeout: float = TIMEOUT_S) -> Path:
+def recalculate(src: Path, outdir: Path, *, timeout: float = TIMEOUT_S, recalc_mode: int = ALWAYS) -> Path:
     """Recalculate one workbook with LibreOffice; returns the converted .xlsx in ``outdir``."""
-    return recalculate_many([src], outdir, timeout=timeout)[0]
+    return recalculate_many([src], outdir, timeout=timeout, recalc_mode=recalc_mode)[0]

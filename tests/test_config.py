@@ -115,3 +115,12 @@ def test_agency_list(tmp_path: Path) -> None:
     p.write_text("Who,Sector\nPolice,Police\n")
     with pytest.raises(ConfigError, match="column 'Agency'"):
         load_agencies(p)
+
+
+def test_aliases_for_not_applicable() -> None:
+    scale = load_config().scale
+    assert scale.normalise(" n/a ") == scale.normalise("NA") == "Not applicable"
+    scale_text = FOUR.replace('met = ["Good"]', 'met = ["Good"]\naliases = { "meh" = "Middling" }')
+    bad = BASE.format(scale=scale_text, standards=standards(8))
+    with pytest.raises(ConfigError, match=r"scale\.aliases\.meh"):
+        parse_config(bad, "mine.toml")

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -131,7 +132,8 @@ def s11_collate(
                   str(len(result.changes)))
     out.print(table)
     for p in result.errors[:10]:
-        err.print(f"[red]rejected[/red] {Path(p.file).name} {p.sheet} {p.cell}: {p.message}".replace("  ", " "))
+        where = " ".join(x for x in (Path(p.file).name, p.sheet, p.cell) if x)
+        err.print(f"[red]rejected[/red] {escape(where)}: {escape(p.message)}")
     if len(result.errors) > 10:
         err.print(f"… and {len(result.errors) - 10} more: see the Problems sheet")
     if strict and result.rejected:

@@ -41,6 +41,7 @@ class Scale:
     met: frozenset[str]
     not_applicable: str | None = None
     kind: str = "labels"  # labels | percent
+    aliases: tuple[tuple[str, str], ...] = ()  # what people type -> the label it means, e.g. N/A
 
     @property
     def labels(self) -> list[str]:
@@ -76,7 +77,9 @@ class Scale:
 
     @cached_property
     def _lookup(self) -> dict[str, str]:
-        return {_key(label): label for label in self.labels}
+        found = {_key(alias): label for alias, label in self.aliases}
+        found.update({_key(label): label for label in self.labels})
+        return found
 
     def score(self, label: str) -> float | None:
         """The score of a label, or None for Not applicable / unknown labels."""
@@ -216,6 +219,7 @@ def _scale(get: _Getter, data: dict[str, Any]) -> Scale:
     kind = get.text(data, "scale.kind", default="labels")
     na = get.text(data, "scale.not_applicable") or None
     name = get.text(data, "scale.name", default=kind)
+    aliases = _aliases(get, data)
     if kind == "percent":
         step = get.number(data, "scale.step", default=5, minimum=1)
         met_from = get.number(data, "scale.met_from", default=75, minimum=0)
@@ -223,7 +227,7 @@ def _scale(get: _Getter, data: dict[str, Any]) -> Scale:
             get.fail("scale.step", f"must divide 100 exactly, not {_num(step)}")
         levels = tuple(Level(f"{_num(v)}%", v) for v in _frange(100, step))
         met = frozenset(lv.label for lv in levels if lv.score >= met_from)
-        return Scale(name, levels, met, na, "percent")
+        return Scale(name, levels, met, na, "percent", _check_aliases(get, aliases, [lv.label for lv in levels], na))
     if kind != "labels":
         get.fail("scale.kind", f"must be 'labels' or 'percent', not {kind!r}")
     raw_levels = get.list_of_tables(data, "scale.levels")
@@ -248,7 +252,23 @@ def _scale(get: _Getter, data: dict[str, Any]) -> Scale:
     unknown = [m for m in met_list if m not in labels[: len(levels)]]
     if unknown:
         get.fail("scale.met", f"names {unknown!r}, which are not level labels ({', '.join(labels)})")
-    return Scale(name, levels, frozenset(met_list), na, "labels")
+    return Scale(name, levels, frozenset(met_list), na, "labels", _check_aliases(get, aliases, labels, None))
+
+
+def _aliases(get: _Getter, data: dict[str, Any]) -> dict[str, object]:
+    raw = data["scale"].get("aliases", {})
+    if not isinstance(raw, dict):
+        get.fail("scale.aliases", 'must be a table, e.g. aliases = { "N/A" = "Not applicable" }')
+    return raw
+
+
+def _check_aliases(get: _Getter, aliases: dict[str, object], labels: list[str], na: str | None
+                   ) -> tuple[tuple[str, str], ...]:
+    allowed = [*labels, na] if na and na not in labels else labels
+    for alias, label in aliases.items():
+        if label not in allowed:
+            get.fail(f"scale.aliases.{alias}", f"must name a label ({', '.join(allowed)}), not {label!r}")
+    return tuple((alias, str(label)) for alias, label in aliases.items())
 
 
 def _frange(top: float, step: float) -> list[float]:

@@ -72,9 +72,15 @@ def open_package(path: str | Path) -> Package:
     if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
         raise WorkbookError("this is an OpenDocument (.ods) spreadsheet: save it as .xlsx (Excel 2007-365) "
                             "and send it again", where)
+    if any(n.endswith("workbook.bin") for n in names):
+        raise WorkbookError("this is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx "
+                            "(Excel Workbook)", where)
+    if any(n == "index.xml" or n.endswith(".numbers") for n in names) and "xl/workbook.xml" not in names:
+        raise WorkbookError("this looks like an Apple Numbers file: export it as Excel (.xlsx)", where)
     if not any(n.endswith("workbook.xml") for n in names):
         kind = "a Word document" if "word/document.xml" in names else "a zip file"
-        raise WorkbookError(f"not an Excel workbook (it is {kind}, with no workbook inside)", where)
+        raise WorkbookError(f"not an Excel workbook (it is {kind}, with no workbook inside): ask the agency "
+                            "to send the return as .xlsx, saved from the partnership's template", where)
     return Package(p, data, zf)
 
 

@@ -138,8 +138,13 @@ class OpenpyxlBook:
             for c in range(c1, max(c2, c1 + width - 1) + 1):
                 if r > r1 or c >= c1 + width:
                     ws.cell(r, c).value = None
+        first_header = ws.cell(r1, c1)
         for j, h in enumerate(headers):
-            put(ws.cell(r1, c1 + j), h)
+            cell = ws.cell(r1, c1 + j)
+            put(cell, h)
+            if j >= len(old_headers) and first_header.has_style:  # new columns look like the others
+                cell.font, cell.fill = copy(first_header.font), copy(first_header.fill)
+                cell.alignment = copy(first_header.alignment)
         cached = self._cached.setdefault(ws.title, {})
         styles = self._styles(headers, formats or {}, inherited)
         for i, row in enumerate(rows, start=1):

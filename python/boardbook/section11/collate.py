@@ -29,6 +29,8 @@ from boardbook.section11.validate import validate_return
 from boardbook.templates.section11_summary import build_summary
 
 EXTENSIONS = (".xlsx", ".xlsm")
+# Found in folders too, so an agency that sends the wrong format is told so instead of being "missing".
+WRONG_FORMATS = (".xls", ".xlsb", ".ods")
 Progress = Callable[[int, int, str], None]
 
 
@@ -53,7 +55,7 @@ def find_inputs(inputs: Sequence[str | Path]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            found = sorted((f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS
+            found = sorted((f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS + WRONG_FORMATS
                             and not f.name.startswith(("~$", ".~lock"))), key=lambda f: str(f).casefold())
             files.extend(found)
         elif p.is_file():

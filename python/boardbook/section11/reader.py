@@ -49,7 +49,8 @@ def load_return(path: str | Path) -> RawReturn:
     except BoardbookError:
         raise
     except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, KeyError, ValueError) as exc:
-        raise WorkbookError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); it may be damaged",
+        raise WorkbookError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); it may be damaged: "
+                            "ask the agency to open it in Excel, save it as .xlsx and send it again",
                             _loc(pkg.path)) from None
 
 

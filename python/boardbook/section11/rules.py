@@ -6,7 +6,6 @@ who is missing, who to challenge, what changed since the previous round or the p
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import random
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from boardbook.config import Agency, Config, Scale, covers
 from boardbook.section11.model import INFO, WARNING, Problem, Return
+from boardbook.suggest import close_matches
 
 Key = tuple[str, str]  # (agency case-folded, ref)
 
@@ -73,7 +73,7 @@ def check_agencies(returns: Iterable[Return], agencies: Sequence[Agency]) -> lis
     problems = []
     for r in returns:
         if r.agency and key(r.agency, "")[0] not in listed:
-            close = difflib.get_close_matches(r.agency, [a.name for a in agencies], n=2, cutoff=0.6)
+            close = close_matches(r.agency, [a.name for a in agencies], n=2)
             hint = f" (did you mean {' or '.join(repr(x) for x in close)}?)" if close else ""
             problems.append(Problem("agency-unknown", f"agency {r.agency!r} is not in the agency list{hint}; "
                                     "collated anyway", WARNING, r.file))

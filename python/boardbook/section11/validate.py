@@ -6,7 +6,6 @@ of problem has a stable code (``CODES``) and a message an agency safeguarding le
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 
 from boardbook.book.base import TableData, Value
@@ -15,6 +14,7 @@ from boardbook.dates import parse_date
 from boardbook.section11 import contract as c
 from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Rating, Return
 from boardbook.section11.reader import RawReturn
+from boardbook.suggest import close_matches
 
 CODES = {
     "unreadable": "the file is not a readable .xlsx workbook",
@@ -126,13 +126,14 @@ def _columns(chk: _Checker, table: TableData) -> dict[str, int] | None:
         if header.casefold() in found:
             cols[header] = found[header.casefold()]
             continue
-        close = difflib.get_close_matches(header, table.headers, n=1, cutoff=0.6)
+        taken = {table.headers[i] for i in cols.values()}
+        close = close_matches(header, [h for h in table.headers if h not in taken])
         hint = f" ('{close[0]}' looks like it: rename it back to '{header}')" if close else ""
         essential = header in ESSENTIAL
+        where = table.first_col + (table.headers.index(close[0]) if close else 0)
         chk.add("column-missing", f"column '{header}' is missing from table {c.ASSESSMENT}{hint}"
                 + ("" if essential else "; treated as blank"),
-                ERROR if essential else WARNING, table.sheet,
-                f"{_col_letter(table.first_col)}{table.header_row}")
+                ERROR if essential else WARNING, table.sheet, f"{_col_letter(where)}{table.header_row}")
     if any(h not in cols for h in ESSENTIAL):
         return None
     return cols
@@ -212,7 +213,7 @@ def _rating(chk: _Checker, table: TableData, config: Config, ref: str, row: list
         return None
     label = config.scale.normalise(raw)
     if label is None:
-        close = difflib.get_close_matches(_text(raw), config.scale.labels, n=1, cutoff=0.6)
+        close = close_matches(_text(raw), config.scale.labels)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         chk.add("rating-unknown", f"{ref} rating {_text(raw)!r} is not on the scale{hint}; allowed: "
                 f"{', '.join(config.scale.labels)}", sheet=table.sheet, cell=cell)

@@ -15,10 +15,17 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boardbook.book.openpyxl_book import fit_row_height, put
-from boardbook.templates.styles import TABLE_STYLE, TITLE_FONT
+from boardbook.templates.styles import HEADER_FILL, HEADER_FONT, TABLE_STYLE, TITLE_FONT
 
 UNLOCKED = Protection(locked=False)
 WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def style_header(cell) -> None:
+    """Header cells carry their own dark fill and white bold text (8.7:1), whatever the table style or theme."""
+    cell.fill = PatternFill(fill_type="solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+    cell.font = Font(bold=True, color=HEADER_FONT)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def print_setup(ws: Worksheet, title_rows: str | None = "1:1") -> None:
@@ -45,6 +52,7 @@ def table_sheet(
     ws = wb.create_sheet(title)
     for j, h in enumerate(headers, start=1):
         put(ws.cell(1, j), h)
+        style_header(ws.cell(1, j))
         ws.column_dimensions[get_column_letter(j)].width = (widths or {}).get(h, max(10.0, len(h) + 4))
     for i, row in enumerate(rows, start=2):
         for j, value in enumerate(row, start=1):

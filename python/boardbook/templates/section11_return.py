@@ -7,7 +7,6 @@ people), the header is frozen and printing is A4 landscape.
 from __future__ import annotations
 
 import openpyxl
-from openpyxl.styles import Font
 
 from boardbook.book.base import ColumnFormat
 from boardbook.book.openpyxl_book import OpenpyxlBook
@@ -83,8 +82,6 @@ def build_return(config: Config) -> OpenpyxlBook:
                 cell.number_format = fmt.number_format
             if h in c.ASSESSMENT_INPUTS:
                 cell.protection = UNLOCKED
-    for cell in aws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
     aws.protection.sheet = True
     aws.protection.formatColumns = False  # allowed: widen columns, resize rows, filter, sort
     aws.protection.formatRows = False

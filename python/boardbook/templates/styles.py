@@ -12,7 +12,9 @@ from boardbook.config import Scale
 HEADER_FILL = "1F4E78"
 HEADER_FONT = "FFFFFF"
 TITLE_FONT = "1F4E78"
-TABLE_STYLE = "TableStyleMedium2"  # built-in: white bold on 4472C4 header (4.7:1), black on light bands
+# Built-in style for banding (black on light theme bands). Its header fill is the theme's accent1, which in
+# openpyxl's default theme is 4F81BD: white on it is only 4.0:1, so header cells get HEADER_FILL directly.
+TABLE_STYLE = "TableStyleMedium2"
 
 # (fill, font) from best to worst.
 PALETTE = (

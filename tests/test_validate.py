@@ -1,0 +1,582 @@
+"""Validation of section 11 returns: one test per problem code, each on a real return changed the way
+agencies really change them (openpyxl edits of a saved file), asserting code, severity, the sheet and
+cell named, and that the message tells the agency what to do.
+
+Default return layout (the template): cover sheet ``Cover`` with the defined names in B11:B17
+(Agency, Sector, Partnership, Round, CompletedBy, CompletedOn, TemplateVersion); table ``Assessment``
+on sheet ``Assessment`` at A1:G11, header row 1, S1 in row 2 … S10 in row 11; columns A Ref, B Standard,
+C Rating, D Evidence, E Action, F Owner, G Due.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import zipfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+import python_calamine as pc
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.table import TableColumn
+
+from boardbook.config import Agency, Config
+from boardbook.section11.collate import collate
+from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Return
+from boardbook.section11.reader import load_return
+from boardbook.section11.validate import CODES, validate_return
+from tests.conftest import GOOD_EVIDENCE, hashes, make_return
+
+RULE_CODES = {"duplicate-return", "agency-unknown", "other-partnership", "unreadable"}
+LABELS = "Fully met, Mostly met, Partially met, Not met, Not applicable"
+OTHER = "Eastvale Safeguarding Children Partnership"
+
+# Codes produced by the tests in this module (filled as they run; the registry test fills any gaps).
+PRODUCED: set[str] = set()
+CODE_TESTS: dict[str, Callable[[Path, Config], None]] = {}
+
+
+def produces(code: str) -> Callable[[Callable[[Path, Config], None]], Callable[[Path, Config], None]]:
+    """Register the test that proves ``code`` is produced (the registry test checks all are)."""
+    def deco(fn: Callable[[Path, Config], None]) -> Callable[[Path, Config], None]:
+        assert code not in CODE_TESTS, code
+        CODE_TESTS[code] = fn
+        return fn
+    return deco
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+def check(path: Path, config: Config) -> Return:
+    return validate_return(load_return(path), config)
+
+
+def only(problems: list[Problem], code: str, severity: str, sheet: str = "", cell: str = "") -> Problem:
+    """The single problem with ``code``; asserts severity and location, and records the code."""
+    found = [p for p in problems if p.code == code]
+    assert len(found) == 1, f"expected one {code!r} in {problems}"
+    p = found[0]
+    assert (p.severity, p.sheet, p.cell) == (severity, sheet, cell), p
+    assert p.message and p.file, p
+    PRODUCED.add(code)
+    return p
+
+
+def codes(problems: list[Problem]) -> list[str]:
+    return [p.code for p in problems]
+
+
+def edit(path: Path, change: Callable[[Workbook], None]) -> Path:
+    """Open a saved return with openpyxl, change it as a person would in Excel, save it back."""
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+    return path
+
+
+def rows(config: Config, **changes: tuple[object, object]) -> list[list[object]]:
+    """Table body for every standard, all Fully met with evidence; ``S4=(rating, evidence)`` overrides."""
+    out = []
+    for s in config.standards:
+        rating, evidence = changes.get(s.ref, ("Fully met", GOOD_EVIDENCE))
+        out.append([s.ref, s.title, rating, evidence, None, None, None])
+    return out
+
+
+def table(path: Path, name: str) -> list[dict[str, object]]:
+    t = pc.CalamineWorkbook.from_path(str(path), load_tables=True).get_table_by_name(name)
+    return [dict(zip(t.columns, row, strict=True)) for row in t.to_python()
+            if any(v not in ("", None) for v in row)]
+
+
+def set_ref(ws, ref: str) -> None:
+    t = ws.tables["Assessment"]
+    t.ref = ref
+    if t.autoFilter is not None:
+        t.autoFilter.ref = ref
+
+
+def vba_project() -> bytes:
+    """A real VBA project (from xlwings' quickstart .xlsm) or, failing that, a stand-in OLE blob."""
+    spec = importlib.util.find_spec("xlwings")
+    if spec and spec.origin:
+        src = Path(spec.origin).parent / "quickstart.xlsm"
+        if src.is_file():
+            with zipfile.ZipFile(src) as z:
+                return z.read("xl/vbaProject.bin")
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + b'Sub Auto_Open()\nShell "calc.exe"\nEnd Sub\n'
+
+
+def to_xlsm(src: Path, dst: Path) -> Path:
+    """Repackage a return as Excel saves a macro-enabled workbook: vbaProject.bin, macroEnabled type."""
+    main_xlsx = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    main_xlsm = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+    with zipfile.ZipFile(src) as zin:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                data = zin.read(info.filename)
+                if info.filename == "[Content_Types].xml":
+                    assert main_xlsx in data
+                    data = data.replace(main_xlsx, main_xlsm).replace(
+                        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                        b"</Types>")
+                elif info.filename == "xl/_rels/workbook.xml.rels":
+                    data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.'
+                                        b'microsoft.com/office/2006/relationships/vbaProject" '
+                                        b'Target="vbaProject.bin"/></Relationships>')
+                zout.writestr(info, data)
+            zout.writestr("xl/vbaProject.bin", vba_project())
+    dst.write_bytes(buf.getvalue())
+    return dst
+
+
+# -- one test per problem code --------------------------------------------------------------------------
+
+@produces("macros")
+def check_macros(folder: Path, config: Config) -> None:
+    xlsm = to_xlsm(make_return(folder, config), folder / "Moorlands Police.xlsm")
+    ret = check(xlsm, config)
+    p = only(ret.problems, "macros", INFO)
+    assert "macro" in p.message and "not run" in p.message and "read" in p.message
+    assert ret.accepted and len(ret.ratings) == len(config.standards)
+    assert ret.agency == "Moorlands Police"
+
+
+@produces("name-missing")
+def check_name_missing(folder: Path, config: Config) -> None:
+    path = edit(make_return(folder, config), lambda wb: wb.defined_names.pop("Sector"))
+    ret = check(path, config)
+    p = only(ret.problems, "name-missing", ERROR)
+    assert "'Sector'" in p.message and "missing" in p.message and "template" in p.message
+    assert not ret.accepted
+
+    # A name that no longer points at one cell (someone widened it to a range).
+    def widen(wb: Workbook) -> None:
+        wb.defined_names["Round"].attr_text = "'Cover'!$B$14:$B$15"
+
+    ret = check(edit(make_return(folder, config, file_name="b.xlsx"), widen), config)
+    p = only(ret.problems, "name-missing", ERROR)
+    assert "'Round'" in p.message and "single cell" in p.message
+
+
+@produces("name-blank")
+def check_name_blank(folder: Path, config: Config) -> None:
+    ret = check(make_return(folder, config, agency="  ", file_name="blank.xlsx"), config)
+    p = only(ret.problems, "name-blank", ERROR, "Cover", "B11")
+    assert "agency" in p.message and "blank" in p.message and "cover sheet" in p.message
+    assert not ret.accepted
+
+
+@produces("version-old")
+def check_version_old(folder: Path, config: Config) -> None:
+    path = edit(make_return(folder, config), lambda wb: wb["Cover"].__setitem__("B17", "2024.1"))
+    ret = check(path, config)
+    p = only(ret.problems, "version-old", ERROR, "Cover", "B17")
+    assert "older template" in p.message and "2024.1" in p.message and "2026.1" in p.message
+    assert "current template" in p.message
+
+
+@produces("version-unknown")
+def check_version_unknown(folder: Path, config: Config) -> None:
+    path = edit(make_return(folder, config), lambda wb: wb["Cover"].__setitem__("B17", "2031.9"))
+    ret = check(path, config)
+    p = only(ret.problems, "version-unknown", ERROR, "Cover", "B17")
+    assert "'2031.9'" in p.message and "2026.1" in p.message and "template" in p.message
+    assert not ret.accepted
+
+
+@produces("table-missing")
+def check_table_missing(folder: Path, config: Config) -> None:
+    # The table converted back to a range (Table Design > Convert to Range): the data is still there.
+    path = edit(make_return(folder, config), lambda wb: wb["Assessment"].tables.pop("Assessment"))
+    ret = check(path, config)
+    p = only(ret.problems, "table-missing", ERROR, "Assessment")
+    assert "'Assessment' not found" in p.message and "no tables" in p.message and "template" in p.message
+    assert not ret.accepted and ret.ratings == []
+
+    # Renamed to Excel's default name: the message lists what was found.
+    def rename(wb: Workbook) -> None:
+        ws = wb["Assessment"]
+        t = ws.tables.pop("Assessment")
+        t.name = t.displayName = "Table1"
+        ws.add_table(t)
+
+    ret = check(edit(make_return(folder, config, file_name="t1.xlsx"), rename), config)
+    p = only(ret.problems, "table-missing", ERROR, "Assessment")
+    assert "Table1" in p.message
+
+
+@produces("column-missing")
+def check_column_missing(folder: Path, config: Config) -> None:
+    # An essential column renamed: an error at the renamed header cell, with the way back.
+    def rename(wb: Workbook) -> None:
+        ws = wb["Assessment"]
+        ws["C1"] = "Ratings"
+        ws.tables["Assessment"].tableColumns[2].name = "Ratings"
+
+    ret = check(edit(make_return(folder, config), rename), config)
+    p = only(ret.problems, "column-missing", ERROR, "Assessment", "C1")
+    assert "'Rating'" in p.message and "'Ratings' looks like it" in p.message and "rename it back" in p.message
+    assert not ret.accepted
+
+    # An optional column deleted: a warning, the return still counts.
+    def delete_owner(wb: Workbook) -> None:
+        ws = wb["Assessment"]
+        ws.delete_cols(6)
+        del ws.tables["Assessment"].tableColumns[5]
+        set_ref(ws, "A1:F11")
+
+    ret = check(edit(make_return(folder, config, file_name="no-owner.xlsx"), delete_owner), config)
+    p = only(ret.problems, "column-missing", WARNING, "Assessment", "A1")
+    assert "'Owner'" in p.message and "treated as blank" in p.message
+    assert ret.accepted and len(ret.ratings) == len(config.standards)
+
+
+@produces("standard-missing")
+def check_standard_missing(folder: Path, config: Config) -> None:
+    body = [r for r in rows(config) if r[0] != "S9"]
+    ret = check(make_return(folder, config, rows=body), config)
+    p = only(ret.problems, "standard-missing", ERROR, "Assessment", "A1")
+    assert "S9" in p.message and "add a row" in p.message
+    assert not ret.accepted
+
+
+@produces("standard-duplicate")
+def check_standard_duplicate(folder: Path, config: Config) -> None:
+    body = [*rows(config), ["S3", "again", "Not met", "", None, None, None]]  # row 12
+    ret = check(make_return(folder, config, rows=body), config)
+    p = only(ret.problems, "standard-duplicate", ERROR, "Assessment", "A12")
+    assert "S3" in p.message and "A4" in p.message and "keep one row" in p.message
+    assert not ret.accepted
+
+
+@produces("standard-unknown")
+def check_standard_unknown(folder: Path, config: Config) -> None:
+    body = [*rows(config), ["S11", "Our own extra standard", "Fully met", GOOD_EVIDENCE, None, None, None],
+            [None, None, "Mostly met", "answers but no ref", None, None, None]]
+    ret = check(make_return(folder, config, rows=body), config)
+    found = [p for p in ret.problems if p.code == "standard-unknown"]
+    assert [(p.severity, p.sheet, p.cell) for p in found] == [(WARNING, "Assessment", "A12"),
+                                                             (WARNING, "Assessment", "A13")]
+    assert "'S11'" in found[0].message and "S1, S2" in found[0].message and "ignored" in found[0].message
+    assert "no Ref" in found[1].message
+    PRODUCED.add("standard-unknown")
+    assert ret.accepted and {r.ref for r in ret.ratings} == set(config.refs)
+
+
+@produces("rating-blank")
+def check_rating_blank(folder: Path, config: Config) -> None:
+    ret = check(make_return(folder, config, rows=rows(config, S6=("  ", GOOD_EVIDENCE))), config)
+    p = only(ret.problems, "rating-blank", ERROR, "Assessment", "C7")
+    assert "S6" in p.message and LABELS in p.message
+    assert not ret.accepted
+
+
+@produces("rating-unknown")
+def check_rating_unknown(folder: Path, config: Config) -> None:
+    ret = check(make_return(folder, config, rows=rows(config, S4=("Fuly met", GOOD_EVIDENCE))), config)
+    p = only(ret.problems, "rating-unknown", ERROR, "Assessment", "C5")
+    assert "S4" in p.message and "'Fuly met'" in p.message
+    assert "did you mean 'Fully met'" in p.message and f"allowed: {LABELS}" in p.message
+    assert not ret.accepted and "S4" not in {r.ref for r in ret.ratings}
+
+
+@produces("evidence-missing")
+def check_evidence_missing(folder: Path, config: Config) -> None:
+    body = rows(config, S7=("Mostly met", None), S8=("Not met", None), S9=("Not applicable", ""))
+    ret = check(make_return(folder, config, rows=body), config)
+    p = only(ret.problems, "evidence-missing", WARNING, "Assessment", "D8")  # only the met rating
+    assert "S7" in p.message and "'Mostly met'" in p.message and "evidence" in p.message
+    assert ret.accepted
+
+
+@produces("date-invalid")
+def check_date_invalid(folder: Path, config: Config) -> None:
+    body = rows(config)
+    body[1][6] = "end of next term"  # S2 Due, cell G3
+    body[2][6] = "31/03/2027"  # a date typed as text is fine
+    ret = check(make_return(folder, config, rows=body, completed_on="the first of May"), config)
+    found = sorted((p for p in ret.problems if p.code == "date-invalid"), key=lambda p: p.sheet)
+    assert [(p.severity, p.sheet, p.cell) for p in found] == [(WARNING, "Assessment", "G3"),
+                                                             (WARNING, "Cover", "B16")]
+    assert "'end of next term'" in found[0].message and "S2" in found[0].message
+    assert "dd/mm/yyyy" in found[0].message
+    assert "'the first of May'" in found[1].message and "dd/mm/yyyy" in found[1].message
+    PRODUCED.add("date-invalid")
+    assert ret.accepted
+    by_ref = {r.ref: r for r in ret.ratings}
+    assert by_ref["S2"].due == "end of next term" and by_ref["S3"].due == date(2027, 3, 31)
+
+
+@produces("completed-blank")
+def check_completed_blank(folder: Path, config: Config) -> None:
+    ret = check(make_return(folder, config, completed_on=None), config)
+    p = only(ret.problems, "completed-blank", WARNING, "Cover", "B16")
+    assert "Completed on" in p.message and "blank" in p.message
+    assert ret.accepted and ret.completed_on is None
+
+
+@produces("hidden-sheet")
+def check_hidden_sheet(folder: Path, config: Config) -> None:
+    def hide(wb: Workbook) -> None:
+        wb["Assessment"].sheet_state = "hidden"
+
+    ret = check(edit(make_return(folder, config), hide), config)
+    p = only(ret.problems, "hidden-sheet", WARNING, "Assessment")
+    assert "hidden sheet 'Assessment'" in p.message and "read anyway" in p.message
+    assert ret.accepted and len(ret.ratings) == len(config.standards)
+
+
+# Collation-level (rules) codes: through collate(), read back from the summary's Problems table.
+
+@produces("unreadable")
+def check_unreadable(folder: Path, config: Config) -> None:
+    returns = folder / "returns"
+    returns.mkdir()
+    make_return(returns, config)
+    (returns / "Northmoor ICB.xlsx").write_text("Ref,Rating\nS1,Fully met\n", encoding="utf-8")
+    before = hashes(returns)
+    result = collate([returns], folder / "summary.xlsx", config)
+    assert hashes(returns) == before
+    p = only(result.problems, "unreadable", ERROR)
+    assert Path(p.file).name == "Northmoor ICB.xlsx" and "not an Excel workbook" in p.message
+    assert (result.read, result.accepted, result.rejected) == (2, 1, 1)
+    problems = table(folder / "summary.xlsx", "Problems")
+    assert [(r["File"], r["Severity"]) for r in problems] == [("Northmoor ICB.xlsx", ERROR)]
+
+
+@produces("duplicate-return")
+def check_duplicate_return(folder: Path, config: Config) -> None:
+    returns = folder / "returns"
+    returns.mkdir()
+    n = len(config.standards)
+    # The later CompletedOn wins even though the other file sorts last and was saved later.
+    newer = make_return(returns, config, completed_on=date(2026, 6, 1), ratings=["Mostly met"] * n,
+                        file_name="A police return.xlsx")
+    older = make_return(returns, config, agency="moorlands  POLICE", completed_on=date(2026, 4, 1),
+                        file_name="Z police return.xlsx")
+    os.utime(newer, (1_700_000_000, 1_700_000_000))
+    os.utime(older, (1_800_000_000, 1_800_000_000))
+    result = collate([returns], folder / "summary.xlsx", config)
+    p = only(result.problems, "duplicate-return", WARNING)
+    assert Path(p.file).name == "Z police return.xlsx"
+    assert "A police return.xlsx" in p.message and "01/06/2026" in p.message and "01/04/2026" in p.message
+    assert "second return" in p.message and "instead of this one" in p.message
+    assert result.accepted == 1
+    summary = table(folder / "summary.xlsx", "Returns")
+    assert {r["Source file"] for r in summary} == {"A police return.xlsx"}
+    assert {r["Rating"] for r in summary} == {"Mostly met"} and len(summary) == n
+    problems = table(folder / "summary.xlsx", "Problems")
+    assert [(r["File"], r["Severity"]) for r in problems] == [("Z police return.xlsx", WARNING)]
+
+
+@produces("agency-unknown")
+def check_agency_unknown(folder: Path, config: Config) -> None:
+    returns = folder / "returns"
+    returns.mkdir()
+    make_return(returns, config, agency="Moorland Police")
+    agencies = [Agency("Moorlands Police", "Police"), Agency("Northmoor ICB", "Health")]
+    result = collate([returns], folder / "summary.xlsx", config, agencies=agencies)
+    p = only(result.problems, "agency-unknown", WARNING)
+    assert Path(p.file).name == "Moorland Police.xlsx"
+    assert "'Moorland Police'" in p.message and "not in the agency list" in p.message
+    assert "did you mean 'Moorlands Police'" in p.message and "collated anyway" in p.message
+    assert result.accepted == 1
+    assert {r["Agency"] for r in table(folder / "summary.xlsx", "Returns")} == {"Moorland Police"}
+
+
+@produces("other-partnership")
+def check_other_partnership(folder: Path, config: Config) -> None:
+    returns = folder / "returns"
+    returns.mkdir()
+    make_return(returns, config, agency="Eastvale Police", partnership=OTHER)
+    make_return(returns, config, agency="Moorlands Ambulance", partnership=f"{OTHER}; {config.partnership}")
+    make_return(returns, config, agency="Regional Probation", partnership="All")
+    result = collate([returns], folder / "summary.xlsx", config)
+    p = only(result.problems, "other-partnership", INFO)
+    assert Path(p.file).name == "Eastvale Police.xlsx"
+    assert OTHER in p.message and "not collated" in p.message and config.partnership in p.message
+    agencies = {r["Agency"] for r in table(folder / "summary.xlsx", "Returns")}
+    assert agencies == {"Moorlands Ambulance", "Regional Probation"}
+
+
+@pytest.mark.parametrize("code", sorted(CODE_TESTS))
+def test_problem_code(code: str, tmp_path: Path, config: Config) -> None:
+    """One case per problem code: code, severity, sheet, cell and a useful message."""
+    CODE_TESTS[code](tmp_path, config)
+
+
+def test_every_code_is_produced(tmp_path: Path, config: Config) -> None:
+    """Registry: every code in CODES (rules-level ones included) is produced by a test case above."""
+    assert set(CODE_TESTS) == set(CODES), "a code with no test, or a test for an unlisted code"
+    assert set(CODES) >= RULE_CODES
+    for code in sorted(set(CODES) - PRODUCED):  # run on its own (-k): produce what has not run yet
+        folder = tmp_path / code
+        folder.mkdir()
+        CODE_TESTS[code](folder, config)
+    assert set(CODES) <= PRODUCED
+
+
+# -- how agencies really change returns: all of these must still parse without an error ----------------
+
+def test_inserted_and_blank_rows_parse(tmp_path: Path, config: Config) -> None:
+    """Rows inserted above the table and blank rows inside it: every standard found by Ref, no problem."""
+    path = make_return(tmp_path, config, rows=rows(config, S4=("Partially met", GOOD_EVIDENCE)))
+
+    def insert(wb: Workbook) -> None:
+        ws = wb["Assessment"]
+        ws.insert_rows(1, 2)  # two rows above the table: header now row 3
+        ws["A1"] = "Our agency's notes"
+        ws.insert_rows(7)  # a blank row between S3 (row 6) and S4 (now row 8)
+        ws.insert_rows(13, 2)  # two blank rows between S8 and S9
+        set_ref(ws, "A3:G16")
+
+    ret = check(edit(path, insert), config)
+    assert ret.problems == []
+    assert [r.ref for r in ret.ratings] == config.refs
+    by_ref = {r.ref: r for r in ret.ratings}
+    assert by_ref["S4"].label == "Partially met" and by_ref["S4"].cell == "C8"
+    assert by_ref["S10"].cell == "C16"
+
+
+def test_moved_table_names_the_right_cell(tmp_path: Path, config: Config) -> None:
+    """After rows and a column are inserted before the table, a typo is reported where it now is."""
+    path = make_return(tmp_path, config, rows=rows(config, S4=("Fuly met", GOOD_EVIDENCE)))
+
+    def move(wb: Workbook) -> None:
+        ws = wb["Assessment"]
+        ws.insert_rows(1, 3)  # header row 4
+        ws.insert_cols(1)  # table now B:H
+        ws.insert_rows(6)  # blank row between S1 (row 5) and S2 (row 7)
+        set_ref(ws, "B4:H15")
+
+    ret = check(edit(path, move), config)
+    only(ret.problems, "rating-unknown", ERROR, "Assessment", "D9")
+    assert codes(ret.problems) == ["rating-unknown"]
+
+
+def test_inserted_column_found_by_header(tmp_path: Path, config: Config) -> None:
+    """A column of the agency's own inserted mid-table: columns are found by header, cells named right."""
+    path = make_return(tmp_path, config, rows=rows(config, S7=("Fully met", None)))
+
+    def insert(wb: Workbook) -> None:
+        ws = wb["Assessment"]
+        ws.insert_cols(4)  # between Rating (C) and Evidence (now E)
+        ws["D1"] = "Our RAG"
+        t = ws.tables["Assessment"]
+        t.tableColumns.insert(3, TableColumn(id=99, name="Our RAG"))
+        for i, col in enumerate(t.tableColumns, start=1):
+            col.id = i
+        set_ref(ws, "A1:H11")
+
+    ret = check(edit(path, insert), config)
+    only(ret.problems, "evidence-missing", WARNING, "Assessment", "E8")
+    assert codes(ret.problems) == ["evidence-missing"]
+    assert ret.ratings[0].evidence == GOOD_EVIDENCE
+
+
+def test_typo_in_capitals_still_gets_a_suggestion(tmp_path: Path, config: Config) -> None:
+    ret = check(make_return(tmp_path, config, rows=rows(config, S4=("FULY MET", GOOD_EVIDENCE))), config)
+    p = only(ret.problems, "rating-unknown", ERROR, "Assessment", "C5")
+    assert "did you mean 'Fully met'" in p.message
+
+
+def test_rows_reordered_and_refs_retyped(tmp_path: Path, config: Config) -> None:
+    """Rows sorted differently and Refs typed in lower case with spaces are still found by Ref."""
+    body = list(reversed(rows(config)))
+    body[0][0] = " s10 "
+    ret = check(make_return(tmp_path, config, rows=body), config)
+    assert ret.problems == []
+    assert [r.ref for r in ret.ratings] == config.refs
+
+
+def test_rejected_return_kept_out_of_scores_but_listed(tmp_path: Path, config: Config) -> None:
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    make_return(returns, config, "Moorlands Police")
+    make_return(returns, config, "Northmoor ICB", sector="Health",
+                rows=rows(config, S4=("Fuly met", GOOD_EVIDENCE)))
+    out = tmp_path / "summary.xlsx"
+    agencies = [Agency("Moorlands Police", "Police"), Agency("Northmoor ICB", "Health")]
+    result = collate([returns], out, config, agencies=agencies)
+    assert (result.read, result.accepted, result.rejected) == (2, 1, 1)
+    assert {r["Agency"] for r in table(out, "Returns")} == {"Moorlands Police"}
+    assert [r["Agency"] for r in table(out, "Matrix")] == ["Moorlands Police"]
+    problems = table(out, "Problems")
+    assert [(r["File"], r["Sheet"], r["Cell"], r["Severity"]) for r in problems] == [
+        ("Northmoor ICB.xlsx", "Assessment", "C5", ERROR)]
+    assert "Fully met" in str(problems[0]["Problem"])
+    missing = table(out, "Missing")
+    assert [r["Agency"] for r in missing] == ["Northmoor ICB"]
+    assert "rejected" in str(missing[0]["Reason"]) and "Northmoor ICB.xlsx" in str(missing[0]["Reason"])
+    log = table(out, "Log")
+    assert (log[-1]["Returns read"], log[-1]["Accepted"], log[-1]["Rejected"]) == (2, 1, 1)
+
+
+def test_ratings_normalised_to_the_scale_label(tmp_path: Path, config: Config) -> None:
+    """Trim and case-fold first; the scale's own label is what lands in the summary."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    body = rows(config, S1=(" fully MET ", GOOD_EVIDENCE), S2=("MOSTLY   met", GOOD_EVIDENCE),
+                S3=("not applicable", ""), S4=("Partially Met\n", GOOD_EVIDENCE))
+    body[4][6] = "31/03/2027"  # S5 Due typed as text
+    body[5][6] = date(2027, 4, 30)  # S6 Due as a real date
+    make_return(returns, config, rows=body, completed_on="01/05/2026")
+    out = tmp_path / "summary.xlsx"
+    result = collate([returns], out, config)
+    assert result.problems == [] and result.accepted == 1
+    by_ref = {r["Ref"]: r for r in table(out, "Returns")}
+    assert [by_ref[ref]["Rating"] for ref in ("S1", "S2", "S3", "S4")] == [
+        "Fully met", "Mostly met", "Not applicable", "Partially met"]
+    assert [by_ref[ref]["Score"] for ref in ("S1", "S2", "S4")] == [3, 2, 1]
+    assert by_ref["S3"]["Score"] in ("", None)
+    assert by_ref["S5"]["Due"] in (date(2027, 3, 31), datetime(2027, 3, 31))
+    assert by_ref["S6"]["Due"] in (date(2027, 4, 30), datetime(2027, 4, 30))
+    matrix = table(out, "Matrix")
+    assert matrix[0]["S1"] == "Fully met" and matrix[0]["S2"] == "Mostly met"
+    # And in openpyxl: the label is stored as plain text.
+    ws = openpyxl.load_workbook(out)["Returns"]
+    ratings = [ws.cell(r, 4).value for r in range(2, 2 + len(config.standards))]
+    assert ratings.count("Fully met") == len(config.standards) - 3
+
+
+def test_completed_on_text_date_decides_duplicates(tmp_path: Path, config: Config) -> None:
+    """CompletedOn typed as text still parses; with equal dates the newer file wins."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    a = make_return(returns, config, completed_on="15/05/2026", file_name="first.xlsx")
+    b = make_return(returns, config, completed_on=date(2026, 5, 15), file_name="second.xlsx",
+                    ratings=["Not met"] * len(config.standards))
+    os.utime(a, (1_800_000_000, 1_800_000_000))
+    os.utime(b, (1_700_000_000, 1_700_000_000))
+    result = collate([returns], tmp_path / "summary.xlsx", config)
+    dup = [p for p in result.problems if p.code == "duplicate-return"]
+    assert [Path(p.file).name for p in dup] == ["second.xlsx"]
+    assert {r["Source file"] for r in table(tmp_path / "summary.xlsx", "Returns")} == {"first.xlsx"}
+
+
+def test_renamed_sheets_and_retyped_headers_parse(tmp_path: Path, config: Config) -> None:
+    """Sheets renamed in Excel (names follow) and headers retyped in another case still parse; messages
+    name the sheet as it is now called."""
+    path = make_return(tmp_path, config, rows=rows(config, S2=("Fuly met", GOOD_EVIDENCE)))
+
+    def rename(wb: Workbook) -> None:
+        wb["Cover"].title = "Agency's cover"
+        wb["Assessment"].title = "Self assessment"
+        for name in wb.defined_names.values():
+            name.attr_text = name.attr_text.replace("'Cover'", "'Agency''s cover'")
+        ws = wb["Self assessment"]
+        for cell, header in (("A1", "REF"), ("D1", "evidence ")):
+            ws[cell] = header
+            ws.tables["Assessment"].tableColumns[ws[cell].column - 1].name = header
+
+    ret = check(edit(path, rename), config)
+    only(ret.problems, "rating-unknown", ERROR, "Self assessment", "C3")
+    assert codes(ret.problems) == ["rating-unknown"]
+    assert ret.agency == "Moorlands Police" and ret.completed_on == date(2026, 5, 1)
+    assert len(ret.ratings) == len(config.standards) - 1 and ret.ratings[0].evidence == GOOD_EVIDENCE
