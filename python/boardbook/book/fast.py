@@ -1,32 +1,103 @@
-"""Fast read-only access to tables in a file, with python-calamine (no openpyxl load)."""
+"""Fast read-only access to a workbook file: tables and defined names, with python-calamine.
+
+No openpyxl load: calamine reads the tables (~30x faster on a small return) and the defined names
+come from ``xl/workbook.xml`` (calamine does not expose them). The file is read once, into memory.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine as pc
 
-from boardbook.book.base import TableData
-from boardbook.errors import Location, WorkbookError
+from boardbook.book.base import TableData, Value
+from boardbook.errors import BoardbookError, Location, WorkbookError
+from boardbook.ooxml import defined_names
 from boardbook.package import open_package
+
+
+@dataclass(frozen=True)
+class NamedCell:
+    """Where a defined name points, and the value there."""
+
+    sheet: str
+    cell: str
+    value: Value
+
+
+@dataclass
+class RawWorkbook:
+    """What a workbook file holds, before any rule is applied."""
+
+    file: str
+    names: dict[str, NamedCell | None]  # None: the name exists but does not point at one cell
+    tables: dict[str, TableData]  # keyed by the name asked for; found ignoring case
+    table_names: list[str]
+    sheets: list[str]
+    hidden_sheets: list[str] = field(default_factory=list)
+    has_macros: bool = False
+    sha256: str = ""
+    modified: float = 0.0
+
+
+def read_workbook(path: str | Path, tables: Iterable[str] = (), names: Iterable[str] = (),
+                  advice: str = "open it in Excel, save it as .xlsx and try again") -> RawWorkbook:
+    """Read the named tables and defined names of ``path``. WorkbookError (naming the file) if unreadable."""
+    pkg = open_package(path)
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(pkg.stream(), load_tables=True)
+        sheet_names = list(wb.sheet_names)
+        hidden = [m.name for m in wb.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible]
+        table_names = list(wb.table_names or [])
+        grids: dict[str, list[list[Value]]] = {}
+
+        def cell_value(sheet: str, cell: str) -> Value:
+            if sheet not in grids:
+                grids[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            row, col = rowcol(cell)
+            grid = grids[sheet]
+            return grid[row][col] if row < len(grid) and col < len(grid[row]) else None
+
+        wanted = set(names)
+        found_names: dict[str, NamedCell | None] = {}
+        for name, ref in defined_names(pkg.zip).items():
+            if name not in wanted:
+                continue
+            found_names[name] = None if ref is None or ref[0] not in sheet_names else NamedCell(
+                ref[0], ref[1], cell_value(*ref))
+
+        found_tables = {}
+        for wanted_table in tables:
+            actual = next((t for t in table_names if t.casefold() == wanted_table.casefold()), None)
+            if actual is not None:
+                t = wb.get_table_by_name(actual)
+                start = t.start or (1, 0)
+                found_tables[wanted_table] = TableData(actual, t.sheet, [str(h) for h in t.columns],
+                                                       t.to_python(), start[0], start[1] + 1)
+    except BoardbookError:
+        raise
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, KeyError, ValueError) as exc:
+        raise WorkbookError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); it may be damaged: "
+                            + advice, Location(str(pkg.path))) from None
+    return RawWorkbook(str(pkg.path), found_names, found_tables, table_names, sheet_names, hidden,
+                       pkg.has_macros, pkg.sha256, pkg.path.stat().st_mtime)
+
+
+def rowcol(cell: str) -> tuple[int, int]:
+    """0-based (row, column) of an A1 address."""
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(cell[len(letters):]) - 1, col - 1
 
 
 def read_tables(path: str | Path, names: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, TableData]:
     """The named tables that exist in ``path``; WorkbookError if a ``required`` one is missing."""
-    pkg = open_package(path)
-    try:
-        wb = pc.CalamineWorkbook.from_filelike(pkg.stream(), load_tables=True)
-        present = set(wb.table_names or [])
-        out = {}
-        for name in names:
-            if name in present:
-                t = wb.get_table_by_name(name)
-                start = t.start or (1, 0)
-                out[name] = TableData(name, t.sheet, [str(h) for h in t.columns], t.to_python(), start[0],
-                                      start[1] + 1)
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError) as exc:
-        raise WorkbookError(f"the workbook cannot be read ({exc})", Location(str(path))) from None
+    raw = read_workbook(path, tables=names)
     for name in required:
-        if name not in out:
+        if name not in raw.tables:
             raise WorkbookError(f"table '{name}' not found: is this a boardbook workbook?", Location(str(path)))
-    return out
+    return raw.tables
