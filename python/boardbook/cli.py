@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from boardbook import __version__
+from boardbook.budget.cli import app as budget_app
 from boardbook.errors import BoardbookError
 
 app = typer.Typer(help="Fill the standard workbooks of safeguarding children partnerships.",
@@ -25,6 +26,7 @@ app = typer.Typer(help="Fill the standard workbooks of safeguarding children par
 s11 = typer.Typer(help="Section 11 audit: send returns, collate them into the board summary.",
                   no_args_is_help=True)
 app.add_typer(s11, name="s11")
+app.add_typer(budget_app, name="budget")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
 
@@ -154,6 +156,8 @@ def demo(
               f"{result.first.out}")
     out.print(f"2026 round: {s.accepted} accepted, {s.rejected} rejected, {len(s.problems)} problems, "
               f"{len(s.changes)} ratings changed → {s.out}")
+    for path in [*result.budgets, *result.extra]:
+        out.print(f"wrote {path}")
 
 
 def main() -> None:

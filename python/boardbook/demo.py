@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -42,6 +42,8 @@ class DemoResult:
     folder: Path
     first: CollationResult
     second: CollationResult
+    budgets: list[Path] = field(default_factory=list)
+    extra: list[Path] = field(default_factory=list)  # other workbooks the demo wrote
 
 
 def _fill(path: Path, rng: random.Random, config: Config, completed: date, *, improve: bool,
@@ -125,4 +127,21 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None) -> 
     say("Collating 2026 against 2024")
     second = collate([folder / "returns-2026"], folder / "section11-summary.xlsx", config, agencies=agencies,
                      previous=folder / "section11-summary-2024.xlsx", sample=3, seed=2026)
-    return DemoResult(folder, first, second)
+    return DemoResult(folder, first, second, run_budget_demo(folder, say))
+
+
+def run_budget_demo(folder: Path, say: Callable[[str], None]) -> list[Path]:
+    """Two years of the partnership's budget (TOML inline, then TOML + CSV) and next year's schedule."""
+    from decimal import Decimal
+
+    from boardbook.budget.compute import fill_budget_file
+    from boardbook.budget.propose import partners_from_file, propose, write_proposal
+
+    say("Budget: 2024/25, 2025/26 against 2024/25, and the 2026/27 contribution schedule")
+    with resources.as_file(resources.files("boardbook.data")) as data:
+        last, this = data / "demo-budget-2024-25.toml", data / "demo-budget-2025-26.toml"
+        fill_budget_file(last, folder / "budget-2024-25.xlsx")
+        fill_budget_file(this, folder / "budget-2025-26.xlsx", previous=last)
+        schedule = write_proposal(propose(Decimal(398000), partners_from_file(this)),
+                                  folder / "contributions-2026-27.xlsx", "2026/27")
+    return [folder / "budget-2024-25.xlsx", folder / "budget-2025-26.xlsx", schedule]

@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Mapping
 from datetime import date, datetime
+from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import ElementTree as SafeET
@@ -93,6 +94,8 @@ def _cached(value: object) -> tuple[str, str] | None:
         return None
     if isinstance(value, bool):
         return ' t="b"', "1" if value else "0"
+    if isinstance(value, Decimal):
+        return "", str(value) if value.is_finite() else "0"
     if isinstance(value, int | float):
         if value != value or value in (float("inf"), float("-inf")):
             return ' t="e"', "#NUM!"

@@ -129,8 +129,11 @@ class Book(Protocol):
         """Write the cell a defined name points at. WorkbookError if absent."""
         ...
 
-    def set_choices(self, table: str, column: str, choices: Sequence[str]) -> None:
-        """A drop-down list on every data cell of a table column (replacing any earlier one)."""
+    def set_choices(self, table: str, column: str, choices: Sequence[str], *, strict: bool = True) -> None:
+        """A drop-down list on every data cell of a table column (replacing any earlier one).
+
+        ``strict=False`` suggests the choices but lets people keep something else.
+        """
         ...
 
     def highlight(self, table: str, columns: Sequence[str], highlights: Sequence[Highlight]) -> None:

@@ -210,7 +210,10 @@ class OpenpyxlBook:
         return self._name_cell(name).value
 
     def set_name(self, name: str, value: Value) -> None:
-        put(self._name_cell(name), value)
+        cell = self._name_cell(name)
+        put(cell, value)
+        if isinstance(value, Formula):
+            self._cached.setdefault(cell.parent.title, {})[cell.coordinate] = value.value
 
     def define_name(self, name: str, sheet: str, cell: str) -> None:
         """Create (or move) a workbook-scoped name pointing at one cell."""
@@ -220,7 +223,7 @@ class OpenpyxlBook:
         self.wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted}!${col}${row}")
 
     # -- validation, conditional formats, charts ------------------------------------------------
-    def set_choices(self, table: str, column: str, choices: Sequence[str]) -> None:
+    def set_choices(self, table: str, column: str, choices: Sequence[str], *, strict: bool = True) -> None:
         ws, rng = self._column_range(table, column)
         keep = [dv for dv in ws.data_validations.dataValidation if not _touches(str(dv.sqref), {_column_of(rng)})]
         ws.data_validations.dataValidation = keep
@@ -229,8 +232,9 @@ class OpenpyxlBook:
             formula1='"' + ",".join(choices) + '"',
             allow_blank=True,
             showErrorMessage=True,
+            errorStyle="stop" if strict else "information",
             errorTitle="Not on the list",
-            error="Choose one of: " + ", ".join(choices),
+            error="Choose one of: " + ", ".join(choices) + ("" if strict else " (or keep what you typed)"),
             promptTitle=column,
             prompt="Choose from the list",
             showInputMessage=True,

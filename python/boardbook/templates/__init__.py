@@ -9,12 +9,15 @@ from boardbook.config import Config
 
 def build_all(out: str | Path, config: Config) -> list[Path]:
     """Write every standard workbook into ``out``; returns the paths written."""
+    from boardbook.templates.budget import build_budget
     from boardbook.templates.section11_return import build_return
     from boardbook.templates.section11_summary import build_summary
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, builder in (("section11-return.xlsx", build_return), ("section11-summary.xlsx", build_summary)):
+    builders = (("section11-return.xlsx", build_return), ("section11-summary.xlsx", build_summary),
+                ("budget.xlsx", build_budget))
+    for name, builder in builders:
         written.append(builder(config).save(folder / name))
     return written

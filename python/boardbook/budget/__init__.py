@@ -1,0 +1,1 @@
+"""Budget and partner contributions: apportion the requirement, roll reserves forward, publish the table."""

@@ -1,0 +1,91 @@
+"""``boardbook budget``: fill the budget workbook, and propose next year's contributions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from boardbook.errors import UsageError
+
+app = typer.Typer(help="Budget: partner contributions, reserves and the annual-report table.", no_args_is_help=True)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _money(value: object) -> str:
+    return "" if value is None else f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
+
+
+@app.command("fill")
+def fill(
+    source: Annotated[Path, typer.Argument(help="A filled budget workbook (.xlsx), or a TOML file with the same "
+                                           "tables inline or in CSV files beside it.", dir_okay=False)],
+    target: Annotated[Path, typer.Option("--out", help="The filled workbook to write (the input is never "
+                                         "modified).", dir_okay=False)],
+    previous: Annotated[Path | None, typer.Option("--previous", help="Last year's budget (workbook or TOML): "
+                                                  "adds each partner's change in £ and %.", dir_okay=False)] = None,
+    council_convention: Annotated[bool, typer.Option("--council-convention", help="Show income as negative "
+                                                     "numbers in the annual-report table.")] = False,
+) -> None:
+    """Apportion contributions, total the budget, roll reserves forward, lay out the annual-report table."""
+    from boardbook.budget.compute import fill_budget_file
+    from boardbook.budget.model import BudgetInputError
+
+    try:
+        result = fill_budget_file(source, target, previous=previous, council_convention=council_convention)
+    except BudgetInputError as exc:
+        for line in exc.lines:
+            err.print(f"boardbook: error: {line}", markup=False)
+        raise typer.Exit(2) from None
+    t = result.totals
+    table = Table(title=f"Budget {escape(result.input.financial_year)} → {escape(str(target))}")
+    table.add_column("")
+    table.add_column("£", justify="right")
+    for label, value in (("Total contributions", t.total_contributions), ("Total income", t.total_income),
+                         ("Total expenditure", t.total_expenditure), ("Surplus (deficit if negative)", t.surplus),
+                         ("Reserves carried forward", t.reserves_carried_forward)):
+        table.add_row(label, _money(value))
+    out.print(table)
+    for warning in result.warnings:
+        err.print(f"boardbook: warning: {warning}", markup=False)
+
+
+@app.command("propose")
+def propose_cmd(
+    requirement: Annotated[str, typer.Option("--requirement", help="Next year's requirement in whole pounds "
+                                             "(e.g. 320000 or £320,000).")],
+    shares: Annotated[Path, typer.Option("--shares", help="CSV of Partner, Sector, Share[, This year], or this "
+                                         "year's budget workbook/TOML.", dir_okay=False)],
+    target: Annotated[Path, typer.Option("--out", help="Where to write the schedule: .xlsx or .csv.",
+                                         dir_okay=False)],
+    year: Annotated[str, typer.Option("--year", help="The financial year proposed for, e.g. 2026/27.")] = "",
+) -> None:
+    """Next year's contribution for each partner, and the change from this year, ready to send."""
+    from boardbook.budget.model import BudgetInputError
+    from boardbook.budget.propose import partners_from_file, propose, write_proposal
+    from boardbook.budget.values import parse_money
+
+    try:
+        amount = parse_money(requirement)
+    except ValueError as exc:
+        raise UsageError(f"--requirement: {exc}") from None
+    if amount is None or amount < 0 or amount != amount.to_integral_value():
+        raise UsageError(f"--requirement must be a positive amount in whole pounds, not {requirement!r}")
+    try:
+        proposals = propose(amount, partners_from_file(shares))
+    except BudgetInputError as exc:
+        for line in exc.lines:
+            err.print(f"boardbook: error: {line}", markup=False)
+        raise typer.Exit(2) from None
+    write_proposal(proposals, target, year)
+    table = Table(title=f"Proposed contributions{' ' + escape(year) if year else ''} → {escape(str(target))}")
+    for col in ("Partner", "This year", "Next year", "Change"):
+        table.add_column(col, justify="left" if col == "Partner" else "right")
+    for p in proposals:
+        table.add_row(escape(p.partner), _money(p.this_year), _money(p.next_year), _money(p.change))
+    out.print(table)

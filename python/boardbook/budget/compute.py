@@ -1,0 +1,83 @@
+"""The budget, start to finish: read, apportion, total, compare with last year, lay out the report.
+
+``budget_result`` is pure (a BudgetInput in, a BudgetResult out); ``fill_budget_file`` adds the reading
+and writing around it, so the CLI and the Excel "Recalculate" button do the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from boardbook.budget import contract as c
+from boardbook.budget import rules
+from boardbook.budget.model import BudgetInput
+
+
+@dataclass
+class BudgetResult:
+    input: BudgetInput
+    amounts: list[Decimal]  # one per contribution, in input order
+    totals: rules.Totals
+    report: list[rules.ReportLine]
+    changes: list[tuple[str, Decimal | None, Decimal, Decimal | None, float | str | None]] = field(
+        default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def contribution_amounts(inp: BudgetInput) -> list[Decimal]:
+    """Fixed amounts as given; share-based ones apportioned from the Requirement in whole pounds."""
+    share_rows = [i for i, x in enumerate(inp.contributions) if x.basis == c.SHARE]
+    apportioned = rules.apportion(int(inp.requirement or 0), [inp.contributions[i].share for i in share_rows]) \
+        if share_rows else []
+    amounts = [x.amount or Decimal(0) for x in inp.contributions]
+    for i, amount in zip(share_rows, apportioned, strict=True):
+        amounts[i] = Decimal(amount)
+    return amounts
+
+
+def budget_result(inp: BudgetInput, previous: BudgetInput | None = None, *,
+                  council_convention: bool = False) -> BudgetResult:
+    amounts = contribution_amounts(inp)
+    t = rules.totals(amounts, [x.amount for x in inp.other_income],
+                     [(x.budget, x.actual) for x in inp.expenditure], inp.reserves_brought_forward)
+    report = rules.annual_report(
+        [(x.item, x.amount) for x in inp.other_income if x.kind == c.FUNDING_STREAM],
+        [(x.item, x.amount) for x in inp.other_income if x.kind == c.INCOME],
+        [(x.partner, a) for x, a in zip(inp.contributions, amounts, strict=True)],
+        [(x.item, rules.spent(x.budget, x.actual)) for x in inp.expenditure],
+        t, council_convention=council_convention)
+    result = BudgetResult(inp, amounts, t, report)
+    if previous is not None:
+        before = dict(zip((x.partner for x in previous.contributions), contribution_amounts(previous), strict=True))
+        result.changes = rules.changes(before, [(x.partner, a) for x, a in zip(inp.contributions, amounts,
+                                                                                 strict=True)])
+    if t.reserves_carried_forward < 0:
+        result.warnings.append(f"reserves would go negative: £{t.reserves_carried_forward:,} carried forward "
+                               f"(brought forward £{t.reserves_brought_forward:,}, deficit £{t.drawdown:,})")
+    elif t.drawdown > 0:
+        result.warnings.append(f"a deficit of £{t.drawdown:,} is drawn down from reserves")
+    return result
+
+
+def fill_budget_file(source: str | Path, out: str | Path, *, previous: str | Path | None = None,
+                     council_convention: bool = False) -> BudgetResult:
+    """Read ``source`` (workbook or TOML), compute, and write the filled workbook to ``out``."""
+    from boardbook.book import open_book
+    from boardbook.budget.fill import fill_budget
+    from boardbook.budget.reader import read_budget
+    from boardbook.config import load_config
+    from boardbook.errors import UsageError
+    from boardbook.templates.budget import build_budget
+
+    source, out = Path(source), Path(out)
+    if out.resolve() == source.resolve() or (previous and out.resolve() == Path(previous).resolve()):
+        raise UsageError(f"the output {out} is also an input: choose another --out (inputs are never modified)")
+    inp = read_budget(source)
+    prev = read_budget(previous) if previous else None
+    result = budget_result(inp, prev, council_convention=council_convention)
+    book = build_budget(load_config()) if source.suffix.lower() == ".toml" else open_book(source)
+    fill_budget(book, result)
+    book.save(out)
+    return result

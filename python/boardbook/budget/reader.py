@@ -1,0 +1,276 @@
+"""Read a budget: a filled budget workbook, or a TOML file (with its tables inline or in CSV files beside it).
+
+Every value is validated; all the problems are collected and raised together, each naming the sheet and
+cell (or file, row and column) and what was expected. The input is read once and never written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from boardbook.book.base import TableData
+from boardbook.book.fast import read_workbook
+from boardbook.budget import contract as c
+from boardbook.budget.model import BudgetInput, BudgetInputError, Contribution, Expense, OtherIncome
+from boardbook.budget.rules import shares_add_up
+from boardbook.budget.values import parse_money, parse_share
+from boardbook.errors import Location, WorkbookError
+
+
+@dataclass
+class Record:
+    """One input row: values by contract header, and where each was typed."""
+
+    values: dict[str, object]
+    where: dict[str, Location]
+
+    def text(self, col: str) -> str:
+        v = self.values.get(col)
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v).strip()
+
+
+class Problems:
+    def __init__(self) -> None:
+        self.items: list[tuple[Location, str]] = []
+
+    def add(self, where: Location, message: str) -> None:
+        self.items.append((where, message))
+
+    def parse(self, where: Location, parser: Callable[[object], object], value: object) -> object:
+        try:
+            return parser(value)
+        except ValueError as exc:
+            self.add(where, str(exc))
+            return None
+
+
+def _records_from_table(table: TableData, file: str, headers: tuple[str, ...], problems: Problems) -> list[Record]:
+    found = {h.strip().casefold(): h for h in table.headers}
+    missing = [h for h in headers if h.casefold() not in found]
+    for h in missing:
+        problems.add(Location(file, table.sheet, table.header_cell(table.headers[0]) if table.headers else ""),
+                     f"table {table.name} has no column '{h}' (columns: {', '.join(table.headers)})")
+    out = []
+    for i, row in enumerate(table.rows):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+            continue
+        values, where = {}, {}
+        for h in headers:
+            actual = found.get(h.casefold())
+            if actual is not None:
+                j = table.headers.index(actual)
+                values[h] = row[j] if j < len(row) else None
+                where[h] = Location(file, table.sheet, table.cell(i, actual))
+            else:
+                where[h] = Location(file, table.sheet, "")
+        out.append(Record(values, where))
+    return out
+
+
+def _records_from_dicts(rows: list[dict[str, object]], file: str, label: Callable[[int, str], str],
+                        headers: tuple[str, ...], problems: Problems, what: str,
+                        optional: tuple[str, ...] = ()) -> list[Record]:
+    keys = {str(k).strip().casefold(): k for r in rows for k in r}
+    for h in headers:
+        if rows and h.casefold() not in keys and h not in optional:
+            problems.add(Location(file, "", label(0, h)), f"{what} has no column '{h}'")
+    out = []
+    for i, r in enumerate(rows):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in r.values()):
+            continue
+        values = {h: r.get(keys[h.casefold()]) if h.casefold() in keys else None for h in headers}
+        out.append(Record(values, {h: Location(file, "", label(i, h)) for h in headers}))
+    return out
+
+
+def _csv_records(path: Path, headers: tuple[str, ...], problems: Problems,
+                 optional: tuple[str, ...] = ()) -> list[Record]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise WorkbookError("file not found", Location(str(path))) from None
+    except UnicodeDecodeError:
+        raise WorkbookError("not a UTF-8 CSV file: save it as 'CSV UTF-8'", Location(str(path))) from None
+    rows = [dict(r) for r in csv.DictReader(io.StringIO(text))]
+    return _records_from_dicts(rows, str(path), lambda i, h: f"row {i + 2}, column {h}", headers, problems,
+                               path.name, optional)
+
+
+def read_budget(path: str | Path) -> BudgetInput:
+    """Read and validate a budget input. Raises BudgetInputError listing every problem."""
+    p = Path(path)
+    problems = Problems()
+    if p.suffix.lower() == ".toml":
+        names, tables = _from_toml(p, problems)
+    else:
+        names, tables = _from_workbook(p, problems)
+    return _validate(str(p), names, tables, problems)
+
+
+Names = dict[str, tuple[object, Location]]
+Tables = dict[str, list[Record]]
+
+
+def _from_workbook(p: Path, problems: Problems) -> tuple[Names, Tables]:
+    raw = read_workbook(p, tables=(c.CONTRIBUTIONS, c.OTHER_INCOME, c.EXPENDITURE), names=c.INPUT_NAMES)
+    names: Names = {}
+    for name in c.INPUT_NAMES:
+        nc = raw.names.get(name)
+        if nc is None:
+            what = "is missing" if name not in raw.names else "does not point at a single cell"
+            problems.add(Location(str(p)), f"defined name '{name}' {what}: start from workbooks/budget.xlsx")
+        else:
+            names[name] = (nc.value, Location(str(p), nc.sheet, nc.cell))
+    tables: Tables = {}
+    for name, headers in ((c.CONTRIBUTIONS, c.CONTRIBUTIONS_HEADERS), (c.OTHER_INCOME, c.OTHER_INCOME_HEADERS),
+                          (c.EXPENDITURE, c.EXPENDITURE_HEADERS)):
+        table = raw.tables.get(name)
+        if table is None:
+            found = ", ".join(raw.table_names) or "none"
+            problems.add(Location(str(p)), f"table '{name}' not found (tables: {found}): start from "
+                         "workbooks/budget.xlsx")
+            tables[name] = []
+        else:
+            tables[name] = _records_from_table(table, str(p), headers, problems)
+    return names, tables
+
+
+TOML_KEYS = {"Partnership": "partnership", "FinancialYear": "financial_year",
+             "ReservesBroughtForward": "reserves_brought_forward", "Requirement": "requirement"}
+TOML_TABLES = {c.CONTRIBUTIONS: "contributions", c.OTHER_INCOME: "other_income", c.EXPENDITURE: "expenditure"}
+
+
+def _from_toml(p: Path, problems: Problems) -> tuple[Names, Tables]:
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise WorkbookError("file not found", Location(str(p))) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise WorkbookError(f"not valid TOML ({exc})", Location(str(p))) from None
+    budget = data.get("budget", data)
+    names: Names = {}
+    for name, key in TOML_KEYS.items():
+        if key in budget:
+            names[name] = (budget[key], Location(str(p), "", f"key budget.{key}"))
+        elif name in ("Partnership", "FinancialYear"):
+            problems.add(Location(str(p), "", f"key budget.{key}"), "is required")
+    tables: Tables = {}
+    for name, headers in ((c.CONTRIBUTIONS, c.CONTRIBUTIONS_HEADERS), (c.OTHER_INCOME, c.OTHER_INCOME_HEADERS),
+                          (c.EXPENDITURE, c.EXPENDITURE_HEADERS)):
+        key = TOML_TABLES[name]
+        value = data.get(key, budget.get(key, []))
+        if isinstance(value, str):  # a CSV file beside the TOML
+            tables[name] = _csv_records(p.parent / value, headers, problems)
+        elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            tables[name] = _records_from_dicts(value, str(p), lambda i, h, k=key: f"{k}[{i}].{h}", headers,
+                                               problems, f"[[{key}]]")
+        else:
+            problems.add(Location(str(p), "", f"key {key}"), "must be a CSV file name or [[...]] entries")
+            tables[name] = []
+    return names, tables
+
+
+def _validate(source: str, names: Names, tables: Tables, problems: Problems) -> BudgetInput:
+    def name_text(name: str) -> str:
+        value, where = names.get(name, (None, Location(source)))
+        text = "" if value is None else str(value).strip()
+        if not text and name in names:
+            problems.add(where, f"{name} is blank")
+        return text
+
+    partnership = name_text("Partnership")
+    year = name_text("FinancialYear")
+    rbf_value, rbf_where = names.get("ReservesBroughtForward", (None, Location(source)))
+    reserves = problems.parse(rbf_where, parse_money, rbf_value) or Decimal(0)
+    req_value, req_where = names.get("Requirement", (None, Location(source)))
+    requirement = problems.parse(req_where, parse_money, req_value)
+
+    contributions = list(_contributions(tables[c.CONTRIBUTIONS], problems))
+    share_based = [x for x in contributions if x.basis == c.SHARE]
+    if share_based:
+        shares = [x.share for x in share_based if x.share is not None]
+        if len(shares) == len(share_based) and not shares_add_up(shares):
+            cells = ", ".join(x.where["Share"].cell for x in share_based)
+            total = float(sum(shares, Fraction(0)) * 100)
+            problems.add(share_based[0].where["Share"], f"the shares of share-based partners add up to {total:.4g} %, "
+                         f"not 100 % (cells {cells})")
+        if requirement is None:
+            problems.add(req_where, "Requirement is blank: it is what the share-based contributions must cover")
+        elif requirement < 0:
+            problems.add(req_where, f"Requirement must not be negative, found £{requirement:,}")
+        elif requirement != requirement.to_integral_value():
+            problems.add(req_where, f"Requirement £{requirement:,} has pence: contributions are apportioned in whole "
+                         "pounds, so give it in whole pounds")
+    elif requirement:
+        problems.add(req_where, f"Requirement is £{requirement:,} but no partner is share-based: set a Basis of "
+                     "'share' with a Share, or leave Requirement blank")
+
+    other = []
+    for r in tables[c.OTHER_INCOME]:
+        kind_text = r.text("Kind").casefold().rstrip("s")
+        kind = {"": c.INCOME, "income": c.INCOME, "funding stream": c.FUNDING_STREAM}.get(kind_text)
+        if kind is None:
+            problems.add(r.where["Kind"], f"Kind must be '{c.FUNDING_STREAM}' or '{c.INCOME}' (blank means "
+                         f"Income), found {r.text('Kind')!r}")
+        amount = problems.parse(r.where["Amount"], parse_money, r.values.get("Amount"))
+        if not r.text("Item"):
+            problems.add(r.where["Item"], "an income line has an amount but no Item name")
+        other.append(OtherIncome(r.text("Item"), kind or c.INCOME, amount or Decimal(0)))
+
+    expenses = []
+    for r in tables[c.EXPENDITURE]:
+        budget = problems.parse(r.where["Budget"], parse_money, r.values.get("Budget"))
+        actual = problems.parse(r.where["Actual"], parse_money, r.values.get("Actual"))
+        if not r.text("Item"):
+            problems.add(r.where["Item"], "an expenditure line has amounts but no Item name")
+        expenses.append(Expense(r.text("Item"), budget, actual))
+
+    if problems.items:
+        raise BudgetInputError(problems.items)
+    return BudgetInput(source, partnership, year, reserves, requirement, contributions, other, expenses, req_where)
+
+
+def _contributions(records: list[Record], problems: Problems) -> Iterator[Contribution]:
+    seen: dict[str, Location] = {}
+    for r in records:
+        partner = r.text("Partner")
+        if not partner:
+            problems.add(r.where["Partner"], "a contribution row has no Partner name")
+            continue
+        key = " ".join(partner.split()).casefold()
+        if key in seen:
+            problems.add(r.where["Partner"], f"partner {partner!r} is listed twice (also {seen[key].cell}): "
+                         "one row per partner")
+            continue
+        seen[key] = r.where["Partner"]
+        share = problems.parse(r.where["Share"], parse_share, r.values.get("Share"))
+        amount = problems.parse(r.where["Amount"], parse_money, r.values.get("Amount"))
+        basis = r.text("Basis").casefold()
+        if not basis:
+            basis = c.SHARE if share is not None and amount is None else c.FIXED if amount is not None else ""
+        if basis not in c.BASES:
+            problems.add(r.where["Basis"], f"Basis must be 'share' or 'fixed', found {r.text('Basis')!r}")
+            continue
+        if basis == c.SHARE:
+            if share is None and r.values.get("Share") in (None, ""):
+                problems.add(r.where["Share"], f"{partner} is share-based but has no Share (e.g. 25%)")
+            elif share is not None and share < 0:
+                problems.add(r.where["Share"], f"{partner}'s Share must not be negative")
+            amount = None  # apportioned from the requirement
+        else:
+            if amount is None and r.values.get("Amount") in (None, ""):
+                problems.add(r.where["Amount"], f"{partner} has a fixed contribution but no Amount")
+            elif amount is not None and amount < 0:
+                problems.add(r.where["Amount"], f"{partner}'s contribution must not be negative, found £{amount:,}")
+        yield Contribution(partner, r.text("Sector"), basis, share, amount, r.where)

@@ -1,0 +1,68 @@
+"""Money and shares as finance officers type them: "£12,500", "(1,200.50)", 25%, 0.25, "33.3333 %"."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from boardbook.budget.rules import PENNY
+
+_MONEY = re.compile(r"^(?P<neg>-)?£?(?P<num>\d[\d,]*(\.\d+)?|\.\d+)$")
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_money(value: object) -> Decimal | None:
+    """An amount in pounds (to the penny), None when blank; ValueError for anything else."""
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("expected an amount in £, found TRUE/FALSE")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"expected an amount in £, found {value}")
+        return Decimal(repr(value)).quantize(PENNY)
+    if isinstance(value, Decimal):
+        return value.quantize(PENNY)
+    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1]
+    text = text.replace("£-", "-£").replace("GBP", "£")
+    m = _MONEY.match(text)
+    if not m or (m.group("num").count(",") and not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", m.group("num"))):
+        raise ValueError(f"expected an amount in £ (e.g. 12500, £12,500 or £12,500.00), found {value!r}")
+    try:
+        amount = Decimal(m.group("num").replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"expected an amount in £, found {value!r}") from None
+    if m.group("neg") or negative:
+        amount = -amount
+    return amount.quantize(PENNY)
+
+
+def parse_share(value: object) -> Fraction | None:
+    """A share as a fraction of 1: 0.25, 25 (read as 25 %), "25%" or "25 %"; None when blank.
+
+    A number above 1 is read as a percentage (nobody pays 2,500 % of a budget); 1 means 100 %.
+    """
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("expected a share such as 25% or 0.25, found TRUE/FALSE")
+    if isinstance(value, int | float | Decimal):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"expected a share such as 25% or 0.25, found {value}")
+        share = Fraction(str(value))
+        return share / 100 if share > 1 else share
+    text = str(value).strip().replace(" ", "")
+    percent = text.endswith("%")
+    try:
+        share = Fraction(text.rstrip("%"))
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"expected a share such as 25% or 0.25, found {value!r}") from None
+    return share / 100 if percent or share > 1 else share
