@@ -58,6 +58,9 @@ def _ratings(config: Config, shift: int) -> list[str]:
     return [labels[(i + shift) % len(labels)] for i in range(len(config.standards))]
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
     config = load_config()
@@ -79,7 +82,14 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
     second = collate([returns], again, config, agencies=AGENCIES)
     assert second.accepted == len(AGENCIES), [p.row() for p in second.problems]
     by_name = {p.name: p for p in templates}
+    from boardbook.budget.compute import fill_budget_file
+
+    budget = tmp / "budget.xlsx"
+    fill_budget_file(ROOT / "python/boardbook/data/demo-budget-2025-26.toml", budget,
+                     previous=ROOT / "python/boardbook/data/demo-budget-2024-25.toml")
     return Workbooks(config, {
+        "budget template": by_name["budget.xlsx"],
+        "filled budget": budget,
         "return template": by_name["section11-return.xlsx"],
         "summary template": by_name["section11-summary.xlsx"],
         "collated summary": first.out,
@@ -87,7 +97,9 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
     }, {agency: dict(zip(config.refs, labels, strict=True)) for agency, labels in ratings.items()})
 
 
-ALL = ["return template", "summary template", "collated summary", "re-collated summary"]
+ALL = ["return template", "summary template", "collated summary", "re-collated summary", "budget template",
+       "filled budget"]
+EMPTY_TEMPLATES = ("summary template", "budget template")  # no table rows with text yet
 FILLED = ["collated summary", "re-collated summary"]
 
 
@@ -258,7 +270,7 @@ def test_conditional_format_colours_have_contrast(workbooks: Workbooks, what: st
 def test_direct_fills_and_coloured_text_have_contrast(workbooks: Workbooks, what: str) -> None:
     pairs = [p for p in cell_pairs(workbooks.paths[what]) if p.kind != "header"]
     assert any(p.kind == "direct" for p in pairs), f"{what}: no cell has a direct fill (the label/value rows do)"
-    if what != "summary template":  # the empty template has no table rows with text
+    if what not in EMPTY_TEMPLATES:
         assert any(p.kind == "text" and p.fill != WHITE for p in pairs), f"{what}: no text on table row stripes"
     assert not failing(pairs), f"{what}:\n" + "\n".join(failing(pairs)[:25])
 
