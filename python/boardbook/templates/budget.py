@@ -45,7 +45,7 @@ def build_budget(config: Config) -> OpenpyxlBook:
     cover_sheet(wb, "About", "Partnership budget and contributions", _guidance())
     ws = wb.create_sheet(BUDGET_SHEET)
     ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 22
+    ws.column_dimensions["B"].width = 46
     fields = [("Partnership", "Partnership", config.partnership), ("FinancialYear", "Financial year", ""),
               ("ReservesBroughtForward", "Reserves brought forward", None), ("Requirement", "Requirement", None),
               ("TotalContributions", "Total contributions", None), ("TotalIncome", "Total income", None),
