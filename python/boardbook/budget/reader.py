@@ -22,6 +22,7 @@ from boardbook.budget.model import BudgetInput, BudgetInputError, Contribution, 
 from boardbook.budget.rules import shares_add_up
 from boardbook.budget.values import parse_money, parse_share
 from boardbook.errors import Location, WorkbookError
+from boardbook.textsafe import cell_text
 
 
 @dataclass
@@ -32,12 +33,7 @@ class Record:
     where: dict[str, Location]
 
     def text(self, col: str) -> str:
-        v = self.values.get(col)
-        if v is None:
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        return str(v).strip()
+        return cell_text(self.values.get(col))
 
 
 class Problems:

@@ -15,6 +15,7 @@ from boardbook.section11 import contract as c
 from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Rating, Return
 from boardbook.section11.reader import RawReturn
 from boardbook.suggest import close_matches
+from boardbook.textsafe import cell_text
 
 CODES = {
     "unreadable": "the file is not a readable .xlsx workbook",
@@ -41,12 +42,6 @@ CODES = {
 ESSENTIAL = ("Ref", "Rating", "Evidence")
 
 
-def _text(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 class _Checker:
@@ -88,28 +83,28 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
         return nc.value, nc.sheet, nc.cell
 
     agency, sheet, cell = value("Agency")
-    ret.agency = _text(agency)
+    ret.agency = cell_text(agency)
     if "Agency" in raw.names and raw.names["Agency"] is not None and not ret.agency:
         chk.add("name-blank", "the agency name is blank: type it on the cover sheet", sheet=sheet, cell=cell)
-    ret.sector = _text(value("Sector")[0])
+    ret.sector = cell_text(value("Sector")[0])
     ret.partnerships = split_partnerships(value("Partnership")[0])
-    ret.round = _text(value("Round")[0])
-    ret.completed_by = _text(value("CompletedBy")[0])
+    ret.round = cell_text(value("Round")[0])
+    ret.completed_by = cell_text(value("CompletedBy")[0])
 
     completed, sheet, cell = value("CompletedOn")
     if raw.names.get("CompletedOn") is not None:
-        if _text(completed) == "":
+        if cell_text(completed) == "":
             chk.add("completed-blank", "'Completed on' is blank: fill in the date the return was completed",
                     WARNING, sheet, cell)
         else:
             ret.completed_on = parse_date(completed)
             if ret.completed_on is None:
-                chk.add("date-invalid", f"'Completed on' {_text(completed)!r} is not a date: write it as "
+                chk.add("date-invalid", f"'Completed on' {cell_text(completed)!r} is not a date: write it as "
                         "dd/mm/yyyy", WARNING, sheet, cell)
 
     version, sheet, cell = value("TemplateVersion")
     if raw.names.get("TemplateVersion") is not None:
-        v = _text(version)
+        v = cell_text(version)
         if v in c.OLDER_VERSIONS:
             chk.add("version-old", f"this return uses an older template (version {v}); the current version is "
                     f"{c.TEMPLATE_VERSION}: copy the answers into the current template", sheet=sheet, cell=cell)
@@ -164,9 +159,9 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
         return row[j] if j is not None and j < len(row) else None
 
     for i, row in enumerate(table.rows):
-        if all(_text(v) == "" for v in row):
+        if all(cell_text(v) == "" for v in row):
             continue  # blank rows are fine wherever they are
-        ref_text = _text(get(row, "Ref"))
+        ref_text = cell_text(get(row, "Ref"))
         ref = wanted.get(ref_text.casefold())
         if ref is None:
             what = f"Ref {ref_text!r} is not one of the standards ({', '.join(config.refs)})" if ref_text \
@@ -181,20 +176,20 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
         rating = _rating(chk, table, config, ref, row, get, addr(i, "Rating"))
         if rating is None:
             continue
-        evidence = _text(get(row, "Evidence"))
+        evidence = cell_text(get(row, "Evidence"))
         if not evidence and config.evidence_needed(rating):
             chk.add("evidence-missing", f"{ref} is rated '{rating}' but has no evidence: say what shows it",
                     WARNING, table.sheet, addr(i, "Evidence"))
         due = get(row, "Due")
         due_value: date | str | None = None
-        if _text(due):
+        if cell_text(due):
             due_value = parse_date(due)
             if due_value is None:
-                due_value = _text(due)
-                chk.add("date-invalid", f"Due {_text(due)!r} for {ref} is not a date: write it as dd/mm/yyyy",
+                due_value = cell_text(due)
+                chk.add("date-invalid", f"Due {cell_text(due)!r} for {ref} is not a date: write it as dd/mm/yyyy",
                         WARNING, table.sheet, addr(i, "Due") if "Due" in cols else "")
-        ratings.append(Rating(ref, rating, scale.score(rating), evidence, _text(get(row, "Action")),
-                              _text(get(row, "Owner")), due_value, addr(i, "Rating")))
+        ratings.append(Rating(ref, rating, scale.score(rating), evidence, cell_text(get(row, "Action")),
+                              cell_text(get(row, "Owner")), due_value, addr(i, "Rating")))
     for ref in config.refs:
         if ref not in seen:
             chk.add("standard-missing", f"standard {ref} is missing from table {c.ASSESSMENT}: add a row for it",
@@ -207,15 +202,15 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
 def _rating(chk: _Checker, table: TableData, config: Config, ref: str, row: list[Value], get, cell: str
             ) -> str | None:
     raw = get(row, "Rating")
-    if _text(raw) == "":
+    if cell_text(raw) == "":
         chk.add("rating-blank", f"{ref} has no rating: choose one of {', '.join(config.scale.labels)}",
                 sheet=table.sheet, cell=cell)
         return None
     label = config.scale.normalise(raw)
     if label is None:
-        close = close_matches(_text(raw), config.scale.labels)
+        close = close_matches(cell_text(raw), config.scale.labels)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        chk.add("rating-unknown", f"{ref} rating {_text(raw)!r} is not on the scale{hint}; allowed: "
+        chk.add("rating-unknown", f"{ref} rating {cell_text(raw)!r} is not on the scale{hint}; allowed: "
                 f"{', '.join(config.scale.labels)}", sheet=table.sheet, cell=cell)
         return None
     return label
