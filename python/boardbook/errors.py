@@ -31,7 +31,7 @@ class Location:
         return " ".join(p for p in (
             parts[0],
             f"sheet '{parts[1]}'" if parts[1] else "",
-            f"cell {parts[2]}" if parts[2] else "",
+            (f"cell {parts[2]}" if " " not in parts[2] and "." not in parts[2] else parts[2]) if parts[2] else "",
         ) if p)
 
 

@@ -59,8 +59,8 @@ def open_package(path: str | Path) -> Package:
         raise WorkbookError("this is a legacy Excel 97-2003 (.xls) file: open it in Excel and save it as "
                             ".xlsx (Excel Workbook)", where)
     if not data.startswith(ZIP_MAGIC):
-        raise WorkbookError(f"not an Excel workbook (it looks like {_describe(data)}): the return must be "
-                            "an .xlsx file saved from the template", where)
+        raise WorkbookError(f"not an Excel workbook (it looks like {_describe(data)}): it must be an .xlsx "
+                            "file saved from the template", where)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from boardbook.budget.values import pounds
 from boardbook.errors import UsageError
 
 app = typer.Typer(help="Budget: partner contributions, reserves and the annual-report table.", no_args_is_help=True)
@@ -17,8 +18,7 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _money(value: object) -> str:
-    return "" if value is None else f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
+_money = pounds
 
 
 @app.command("fill")
@@ -76,6 +76,8 @@ def propose_cmd(
         raise UsageError(f"--requirement: {exc}") from None
     if amount is None or amount < 0 or amount != amount.to_integral_value():
         raise UsageError(f"--requirement must be a positive amount in whole pounds, not {requirement!r}")
+    if target.resolve() == shares.resolve():
+        raise UsageError(f"the output {target} is also the input: choose another --out (inputs are never modified)")
     try:
         proposals = propose(amount, partners_from_file(shares))
     except BudgetInputError as exc:

@@ -13,6 +13,7 @@ from pathlib import Path
 from boardbook.budget import contract as c
 from boardbook.budget import rules
 from boardbook.budget.model import BudgetInput
+from boardbook.budget.values import pounds
 
 
 @dataclass
@@ -54,10 +55,10 @@ def budget_result(inp: BudgetInput, previous: BudgetInput | None = None, *,
         result.changes = rules.changes(before, [(x.partner, a) for x, a in zip(inp.contributions, amounts,
                                                                                  strict=True)])
     if t.reserves_carried_forward < 0:
-        result.warnings.append(f"reserves would go negative: £{t.reserves_carried_forward:,} carried forward "
-                               f"(brought forward £{t.reserves_brought_forward:,}, deficit £{t.drawdown:,})")
+        result.warnings.append(f"reserves would go negative: {pounds(t.reserves_carried_forward)} carried forward "
+                               f"(brought forward {pounds(t.reserves_brought_forward)}, deficit {pounds(t.drawdown)})")
     elif t.drawdown > 0:
-        result.warnings.append(f"a deficit of £{t.drawdown:,} is drawn down from reserves")
+        result.warnings.append(f"a deficit of {pounds(t.drawdown)} is drawn down from reserves")
     return result
 
 

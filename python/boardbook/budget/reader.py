@@ -20,7 +20,7 @@ from boardbook.book.fast import read_workbook
 from boardbook.budget import contract as c
 from boardbook.budget.model import BudgetInput, BudgetInputError, Contribution, Expense, OtherIncome
 from boardbook.budget.rules import shares_add_up
-from boardbook.budget.values import parse_money, parse_share
+from boardbook.budget.values import parse_money, parse_share, pounds
 from boardbook.errors import Location, WorkbookError
 from boardbook.textsafe import cell_text
 
@@ -80,7 +80,7 @@ def _records_from_dicts(rows: list[dict[str, object]], file: str, label: Callabl
     keys = {str(k).strip().casefold(): k for r in rows for k in r}
     for h in headers:
         if rows and h.casefold() not in keys and h not in optional:
-            problems.add(Location(file, "", label(0, h)), f"{what} has no column '{h}'")
+            problems.add(Location(file, "", label(-1, h)), f"{what} has no column '{h}'")
     out = []
     for i, r in enumerate(rows):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in r.values()):
@@ -98,9 +98,13 @@ def _csv_records(path: Path, headers: tuple[str, ...], problems: Problems,
         raise WorkbookError("file not found", Location(str(path))) from None
     except UnicodeDecodeError:
         raise WorkbookError("not a UTF-8 CSV file: save it as 'CSV UTF-8'", Location(str(path))) from None
-    rows = [dict(r) for r in csv.DictReader(io.StringIO(text))]
-    return _records_from_dicts(rows, str(path), lambda i, h: f"row {i + 2}, column {h}", headers, problems,
-                               path.name, optional)
+    reader = csv.DictReader(io.StringIO(text))
+    rows, lines = [], []
+    for r in reader:  # DictReader skips empty lines: keep each row's own line number for messages
+        rows.append(dict(r))
+        lines.append(reader.line_num)
+    return _records_from_dicts(rows, str(path), lambda i, h: f"row {lines[i] if i >= 0 else 1}, column {h}",
+                               headers, problems, path.name, optional)
 
 
 def read_budget(path: str | Path) -> BudgetInput:
@@ -169,8 +173,8 @@ def _from_toml(p: Path, problems: Problems) -> tuple[Names, Tables]:
         if isinstance(value, str):  # a CSV file beside the TOML
             tables[name] = _csv_records(p.parent / value, headers, problems)
         elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
-            tables[name] = _records_from_dicts(value, str(p), lambda i, h, k=key: f"{k}[{i}].{h}", headers,
-                                               problems, f"[[{key}]]")
+            tables[name] = _records_from_dicts(value, str(p), lambda i, h, k=key: f"{k}[{max(i, 0)}].{h}", headers,
+                                               problems, f"[[{key}]]", optional=headers[1:])  # keys may be left out
         else:
             problems.add(Location(str(p), "", f"key {key}"), "must be a CSV file name or [[...]] entries")
             tables[name] = []
@@ -202,14 +206,15 @@ def _validate(source: str, names: Names, tables: Tables, problems: Problems) -> 
             problems.add(share_based[0].where["Share"], f"the shares of share-based partners add up to {total:.4g} %, "
                          f"not 100 % (cells {cells})")
         if requirement is None:
-            problems.add(req_where, "Requirement is blank: it is what the share-based contributions must cover")
+            if "Requirement" in names and cell_text(req_value) == "":
+                problems.add(req_where, "Requirement is blank: it is what the share-based contributions must cover")
         elif requirement < 0:
-            problems.add(req_where, f"Requirement must not be negative, found £{requirement:,}")
+            problems.add(req_where, f"Requirement must not be negative, found {pounds(requirement)}")
         elif requirement != requirement.to_integral_value():
-            problems.add(req_where, f"Requirement £{requirement:,} has pence: contributions are apportioned in whole "
-                         "pounds, so give it in whole pounds")
+            problems.add(req_where, f"Requirement {pounds(requirement)} has pence: contributions are apportioned "
+                         "in whole pounds, so give it in whole pounds")
     elif requirement:
-        problems.add(req_where, f"Requirement is £{requirement:,} but no partner is share-based: set a Basis of "
+        problems.add(req_where, f"Requirement is {pounds(requirement)} but no partner is share-based: set a Basis of "
                      "'share' with a Share, or leave Requirement blank")
 
     other = []
@@ -268,5 +273,6 @@ def _contributions(records: list[Record], problems: Problems) -> Iterator[Contri
             if amount is None and r.values.get("Amount") in (None, ""):
                 problems.add(r.where["Amount"], f"{partner} has a fixed contribution but no Amount")
             elif amount is not None and amount < 0:
-                problems.add(r.where["Amount"], f"{partner}'s contribution must not be negative, found £{amount:,}")
+                problems.add(r.where["Amount"],
+                             f"{partner}'s contribution must not be negative, found {pounds(amount)}")
         yield Contribution(partner, r.text("Sector"), basis, share, amount, r.where)

@@ -29,6 +29,8 @@ def apportion(requirement: int, shares: Sequence[Fraction]) -> list[int]:
         raise ValueError("requirement must not be negative")
     if not shares:
         return []
+    if any(s < 0 for s in shares):
+        raise ValueError("shares must not be negative")
     total = sum(shares, Fraction(0))
     if total <= 0:
         raise ValueError("shares must add up to more than zero")

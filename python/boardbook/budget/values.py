@@ -12,6 +12,13 @@ from boardbook.budget.rules import PENNY
 _MONEY = re.compile(r"^(?P<neg>-)?£?(?P<num>\d[\d,]*(\.\d+)?|\.\d+)$")
 
 
+def pounds(value: Decimal | None) -> str:
+    """£1,234.50 / -£1,234.50 (blank for None), as finance reports write money."""
+    if value is None:
+        return ""
+    return f"-£{-value:,.2f}" if value < 0 else f"£{value:,.2f}"
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
