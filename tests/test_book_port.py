@@ -23,7 +23,14 @@ def _excel_available() -> str | None:
     """None if a live Excel can be driven here, else the reason it cannot."""
     if sys.platform not in ("win32", "darwin"):
         return f"no Excel on {sys.platform}: xlwings drives a live Excel only on Windows or macOS"
-    return "the xlwings backend arrives with the Excel integration issue; not built yet"
+    try:
+        import xlwings as xw
+
+        app = xw.App(visible=False, add_book=False)
+        app.quit()
+    except Exception as exc:  # no Excel installed, or pywin32/appscript missing
+        return f"Excel cannot be started here ({type(exc).__name__}: {exc})"
+    return None
 
 
 def _make_file(path: Path) -> Path:
@@ -46,13 +53,23 @@ def _make_file(path: Path) -> Path:
 def book(request: pytest.FixtureRequest, tmp_path: Path) -> Book:
     path = _make_file(tmp_path / "book.xlsx")
     if request.param == "xlwings":
-        pytest.skip(_excel_available() or "")
+        reason = _excel_available()
+        if reason:
+            pytest.skip(reason)
+        import xlwings as xw
+
+        from boardbook.book.xlwings_book import XlwingsBook
+
+        app = xw.App(visible=False, add_book=False)
+        request.addfinalizer(app.quit)
+        return XlwingsBook(app.books.open(str(path)))
     return OpenpyxlBook.open(path)
 
 
 def reopen(book: Book) -> Book:
+    """Save, then read the file again (a live Excel book simply stays open)."""
     book.save()
-    return OpenpyxlBook.open(book.path)
+    return OpenpyxlBook.open(book.path) if isinstance(book, OpenpyxlBook) else book
 
 
 def test_is_a_book(book: Book) -> None:
@@ -187,3 +204,13 @@ def test_choices_follow_a_grown_table(book: Book) -> None:
     book.save()
     dvs = openpyxl.load_workbook(book.path)["People"].data_validations.dataValidation
     assert [str(dv.sqref) for dv in dvs] == ["A2:A7"]
+
+
+def test_xlwings_backend_keeps_text_as_text_without_excel() -> None:
+    """The one piece of the xlwings backend that needs no Excel: what it assigns to cells."""
+    from boardbook.book.xlwings_book import _bgr, cell_input
+
+    assert [cell_input(v) for v in ("=1+1", "+44", "-5", "@x", "plain")] == ["'=1+1", "'+44", "'-5", "'@x", "plain"]
+    assert cell_input(Formula("=A1*2", 4)) == "=A1*2"
+    assert cell_input(date(2026, 3, 31)).year == 2026
+    assert _bgr("FF0000") == 255 and _bgr("0000FF") == 255 << 16
