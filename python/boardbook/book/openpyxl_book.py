@@ -195,13 +195,18 @@ class OpenpyxlBook:
                 out.append(("General", TOP, None))
         return out
 
+    @staticmethod
+    def _headers(ws: Worksheet, table: Table) -> list[str]:
+        c1, r1, c2, _r2 = range_boundaries(table.ref)
+        return ["" if ws.cell(r1, c).value is None else str(ws.cell(r1, c).value) for c in range(c1, c2 + 1)]
+
     def _column_range(self, table: str, column: str) -> tuple[Worksheet, str]:
         ws, t = self._table(table)
         c1, r1, _c2, r2 = range_boundaries(t.ref)
-        data = self.read_table(table)
-        if column not in data.headers:
+        headers = self._headers(ws, t)
+        if column not in headers:
             raise WorkbookError(f"table '{table}' has no column '{column}'", Location(str(self.path or ""), ws.title))
-        col = get_column_letter(c1 + data.column(column))
+        col = get_column_letter(c1 + headers.index(column))
         return ws, f"{col}{r1 + 1}:{col}{max(r2, r1 + 1)}"
 
     # -- defined names --------------------------------------------------------------------------
@@ -278,9 +283,8 @@ class OpenpyxlBook:
             raise WorkbookError(f"sheet '{spec.sheet}' not found", Location(str(self.path or "")))
         ws = self.wb[spec.sheet]
         tws, t = self._table(spec.table)
-        data = self.read_table(spec.table)
-        c1, r1, _c2, _r2 = range_boundaries(t.ref)
-        last = r1 + max(1, len(data.rows))
+        headers = self._headers(tws, t)
+        c1, r1, _c2, last = range_boundaries(t.ref)
         chart = BarChart()
         chart.type = "bar" if spec.kind == "bar" else "col"
         if spec.stacked:
@@ -292,10 +296,10 @@ class OpenpyxlBook:
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         chart.width, chart.height = spec.width_cm, spec.height_cm
-        cat_col = c1 + data.column(spec.categories)
+        cat_col = c1 + headers.index(spec.categories)
         chart.set_categories(Reference(tws, min_col=cat_col, min_row=r1 + 1, max_row=last))
         for name in spec.series:
-            col = c1 + data.column(name)
+            col = c1 + headers.index(name)
             chart.add_data(Reference(tws, min_col=col, min_row=r1, max_row=last), titles_from_data=True)
             colour = spec.colours.get(name)
             if colour:
