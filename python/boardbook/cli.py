@@ -117,6 +117,8 @@ def s11_collate(
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for the random sample (same seed, same "
                                              "sample).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any return was rejected.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Read returns in this many processes (the machine "
+                                      "has os.cpu_count() cores).")] = 1,
 ) -> None:
     """Validate every return and collate them into the board summary."""
     from boardbook.agencies import load_agencies
@@ -126,7 +128,7 @@ def s11_collate(
     listed = load_agencies(agencies) if agencies else ()
     with _progress("Collating") as bar:
         result = collate(inputs, summary, cfg, agencies=listed, previous=previous, partnership=partnership,
-                         sample=sample, seed=seed, progress=bar)
+                         sample=sample, seed=seed, progress=bar, jobs=jobs)
     table = Table(title=f"Section 11 collation → {result.out}", show_header=True)
     for col in ("Returns read", "Accepted", "Rejected", "Problems", "Ratings changed"):
         table.add_column(col, justify="right")
