@@ -163,3 +163,14 @@ def test_dates_land_as_dates(return_factory: Callable[..., Path], tmp_path: Path
     out = tmp_path / "s.xlsx"
     collate([tmp_path / "returns"], out, config)
     assert table(out, "Returns")[0]["Due"] == date(2027, 3, 31)
+
+
+def test_parallel_reading_gives_the_same_summary(three: Path, tmp_path: Path, config: Config) -> None:
+    one, two = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
+    now = datetime(2026, 6, 1, 9, 0)
+    timings: dict[str, float] = {}
+    collate([three], one, config, agencies=AGENCIES, now=now)
+    collate([three], two, config, agencies=AGENCIES, now=now, jobs=2, timings=timings)
+    for name in ("Returns", "Matrix", "Standards", "Problems", "Missing", "Log"):
+        assert table(one, name) == table(two, name), name
+    assert {"read", "validate", "rules", "write"} <= set(timings)
