@@ -18,7 +18,9 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
     return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
-@pytest.mark.parametrize("command", [[], ["templates"], ["s11"], ["s11", "returns"], ["s11", "collate"], ["demo"]])
+@pytest.mark.parametrize("command", [[], ["templates"], ["s11"], ["s11", "returns"], ["s11", "collate"], ["demo"],
+                                     ["budget"], ["budget", "fill"], ["budget", "propose"],
+                                     ["performance"], ["performance", "fill"], ["performance", "ees"]])
 def test_help_on_every_command(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout and len(result.stdout) > 200

@@ -30,7 +30,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", ["section11-return.xlsx", "section11-summary.xlsx", "budget.xlsx"])
+@pytest.mark.parametrize("name", ["section11-return.xlsx", "section11-summary.xlsx", "budget.xlsx",
+                                  "quadrant-performance.xlsx"])
 def test_committed_workbook_matches_generator(generated: Path, name: str) -> None:
     committed, fresh = parts(ROOT / "workbooks" / name), parts(generated / name)
     assert sorted(committed) == sorted(fresh), "parts differ: run `boardbook templates --out workbooks`"

@@ -20,6 +20,7 @@ from rich.table import Table
 from boardbook import __version__
 from boardbook.budget.cli import app as budget_app
 from boardbook.errors import BoardbookError
+from boardbook.performance.cli import app as performance_app
 
 app = typer.Typer(help="Fill the standard workbooks of safeguarding children partnerships.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -27,8 +28,9 @@ s11 = typer.Typer(help="Section 11 audit: send returns, collate them into the bo
                   no_args_is_help=True)
 app.add_typer(s11, name="s11")
 app.add_typer(budget_app, name="budget")
+app.add_typer(performance_app, name="performance")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="boardbook.toml (default: the bundled one).",
                                                  dir_okay=False)]
@@ -70,7 +72,7 @@ def templates(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the standard workbooks into.")],
     config: ConfigOpt = None,
 ) -> None:
-    """Write the standard workbooks (section 11 return and summary) generated from the configuration."""
+    """Write the standard workbooks (section 11 return and summary, budget, quadrant performance)."""
     from boardbook.templates import build_all
 
     for path in build_all(out_dir, _config(config)):

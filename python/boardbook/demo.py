@@ -127,7 +127,11 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None) -> 
     say("Collating 2026 against 2024")
     second = collate([folder / "returns-2026"], folder / "section11-summary.xlsx", config, agencies=agencies,
                      previous=folder / "section11-summary-2024.xlsx", sample=3, seed=2026)
-    return DemoResult(folder, first, second, run_budget_demo(folder, say))
+    budgets = run_budget_demo(folder, say)
+    say("Performance: last year's quadrant workbook, then this year's with --previous")
+    from boardbook.performance.demo import run_performance_demo
+
+    return DemoResult(folder, first, second, budgets, extra=[run_performance_demo(folder)])
 
 
 def run_budget_demo(folder: Path, say: Callable[[str], None]) -> list[Path]:

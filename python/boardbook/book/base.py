@@ -144,6 +144,10 @@ class Book(Protocol):
         """Draw a chart from a table (replacing a chart at the same anchor)."""
         ...
 
+    def mark_problems(self, problems: Sequence[tuple[str, str, str]]) -> None:
+        """Note each (sheet, cell, message) on its cell, replacing earlier boardbook notes."""
+        ...
+
     def save(self, path: str | Path | None = None) -> Path:
         """Write the workbook atomically (temporary file, then rename) and return where."""
         ...

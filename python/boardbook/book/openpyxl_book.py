@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -309,6 +310,17 @@ class OpenpyxlBook:
         ws._charts = [c for c in ws._charts if _anchor_cell(c) != spec.anchor]  # re-fill replaces
         ws.add_chart(chart, spec.anchor)
         self._alt_texts.setdefault(ws.title, {})[spec.anchor] = spec.alt_text
+
+    def mark_problems(self, problems: Sequence[tuple[str, str, str]]) -> None:
+        """Put each problem's message in a comment on its cell (replacing earlier boardbook comments)."""
+        for ws in self.wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.comment is not None and cell.comment.text.startswith("boardbook:"):
+                        cell.comment = None
+        for sheet, cell, message in problems:
+            if sheet in self.wb.sheetnames and cell:
+                self.wb[sheet][cell].comment = Comment("boardbook: " + message, "boardbook")
 
     # -- save -----------------------------------------------------------------------------------
     def save(self, path: str | Path | None = None) -> Path:

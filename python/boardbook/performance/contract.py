@@ -42,9 +42,9 @@ GRID = ((QUANTITATIVE, QUALITATIVE), (PRACTITIONERS, CHILDREN))  # top row, bott
 SUMMARY = "Summary"  # the lens cell of each priority's heading row
 RISK_SHEET = "Risk factors"
 CHART_SHEET = "Risk factor chart"
-CHART_ANCHOR = "A9"
+CHART_ANCHOR = "A10"
 THRESHOLD_LINES = "ThresholdLines"
-THRESHOLD_LINES_HEADERS = ("Line", "Prevalence", "Conversion")
+THRESHOLD_LINES_HEADERS = ("Line", "Assessments", "Conversion")  # x column follows the prevalence measure
 
 # Defined names on the About sheet (workbook-scoped, one cell each).
 NAMES = ("Partnership", "FilledAt", "PrevalenceMeasure", "PrevalenceThreshold", "ImpactThreshold",

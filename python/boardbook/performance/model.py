@@ -30,6 +30,8 @@ class Where:
         letter = dict(self.columns).get(column)
         if self.sheet and letter:
             return f"sheet '{self.sheet}' cell {letter}{self.row}, column {column}"
+        if self.sheet:
+            return f"sheet '{self.sheet}' row {self.row}, column {column}"
         return f"row {self.row}, column {column}"
 
     def location(self, column: str) -> Location:

@@ -15,6 +15,7 @@ Excel's and LibreOffice's ROUND do, so a value cached by boardbook equals the wo
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -30,7 +31,11 @@ _EPSILON_PLACES = 9  # differences smaller than this are float noise, not perfor
 
 def round_half_up(value: float, places: int = PLACES) -> float:
     """Round like Excel's ROUND: to 15 significant digits first, then half away from zero."""
+    if not math.isfinite(value):
+        return value
     d = Decimal(f"{value:.15g}")
+    if d.adjusted() >= 15:  # no decimals left to round at 15 significant digits
+        return float(d)
     return float(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
@@ -50,7 +55,8 @@ def percentage_change(old: float, new: float, places: int = PLACES) -> float | N
     None (shown "n/a"): never a division error."""
     if old == 0:
         return 0.0 if new == 0 else None
-    return round_half_up((new - old) / abs(old) * 100, places)
+    change = (new - old) / abs(old) * 100
+    return round_half_up(change, places) if math.isfinite(change) else None  # too large to show: "n/a"
 
 
 def describe_change(old: float | None, new: float | None) -> str:
