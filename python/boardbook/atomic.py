@@ -1,4 +1,5 @@
-"""Atomic file output: write beside the target, flush to disk, then rename over it.
+"""Safe output: write beside the target, flush, rename over it; keep the previous file as a backup; and
+let only one process write an output at a time.
 
 A reader (or a crash) never sees half a workbook: either the old file or the new one is there.
 """
@@ -7,16 +8,32 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from boardbook.errors import UsageError
 
+BACKUP_MARK = ".backup"
+
+
+def backup_path(target: Path) -> Path:
+    """``summary.xlsx`` -> ``summary.backup.xlsx`` (readers of folders skip these)."""
+    return target.with_name(f"{target.stem}{BACKUP_MARK}{target.suffix}")
+
+
+def is_backup(path: Path) -> bool:
+    return path.stem.endswith(BACKUP_MARK)
+
 
 @contextlib.contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path in the target's folder; on success it replaces ``target``."""
+def atomic_path(target: str | Path, *, backup: bool = False) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder; on success it replaces ``target``.
+
+    With ``backup``, an existing target is first kept as ``<name>.backup<ext>`` (the one before it is dropped).
+    """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     try:
@@ -30,7 +47,62 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        if backup and target.exists():
+            keep = backup_path(target)
+            keep.unlink(missing_ok=True)
+            try:
+                os.link(target, keep)  # atomic, no copy; the target stays in place until the rename
+            except OSError:
+                shutil.copy2(target, keep)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def output_lock(target: str | Path, *, wait: float = 30.0) -> Iterator[None]:
+    """Hold an exclusive lock on ``target`` for a read-modify-write (e.g. re-collating onto a summary).
+
+    A second process waits up to ``wait`` seconds, then is refused with a clear message. The lock is a file
+    beside the target, locked with the OS (so a crashed process never leaves it held).
+    """
+    target = Path(target)
+    lock = target.with_name(f".{target.name}.lock")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock, "a+")  # noqa: SIM115 - held for the duration of the context
+    except OSError as exc:
+        raise UsageError(f"cannot write to {lock.parent}: {exc.strerror or exc}") from None
+    try:
+        deadline = time.monotonic() + wait
+        while not _try_lock(fh):
+            if time.monotonic() >= deadline:
+                raise UsageError(f"another boardbook run is writing {target.name} (waited {wait:.0f} s); try again "
+                                 "when it has finished")
+            time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        fh.flush()
+        yield
+    finally:
+        fh.close()  # releases the lock; the file stays (unlinking it would let two waiters both "win")
+
+
+def _try_lock(fh) -> bool:
+    try:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    except OSError:
+        return False

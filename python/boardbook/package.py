@@ -16,6 +16,8 @@ from pathlib import Path
 from boardbook.errors import Location, WorkbookError
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_UNPACKED = 256 * 1024 * 1024  # a real return unpacks to well under 1 MB; a summary of 300 agencies ~20 MB
+MAX_RATIO = 200  # Office XML compresses ~10:1; far beyond is a zip bomb
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -68,6 +70,14 @@ def open_package(path: str | Path) -> Package:
                             "to send it again", where) from None
     except (zipfile.LargeZipFile, NotImplementedError, OSError) as exc:
         raise WorkbookError(f"the file cannot be unpacked ({exc})", where) from None
+    infos = zf.infolist()
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unpacked > MAX_UNPACKED or (unpacked > 10 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
+        raise WorkbookError(
+            f"the file would unpack to {unpacked / 1024 / 1024:,.0f} MB from {len(data) / 1024:,.0f} KB (limit "
+            f"{MAX_UNPACKED // 1024 // 1024} MB, at most {MAX_RATIO}:1): it is not a return, or it is a zip bomb; "
+            "it was not opened", where)
     names = set(zf.namelist())
     if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
         raise WorkbookError("this is an OpenDocument (.ods) spreadsheet: save it as .xlsx (Excel 2007-365) "

@@ -148,6 +148,9 @@ class Book(Protocol):
         """Note each (sheet, cell, message) on its cell, replacing earlier boardbook notes."""
         ...
 
-    def save(self, path: str | Path | None = None) -> Path:
-        """Write the workbook atomically (temporary file, then rename) and return where."""
+    def save(self, path: str | Path | None = None, *, backup: bool = False) -> Path:
+        """Write the workbook atomically (temporary file, then rename) and return where.
+
+        ``backup`` keeps the file being replaced as ``<name>.backup.xlsx``.
+        """
         ...

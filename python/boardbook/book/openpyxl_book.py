@@ -323,11 +323,11 @@ class OpenpyxlBook:
                 self.wb[sheet][cell].comment = Comment("boardbook: " + message, "boardbook")
 
     # -- save -----------------------------------------------------------------------------------
-    def save(self, path: str | Path | None = None) -> Path:
+    def save(self, path: str | Path | None = None, *, backup: bool = False) -> Path:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise WorkbookError("no path to save to")
-        with atomic_path(target) as tmp:
+        with atomic_path(target, backup=backup) as tmp:
             raw = tmp.with_name(tmp.name + ".raw")
             try:
                 self.wb.save(raw)

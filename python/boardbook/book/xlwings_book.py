@@ -173,7 +173,7 @@ class XlwingsBook:
                 target.ClearComments()
                 target.AddComment("boardbook: " + message)
 
-    def save(self, path: str | Path | None = None) -> Path:
+    def save(self, path: str | Path | None = None, *, backup: bool = False) -> Path:  # Excel keeps its own
         if path is None:
             self.book.save()
         else:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from boardbook.atomic import is_backup, output_lock
 from boardbook.book import open_book
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.config import Agency, Config
@@ -59,7 +60,8 @@ def find_inputs(inputs: Sequence[str | Path]) -> list[Path]:
         p = Path(item)
         if p.is_dir():
             found = sorted((f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS + WRONG_FORMATS
-                            and not f.name.startswith(("~$", ".~lock"))), key=lambda f: str(f).casefold())
+                            and not f.name.startswith(("~$", ".")) and not is_backup(f)),
+                           key=lambda f: str(f).casefold())
             files.extend(found)
         elif p.is_file():
             if not p.name.startswith("~$"):
@@ -151,6 +153,8 @@ def collate(
     started = time.perf_counter()
     returns = read_returns(files, config, progress, jobs=jobs, timings=timings)
     reading_done = time.perf_counter()
+    if timings is not None:
+        timings["reading (wall)"] = reading_done - started
     fingerprint = rules.fingerprint((Path(r.file).name, r.sha256) for r in returns)
     counted, notes = rules.for_partnership(returns, partnership)
     counted, dup_notes = rules.latest_per_agency(counted)
@@ -166,37 +170,37 @@ def collate(
         for k, row in rules.rating_rows(r, r.sector or sectors.get(rules.key(r.agency, "")[0], "")):
             new_rows[k] = row
 
-    book = _open_summary(out, config)
-    kept = _carry_forward(book, new_rows, now)
+    with output_lock(out):  # read what people typed in the existing summary, fill, save (keeping a backup)
+        book = _open_summary(out, config)
+        kept = _carry_forward(book, new_rows, now)
 
-    sample = config.thresholds.sample if sample is None else sample
-    if sample and seed is None:
-        seed = int(now.strftime("%Y%m%d"))
-    content = SummaryContent(
-        config=config, partnership=partnership, collated_at=now,
-        returns=list(new_rows.values()),
-        matrix=[(r.agency, {rt.ref: rt.label for rt in r.ratings},
-                 rules.met_fraction((rt.label for rt in r.ratings), config.scale)) for r in accepted],
-        standards=rules.standard_summaries(config, accepted),
-        challenge=rules.challenge(config, accepted, previous_round, sample, seed),
-        comparison=rules.comparison(config, accepted, previous_round) if previous else [],
-        missing=rules.missing(agencies, partnership, counted),
-        problems=[p.row() for p in sorted(problems, key=_problem_order)],
-        removed=kept.removed,
-    )
-    after = {k: (str(row[0]), str(row[3])) for k, row in new_rows.items()}
-    changes = rules.rating_changes(kept.before, after)
-    rejected = sum(1 for r in returns if not r.accepted)
-    content.log = [*kept.log, [now, len(returns), len(accepted), rejected, rules.summarise_changes(changes),
-                               fingerprint]]
-    rules_done = time.perf_counter()
-    fill_summary(book, content)
-    book.save(out)
-    if timings is not None:
-        timings["reading (wall)"] = reading_done - started
-        timings["rules"] = rules_done - reading_done
-        timings["write"] = time.perf_counter() - rules_done
-    return CollationResult(out, len(returns), len(accepted), rejected, problems, changes, fingerprint)
+        sample = config.thresholds.sample if sample is None else sample
+        if sample and seed is None:
+            seed = int(now.strftime("%Y%m%d"))
+        content = SummaryContent(
+            config=config, partnership=partnership, collated_at=now,
+            returns=list(new_rows.values()),
+            matrix=[(r.agency, {rt.ref: rt.label for rt in r.ratings},
+                     rules.met_fraction((rt.label for rt in r.ratings), config.scale)) for r in accepted],
+            standards=rules.standard_summaries(config, accepted),
+            challenge=rules.challenge(config, accepted, previous_round, sample, seed),
+            comparison=rules.comparison(config, accepted, previous_round) if previous else [],
+            missing=rules.missing(agencies, partnership, counted),
+            problems=[p.row() for p in sorted(problems, key=_problem_order)],
+            removed=kept.removed,
+        )
+        after = {k: (str(row[0]), str(row[3])) for k, row in new_rows.items()}
+        changes = rules.rating_changes(kept.before, after)
+        rejected = sum(1 for r in returns if not r.accepted)
+        content.log = [*kept.log, [now, len(returns), len(accepted), rejected, rules.summarise_changes(changes),
+                                   fingerprint]]
+        rules_done = time.perf_counter()
+        fill_summary(book, content)
+        book.save(out, backup=True)
+        if timings is not None:
+            timings["rules"] = rules_done - reading_done
+            timings["write"] = time.perf_counter() - rules_done
+        return CollationResult(out, len(returns), len(accepted), rejected, problems, changes, fingerprint)
 
 
 def _problem_order(p: Problem) -> tuple[str, int, str]:

@@ -1,0 +1,89 @@
+"""Nothing lost: backups of replaced outputs, one writer at a time, zip bombs refused, interrupted writes."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from boardbook.atomic import atomic_path, backup_path, output_lock
+from boardbook.config import Config
+from boardbook.errors import UsageError, WorkbookError
+from boardbook.package import MAX_UNPACKED, open_package
+from boardbook.section11.collate import collate, find_inputs
+from tests.conftest import hashes
+
+
+def test_replaced_summary_is_kept_as_backup_and_skipped_as_input(return_factory: Callable[..., Path],
+                                                                  tmp_path: Path, config: Config) -> None:
+    folder = return_factory("Moorlands Police").parent
+    out = folder.parent / "summary.xlsx"
+    collate([folder], out, config)
+    first = out.read_bytes()
+    collate([folder], out, config)
+    assert backup_path(out).read_bytes() == first and backup_path(out).name == "summary.backup.xlsx"
+    # A backup (or our own temporary and lock files) inside a returns folder is never read as a return.
+    (folder / "old.backup.xlsx").write_bytes(first)
+    (folder / ".summary.xlsx.lock").write_text("")
+    assert [p.name for p in find_inputs([folder])] == ["Moorlands Police.xlsx"]
+
+
+def test_interrupted_write_leaves_the_previous_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.xlsx"
+    target.write_bytes(b"previous summary")
+    with pytest.raises(KeyboardInterrupt), atomic_path(target, backup=True) as tmp:
+        tmp.write_bytes(b"half a new summ")
+        raise KeyboardInterrupt  # the user pressed Ctrl-C midway
+    assert target.read_bytes() == b"previous summary"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+
+
+def _hold_lock(target: str, seconds: float, ready: multiprocessing.synchronize.Event) -> None:  # type: ignore[name-defined]
+    with output_lock(target, wait=0):
+        ready.set()
+        time.sleep(seconds)
+
+
+def test_second_writer_waits_then_refuses(tmp_path: Path) -> None:
+    target = tmp_path / "summary.xlsx"
+    ready = multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_lock, args=(str(target), 3.0, ready))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        started = time.monotonic()
+        with pytest.raises(UsageError, match="another boardbook run is writing summary.xlsx"), \
+                output_lock(target, wait=0.5):
+            pass
+        assert time.monotonic() - started >= 0.5  # it waited before refusing
+        with output_lock(target, wait=10):  # and gets the lock once the first run has finished
+            assert not holder.is_alive()
+    finally:
+        holder.join()
+
+
+def test_zip_bomb_is_refused_without_unpacking(tmp_path: Path, return_factory: Callable[..., Path],
+                                               config: Config) -> None:
+    bomb = tmp_path / "returns" / "bomb.xlsx"
+    return_factory("Moorlands Police")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        chunk = b"\0" * (1 << 20)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            for _ in range(MAX_UNPACKED // len(chunk) + 1):
+                part.write(chunk)
+    bomb.write_bytes(buf.getvalue())
+    assert bomb.stat().st_size < 1_000_000
+    with pytest.raises(WorkbookError, match="zip bomb"):
+        open_package(bomb)
+    before = hashes(tmp_path / "returns")
+    result = collate([tmp_path / "returns"], tmp_path / "s.xlsx", config)
+    assert result.accepted == 1 and result.rejected == 1
+    assert any("zip bomb" in p.message for p in result.problems)
+    assert hashes(tmp_path / "returns") == before
