@@ -57,7 +57,7 @@ def test_second_writer_waits_then_refuses(tmp_path: Path) -> None:
     try:
         assert ready.wait(10)
         started = time.monotonic()
-        with pytest.raises(UsageError, match="another boardbook run is writing summary.xlsx"), \
+        with pytest.raises(UsageError, match=r"another boardbook run is writing summary\.xlsx"), \
                 output_lock(target, wait=0.5):
             pass
         assert time.monotonic() - started >= 0.5  # it waited before refusing
