@@ -80,5 +80,5 @@ def fill_budget_file(source: str | Path, out: str | Path, *, previous: str | Pat
     result = budget_result(inp, prev, council_convention=council_convention)
     book = build_budget(load_config()) if source.suffix.lower() == ".toml" else open_book(source)
     fill_budget(book, result)
-    book.save(out)
+    book.save(out, backup=True)
     return result

@@ -103,4 +103,4 @@ def write_proposal(proposals: list[Proposal], out: Path, financial_year: str = "
     money, pct = ColumnFormat(c.MONEY_FORMAT), ColumnFormat(c.PERCENT_FORMAT)
     book.write_table(c.PROPOSAL, rows, formats={"Share": pct, "This year": money, "Next year": money,
                                                 "Change": money, "Change %": pct})
-    return book.save(out)
+    return book.save(out, backup=True)

@@ -122,7 +122,7 @@ def fill_workbook(
         return FillResult(out, rows, findings, risk, inputs)
     fresh = build_performance(config)
     fill_performance(fresh, content)
-    fresh.save(out)
+    fresh.save(out, backup=True)
     return FillResult(out, rows, findings, risk, inputs)
 
 
