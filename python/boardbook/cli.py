@@ -147,6 +147,44 @@ def s11_collate(
 
 
 @app.command()
+def batch(
+    manifest: Annotated[Path, typer.Argument(help="Manifest (TOML) listing the partnerships and their inputs.",
+                                             dir_okay=False)],
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Partnerships filled at once, each in its own "
+                                      "process.")] = 1,
+    report: Annotated[Path | None, typer.Option("--report", help="Where to write the JSON run report (default: "
+                                                "beside the manifest).", dir_okay=False)] = None,
+) -> None:
+    """Fill the workbooks of many partnerships in one run; one failure never stops the others.
+
+    Exit code 1 if any partnership failed.
+    """
+    import time
+
+    from boardbook.batch import load_manifest, run_batch, write_report
+
+    started = time.perf_counter()
+    job_list = load_manifest(manifest)
+    with _progress("Partnerships") as bar:
+        reports = run_batch(job_list, jobs, progress=bar)
+    seconds = time.perf_counter() - started
+    table = Table(title=f"boardbook batch: {len(reports)} partnerships in {seconds:.1f} s")
+    for col in ("Partnership", "Result", "Written", "Problems", "Seconds"):
+        table.add_column(col, justify="right" if col in ("Problems", "Seconds") else "left")
+    for r in reports:
+        table.add_row(escape(r.name), "ok" if r.ok else "[red]failed[/red]", str(len(r.written)), str(r.problems),
+                      f"{sum(r.seconds.values()):.1f}")
+    out.print(table)
+    for r in reports:
+        if not r.ok:
+            err.print(f"boardbook: {r.name} failed: {r.error}", markup=False)
+    path = write_report(reports, report or manifest.with_suffix(".report.json"), seconds)
+    out.print(f"report: {path}")
+    if any(not r.ok for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's returns and summaries.")] = Path(
         "demo-output"),

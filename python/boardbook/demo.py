@@ -131,7 +131,9 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None) -> 
     say("Performance: last year's quadrant workbook, then this year's with --previous")
     from boardbook.performance.demo import run_performance_demo
 
-    return DemoResult(folder, first, second, budgets, extra=[run_performance_demo(folder)])
+    performance = run_performance_demo(folder)
+    manifest = write_demo_manifest(folder, agencies_file.read_bytes())
+    return DemoResult(folder, first, second, budgets, extra=[performance, manifest])
 
 
 def run_budget_demo(folder: Path, say: Callable[[str], None]) -> list[Path]:
@@ -142,10 +144,50 @@ def run_budget_demo(folder: Path, say: Callable[[str], None]) -> list[Path]:
     from boardbook.budget.propose import partners_from_file, propose, write_proposal
 
     say("Budget: 2024/25, 2025/26 against 2024/25, and the 2026/27 contribution schedule")
-    with resources.as_file(resources.files("boardbook.data")) as data:
-        last, this = data / "demo-budget-2024-25.toml", data / "demo-budget-2025-26.toml"
-        fill_budget_file(last, folder / "budget-2024-25.xlsx")
-        fill_budget_file(this, folder / "budget-2025-26.xlsx", previous=last)
-        schedule = write_proposal(propose(Decimal(398000), partners_from_file(this)),
-                                  folder / "contributions-2026-27.xlsx", "2026/27")
+    inputs = folder / "budget-inputs"
+    inputs.mkdir(parents=True, exist_ok=True)
+    data = resources.files("boardbook.data")
+    for item in data.iterdir():
+        if item.name.startswith("demo-budget-"):
+            (inputs / item.name).write_bytes(item.read_bytes())
+    last, this = inputs / "demo-budget-2024-25.toml", inputs / "demo-budget-2025-26.toml"
+    fill_budget_file(last, folder / "budget-2024-25.xlsx")
+    fill_budget_file(this, folder / "budget-2025-26.xlsx", previous=last)
+    schedule = write_proposal(propose(Decimal(398000), partners_from_file(this)),
+                              folder / "contributions-2026-27.xlsx", "2026/27")
     return [folder / "budget-2024-25.xlsx", folder / "budget-2025-26.xlsx", schedule]
+
+
+DEMO_MANIFEST = """# boardbook batch manifest for the demo: run  boardbook batch {folder}/demo-batch.toml --jobs 2
+# Two partnerships share cross-border agencies (police, ICB, probation...): each collates the returns that count
+# for it. Paths are relative to this file.
+
+[[partnerships]]
+name = "Northmoor Safeguarding Children Partnership"
+out = "batch/northmoor"
+returns = ["returns-2026"]
+agencies = "agencies.csv"
+previous = "section11-summary-2024.xlsx"
+budget = "budget-inputs/demo-budget-2025-26.toml"
+budget_previous = "budget-inputs/demo-budget-2024-25.toml"
+indicators = ["performance-inputs/indicators.csv"]
+evidence = "performance-inputs/evidence.csv"
+risk_factors = "performance-inputs/risk-factors.csv"
+performance_previous = "quadrant-performance-2023-24.xlsx"
+
+[[partnerships]]
+name = "Eastvale Safeguarding Children Partnership"
+out = "batch/eastvale"
+returns = ["returns-2026"]
+agencies = "agencies.csv"
+budget = "budget-inputs/demo-budget-2024-25.toml"
+indicators = ["performance-inputs/indicators-2023-24.csv"]
+"""
+
+
+def write_demo_manifest(folder: Path, agencies_csv: bytes) -> Path:
+    """The demo's batch manifest (two partnerships) and the agency list it names."""
+    (folder / "agencies.csv").write_bytes(agencies_csv)
+    path = folder / "demo-batch.toml"
+    path.write_text(DEMO_MANIFEST.format(folder=folder.name), encoding="utf-8")
+    return path

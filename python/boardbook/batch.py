@@ -1,0 +1,194 @@
+"""Fill many partnerships' workbooks in one run, in parallel processes.
+
+A manifest (TOML) lists the partnerships; for each, whatever inputs it names are filled: the section 11
+summary (returns), the budget, the quadrant performance workbook. One partnership's failure never stops the
+others; the run report says, per partnership, what was written, the problems, the timings.
+
+    [defaults]                        # applied to every partnership (each may override)
+    config = "boardbook.toml"
+
+    [[partnerships]]
+    name = "Northmoor"                # also the partnership the returns are collated for
+    out = "out/northmoor"             # folder for its workbooks
+    returns = ["northmoor/returns"]   # files or folders
+    agencies = "northmoor/agencies.csv"
+    previous = "northmoor/section11-summary-2024.xlsx"
+    budget = "northmoor/budget.toml"
+    budget_previous = "northmoor/budget-2024-25.toml"
+    indicators = ["northmoor/indicators.csv"]
+    evidence = "northmoor/evidence.csv"
+    risk_factors = "northmoor/risk-factors.csv"
+    performance_previous = "northmoor/quadrant-performance-2023-24.xlsx"
+
+Paths are relative to the manifest's folder.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import tomllib
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from boardbook.atomic import atomic_path
+from boardbook.errors import BoardbookError, ConfigError
+
+PATH_KEYS = ("config", "agencies", "previous", "budget", "budget_previous", "evidence", "risk_factors",
+             "performance_previous")
+LIST_KEYS = ("returns", "indicators")
+KNOWN = {"name", "out", "partnership", *PATH_KEYS, *LIST_KEYS}
+
+
+@dataclass
+class Job:
+    name: str
+    out: Path
+    returns: list[Path] = field(default_factory=list)
+    indicators: list[Path] = field(default_factory=list)
+    config: Path | None = None
+    agencies: Path | None = None
+    previous: Path | None = None
+    budget: Path | None = None
+    budget_previous: Path | None = None
+    evidence: Path | None = None
+    risk_factors: Path | None = None
+    performance_previous: Path | None = None
+
+
+@dataclass
+class Report:
+    name: str
+    ok: bool = True
+    written: list[str] = field(default_factory=list)
+    problems: int = 0
+    rejected: int = 0
+    error: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def load_manifest(path: str | Path) -> list[Job]:
+    """The partnerships of a manifest; ConfigError naming the key for anything wrong."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"manifest not found: {p}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p.name}: not valid TOML ({exc})") from None
+    defaults = data.get("defaults", {})
+    entries = data.get("partnerships")
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        raise ConfigError(f"{p.name}: needs at least one [[partnerships]] entry with name and out")
+    base = p.parent
+    jobs, names = [], set()
+    for i, entry in enumerate(entries):
+        merged = {**defaults, **entry}
+        where = f"{p.name}: partnerships[{i}]"
+        unknown = sorted(set(merged) - KNOWN)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(KNOWN))})")
+        name = str(merged.get("name") or "").strip()
+        if not name:
+            raise ConfigError(f"{where}.name is required")
+        if name.casefold() in names:
+            raise ConfigError(f"{where}.name {name!r} is listed twice")
+        names.add(name.casefold())
+        if not merged.get("out"):
+            raise ConfigError(f"{where}.out is required (the folder for {name}'s workbooks)")
+        job = Job(name=name, out=base / str(merged["out"]))
+        for key in LIST_KEYS:
+            value = merged.get(key, [])
+            values = [value] if isinstance(value, str) else value
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise ConfigError(f"{where}.{key} must be a path or a list of paths")
+            setattr(job, key, [base / v for v in values])
+        for key in PATH_KEYS:
+            if key in merged:
+                if not isinstance(merged[key], str):
+                    raise ConfigError(f"{where}.{key} must be a path")
+                setattr(job, key, base / merged[key])
+        if not (job.returns or job.budget or job.indicators):
+            raise ConfigError(f"{where}: {name} names no returns, budget or indicators: nothing to fill")
+        jobs.append(job)
+    return jobs
+
+
+def run_job(job: Job) -> Report:
+    """Fill one partnership's workbooks. Never raises: failures are reported."""
+    from boardbook.agencies import load_agencies
+    from boardbook.budget.compute import fill_budget_file
+    from boardbook.budget.model import BudgetInputError
+    from boardbook.config import load_config
+    from boardbook.performance.pipeline import fill_workbook
+    from boardbook.section11.collate import collate
+
+    report = Report(job.name)
+    step = ""
+    try:
+        config = load_config(job.config)
+        if job.returns:
+            step, t0 = "section 11", time.perf_counter()
+            agencies = load_agencies(job.agencies) if job.agencies else ()
+            result = collate(job.returns, job.out / "section11-summary.xlsx", config, agencies=agencies,
+                             previous=job.previous, partnership=job.name)
+            report.written.append(str(result.out))
+            report.problems += len(result.problems)
+            report.rejected = result.rejected
+            report.seconds["section 11"] = round(time.perf_counter() - t0, 3)
+        if job.budget:
+            step, t0 = "budget", time.perf_counter()
+            out = job.out / "budget.xlsx"
+            fill_budget_file(job.budget, out, previous=job.budget_previous)
+            report.written.append(str(out))
+            report.seconds["budget"] = round(time.perf_counter() - t0, 3)
+        if job.indicators:
+            step, t0 = "performance", time.perf_counter()
+            result = fill_workbook(job.out / "quadrant-performance.xlsx", config, indicators=job.indicators,
+                                   evidence=job.evidence, risk_factors=job.risk_factors,
+                                   previous=job.performance_previous)
+            report.written.append(str(result.out))
+            report.seconds["performance"] = round(time.perf_counter() - t0, 3)
+    except BudgetInputError as exc:
+        report.ok, report.error = False, f"{step}: " + "; ".join(exc.lines)
+    except BoardbookError as exc:
+        report.ok, report.error = False, f"{step}: {exc}" if step else str(exc)
+    except Exception as exc:
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        report.ok = False
+        report.error = f"{step}: unexpected {type(exc).__name__}: {exc} (at {Path(tb.filename).name}:{tb.lineno})"
+    return report
+
+
+def run_batch(jobs: list[Job], workers: int = 1, progress: Callable[[int, int, str], None] | None = None
+              ) -> list[Report]:
+    """Run every job (in ``workers`` processes); reports in manifest order."""
+    reports: dict[str, Report] = {}
+    if workers <= 1 or len(jobs) == 1:
+        for n, job in enumerate(jobs, start=1):
+            reports[job.name] = run_job(job)
+            if progress:
+                progress(n, len(jobs), job.name)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(run_job, job): job for job in jobs}
+            for n, future in enumerate(as_completed(futures), start=1):
+                job = futures[future]
+                try:
+                    reports[job.name] = future.result()
+                except Exception as exc:
+                    reports[job.name] = Report(job.name, ok=False, error=f"the worker stopped: {exc!r}")
+                if progress:
+                    progress(n, len(jobs), job.name)
+    return [reports[job.name] for job in jobs]
+
+
+def write_report(reports: list[Report], path: Path, seconds: float) -> Path:
+    payload = {"seconds": round(seconds, 3), "partnerships": len(reports),
+               "failed": sum(not r.ok for r in reports), "reports": [asdict(r) for r in reports]}
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    return path
