@@ -214,13 +214,17 @@ def libreoffice_copies(tmp_path_factory: pytest.TempPathFactory, config: Config)
     return out
 
 
-@pytest.mark.parametrize(("fmt", "words"), [("xls", ["97-2003", "save it as"]), ("ods", ["OpenDocument"])])
+@pytest.mark.parametrize(("fmt", "words"), [("xls", ["97-2003", "next time"]), ("ods", ["OpenDocument"])])
 def test_real_libreoffice_file_renamed_xlsx(fmt: str, words: list[str], libreoffice_copies: dict[str, Path],
                                             folder: Path, tmp_path: Path, config: Config) -> None:
-    """Files LibreOffice really wrote, saved with an .xlsx name: recognised for what they are."""
+    """Files LibreOffice really wrote (even with an .xlsx name) are read by layout, with a note to send .xlsx."""
     shutil.copyfile(libreoffice_copies[fmt], folder / "Northmoor ICB.xlsx")
     out = tmp_path / "summary.xlsx"
-    assert_bad_listed(out, collate_checked(folder, out, config), "Northmoor ICB.xlsx", words, config)
+    result = collate_checked(folder, out, config)
+    assert (result.read, result.accepted, result.rejected) == (2, 2, 0)
+    notes = [r for r in table(out, "Problems") if r["File"] == "Northmoor ICB.xlsx"]
+    assert [n["Severity"] for n in notes] == ["Info"] and all(w in str(notes[0]["Problem"]) for w in words)
+    assert len([r for r in table(out, "Returns") if r["Agency"] == "Northmoor ICB"]) == len(config.standards)
 
 
 # -- .xlsm: data read, macros never run, noted ------------------------------------------------------------

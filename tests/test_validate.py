@@ -147,6 +147,32 @@ def check_macros(folder: Path, config: Config) -> None:
     assert ret.agency == "Moorlands Police"
 
 
+@produces("legacy-format")
+def check_legacy_format(folder: Path, config: Config) -> None:
+    """A return saved by LibreOffice as Excel 97-2003 (.xls) and as .ods: read by layout, same answers."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) not installed: it makes the legacy files for this test")
+    rows = [[s.ref, s.title, "Mostly met", f"Evidence for {s.ref}: audit 2026, 40 files", None, None, None]
+            for s in config.standards]
+    rows[2][2], rows[2][4], rows[2][6] = "Not met", "Write the policy", "31/03/2027"
+    src = make_return(folder, config, rows=rows, file_name="legacy.xlsx")
+    expected = check(src, config)
+    for fmt in ("xls", "ods"):
+        subprocess.run([soffice, f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
+                        "--convert-to", fmt, "--outdir", str(folder / fmt), str(src)],
+                       capture_output=True, timeout=180, check=True)
+        ret = check(folder / fmt / f"legacy.{fmt}", config)
+        p = only(ret.problems, "legacy-format", INFO)
+        assert ("97-2003" if fmt == "xls" else "OpenDocument") in p.message and "next time" in p.message
+        assert ret.accepted and (ret.agency, ret.completed_on) == (expected.agency, expected.completed_on)
+        assert [(r.ref, r.label, r.evidence, r.action, r.due, r.cell) for r in ret.ratings] == \
+            [(r.ref, r.label, r.evidence, r.action, r.due, r.cell) for r in expected.ratings]
+
+
 @produces("name-missing")
 def check_name_missing(folder: Path, config: Config) -> None:
     path = edit(make_return(folder, config), lambda wb: wb.defined_names.pop("Sector"))

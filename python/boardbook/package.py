@@ -21,6 +21,18 @@ MAX_RATIO = 200  # Office XML compresses ~10:1; far beyond is a zip bomb
 ZIP_MAGIC = b"PK\x03\x04"
 
 
+class LegacyWorkbook(WorkbookError):
+    """A real spreadsheet, but not .xlsx (a legacy .xls, an .ods): no Excel tables, no readable defined names.
+
+    Readers that can work from the layout (labels and column headers) catch this and use ``data``.
+    """
+
+    def __init__(self, message: str, location: Location, kind: str, data: bytes):
+        super().__init__(message, location)
+        self.kind = kind
+        self.data = data
+
+
 @dataclass
 class Package:
     """An input workbook read into memory: its bytes, their SHA-256, and the zip over them."""
@@ -58,8 +70,8 @@ def open_package(path: str | Path) -> Package:
         if "EncryptionInfo".encode("utf-16-le") in data:
             raise WorkbookError("the workbook is password-protected: ask the agency to remove the password "
                                 "(File > Info > Protect Workbook > Encrypt with Password) and send it again", where)
-        raise WorkbookError("this is a legacy Excel 97-2003 (.xls) file: open it in Excel and save it as "
-                            ".xlsx (Excel Workbook)", where)
+        raise LegacyWorkbook("this is a legacy Excel 97-2003 (.xls) file: open it in Excel and save it as "
+                             ".xlsx (Excel Workbook)", where, "xls", data)
     if not data.startswith(ZIP_MAGIC):
         raise WorkbookError(f"not an Excel workbook (it looks like {_describe(data)}): it must be an .xlsx "
                             "file saved from the template", where)
@@ -80,8 +92,8 @@ def open_package(path: str | Path) -> Package:
             "it was not opened", where)
     names = set(zf.namelist())
     if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
-        raise WorkbookError("this is an OpenDocument (.ods) spreadsheet: save it as .xlsx (Excel 2007-365) "
-                            "and send it again", where)
+        raise LegacyWorkbook("this is an OpenDocument (.ods) spreadsheet: save it as .xlsx (Excel 2007-365) "
+                             "and send it again", where, "ods", data)
     if any(n.endswith("workbook.bin") for n in names):
         raise WorkbookError("this is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx "
                             "(Excel Workbook)", where)

@@ -7,12 +7,15 @@ the Excel "validate this return" button share every rule.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from boardbook.book.base import Book, TableData
 from boardbook.book.fast import NamedCell, read_workbook
+from boardbook.book.layout_reader import read_by_layout
 from boardbook.errors import WorkbookError
+from boardbook.package import LegacyWorkbook
 from boardbook.section11 import contract as c
 
 
@@ -29,14 +32,37 @@ class RawReturn:
     hidden_sheets: list[str] = field(default_factory=list)
     sha256: str = ""
     modified: float = 0.0
+    legacy: str = ""  # "xls" or "ods" when read by layout rather than by tables and defined names
+
+
+# The labels the template writes beside each defined name (templates/section11_return.py).
+COVER_LABELS = {"Agency": "Agency", "Sector": "Sector", "Partnership(s)": "Partnership", "Partnership": "Partnership",
+                "Audit round": "Round", "Completed by": "CompletedBy", "Completed on": "CompletedOn",
+                "Template version": "TemplateVersion"}
 
 
 def load_return(path: str | Path) -> RawReturn:
-    """Read a return file once. WorkbookError (naming the file) when it is not a readable workbook."""
-    raw = read_workbook(path, tables=(c.ASSESSMENT,), names=c.RETURN_NAMES,
-                        advice="ask the agency to open it in Excel, save it as .xlsx and send it again")
+    """Read a return file once. WorkbookError (naming the file) when it is not a readable workbook.
+
+    A legacy .xls or an .ods saved from the template is read by its layout instead.
+    """
+    try:
+        raw = read_workbook(path, tables=(c.ASSESSMENT,), names=c.RETURN_NAMES,
+                            advice="ask the agency to open it in Excel, save it as .xlsx and send it again")
+        legacy = ""
+    except LegacyWorkbook as exc:
+        try:
+            raw = read_by_layout(exc.data, str(path), table=c.ASSESSMENT, required=("Ref", "Rating"),
+                                 labels=COVER_LABELS)
+        except WorkbookError:
+            raise exc from None  # not even readable by layout: say what the file is and what to do
+        if c.ASSESSMENT not in raw.tables:
+            raise exc from None  # not laid out like the template either
+        raw.sha256 = hashlib.sha256(exc.data).hexdigest()
+        raw.modified = Path(path).stat().st_mtime
+        legacy = exc.kind
     return RawReturn(raw.file, raw.names, raw.tables.get(c.ASSESSMENT), raw.table_names, raw.sheets,
-                     raw.has_macros, raw.hidden_sheets, raw.sha256, raw.modified)
+                     raw.has_macros, raw.hidden_sheets, raw.sha256, raw.modified, legacy)
 
 
 def raw_from_book(book: Book, file: str = "") -> RawReturn:

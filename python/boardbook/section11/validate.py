@@ -20,6 +20,7 @@ from boardbook.textsafe import cell_text
 CODES = {
     "unreadable": "the file is not a readable .xlsx workbook",
     "macros": "a macro-enabled workbook: data read, macros never run",
+    "legacy-format": "a legacy .xls or .ods file, read by its layout",
     "name-missing": "a required defined name is missing",
     "name-blank": "a required detail (agency) is blank",
     "version-old": "an older template version",
@@ -57,6 +58,10 @@ def validate_return(raw: RawReturn, config: Config) -> Return:
     """Apply every section 11 rule to ``raw``; never raises for bad content."""
     chk = _Checker(raw)
     ret = Return(file=raw.file, sha256=raw.sha256, modified=raw.modified)
+    if raw.legacy:
+        kind = {"xls": "a legacy Excel 97-2003 (.xls) file", "ods": "an OpenDocument (.ods) spreadsheet"}[raw.legacy]
+        chk.add("legacy-format", f"{kind}: read by its labels and column headers, as it has no Excel tables; "
+                "please send .xlsx next time", INFO)
     if raw.has_macros:
         chk.add("macros", "macro-enabled workbook (.xlsm): its data was read; its macros were not run", INFO)
     _details(chk, raw, ret)

@@ -1,0 +1,67 @@
+"""Read a workbook that has no Excel tables or readable defined names (a legacy .xls, an .ods) by its
+layout: a table is found by its header row, a "defined name" by its label in the cell to the left.
+
+Agencies still on Excel 97-2003, or on LibreOffice, save the template that way; their answers are where the
+template put them, so the same validation runs on them (with a note asking for .xlsx next time).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+import python_calamine as pc
+
+from boardbook.book.base import TableData, Value
+from boardbook.book.fast import NamedCell, RawWorkbook
+from boardbook.errors import Location, WorkbookError
+from boardbook.textsafe import cell_text
+
+
+def _key(value: Value) -> str:
+    return " ".join(cell_text(value).split()).casefold().rstrip(":")
+
+
+def _address(row: int, col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+def read_by_layout(data: bytes, file: str, *, table: str, required: Sequence[str],
+                   labels: Mapping[str, str]) -> RawWorkbook:
+    """Find table ``table`` by a header row holding every ``required`` header, and each name by its label.
+
+    Args:
+        labels: label text (as the template writes it, any case) -> the defined name it stands for.
+    """
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grids = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
+        hidden = [m.name for m in wb.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible]
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, ValueError) as exc:
+        raise WorkbookError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); save it as .xlsx",
+                            Location(file)) from None
+    wanted = {k.casefold(): v for k, v in labels.items()}
+    need = {h.casefold() for h in required}
+    names: dict[str, NamedCell | None] = {}
+    tables: dict[str, TableData] = {}
+    for sheet, grid in grids.items():
+        for r, row in enumerate(grid):
+            keys = [_key(v) for v in row]
+            if table not in tables and need <= set(keys):
+                first = min(keys.index(h) for h in need)
+                last = max(i for i, k in enumerate(keys) if k) + 1
+                headers = [cell_text(v) for v in row[first:last]]
+                body = [list(grid[i][first:last]) for i in range(r + 1, len(grid))]
+                tables[table] = TableData(table, sheet, headers, body, r + 1, first + 1)
+                continue
+            for c, k in enumerate(keys):
+                name = wanted.get(k)
+                if name and name not in names and c + 1 <= len(row):
+                    value = row[c + 1] if c + 1 < len(row) else None
+                    names[name] = NamedCell(sheet, _address(r, c + 1), value)
+    return RawWorkbook(file, names, tables, [], list(grids), hidden, False)
