@@ -76,3 +76,15 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert any("no return received" in str(m[3]) for m in missing)
     assert any(row[2] for row in comparison), "2026 is compared with 2024"
     assert "2026 round:" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="checks the fallback where Excel cannot exist")
+def test_excel_flag_falls_back_to_the_file_and_says_so(tmp_path: Path) -> None:
+    data = Path(__file__).resolve().parents[1] / "python/boardbook/data"
+    result = run("budget", "fill", data / "demo-budget-2024-25.toml", "--out", tmp_path / "b.xlsx", "--excel")
+    assert result.returncode == 0, result.stderr
+    assert "Excel is not available on linux: filled the file with the openpyxl backend instead" in result.stderr
+    assert (tmp_path / "b.xlsx").exists()
+    result = run("performance", "fill", "--indicators", data / "performance/indicators.csv", "--out",
+                 tmp_path / "q.xlsx", "--excel")
+    assert result.returncode == 0 and "Excel is not available" in result.stderr and (tmp_path / "q.xlsx").exists()

@@ -32,6 +32,19 @@ app.add_typer(performance_app, name="performance")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
+ExcelOpt = typer.Option("--excel", help="Fill the workbook open in a running Excel (you watch it fill; it stays "
+                        "open, unsaved). Without Excel, fills the file and says so.")
+
+
+def live_book(path: Path):
+    from boardbook.book import excel_book
+
+    book, note = excel_book(path)
+    if note:
+        err.print(f"boardbook: {note}", markup=False)
+    return book
+
+
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="boardbook.toml (default: the bundled one).",
                                                  dir_okay=False)]
 
@@ -121,6 +134,7 @@ def s11_collate(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any return was rejected.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Read returns in this many processes (the machine "
                                       "has os.cpu_count() cores).")] = 1,
+    excel: Annotated[bool, ExcelOpt] = False,
 ) -> None:
     """Validate every return and collate them into the board summary."""
     from boardbook.agencies import load_agencies
@@ -128,9 +142,10 @@ def s11_collate(
 
     cfg = _config(config)
     listed = load_agencies(agencies) if agencies else ()
+    live = live_book(summary) if excel else None
     with _progress("Collating") as bar:
         result = collate(inputs, summary, cfg, agencies=listed, previous=previous, partnership=partnership,
-                         sample=sample, seed=seed, progress=bar, jobs=jobs)
+                         sample=sample, seed=seed, progress=bar, jobs=jobs, book=live)
     table = Table(title=f"Section 11 collation → {result.out}", show_header=True)
     for col in ("Returns read", "Accepted", "Rejected", "Problems", "Ratings changed"):
         table.add_column(col, justify="right")

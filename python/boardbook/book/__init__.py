@@ -9,5 +9,24 @@ def open_book(path) -> OpenpyxlBook:
     return OpenpyxlBook.open(path)
 
 
+def excel_book(path) -> tuple[Book | None, str]:
+    """The workbook ``path`` open in a running Excel (xlwings backend), or None and the reason in one line.
+
+    Excel opens the file if it is not open yet; the user watches it fill and it stays open, unsaved.
+    """
+    import sys
+
+    if sys.platform not in ("win32", "darwin"):
+        return None, f"Excel is not available on {sys.platform}: filled the file with the openpyxl backend instead"
+    try:
+        import xlwings as xw
+
+        from boardbook.book.xlwings_book import XlwingsBook
+
+        return XlwingsBook(xw.Book(str(path))), ""
+    except Exception as exc:
+        return None, f"Excel could not be reached ({type(exc).__name__}: {exc}): filled the file instead"
+
+
 __all__ = ["Book", "ChartSpec", "ColumnFormat", "Formula", "Highlight", "OpenpyxlBook", "TableData",
-           "Value", "open_book"]
+           "Value", "excel_book", "open_book"]

@@ -31,13 +31,21 @@ def fill(
                                                   "adds each partner's change in £ and %.", dir_okay=False)] = None,
     council_convention: Annotated[bool, typer.Option("--council-convention", help="Show income as negative "
                                                      "numbers in the annual-report table.")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="Fill the budget workbook open in a running Excel (it "
+                                        "stays open, unsaved). Without Excel, fills the file and says so.")] = False,
 ) -> None:
     """Apportion contributions, total the budget, roll reserves forward, lay out the annual-report table."""
     from boardbook.budget.compute import fill_budget_file
     from boardbook.budget.model import BudgetInputError
 
     try:
-        result = fill_budget_file(source, target, previous=previous, council_convention=council_convention)
+        book = None
+        if excel:
+            from boardbook.cli import live_book
+
+            book = live_book(source)
+        result = fill_budget_file(source, target, previous=previous, council_convention=council_convention,
+                                  book=book)
     except BudgetInputError as exc:
         for line in exc.lines:
             err.print(f"boardbook: error: {line}", markup=False)

@@ -63,7 +63,7 @@ def budget_result(inp: BudgetInput, previous: BudgetInput | None = None, *,
 
 
 def fill_budget_file(source: str | Path, out: str | Path, *, previous: str | Path | None = None,
-                     council_convention: bool = False) -> BudgetResult:
+                     council_convention: bool = False, book: object = None) -> BudgetResult:
     """Read ``source`` (workbook or TOML), compute, and write the filled workbook to ``out``."""
     from boardbook.book import open_book
     from boardbook.budget.fill import fill_budget
@@ -78,7 +78,10 @@ def fill_budget_file(source: str | Path, out: str | Path, *, previous: str | Pat
     inp = read_budget(source)
     prev = read_budget(previous) if previous else None
     result = budget_result(inp, prev, council_convention=council_convention)
-    book = build_budget(load_config()) if source.suffix.lower() == ".toml" else open_book(source)
-    fill_budget(book, result)
-    book.save(out, backup=True)
+    if book is not None:  # the workbook open in Excel: filled live, left unsaved
+        fill_budget(book, result)
+        return result
+    target = build_budget(load_config()) if source.suffix.lower() == ".toml" else open_book(source)
+    fill_budget(target, result)
+    target.save(out, backup=True)
     return result

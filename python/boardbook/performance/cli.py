@@ -86,6 +86,8 @@ def fill(
     where: WhereOpt = None,
     config: Annotated[Path | None, typer.Option("--config", dir_okay=False, help="boardbook.toml (default: the "
                                                 "bundled one); gives the partnership's name.")] = None,
+    excel: Annotated[bool, typer.Option("--excel", help="Fill the --out workbook open in a running Excel (it stays "
+                                        "open, unsaved). Without Excel, fills the file and says so.")] = False,
 ) -> None:
     """Fill the quadrant performance workbook from indicators, evidence and risk factors."""
     from boardbook.performance.pipeline import EesOptions, fill_workbook
@@ -97,11 +99,18 @@ def fill(
         out_path, _config(config), indicators=indicators, evidence=evidence, risk_factors=risk_factors,
         previous=previous, ees_options=EesOptions(la, measure or (), neighbours, periods, where or ()),
         prevalence_threshold=_threshold(prevalence_threshold, "--prevalence-threshold"),
-        impact_threshold=_threshold(impact_threshold, "--impact-threshold"), prevalence_measure=measure_name)
+        impact_threshold=_threshold(impact_threshold, "--impact-threshold"), prevalence_measure=measure_name,
+        book=_live(out_path) if excel else None)
     counts = result.rag_counts
     rag = ", ".join(f"{counts[k]} {k}" for k in (*c.RAG_LABELS, "not rated") if counts[k])
     out.print(f"wrote {result.out}: {len(result.indicators)} indicators ({rag or 'none'}), "
               f"{len(result.findings)} findings, {len(result.risk.factors) if result.risk else 0} risk factors")
+
+
+def _live(path: Path):
+    from boardbook.cli import live_book
+
+    return live_book(path)
 
 
 @app.command("ees")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from boardbook.atomic import is_backup, output_lock
 from boardbook.book import open_book
+from boardbook.book.base import Book
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError, WorkbookError
@@ -132,11 +133,12 @@ def collate(
     now: datetime | None = None,
     jobs: int = 1,
     timings: dict[str, float] | None = None,
+    book: Book | None = None,
 ) -> CollationResult:
     """Collate the returns found in ``inputs`` into the summary ``out`` (see the module docstring).
 
     ``jobs`` > 1 reads the returns in that many processes; ``timings``, if given, receives the seconds
-    spent in each phase.
+    spent in each phase. ``book`` (the summary open in Excel) is filled live instead of the file, and not saved.
     """
     out = Path(out)
     files = find_inputs(inputs)
@@ -171,7 +173,8 @@ def collate(
             new_rows[k] = row
 
     with output_lock(out):  # read what people typed in the existing summary, fill, save (keeping a backup)
-        book = _open_summary(out, config)
+        live = book is not None
+        book = book if live else _open_summary(out, config)
         kept = _carry_forward(book, new_rows, now)
 
         sample = config.thresholds.sample if sample is None else sample
@@ -196,7 +199,8 @@ def collate(
                                    fingerprint]]
         rules_done = time.perf_counter()
         fill_summary(book, content)
-        book.save(out, backup=True)
+        if not live:
+            book.save(out, backup=True)
         if timings is not None:
             timings["rules"] = rules_done - reading_done
             timings["write"] = time.perf_counter() - rules_done
