@@ -272,8 +272,7 @@ def read_parts(path_or_bytes: Path | bytes) -> dict[str, bytes]:
         with zipfile.ZipFile(source) as zf:
             return {info.filename: zf.read(info) for info in zf.infolist()}
     except (OSError, zipfile.BadZipFile) as exc:
-        name = "" if isinstance(path_or_bytes, bytes) else str(path_or_bytes)
-        raise WorkbookError(f"not an Excel add-in (.xlam is a zip package): {exc}") from None
+        raise WorkbookError(f"not an Excel add-in (an .xlam is a zip package): {exc}") from None
 
 
 def configure(xlam: bytes, settings: dict[str, str | bool]) -> bytes:

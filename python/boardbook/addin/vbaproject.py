@@ -1,8 +1,8 @@
 """Build ``xl/vbaProject.bin`` from VBA source text: the streams of [MS-OVBA] in an [MS-CFB] container.
 
     >>> from boardbook.addin.vbaproject import Module, vba_project_bin
-    >>> blob = vba_project_bin("boardbook", [Module.document("ThisWorkbook", "workbook"),
-    ...                                      Module("Hello", 'Attribute VB_Name = "Hello"\\r\\nSub Hi()\\r\\nEnd Sub\\r\\n')])
+    >>> hello = Module("Hello", 'Attribute VB_Name = "Hello"\\r\\nSub Hi()\\r\\nEnd Sub\\r\\n')
+    >>> blob = vba_project_bin("boardbook", [Module.document("ThisWorkbook", "workbook"), hello])
     >>> blob[:8] == bytes.fromhex("D0CF11E0A1B11AE1")
     True
 

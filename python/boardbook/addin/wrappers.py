@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import io
+import re
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Annotated, Any, get_args, get_origin, get_type_hints
@@ -45,6 +46,7 @@ class Arg:
     optional: bool = False
     vba: str | None = None
     convert: Any = None  # the converter xlwings would take from the type hint (None: no hint, or a date)
+    hint: Any = None  # the type hint itself
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Udf:
     category: str
     args: list[Arg] = field(default_factory=list)
     ret_convert: Any = None
+    ret_hint: Any = None
     call_in_wizard: bool = True
     volatile: bool = False
 
@@ -94,12 +97,12 @@ def describe(fn: Any, category: str, arg_docs: dict[str, str] | None = None) -> 
         arg = Arg(name, pos, arg_docs.get(name, f"Positional argument {pos + 1}"), vararg=name == vararg,
                   optional=pos >= required)
         if name in hints and hints[name] not in (dt.datetime, dt.date):
-            arg.convert = _hint(hints[name])
+            arg.convert, arg.hint = _hint(hints[name]), hints[name]
         if name == "caller":
             arg.vba = "Nothing"  # xlwings passes the calling range in its place
         udf.args.append(arg)
     if "return" in hints:
-        udf.ret_convert = _hint(hints["return"])
+        udf.ret_convert, udf.ret_hint = _hint(hints["return"]), hints["return"]
     return udf
 
 
@@ -110,6 +113,30 @@ def udfs(module: ModuleType | None = None) -> list[Udf]:
     listed = set(module.UDFS)
     return [describe(getattr(module, name), module.CATEGORY, module.ARG_DOCS.get(name)) for name in dir(module)
             if name in listed]
+
+
+# [MS-VBAL] 3.3.5.2 reserved identifiers: none may name a VBA parameter ("Function F(old, new)" does not compile).
+_RESERVED_WORDS = """
+    Abs AddressOf And Any Array As Attribute Boolean ByRef Byte ByVal Call Case CBool CByte CCur CDate CDbl CDec
+    CDecl Circle CInt CLng CLngLng CLngPtr Close Const CSng CStr Currency CVar CVErr Date Debug Decimal Declare
+    DefBool DefByte DefCur DefDate DefDbl DefDec DefInt DefLng DefLngLng DefLngPtr DefObj DefSng DefStr DefVar Dim
+    Do DoEvents Double Each Else ElseIf Empty End EndIf Enum Eqv Erase Event Exit False Fix For Friend Function Get
+    Global GoSub GoTo If Imp Implements In Input InputB Int Integer Is LBound Len LenB Let Like LINEINPUT Lock Long
+    LongLong LongPtr Loop LSet Me Mod New Next Not Nothing Null On Open Option Optional Or ParamArray Preserve
+    Print Private PSet Public Put RaiseEvent ReDim Rem Resume Return RSet Scale Seek Select Set Sgn Shared Single
+    Spc Static Stop String Sub Tab Then To True Type TypeOf UBound Unlock Until Variant Wend While With WithEvents
+    Write Xor"""
+RESERVED = frozenset(word.lower() for word in _RESERVED_WORDS.split())
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,254}")
+
+
+def vba_name(name: str) -> str:
+    """``name`` as a VBA parameter: a reserved word gets a trailing "_" (where xlwings would write
+    uncompilable VBA); a name VBA cannot spell at all (leading "_", non-ASCII) is refused."""
+    if not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"{name!r} cannot be a VBA parameter name: rename it in Python (ASCII letters, digits "
+                         "and _, starting with a letter)")
+    return name + "_" if name.lower() in RESERVED else name
 
 
 def _write_wrapper(vba: VBAWriter, udf: Udf, module_name: str, workbook: str) -> None:
@@ -124,8 +151,8 @@ def _write_wrapper(vba: VBAWriter, udf: Udf, module_name: str, workbook: str) ->
                 signature += "Optional "
             elif arg.vararg:
                 signature += "ParamArray "
-                vararg = arg.name
-            signature += arg.name
+                vararg = vba_name(arg.name)
+            signature += vba_name(arg.name)
             if arg.vararg:
                 signature += "()"
             first = False
@@ -136,16 +163,16 @@ def _write_wrapper(vba: VBAWriter, udf: Udf, module_name: str, workbook: str) ->
         if udf.volatile:
             vba.writeln("Application.Volatile")
         if vararg:
-            non_varargs = [arg.vba or arg.name for arg in udf.args if not arg.vararg]
+            non_varargs = [arg.vba or vba_name(arg.name) for arg in udf.args if not arg.vararg]
             vba.writeln("Dim argsArray() As Variant")
-            vba.writeln("argsArray = Array(%s)" % ", ".join(non_varargs))
+            vba.writeln(f"argsArray = Array({', '.join(non_varargs)})")
             vba.writeln(f"ReDim Preserve argsArray(0 to UBound({vararg}) - LBound({vararg}) + {len(non_varargs)})")
             vba.writeln(f"For k = LBound({vararg}) To UBound({vararg})")
             vba.writeln(f"argsArray({len(non_varargs)} + k - LBound({vararg})) = {vararg}(k)")
             vba.writeln("Next k")
             args_vba = "argsArray"
         else:
-            args_vba = "Array(" + ", ".join(arg.vba or arg.name for arg in udf.args) + ")"
+            args_vba = "Array(" + ", ".join(arg.vba or vba_name(arg.name) for arg in udf.args) + ")"
         with vba.block('#If App = "Microsoft Excel" Then'):
             vba.writeln("If TypeOf Application.Caller Is Range Then On Error GoTo failed")
             vba.writeln(f'{udf.name} = XLPy.CallUDF("{module_name}", "{udf.name}", {args_vba}, {workbook}, '
@@ -200,7 +227,8 @@ def register_source(functions: list[Udf]) -> str:
                 f"        Category:={vba_string(udf.category)}, HasMenu:=False, HasShortcutKey:=False"]
         if argdocs:
             call[-1] += ", _"
-            call.append("        ArgumentDescriptions:=Array(" + ", _\n            ".join(map(vba_string, argdocs)) + ")")
+            joined = ", _\n            ".join(map(vba_string, argdocs))
+            call.append(f"        ArgumentDescriptions:=Array({joined})")
         text = "\n".join(call)
         if text.count("_\n") > 24 or any(len(line) > 1023 for line in text.split("\n")):
             raise ValueError(f"{udf.name}: its help text does not fit VBA's line limits")
