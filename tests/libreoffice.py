@@ -104,3 +104,17 @@ def recalculate_many(sources: Sequence[Path], outdir: Path, *, timeout: float = 
 def recalculate(src: Path, outdir: Path, *, timeout: float = TIMEOUT_S, recalc_mode: int = ALWAYS) -> Path:
     """Recalculate one workbook with LibreOffice; returns the converted .xlsx in ``outdir``."""
     return recalculate_many([src], outdir, timeout=timeout, recalc_mode=recalc_mode)[0]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_soffice() -> None:
+    """CI must have LibreOffice; elsewhere its absence skips the tests that need it (saying why)."""
+    import pytest
+
+    if find_soffice() is None:
+        if in_ci():
+            pytest.fail(f"CI is set but {INSTALL_HINT}")
+        pytest.skip(INSTALL_HINT)

@@ -36,7 +36,7 @@ from boardbook.errors import UsageError
 from boardbook.ooxml import defined_names
 from boardbook.templates.budget import BLANK_INPUT_ROWS, build_budget
 from tests.conftest import hashes, sha256
-from tests.libreoffice import INSTALL_HINT, find_soffice, recalculate_many
+from tests.libreoffice import recalculate_many, require_soffice
 
 D = Decimal
 BIN = str(Path(sys.executable).with_name("boardbook"))
@@ -533,17 +533,6 @@ def test_toml_with_csv_tables_leaves_its_files_alone(tmp_path: Path) -> None:
 
 
 # -- LibreOffice: a real engine recalculates every formula ------------------------------------------
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def require_soffice() -> None:
-    """CI must have LibreOffice; elsewhere its absence skips these tests."""
-    if find_soffice() is None:
-        if in_ci():
-            pytest.fail(f"CI is set but {INSTALL_HINT}")
-        pytest.skip(INSTALL_HINT)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ the accessibility checks of ``test_accessibility`` run on the files.
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -40,23 +39,12 @@ from boardbook.templates.performance import (
 )
 from boardbook.templates.styles import contrast_ratio
 from tests.conftest import hashes, sha256
-from tests.libreoffice import INSTALL_HINT, find_soffice, recalculate_many
+from tests.libreoffice import recalculate_many, require_soffice
 from tests.test_accessibility import AA, cell_pairs, chart_frames, conditional_pairs, failing
 
 FORMULA_LIKE = ["=SUM(1,1) children seen", "+44 7700 900123 is the out-of-hours line", "-18 % missing episodes",
                 "@risk register reviewed", '=HYPERLINK("http://example.invalid","minutes")']
 
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def require_soffice() -> None:
-    """CI must have LibreOffice; elsewhere its absence skips the recalculation tests."""
-    if find_soffice() is None:
-        if in_ci():
-            pytest.fail(f"CI is set but {INSTALL_HINT}")
-        pytest.skip(INSTALL_HINT)
 
 
 def edge_inputs(folder: Path) -> dict[str, Path]:

@@ -8,7 +8,6 @@ soffice run, proving that run really recalculated. LibreOffice runs twice in the
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from boardbook.demo import run_demo
 from boardbook.section11 import contract as c
 from boardbook.section11.collate import collate
 from tests.conftest import make_return
-from tests.libreoffice import INSTALL_HINT, NEVER, find_soffice, recalculate, recalculate_many
+from tests.libreoffice import NEVER, recalculate, recalculate_many, require_soffice
 
 # Text that a spreadsheet would evaluate if it were written as a formula: each must stay text.
 FORMULA_LIKE = {
@@ -62,17 +61,6 @@ ref = "T3"
 title = "Nobody rates this one"  # all N/A: Met % and Mean score are blank ("")
 """
 
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def require_soffice() -> None:
-    """CI must have LibreOffice; elsewhere its absence skips these tests."""
-    if find_soffice() is None:
-        if in_ci():
-            pytest.fail(f"CI is set but {INSTALL_HINT}")
-        pytest.skip(INSTALL_HINT)
 
 
 def wrong_cache_workbook(path: Path) -> Path:
