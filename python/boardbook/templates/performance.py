@@ -8,15 +8,15 @@ scatter chart and its threshold lines). Every table sits at the top-left of its 
 from __future__ import annotations
 
 import openpyxl
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from boardbook.book.base import Highlight
-from boardbook.book.openpyxl_book import OpenpyxlBook, fit_row_height, put
+from boardbook.book.openpyxl_book import OpenpyxlBook, put
 from boardbook.config import Config
 from boardbook.performance import contract as c
-from boardbook.templates.layout import WRAP, cover_sheet, label_rows, print_setup, style_header, table_sheet
+from boardbook.templates.layout import cover_sheet, label_rows, print_setup, style_header, table_sheet
 from boardbook.templates.styles import NOT_APPLICABLE, PALETTE, TABLE_STYLE
 
 GREEN, LIGHT_GREEN, AMBER, ORANGE, RED = PALETTE
@@ -61,14 +61,7 @@ def build_performance(config: Config) -> OpenpyxlBook:
     intro = [("About", f"Quadrant performance report of {config.partnership} for the Performance, Audit and "
                        "Quality Assurance subgroup. Each sheet below holds one table; the sheets read left to "
                        "right in this order."), RULES]
-    ws = cover_sheet(wb, c.ABOUT, "Quadrant performance report", intro)
-    for i, (sheet, text) in enumerate(SHEETS, start=3 + len(intro)):
-        put(ws.cell(i, 1), sheet)
-        ws.cell(i, 1).font = Font(bold=True)
-        ws.cell(i, 1).alignment = Alignment(vertical="top")
-        put(ws.cell(i, 2), text)
-        ws.cell(i, 2).alignment = WRAP
-        fit_row_height(ws, i, [2])
+    ws = cover_sheet(wb, c.ABOUT, "Quadrant performance report", [*intro, *SHEETS])
     first = 3 + len(intro) + len(SHEETS) + 1
     cells = label_rows(ws, first, [
         ("Partnership", "Partnership", config.partnership),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import openpyxl
 from openpyxl.styles import Font
 
-from boardbook.book.openpyxl_book import OpenpyxlBook, fit_row_height, put
+from boardbook.book.openpyxl_book import OpenpyxlBook, put
 from boardbook.config import Config
 from boardbook.section11 import contract as c
-from boardbook.templates.layout import WRAP, cover_sheet, label_rows, print_setup, table_sheet
+from boardbook.templates.layout import cover_sheet, label_rows, print_setup, table_sheet
 
 ABOUT = "About"
 CHART = "Chart"
@@ -39,13 +39,7 @@ def build_summary(config: Config) -> OpenpyxlBook:
     wb = openpyxl.Workbook()
     intro = [("About", f"Section 11 audit: the collated returns of {config.partnership}. Each sheet below holds "
                        "one table; the sheets read left to right in this order.")]
-    ws = cover_sheet(wb, ABOUT, "Section 11 board summary", intro)
-    for i, (sheet, text) in enumerate(SHEETS, start=3 + len(intro)):
-        put(ws.cell(i, 1), sheet)
-        ws.cell(i, 1).font = Font(bold=True)
-        put(ws.cell(i, 2), text)
-        ws.cell(i, 2).alignment = WRAP
-        fit_row_height(ws, i, [2])
+    ws = cover_sheet(wb, ABOUT, "Section 11 board summary", [*intro, *SHEETS])
     first = 3 + len(intro) + len(SHEETS) + 1
     cells = label_rows(ws, first, [("Partnership", "Partnership", config.partnership),
                                    ("CollatedAt", "Collated at", ""),
