@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test install lint templates
+.PHONY: demo test install lint templates addin
 
 $(BIN)/boardbook: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ test: install
 	scripts/ensure-libreoffice
 	$(BIN)/ruff check python tests benchmarks
 	$(BIN)/python -m pytest
+	$(MAKE) addin
+
+# Build the Excel add-in from addin/src + the installed xlwings VBA, and verify it with olevba and LibreOffice.
+addin: install
+	$(BIN)/boardbook addin build
+	$(BIN)/boardbook addin verify addin/boardbook.xlam --libreoffice require
 
 templates: install
 	$(BIN)/boardbook templates --out workbooks

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from boardbook import __version__
+from boardbook.addin.cli import app as addin_app
 from boardbook.budget.cli import app as budget_app
 from boardbook.errors import BoardbookError
 from boardbook.performance.cli import app as performance_app
@@ -29,6 +30,7 @@ s11 = typer.Typer(help="Section 11 audit: send returns, collate them into the bo
 app.add_typer(s11, name="s11")
 app.add_typer(budget_app, name="budget")
 app.add_typer(performance_app, name="performance")
+app.add_typer(addin_app, name="addin")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 

@@ -47,7 +47,11 @@ class ArgumentError(ValueError):
 
 
 def udf(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Register ``fn`` as a worksheet function; any error becomes "#BB! <why>" text in the cell."""
+    """Register ``fn`` as a worksheet function; any error becomes "#BB! <why>" text in the cell.
+
+    Arguments and results are typed ``Any`` on purpose: xlwings on Windows turns type hints into converters
+    and has none for ``object`` or unions (the add-in's verify step checks this).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -88,7 +92,7 @@ def _flatten(values: object) -> list[object]:
 @arg("population", doc="Population aged 0-17 (ONS mid-year estimate); must be above 0.")
 @arg("per", doc="Rate per how many; default 10,000 as DfE publishes.")
 @arg("decimals", doc="Decimal places; default 1 as DfE publishes.")
-def BB_RATE(count: object, population: object, per: object = 10_000, decimals: object = 1) -> float:
+def BB_RATE(count: Any, population: Any, per: Any = 10_000, decimals: Any = 1) -> Any:
     """Rate per 10,000 children: count ÷ population × per, rounded as DfE rounds (half away from zero)."""
     pop = _number("population", population)
     if pop is not None and pop <= 0:
@@ -101,7 +105,7 @@ def BB_RATE(count: object, population: object, per: object = 10_000, decimals: o
 @udf
 @arg("old", doc="The earlier value.")
 @arg("new", doc="The later value.")
-def BB_PCTCHANGE(old: object, new: object) -> float | str:
+def BB_PCTCHANGE(old: Any, new: Any) -> Any:
     """Change from old to new as a fraction of old (format as %); 0 to 0 is 0; from 0 to anything is "n/a"."""
     a, b = _number("old", old), _number("new", new)
     if a == 0:
@@ -114,7 +118,7 @@ def BB_PCTCHANGE(old: object, new: object) -> float | str:
 @arg("target", doc="The target.")
 @arg("polarity", doc='"higher" or "lower" (is better).')
 @arg("tolerance", doc="How far from target still counts as Amber, in the indicator's units; default 0.")
-def BB_RAG(value: object, target: object, polarity: object, tolerance: object = 0) -> str:
+def BB_RAG(value: Any, target: Any, polarity: Any, tolerance: Any = 0) -> Any:
     """Green (meets the target), Amber (within tolerance) or Red, by polarity."""
     p = perf.polarity(polarity)
     if p is None:
@@ -127,7 +131,7 @@ def BB_RAG(value: object, target: object, polarity: object, tolerance: object = 
 @arg("previous", doc="The earlier value.")
 @arg("value", doc="This period's value.")
 @arg("polarity", doc='"higher" or "lower" (is better).')
-def BB_TREND(previous: object, value: object, polarity: object) -> str:
+def BB_TREND(previous: Any, value: Any, polarity: Any) -> Any:
     """Improving, Worsening or No change from previous to value, by polarity."""
     p = perf.polarity(polarity)
     if p is None:
@@ -140,8 +144,8 @@ def BB_TREND(previous: object, value: object, polarity: object) -> str:
 @arg("conversion", doc="Plans ÷ assessments for the factor (a fraction).")
 @arg("prevalence_threshold", doc="At or above this, prevalence is High.")
 @arg("impact_threshold", doc="At or above this, impact is High.")
-def BB_QUADRANT(prevalence: object, conversion: object, prevalence_threshold: object,
-                impact_threshold: object) -> str:
+def BB_QUADRANT(prevalence: Any, conversion: Any, prevalence_threshold: Any,
+                impact_threshold: Any) -> Any:
     """One of the four risk-factor quadrant labels, e.g. "High prevalence / Low impact"."""
     return perf.classify(_number("prevalence", prevalence), _number("conversion", conversion),
                          _number("prevalence_threshold", prevalence_threshold),
@@ -168,7 +172,7 @@ def _labels(ratings: object) -> list[str]:
 
 @udf
 @arg("ratings", doc="A range of section 11 rating labels (blanks and Not applicable are left out).")
-def BB_S11SCORE(ratings: object) -> float | str:
+def BB_S11SCORE(ratings: Any) -> Any:
     """Mean score of the ratings under the bundled scale (Fully met 3 … Not met 0)."""
     score = s11.mean_score(_labels(ratings), _scale())
     return "n/a" if score is None else score
@@ -176,7 +180,7 @@ def BB_S11SCORE(ratings: object) -> float | str:
 
 @udf
 @arg("ratings", doc="A range of section 11 rating labels (blanks and Not applicable are left out).")
-def BB_METPCT(ratings: object) -> float | str:
+def BB_METPCT(ratings: Any) -> Any:
     """Fraction of rated standards that are met (Fully met or Mostly met); format as %."""
     met = s11.met_fraction(_labels(ratings), _scale())
     return "n/a" if met is None else met
@@ -190,7 +194,7 @@ def financial_year(day: date) -> str:
 
 @udf
 @arg("day", doc="A date (or a UK date typed as text).")
-def BB_FY(day: object) -> str:
+def BB_FY(day: Any) -> Any:
     """The financial year (April to March) a date falls in, written "2020/21"."""
     if isinstance(day, datetime | date):
         return financial_year(day if not isinstance(day, datetime) else day.date())
@@ -202,7 +206,7 @@ def BB_FY(day: object) -> str:
 
 @udf
 @arg("value", doc="A cell from a DfE open-data (EES) file.")
-def BB_EES(value: object) -> float | str:
+def BB_EES(value: Any) -> Any:
     """The number in an EES cell, or what its code means: c suppressed, z not applicable, x or : not available."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)

@@ -17,6 +17,7 @@ The recipe:
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import zipfile
 from importlib import metadata
@@ -59,50 +60,55 @@ NOTES = (
     "boardbook add-in settings, read by the add-in's xlwings module: keys in column A from A1 down, values in B.",
     "Interpreter_Win / Interpreter_Mac: the Python where boardbook is installed. Empty: python on the PATH. "
     "`boardbook addin install` fills in the Python it runs from.",
-    "A sheet named boardbook.conf in the workbook you are working on overrides these (xlwings' order: that "
-    "sheet, then this one, then a boardbook.conf file beside the workbook, then ~/.boardbook/boardbook.conf).",
+    "A sheet named boardbook.conf in the workbook you are working on overrides these. Keys missing from both "
+    "sheets are read from a boardbook.conf file beside that workbook, then from .boardbook/boardbook.conf in "
+    "your user folder (xlwings' order).",
     "Worksheet functions (BB_RATE and the rest) run on Windows only; the ribbon on Windows and macOS.",
 )
 
 
 def xlwings_dir() -> Path:
-    """The installed xlwings package, whose VBA the add-in embeds."""
-    spec_origin = metadata.distribution("xlwings").locate_file("xlwings")
-    return Path(str(spec_origin))
+    """The installed xlwings package, whose VBA the add-in embeds (found without importing it)."""
+    spec = importlib.util.find_spec("xlwings")
+    if spec is None or spec.origin is None:
+        raise UsageError("xlwings is not installed: pip install boardbook (it pins the xlwings the add-in embeds)")
+    return Path(spec.origin).parent
 
 
 def xlwings_version() -> str:
     return metadata.version("xlwings")
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, encoding: str) -> str:
     try:
-        return path.read_bytes().decode("cp1252")
+        return path.read_bytes().decode(encoding)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path} is not {encoding} text: {exc}") from None
 
 
 def xlwings_modules() -> list[Module]:
     """The pinned xlwings VBA: the custom add-in module (PROJECT_NAME set to boardbook) and its Dictionary class."""
     folder = xlwings_dir()
-    text = _read_text(folder / "xlwings_custom_addin.bas")
+    text = _read_text(folder / "xlwings_custom_addin.bas", "cp1252")  # Windows exports, as xlwings ships them
     line = XLWINGS_PROJECT_LINE.format("myaddin")
     if text.count(line) != 1:
         raise UsageError(f"xlwings {xlwings_version()}'s xlwings_custom_addin.bas no longer has `{line}` once: "
                          "the add-in build must be checked against this xlwings version")
     text = text.replace(line, XLWINGS_PROJECT_LINE.format(PROJECT_NAME))
-    return [Module.from_export(text), Module.from_export(_read_text(folder / "addin" / "Dictionary.cls"))]
+    return [Module.from_export(text), Module.from_export(_read_text(folder / "addin" / "Dictionary.cls", "cp1252"))]
 
 
 def own_modules(src: Path = SRC) -> list[Module]:
-    """The add-in's hand-written modules, ``addin/src/*.bas``, in name order."""
+    """The add-in's hand-written modules, ``addin/src/*.bas`` (UTF-8 text, any line ends), in name order."""
     paths = sorted(src.glob("*.bas"))
     if not paths:
         raise UsageError(f"no VBA sources (*.bas) in {src}")
     modules = []
     for path in paths:
         try:
-            module = Module.from_export(_read_text(path))
+            module = Module.from_export(_read_text(path, "utf-8"))
         except ValueError as exc:
             raise UsageError(f"{path}: {exc}") from None
         if module.name != path.stem:
@@ -243,8 +249,8 @@ def zip_parts(parts: dict[str, bytes]) -> bytes:
         for name, data in parts.items():
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_STORED
-            info.create_system = 0
-            info.external_attr = 0
+            info.create_system = 3  # set, not left to the platform default (0 on Windows, 3 elsewhere)
+            info.external_attr = 0o644 << 16  # rw-r--r--: set, or zipfile picks 0o600
             zf.writestr(info, data)
     return buffer.getvalue()
 

@@ -19,13 +19,13 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 @app.command("build")
 def build_cmd(
-    target: Annotated[Path, typer.Option("--out", help="Where to write the add-in.", dir_okay=False)] = Path(
-        "addin/boardbook.xlam"),
+    target: Annotated[Path | None, typer.Option("--out", help="Where to write the add-in (default: "
+                                                "addin/boardbook.xlam in this checkout).", dir_okay=False)] = None,
 ) -> None:
     """Build boardbook.xlam from addin/src, the installed xlwings VBA and boardbook.udfs (same bytes every time)."""
-    from boardbook.addin.build import build
+    from boardbook.addin.build import DEFAULT_OUT, build
 
-    path = build(target)
+    path = build(target or DEFAULT_OUT)
     out.print(f"wrote {escape(str(path))} ({path.stat().st_size:,} bytes)")
 
 

@@ -22,7 +22,9 @@ from boardbook.atomic import atomic_path
 from boardbook.errors import UsageError
 
 ADDIN_NAME = "boardbook.xlam"
-MAC_STARTUP = Path("Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel")
+MAC_OFFICE = Path("Library/Group Containers/UBF8T346G9.Office")
+MAC_STARTUP = MAC_OFFICE / "User Content/Startup/Excel"
+MAC_STARTUP_LOCALIZED = MAC_OFFICE / "User Content.localized/Startup.localized/Excel"
 MAC_SCRIPTS = Path("Library/Application Scripts/com.microsoft.Excel")
 
 
@@ -43,8 +45,9 @@ def startup_folder(platform: str = sys.platform, home: Path | None = None, env: 
         if not appdata:
             raise UsageError("cannot find Excel's XLSTART folder: APPDATA is not set; give the folder with --dir")
         return Path(appdata) / "Microsoft" / "Excel" / "XLSTART"
-    if platform == "darwin":
-        return home / MAC_STARTUP
+    if platform == "darwin":  # some Macs keep Office's folders under their ".localized" names
+        localized = home / MAC_STARTUP_LOCALIZED
+        return localized if localized.is_dir() and not (home / MAC_STARTUP).is_dir() else home / MAC_STARTUP
     raise UsageError("Excel is not available on Linux, so there is nothing to install the add-in into. Copy "
                      f"{ADDIN_NAME} to a Windows or Mac computer with Excel and run `boardbook addin install` "
                      "there (boardbook itself must be installed on that computer too).")

@@ -85,6 +85,8 @@ def read_vba_with_olevba(path: Path) -> tuple[dict[str, tuple[str, str]], list[s
         raise UsageError("verify needs oletools: pip install 'boardbook[test]' (or pip install oletools)") from None
     logger = logging.getLogger("olevba")
     warnings: list[str] = []
+    # olevba always reads an .xlam's vbaProject.bin from memory and says so; that is about olevba, not the file.
+    ignore = ("VBA stomping cannot be detected for files in memory",)
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
@@ -93,8 +95,6 @@ def read_vba_with_olevba(path: Path) -> tuple[dict[str, tuple[str, str]], list[s
                 warnings.append(message)
 
     handler, level = Collect(logging.WARNING), logger.level
-    # olevba always reads an .xlam's vbaProject.bin from memory and says so; that is about olevba, not the file.
-    ignore = ("VBA stomping cannot be detected for files in memory",)
     logger.addHandler(handler)
     logger.setLevel(logging.WARNING)
     try:
@@ -197,7 +197,7 @@ def _settings(xlam: bytes) -> Check:
     try:
         book = openpyxl.load_workbook(io.BytesIO(b.as_xlsm(xlam)), read_only=True)
         sheet = book[b.CONFIG_SHEET]
-        rows = [(a, bv) for a, bv in sheet.iter_rows(min_row=1, max_col=2, values_only=True)]
+        rows = [(*row, None, None)[:2] for row in sheet.iter_rows(min_row=1, max_col=2, values_only=True)]
         book.close()
     except (KeyError, OSError, ValueError, zipfile.BadZipFile, WorkbookError) as exc:
         return Check("settings", False, f"openpyxl cannot read the {b.CONFIG_SHEET} sheet: {exc}")
@@ -240,6 +240,7 @@ def _first_difference(want: str, got: str) -> str:
 
 
 def _ribbon(parts: dict[str, bytes], read: dict[str, tuple[str, str]]) -> tuple[Check, Check]:
+    from boardbook import excel
     from boardbook.excel import HANDLERS
 
     try:
@@ -277,6 +278,8 @@ def _ribbon(parts: dict[str, bytes], read: dict[str, tuple[str, str]]) -> tuple[
     if set(tags) != set(HANDLERS):
         py_problems.append(f"tags without a handler: {sorted(set(tags) - set(HANDLERS))}; handlers without a "
                            f"button: {sorted(set(HANDLERS) - set(tags))}")
+    if not callable(getattr(excel, "dispatch", None)):
+        py_problems.append("boardbook.excel has no dispatch function for the callback to call")
     for name in {c.rpartition(".")[0] for c in callbacks}:
         code = read.get(name, ("", ""))[1]
         if "boardbook.excel.dispatch('\" & control.Tag & \"')" not in code or "RunPython " not in code:
