@@ -177,9 +177,9 @@ def test_plain_cp1252_csv_from_excel(tmp_path: Path) -> None:
 
 
 def test_not_a_workbook_and_missing_file(tmp_path: Path) -> None:
-    fake = tmp_path / "indicators.xlsx"
+    fake = tmp_path / "indicators.xlsx"  # a CSV with the wrong name is read as the CSV it is
     fake.write_text("Priority,Indicator\n")
-    with pytest.raises(WorkbookError, match=r"indicators\.xlsx: not an Excel workbook"):
+    with pytest.raises(InputError, match=r"indicators\.xlsx row 1, column Period: the column 'Period' is missing"):
         reader.read_indicators(fake)
     with pytest.raises(WorkbookError, match=r"nowhere\.csv: file not found"):
         reader.read_indicators(tmp_path / "nowhere.csv")

@@ -35,6 +35,6 @@ def parse_date(value: object) -> date | None:
         except ValueError:
             continue
     parts = text.split(" ")
-    if len(parts) == 3 and parts[1][:3].lower() == "sep":  # "30 Sept 2026"
+    if len(parts) == 3 and parts[1][:3].lower() == "sep" and parts[1].lower() != "sep":  # "30 Sept 2026"
         return parse_date(f"{parts[0]} Sep {parts[2]}")
     return None

@@ -6,11 +6,14 @@ come from ``xl/workbook.xml`` (calamine does not expose them). The file is read 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import python_calamine as pc
+from defusedxml import DefusedXmlException
 
 from boardbook.book.base import TableData, Value
 from boardbook.errors import BoardbookError, Location, WorkbookError
@@ -46,7 +49,7 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (), names: Iterable[
                   advice: str = "open it in Excel, save it as .xlsx and try again") -> RawWorkbook:
     """Read the named tables and defined names of ``path``. WorkbookError (naming the file) if unreadable."""
     pkg = open_package(path)
-    try:
+    with reading(pkg.path, advice):
         wb = pc.CalamineWorkbook.from_filelike(pkg.stream(), load_tables=True)
         sheet_names = list(wb.sheet_names)
         hidden = [m.name for m in wb.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible]
@@ -76,13 +79,28 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (), names: Iterable[
                 start = t.start or (1, 0)
                 found_tables[wanted_table] = TableData(actual, t.sheet, [str(h) for h in t.columns],
                                                        t.to_python(), start[0], start[1] + 1)
-    except BoardbookError:
-        raise
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, KeyError, ValueError) as exc:
-        raise WorkbookError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); it may be damaged: "
-                            + advice, Location(str(pkg.path))) from None
     return RawWorkbook(str(pkg.path), found_names, found_tables, table_names, sheet_names, hidden,
                        pkg.has_macros, pkg.sha256, pkg.path.stat().st_mtime)
+
+
+@contextlib.contextmanager
+def reading(path: str | Path, advice: str = "open it in Excel, save it as .xlsx and try again") -> Iterator[None]:
+    """Turn whatever a reader library raises into one WorkbookError naming the file, in plain words."""
+    try:
+        yield
+    except BoardbookError:
+        raise
+    except DefusedXmlException:
+        raise WorkbookError("the workbook's XML declares entities or a DTD (the pattern of a 'billion laughs' or "
+                            "external-entity attack): it was not read; " + advice, Location(str(path))) from None
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, KeyError, ValueError, ParseError) as exc:
+        raise WorkbookError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); it may be damaged: "
+                            + advice, Location(str(path))) from None
+    except BaseException as exc:  # python-calamine's Rust panics (e.g. absurd dates) are BaseExceptions
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
+            raise
+        raise WorkbookError(f"the workbook cannot be read (the reader failed: {type(exc).__name__}: {exc}); it "
+                            "may be damaged: " + advice, Location(str(path))) from None
 
 
 def rowcol(cell: str) -> tuple[int, int]:

@@ -13,8 +13,7 @@ from collections.abc import Mapping, Sequence
 import python_calamine as pc
 
 from boardbook.book.base import TableData, Value
-from boardbook.book.fast import NamedCell, RawWorkbook
-from boardbook.errors import Location, WorkbookError
+from boardbook.book.fast import NamedCell, RawWorkbook, reading
 from boardbook.textsafe import cell_text
 
 
@@ -38,13 +37,10 @@ def read_by_layout(data: bytes, file: str, *, table: str, required: Sequence[str
     Args:
         labels: label text (as the template writes it, any case) -> the defined name it stands for.
     """
-    try:
+    with reading(file, "save it as .xlsx"):
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         grids = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
         hidden = [m.name for m in wb.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible]
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, ValueError) as exc:
-        raise WorkbookError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); save it as .xlsx",
-                            Location(file)) from None
     wanted = {k.casefold(): v for k, v in labels.items()}
     need = {h.casefold() for h in required}
     names: dict[str, NamedCell | None] = {}

@@ -165,6 +165,8 @@ def _from_toml(p: Path, problems: Problems) -> tuple[Names, Tables]:
             names[name] = (budget[key], Location(str(p), "", f"key budget.{key}"))
         elif name in ("Partnership", "FinancialYear"):
             problems.add(Location(str(p), "", f"key budget.{key}"), "is required")
+        else:  # absent = blank: a blank Requirement is an error only when a partner is share-based
+            names[name] = (None, Location(str(p), "", f"key budget.{key}"))
     tables: Tables = {}
     for name, headers in ((c.CONTRIBUTIONS, c.CONTRIBUTIONS_HEADERS), (c.OTHER_INCOME, c.OTHER_INCOME_HEADERS),
                           (c.EXPENDITURE, c.EXPENDITURE_HEADERS)):

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 from boardbook.budget.rules import PENNY
 
+MAX_AMOUNT = Decimal(10) ** 12  # £1 trillion: beyond any partnership budget, and safe to quantize
 _MONEY = re.compile(r"^(?P<neg>-)?£?(?P<num>\d[\d,]*(\.\d+)?|\.\d+)$")
 
 
@@ -32,9 +33,9 @@ def parse_money(value: object) -> Decimal | None:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"expected an amount in £, found {value}")
-        return Decimal(repr(value)).quantize(PENNY)
+        return _plausible(Decimal(repr(value)), value)
     if isinstance(value, Decimal):
-        return value.quantize(PENNY)
+        return _plausible(value, value)
     text = str(value).strip().replace(" ", "").replace("\u00a0", "")
     negative = text.startswith("(") and text.endswith(")")
     if negative:
@@ -49,6 +50,12 @@ def parse_money(value: object) -> Decimal | None:
         raise ValueError(f"expected an amount in £, found {value!r}") from None
     if m.group("neg") or negative:
         amount = -amount
+    return _plausible(amount, value)
+
+
+def _plausible(amount: Decimal, typed: object) -> Decimal:
+    if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
+        raise ValueError(f"expected an amount in £, found {typed!r}, which is far beyond any budget")
     return amount.quantize(PENNY)
 
 
@@ -64,12 +71,20 @@ def parse_share(value: object) -> Fraction | None:
     if isinstance(value, int | float | Decimal):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"expected a share such as 25% or 0.25, found {value}")
-        share = Fraction(str(value))
-        return share / 100 if share > 1 else share
+        return _share_in_range(Fraction(str(value)), value)
     text = str(value).strip().replace(" ", "")
     percent = text.endswith("%")
     try:
         share = Fraction(text.rstrip("%"))
     except (ValueError, ZeroDivisionError):
         raise ValueError(f"expected a share such as 25% or 0.25, found {value!r}") from None
-    return share / 100 if percent or share > 1 else share
+    return _share_in_range(share, value, percent=percent)
+
+
+def _share_in_range(share: Fraction, typed: object, *, percent: bool = False) -> Fraction:
+    """Percentages (and numbers above 1) are divided by 100; a share may not exceed 100 %."""
+    if percent or share > 1:
+        share /= 100
+    if share > 1:
+        raise ValueError(f"a share cannot be more than 100 %, found {typed!r}")
+    return share

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,9 +24,10 @@ from pathlib import Path
 import python_calamine as pc
 from openpyxl.utils.cell import get_column_letter
 
+from boardbook.book.fast import reading
 from boardbook.dates import parse_date
 from boardbook.errors import Location, WorkbookError
-from boardbook.package import ZIP_MAGIC, open_package
+from boardbook.package import OLE_MAGIC, ZIP_MAGIC, open_package
 from boardbook.performance import contract as c
 from boardbook.performance import rules
 from boardbook.performance.model import Finding, Indicator, InputError, Problem, RiskFactor, Where, fold
@@ -63,8 +65,9 @@ def read_rows(path: str | Path, table: str, headers: Sequence[str], required: Se
     p = Path(path)
     if not p.is_file():
         raise WorkbookError("file not found" if not p.exists() else "not a file", Location(str(p)))
-    head = p.open("rb").read(4)
-    if p.suffix.lower() in (".xlsx", ".xlsm") or head.startswith(ZIP_MAGIC):
+    head = p.open("rb").read(8)
+    # By content, not name: a CSV saved as "indicators.xlsx" is still read as the CSV it is.
+    if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or (p.suffix.lower() in (".xlsx", ".xlsm") and not head.strip()):
         sheet, header_row, first_col, found, body = _xlsx_table(p, table)
     else:
         sheet, header_row, first_col, found, body = "", *_csv_table(p)
@@ -105,7 +108,7 @@ def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[object]]]:
 
 def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, list[object], list[list[object]]]:
     pkg = open_package(p)
-    try:
+    with reading(p):
         wb = pc.CalamineWorkbook.from_filelike(pkg.stream(), load_tables=True)
         if table in (wb.table_names or []):
             t = wb.get_table_by_name(table)
@@ -114,8 +117,6 @@ def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, list[object], list[
                    and str(m.typ).endswith("WorkSheet")] or wb.sheet_names
         sheet = wb.get_sheet_by_name(visible[0])
         cells = sheet.to_python(skip_empty_area=False)
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError) as exc:
-        raise WorkbookError(f"the workbook cannot be read ({exc})", Location(str(p))) from None
     start = next((i for i, r in enumerate(cells) if any(not _blank(v) for v in r)), None)
     if start is None:
         raise WorkbookError(f"sheet '{visible[0]}' is empty: it needs a header row and data rows",
@@ -162,12 +163,17 @@ def number(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a number")
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a finite number")
         return float(value)
     raw = str(value).strip()
     cleaned = raw.replace(",", "").replace(" ", "").replace("\u00a0", "").removesuffix("%").replace("£", "")
     if not _NUMBER.match(cleaned):
         raise ValueError(f"'{raw}' is not a number")
-    return float(cleaned)
+    result = float(cleaned)
+    if not math.isfinite(result):
+        raise ValueError(f"'{raw}' is too large to be a figure")
+    return result
 
 
 class _Checker:
