@@ -26,7 +26,7 @@ def load_agencies(path: str | Path) -> tuple[Agency, ...]:
         raise ConfigError(f"{p.name}: not a UTF-8 CSV file; save the agency list as 'CSV UTF-8'") from None
     except OSError as exc:
         raise ConfigError(f"cannot read agency list {p}: {exc.strerror or exc}") from None
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # any line endings, incl. CR-only (Mac CSV)
     fields = {(f or "").strip().casefold(): f for f in reader.fieldnames or []}
     name_col = fields.get("agency") or fields.get("name")
     if name_col is None:

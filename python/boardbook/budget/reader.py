@@ -98,7 +98,7 @@ def _csv_records(path: Path, headers: tuple[str, ...], problems: Problems,
         raise WorkbookError("file not found", Location(str(path))) from None
     except UnicodeDecodeError:
         raise WorkbookError("not a UTF-8 CSV file: save it as 'CSV UTF-8'", Location(str(path))) from None
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # any line endings, incl. CR-only (Mac CSV)
     rows, lines = [], []
     for r in reader:  # DictReader skips empty lines: keep each row's own line number for messages
         rows.append(dict(r))
