@@ -1,0 +1,143 @@
+"""Benchmark each fill end to end (fresh process per run) against openpyxl loading and saving the same output.
+
+    .venv/bin/python benchmarks/fills.py [--repeats 3]
+
+Fills: the section 11 summary (``s11 collate`` of 100 returns), the budget (``budget fill`` of the demo's
+2025/26 TOML + CSVs with 2024/25 as ``--previous``) and the quadrant performance workbook (``performance fill``
+on the bundled demo inputs: last year's indicators alone, then this year's with evidence, risk factors and
+last year's workbook as ``--previous``). The baseline is the least any openpyxl-based fill of that workbook
+pays: ``load_workbook`` + ``save`` of the very file the fill wrote, in its own process. Also measured: the
+command line's start-up alone (``boardbook --version``). The batch of 20 partnerships is a TODO row until
+``boardbook batch`` exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from importlib import resources
+from pathlib import Path
+
+from _common import WAIT_IDLE, Measured, default_workdir, fmt_s, machine, print_table, run_measured
+
+
+def _inputs(workdir: Path) -> dict[str, Path]:
+    from boardbook.performance.demo import write_demo_inputs
+
+    folder = workdir / "fills"
+    budget = folder / "budget-inputs"
+    budget.mkdir(parents=True, exist_ok=True)
+    data = resources.files("boardbook.data")
+    for item in data.iterdir():
+        if item.name.startswith("demo-budget-"):
+            (budget / item.name).write_bytes(item.read_bytes())
+    perf = write_demo_inputs(folder / "performance-inputs")
+    from collate import ensure_returns
+
+    return {"folder": folder, "budget": budget / "demo-budget-2025-26.toml",
+            "budget_previous": budget / "demo-budget-2024-25.toml", "returns": ensure_returns(workdir, 100), **{
+                k.split(".")[0]: v for k, v in perf.items()}}
+
+
+def fills(workdir: Path) -> list[tuple[str, list[str] | None, Path | None]]:
+    """(label, boardbook arguments, the output to round-trip) for each fill, in order."""
+    i = _inputs(workdir)
+    out = i["folder"] / "out"
+    out.mkdir(exist_ok=True)
+    perf_last = out / "quadrant-performance-2023-24.xlsx"
+    return [
+        ("start-up only (boardbook --version)", ["--version"], None),
+        ("summary: s11 collate, 100 returns", ["s11", "collate", str(i["returns"]), "--out",
+                                               str(out / "section11-summary.xlsx")], out / "section11-summary.xlsx"),
+        ("budget fill (2025/26 TOML + CSV, --previous 2024/25)",
+         ["budget", "fill", str(i["budget"]), "--previous", str(i["budget_previous"]), "--out",
+          str(out / "budget.xlsx")], out / "budget.xlsx"),
+        ("performance fill (2023/24: indicators only)",
+         ["performance", "fill", "--indicators", str(i["indicators-2023-24"]), "--out", str(perf_last)], perf_last),
+        ("performance fill (2024/25: indicators, evidence, risk factors, --previous)",
+         ["performance", "fill", "--indicators", str(i["indicators"]), "--evidence", str(i["evidence"]),
+          "--risk-factors", str(i["risk-factors"]), "--previous", str(perf_last), "--out",
+          str(out / "quadrant-performance.xlsx")], out / "quadrant-performance.xlsx"),
+        (LABEL_BATCH, None, None),
+    ]
+
+
+def _fresh(path: Path | None) -> None:
+    if path is None:
+        return
+    for stale in (path, path.with_name(f"{path.stem}.backup{path.suffix}")):  # a fresh fill, not a re-fill
+        stale.unlink(missing_ok=True)
+
+
+LABEL_BATCH = "batch of 20 partnerships (boardbook batch)"
+
+
+def measure_fills(workdir: Path, repeats: int) -> dict[str, dict[str, list[dict]]]:
+    """label -> {"fill": runs, "baseline": runs}; the batch row has no runs (TODO)."""
+    jobs = fills(workdir)
+    measured = {label: {"fill": [], "baseline": []} for label, _args, _out in jobs}
+    roundtrip_out = workdir / "fills" / "out" / "roundtrip"
+    roundtrip_out.mkdir(parents=True, exist_ok=True)
+    for rep in range(repeats):
+        for label, args, out in jobs:
+            if args is None:
+                continue
+            _fresh(out)
+            measured[label]["fill"].append(run_measured(["cli", *args]))
+            if out is not None:
+                if not out.exists():
+                    raise RuntimeError(f"{label}: {out} was not written")
+                copy = roundtrip_out / out.name
+                shutil.copyfile(out, copy)
+                measured[label]["baseline"].append(
+                    run_measured(["roundtrip", str(copy), str(roundtrip_out / ("saved-" + out.name))]))
+            print(f"  fill {label}: run {rep + 1}: {measured[label]['fill'][-1]['total']:.2f} s", file=sys.stderr)
+    return measured
+
+
+def render_fills(measured: dict[str, dict[str, list[dict]]], md: list[str]) -> None:
+    rows = []
+    for label, runs in measured.items():
+        fill, base = Measured(runs["fill"]), Measured(runs["baseline"])
+        if not fill.runs:
+            rows.append([label, "TODO", "TODO", "TODO", "TODO", "—", "—", "—", "—", "0"])
+            continue
+        total, lo_hi = fill.median("total"), fill.spread()
+        base_total = base.median("total")
+        rows.append([
+            label, fmt_s(fill.median("startup")), fmt_s(fill.median("command")),
+            f"{total:.2f} ({lo_hi[0]:.2f}–{lo_hi[1]:.2f})" if len(fill.runs) > 1 else f"{total:.2f}",
+            f"{fill.median('peak_mb'):.0f}",
+            fmt_s(base.median("read")), fmt_s(base.median("write")), fmt_s(base_total),
+            f"{total / base_total:.2f}×" if base_total else "—",
+            f"{len(fill.runs)}" + (f" ({fill.busy_runs()} busy)" if fill.busy_runs() else ""),
+        ])
+    print_table("Fills: seconds end to end (median), against openpyxl load + save of the same output",
+                ["Fill", "Start-up", "Command", "Total s (min–max)", "Peak RSS MB", "Baseline load",
+                 "Baseline save", "Baseline total", "Fill ÷ baseline", "Runs"], rows, markdown=md,
+                right=(1, 2, 3, 4, 5, 6, 7, 8, 9),
+                note="TODO: the batch row waits for `boardbook batch` (being built); it will time 20 partnerships' "
+                     "workbooks filled in one command.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--workdir", type=Path, default=default_workdir())
+    ap.add_argument("--markdown", type=Path, help="also write the table as Markdown to this file")
+    ap.add_argument("--wait-idle", type=float, default=120.0, help="see collate.py --wait-idle")
+    args = ap.parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    WAIT_IDLE["seconds"] = args.wait_idle
+    info = machine()
+    md = [f"Run {info['date']} on {info['cpu']}, {info['cores']} cores, {info['memory']}, Python {info['python']}.",
+          ""]
+    render_fills(measure_fills(args.workdir, args.repeats), md)
+    if args.markdown:
+        args.markdown.write_text("\n".join(md) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
