@@ -88,8 +88,9 @@ def phase_rows(n: int, res: dict[str, Measured]) -> list[list[str]]:
         if total is None:
             continue
         reading = m.median("reading_wall") if m.median("reading_wall") is not None else m.median("read")
-        phases = [m.median(k) for k in ("startup", "rules", "write")] + [reading]
-        other = total - sum(p for p in phases if p is not None)
+        other = Measured([{"other": r["total"] - sum(r.get(k) or 0 for k in ("startup", "rules", "write")) - (
+            r.get("reading_wall") if r.get("reading_wall") is not None else r.get("read") or 0)} for r in m.runs]
+                         ).median("other")  # per run, then the median
         lo, hi = m.spread()
         workers = m.median("children_peak_mb")
         rss = f"{m.median('peak_mb'):.0f}" + (f" (workers {workers:.0f})" if workers else "")
