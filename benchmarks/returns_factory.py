@@ -19,13 +19,16 @@ EVIDENCE = ("Safeguarding policy approved by the board on 12/02/2026; audit of {
             "Yes")
 
 
-def _variants(config: Config, folder: Path, k: int, rng: random.Random) -> list[dict[str, bytes]]:
+def _variants(config: Config, folder: Path, k: int, rng: random.Random, partnership: str | None = None
+              ) -> list[dict[str, bytes]]:
     """``k`` real returns with different ratings, as {part name: bytes}."""
     labels = config.scale.labels
     out = []
     for v in range(k):
         book = build_return(config)
         book.set_name("Agency", PLACEHOLDER)
+        if partnership:
+            book.set_name("Partnership", partnership)
         book.set_name("Sector", rng.choice(["Health", "Police", "Local authority", "Education", "Voluntary sector"]))
         book.set_name("Round", "2026")
         book.set_name("CompletedBy", "A. Tester")
@@ -44,12 +47,14 @@ def _variants(config: Config, folder: Path, k: int, rng: random.Random) -> list[
     return out
 
 
-def make_returns(folder: Path, n: int, *, seed: int = 1, config: Config | None = None) -> list[Path]:
-    """Write ``n`` returns (distinct agencies) into ``folder``."""
+def make_returns(folder: Path, n: int, *, seed: int = 1, config: Config | None = None,
+                 partnership: str | None = None) -> list[Path]:
+    """Write ``n`` returns (distinct agencies) into ``folder``; ``partnership``: what their Partnership cell says
+    (default: the configured partnership)."""
     config = config or load_config()
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
-    variants = _variants(config, folder, 8, rng)
+    variants = _variants(config, folder, 8, rng, partnership)
     paths = []
     for i in range(n):
         parts = variants[i % len(variants)]
