@@ -32,17 +32,11 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 """
 
 
+from boardbook.addin.verify import find_soffice  # noqa: E402 - one finder for the product and its tests
+
+
 class LibreOfficeError(RuntimeError):
     """soffice failed, timed out, or wrote no output."""
-
-
-def find_soffice() -> str | None:
-    """Path of the soffice (or libreoffice) executable, or None when LibreOffice is not installed."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def _profile(mode: int) -> Path:
