@@ -13,12 +13,13 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 from defusedxml import ElementTree as SafeET
+from openpyxl.utils.datetime import to_excel
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -85,11 +86,8 @@ def parse_ref(text: str) -> tuple[str, str] | None:
     return sheet, f"{m.group(3)}{m.group(4)}"
 
 
-_EXCEL_EPOCH = datetime(1899, 12, 30)
-
-
-def _cached(value: object) -> tuple[str, str] | None:
-    """(t attribute, <v> text) for a cached value, or None to leave the cell empty."""
+def cached_xml(value: object) -> tuple[str, str] | None:
+    """(``t`` attribute, ``<v>`` text) for a value stored in a cell, or None to leave the cell empty."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -100,9 +98,8 @@ def _cached(value: object) -> tuple[str, str] | None:
         if value != value or value in (float("inf"), float("-inf")):
             return ' t="e"', "#NUM!"
         return "", repr(float(value)) if isinstance(value, float) else str(value)
-    if isinstance(value, datetime | date):
-        dt = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-        return "", repr((dt - _EXCEL_EPOCH).total_seconds() / 86400)
+    if isinstance(value, datetime | date | time | timedelta):
+        return "", repr(float(to_excel(value)))  # openpyxl's own conversion (its 1900 leap-year rule included)
     return ' t="str"', escape(str(value))
 
 
@@ -112,7 +109,7 @@ _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v\s*/>(
 def _fill_values(xml: str, values: Mapping[str, object]) -> str:
     def repl(m: re.Match[str]) -> str:
         coord, attrs, formula, end = m.groups()
-        cached = _cached(values.get(coord))
+        cached = cached_xml(values.get(coord))
         if cached is None:
             return m.group(0)
         t, v = cached
@@ -137,16 +134,21 @@ def _add_alt_text(xml: str, alt_texts: list[str]) -> str:
 
 
 def patch_package(src: str, dst: str, values: Mapping[str, Mapping[str, object]],
-                  alt_texts: Mapping[str, list[str]]) -> None:
+                  alt_texts: Mapping[str, list[str]],
+                  rewrite: Mapping[str, Callable[[str], Iterable[str]]] | None = None) -> None:
     """Copy package ``src`` to ``dst``, adding cached formula values and chart alt text.
 
     Args:
         values: sheet name -> {cell: value} for formula cells.
         alt_texts: sheet name -> alt text of each chart on it, in the order they were added.
+        rewrite: sheet name -> function giving the sheet's final XML, in pieces, from its XML (after the
+            cached values are in): how streamed table rows are spliced in without a second copy.
     """
+    rewrite = rewrite or {}
     with zipfile.ZipFile(src) as zin:
         parts = sheet_parts(zin)
         by_part_values = {parts[s]: v for s, v in values.items() if s in parts and v}
+        by_part_rewrite = {parts[s]: f for s, f in rewrite.items() if s in parts}
         drawing_alt: dict[str, list[str]] = {}
         for sheet, texts in alt_texts.items():
             if sheet in parts and texts:
@@ -160,4 +162,9 @@ def patch_package(src: str, dst: str, values: Mapping[str, Mapping[str, object]]
                     data = _fill_values(data.decode("utf-8"), by_part_values[info.filename]).encode("utf-8")
                 elif info.filename in drawing_alt:
                     data = _add_alt_text(data.decode("utf-8"), drawing_alt[info.filename]).encode("utf-8")
+                if info.filename in by_part_rewrite:
+                    with zout.open(info, "w", force_zip64=True) as fh:
+                        for piece in by_part_rewrite[info.filename](data.decode("utf-8")):
+                            fh.write(piece.encode("utf-8"))
+                    continue
                 zout.writestr(info, data)

@@ -6,13 +6,15 @@ package afterwards (``boardbook.ooxml.patch_package``), so every reader sees num
 
 from __future__ import annotations
 
+import math
 import zipfile
 from collections.abc import Mapping, Sequence
 from copy import copy
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
@@ -30,8 +32,7 @@ from boardbook.atomic import atomic_path
 from boardbook.book.base import ChartSpec, ColumnFormat, Formula, Highlight, TableData, Value
 from boardbook.errors import Location, WorkbookError
 from boardbook.ooxml import parse_ref, patch_package
-
-EXCEL_CELL_LIMIT = 32_767
+from boardbook.sheetrows import StreamedRows, clean_text, row_height, splice
 
 
 def put(cell, value: Value) -> None:
@@ -40,11 +41,11 @@ def put(cell, value: Value) -> None:
         cell.value = value.text
         return
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(text) > EXCEL_CELL_LIMIT:
-            text = text[: EXCEL_CELL_LIMIT - 40] + " … [truncated: over Excel's cell limit]"
-        cell.value = text
+        cell._value = clean_text(value)  # already clean: skip openpyxl's second pass over it
         cell.data_type = "s"  # openpyxl would otherwise read "=..." as a formula
+        return
+    if isinstance(value, float) and not math.isfinite(value):
+        cell.value = "#NUM!"  # openpyxl would write "nan", which Excel refuses; an error value is honest
         return
     cell.value = value
 
@@ -54,19 +55,30 @@ def cell_value(cell) -> Value:
 
 
 TOP = Alignment(vertical="top")
-LINE_HEIGHT = 15.0  # points, for the default 11 pt font
+
+
+def column_width(ws: Worksheet, col: int) -> float:
+    return ws.column_dimensions[get_column_letter(col)].width or 10
 
 
 def fit_row_height(ws: Worksheet, row: int, columns: Sequence[int]) -> None:
     """Make a row tall enough for the wrapped text in ``columns`` (LibreOffice will not grow it itself)."""
-    lines = 1
-    for col in columns:
-        value = ws.cell(row, col).value
-        if isinstance(value, str) and value:
-            width = ws.column_dimensions[get_column_letter(col)].width or 10
-            per_line = max(1, int(width * 1.1))
-            lines = max(lines, sum(-(-max(1, len(part)) // per_line) for part in value.split("\n")))
-    ws.row_dimensions[row].height = min(409.0, LINE_HEIGHT * lines) if lines > 1 else None
+    ws.row_dimensions[row].height = row_height((ws.cell(row, col).value, column_width(ws, col)) for col in columns)
+
+
+@dataclass
+class _Deferred:
+    """A table's data rows after the first, kept as values until ``save`` streams them into the sheet."""
+
+    sheet: str
+    first_row: int  # the table's first data row (ordinary cells, styled per column)
+    first_col: int
+    width: int  # the table's columns
+    rows: list[Sequence[Value]]
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + len(self.rows)
 
 
 class OpenpyxlBook:
@@ -77,6 +89,7 @@ class OpenpyxlBook:
         self.path = path
         self._cached: dict[str, dict[str, Value]] = {}
         self._alt_texts: dict[str, dict[str, str]] = {}  # sheet -> anchor -> alt text
+        self._deferred: dict[str, _Deferred] = {}  # table name -> its rows after the first, not yet cells
 
     @classmethod
     def open(cls, path: str | Path) -> OpenpyxlBook:
@@ -106,6 +119,7 @@ class OpenpyxlBook:
 
     def read_table(self, name: str) -> TableData:
         ws, table = self._table(name)
+        self._materialise(name)
         c1, r1, c2, r2 = range_boundaries(table.ref)
         rows = [
             [cell_value(c) for c in row]
@@ -135,10 +149,14 @@ class OpenpyxlBook:
         }
         inherited = {h: (cell.number_format, copy(cell.alignment), copy(cell.protection))
                      for h, cell in inherited.items()}
-        for r in range(r1, r2 + 1):  # clear the old table area, keeping nothing stale
-            for c in range(c1, max(c2, c1 + width - 1) + 1):
-                if r > r1 or c >= c1 + width:
-                    ws.cell(r, c).value = None
+        self._deferred.pop(name, None)
+        last_row = r1 + max(1, len(rows))
+        right = max(c2, c1 + width - 1)
+        for c in range(c1 + width, right + 1):  # header cells of dropped columns
+            ws.cell(r1, c).value = None
+        for c in range(c1, right + 1):  # the first data row keeps its cells (their look is the column's)
+            ws.cell(r1 + 1, c).value = None
+        _delete_rows(ws, r1 + 2, max(r2, last_row), c1, right)  # nothing stale below it
         first_header = ws.cell(r1, c1)
         for j, h in enumerate(headers):
             cell = ws.cell(r1, c1 + j)
@@ -146,38 +164,76 @@ class OpenpyxlBook:
             if j >= len(old_headers) and first_header.has_style:  # new columns look like the others
                 cell.font, cell.fill = copy(first_header.font), copy(first_header.fill)
                 cell.alignment = copy(first_header.alignment)
-        cached = self._cached.setdefault(ws.title, {})
         styles = self._styles(headers, formats or {}, inherited)
-        # Style one cell per column through openpyxl's (slow) setters, then copy its style array to the
-        # rest of the column: the same result, ~30x faster on 10,000 rows.
-        column_style: list[object] = []
+        # Style the first data row through openpyxl's (slow) setters: its cells' style is each column's.
         for j, (number_format, alignment, protection) in enumerate(styles):
             cell = ws.cell(r1 + 1, c1 + j)
             cell.number_format = number_format
             cell.alignment = alignment
             if protection is not None:
                 cell.protection = protection
-            column_style.append(cell._style)
-        width_styled = len(column_style)
-        for i, row in enumerate(rows, start=1):
-            for j, value in enumerate(row):
-                cell = ws.cell(r1 + i, c1 + j)
-                put(cell, value)
-                if isinstance(value, Formula):
-                    cached[cell.coordinate] = value.value
-                if j < width_styled:
-                    cell._style = copy(column_style[j])
-        wrapped = [c1 + j for j, st in enumerate(styles) if st[1] is not None and st[1].wrap_text]
-        if wrapped:
-            for i in range(1, len(rows) + 1):
-                fit_row_height(ws, r1 + i, wrapped)
-        last_row = r1 + max(1, len(rows))
+        if rows:
+            self._place(ws, r1 + 1, c1, width, rows[:1])
+        if len(rows) > 1:  # the rest become cells only if something needs them (see save)
+            self._deferred[name] = _Deferred(ws.title, r1 + 1, c1, width, list(rows[1:]))
         ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c1 + width - 1)}{last_row}"
         table.ref = ref
         if table.autoFilter is not None:
             table.autoFilter.ref = ref
         if [str(h) for h in old_headers] != headers or len(table.tableColumns) != width:
             table.tableColumns = [TableColumn(id=k, name=h) for k, h in enumerate(headers, start=1)]
+
+    def _place(self, ws: Worksheet, style_row: int, c1: int, width: int, rows: Sequence[Sequence[Value]],
+               start: int | None = None) -> None:
+        """Write rows as cells from ``start`` (default ``style_row``), each column styled like ``style_row``'s."""
+        start = style_row if start is None else start
+        cached = self._cached.setdefault(ws.title, {})
+        column_style = [ws.cell(style_row, c1 + j)._style for j in range(width)]
+        for i, row in enumerate(rows, start=start):
+            for j, value in enumerate(row):
+                cell = ws.cell(i, c1 + j)
+                put(cell, value)
+                if isinstance(value, Formula):
+                    cached[cell.coordinate] = value.value
+                if j < width and i != style_row:
+                    cell._style = copy(column_style[j])
+        wrapped = self._wrapped(ws, style_row, c1, width)
+        if wrapped:
+            for i in range(start, start + len(rows)):
+                fit_row_height(ws, i, wrapped)
+
+    @staticmethod
+    def _wrapped(ws: Worksheet, style_row: int, c1: int, width: int) -> list[int]:
+        return [c1 + j for j in range(width) if ws.cell(style_row, c1 + j).alignment.wrap_text]
+
+    def _materialise(self, name: str) -> None:
+        """Turn a table's deferred rows into ordinary cells: something is about to read or share them."""
+        d = self._deferred.pop(name, None)
+        if d is not None:
+            self._place(self.wb[d.sheet], d.first_row, d.first_col, d.width, d.rows, start=d.first_row + 1)
+
+    def _crowded(self, name: str) -> bool:
+        """True when something else occupies a deferred table's rows, so they cannot be streamed in."""
+        d = self._deferred[name]
+        ws = self.wb[d.sheet]
+        lo, hi = d.first_row + 1, d.last_row
+        return (any(lo <= r <= hi for r, _c in ws._cells)
+                or any(lo <= r <= hi for r in ws.row_dimensions)
+                or any(o.sheet == d.sheet and o.first_row <= hi and d.first_row <= o.last_row
+                       for other, o in self._deferred.items() if other != name))
+
+    def _streamed(self) -> dict[str, list[StreamedRows]]:
+        """The deferred rows of every table, as blocks for ``sheetrows.splice`` (crowded ones become cells)."""
+        while crowded := [n for n in self._deferred if self._crowded(n)]:
+            self._materialise(crowded[0])
+        out: dict[str, list[StreamedRows]] = {}
+        for d in self._deferred.values():
+            ws = self.wb[d.sheet]
+            wrapped = [(col - d.first_col, column_width(ws, col))
+                       for col in self._wrapped(ws, d.first_row, d.first_col, d.width)]
+            heights = [row_height((row[j], w) for j, w in wrapped if j < len(row)) for row in d.rows]
+            out.setdefault(d.sheet, []).append(StreamedRows(d.first_row, d.first_col, d.rows, heights))
+        return out
 
     @staticmethod
     def _styles(headers: Sequence[str], formats: Mapping[str, ColumnFormat],
@@ -217,7 +273,11 @@ class OpenpyxlBook:
         if ref is None or ref[0] not in self.wb.sheetnames:
             raise WorkbookError(f"defined name '{name}' not found (or does not name one cell)",
                                 Location(str(self.path or "")))
-        return self.wb[ref[0]][ref[1]]
+        cell = self.wb[ref[0]][ref[1]]
+        for table, d in list(self._deferred.items()):
+            if d.sheet == ref[0] and d.first_row < cell.row <= d.last_row:
+                self._materialise(table)
+        return cell
 
     def get_name(self, name: str) -> Value:
         return self._name_cell(name).value
@@ -327,6 +387,7 @@ class OpenpyxlBook:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise WorkbookError("no path to save to")
+        streamed = self._streamed()
         with atomic_path(target, backup=backup) as tmp:
             raw = tmp.with_name(tmp.name + ".raw")
             try:
@@ -335,11 +396,27 @@ class OpenpyxlBook:
                     ws.title: [by_anchor.get(_anchor_cell(c), "") for c in ws._charts]
                     for ws in self.wb.worksheets if (by_anchor := self._alt_texts.get(ws.title))
                 }
-                patch_package(str(raw), str(tmp), self._cached, alt_texts)
+                rewrite = {sheet: partial(splice, blocks=blocks) for sheet, blocks in streamed.items()}
+                patch_package(str(raw), str(tmp), self._cached, alt_texts, rewrite)
             finally:
                 raw.unlink(missing_ok=True)
         self.path = target
         return target
+
+
+def _delete_rows(ws: Worksheet, lo: int, hi: int, c1: int, c2: int) -> None:
+    """Remove the cells of rows ``lo``..``hi``, columns ``c1``..``c2``, and those rows' heights."""
+    if hi < lo:
+        return
+    if (hi - lo + 1) * (c2 - c1 + 1) < len(ws._cells):
+        for r in range(lo, hi + 1):
+            for c in range(c1, c2 + 1):
+                ws._cells.pop((r, c), None)
+    else:
+        for key in [k for k in ws._cells if lo <= k[0] <= hi and c1 <= k[1] <= c2]:
+            del ws._cells[key]
+    for r in [r for r in ws.row_dimensions if lo <= r <= hi]:
+        del ws.row_dimensions[r]
 
 
 def _column_of(rng: str) -> str:
