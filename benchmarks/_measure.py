@@ -8,7 +8,6 @@ Variants (the first argument):
 
 - ``boardbook RETURNS OUT [--jobs N]``: the real command line, ``boardbook s11 collate RETURNS --out OUT``,
   run through ``boardbook.cli.main`` in this process, with ``collate`` wrapped to collect its phase timings.
-- ``prototype RETURNS OUT``: as ``boardbook``, with ``prototype_streamed_write`` installed (see there).
 - ``naive RETURNS OUT``: what someone would write with openpyxl alone: ``load_workbook`` (normal mode) of
   every return, the defined names and the Assessment table's cells read by the table's ref, every row appended
   to a new (normal, not write-only) openpyxl workbook with the summary's 13 Returns columns, saved.
@@ -76,15 +75,9 @@ def return_files(folder: str) -> list[Path]:
 
 
 # -- boardbook --------------------------------------------------------------------------------------------
-def run_boardbook(returns: str, out: str, jobs: int, prototype: bool = False) -> None:
+def run_boardbook(returns: str, out: str, jobs: int) -> None:
     import boardbook.cli as cli
     import boardbook.section11.collate as collate_module
-
-    if prototype:
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from prototype_streamed_write import install
-
-        install()
 
     real = collate_module.collate
     seen: dict = {}
@@ -246,8 +239,6 @@ def main(argv: list[str]) -> None:
     if variant == "boardbook":
         jobs = int(args[args.index("--jobs") + 1]) if "--jobs" in args else 1
         run_boardbook(args[0], args[1], jobs)
-    elif variant == "prototype":
-        run_boardbook(args[0], args[1], 1, prototype=True)
     elif variant == "naive":
         run_naive(args[0], args[1])
     elif variant == "floor":

@@ -21,15 +21,16 @@ import time
 from pathlib import Path
 
 from _common import WAIT_IDLE, Measured, default_workdir, fmt_s, fmt_x, machine, print_table, run_measured
+from boardbook.section11.collate import MAX_AUTO_JOBS, PARALLEL_FROM
 
 HERE = Path(__file__).resolve().parent
 VARIANTS = ("boardbook", "boardbook --jobs 2", "naive", "floor")
 RECOLLATE = "recollate"
 PROTOTYPE = "prototype"
 LABELS = {
-    PROTOTYPE: "prototype: boardbook with streamed big tables (not project code)",
+    PROTOTYPE: "prototype: boardbook with streamed big tables (not project code)",  # in runs before 24 Nov 2026
     RECOLLATE: "info: boardbook s11 collate onto its existing summary",
-    "boardbook": "boardbook s11 collate",
+    "boardbook": "boardbook s11 collate --jobs 1",
     "boardbook --jobs 2": "boardbook s11 collate --jobs 2",
     "naive": "naive (openpyxl load + append + save)",
     "floor": "floor (calamine + XlsxWriter constant_memory)",
@@ -55,14 +56,13 @@ def ensure_returns(workdir: Path, n: int) -> Path:
     return folder
 
 
-def measure_size(workdir: Path, n: int, repeats: int, naive_runs: int, recollate_runs: int,
-                 prototype: bool = False) -> dict[str, Measured]:
+def measure_size(workdir: Path, n: int, repeats: int, naive_runs: int, recollate_runs: int
+                 ) -> dict[str, Measured]:
     returns = ensure_returns(workdir, n)
     out_dir = workdir / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
-    variants = (*VARIANTS, PROTOTYPE) if prototype else VARIANTS
-    results = {v: Measured() for v in (*VARIANTS, RECOLLATE, PROTOTYPE)}
-    plan = [(rep, v) for rep in range(repeats) for v in variants if not (v == "naive" and rep >= naive_runs)]
+    results = {v: Measured() for v in (*VARIANTS, RECOLLATE)}
+    plan = [(rep, v) for rep in range(repeats) for v in VARIANTS if not (v == "naive" and rep >= naive_runs)]
     plan += [(rep, RECOLLATE) for rep in range(recollate_runs)]
     for rep, variant in plan:
         kind, *extra = variant.split()
@@ -104,6 +104,15 @@ def phase_rows(n: int, res: dict[str, Measured]) -> list[list[str]]:
     return rows
 
 
+def short(variant: str, n: int) -> str:
+    """``--jobs 1`` / ``--jobs 2``, saying which one the command runs when no --jobs is given."""
+    if variant == PROTOTYPE:
+        return "prototype"
+    jobs = 2 if "2" in variant else 1
+    default = min(MAX_AUTO_JOBS, os.cpu_count() or 1) if n >= PARALLEL_FROM else 1
+    return f"--jobs {jobs}" + (", the default here" if jobs == default else "")
+
+
 def verdict(ok: bool | None) -> str:
     return "—" if ok is None else ("PASS" if ok else "FAIL")
 
@@ -118,38 +127,37 @@ def target_rows(all_res: dict[int, dict[str, Measured]]) -> list[list[str]]:
     def med(n: int, variant: str, key: str = "total") -> float | None:
         return all_res[n][variant].median(key) if n in all_res and variant in all_res[n] else None
 
-    for variant in ("boardbook", PROTOTYPE):
+    variants = ("boardbook", "boardbook --jobs 2", PROTOTYPE)
+    for variant in variants:
         for n, need in ((1000, 3.0), (5000, 5.0)):
             bb, naive = med(n, variant), med(n, "naive")
             if bb and naive:
                 cpu = med(n, "naive", "cpu") / med(n, variant, "cpu")
-                rows.append([f"{'prototype: ' if variant == PROTOTYPE else ''}end to end ≥ {need:.0f}× faster than "
-                             f"naive at {n:,}", f"{naive / bb:.2f}× ({naive:.2f} s vs {bb:.2f} s)", by_cpu(cpu),
+                rows.append([f"end to end ≥ {need:.0f}× faster than naive at {n:,} ({short(variant, n)})",
+                             f"{naive / bb:.2f}× ({naive:.2f} s vs {bb:.2f} s)", by_cpu(cpu),
                              verdict(naive / bb >= need)])
     for n in sorted(all_res):
-        for variant in ("boardbook", "boardbook --jobs 2", PROTOTYPE):
+        for variant in variants:
             bb, floor = med(n, variant), med(n, "floor")
             if bb and floor:
                 cpu = med(n, variant, "cpu") / med(n, "floor", "cpu")
-                label = "prototype" if variant == PROTOTYPE else LABELS[variant].replace("boardbook ", "")
-                rows.append([f"within 1.5× of the floor at {n:,} ({label})",
+                rows.append([f"within 1.5× of the floor at {n:,} ({short(variant, n)})",
                              f"{bb / floor:.2f}× ({bb:.2f} s vs {floor:.2f} s)",
                              by_cpu(cpu) + (" (all workers' CPU)" if "jobs" in variant else ""),
                              verdict(bb / floor <= 1.5)])
-    for variant in ("boardbook", PROTOTYPE):
+    for variant in variants:
         t1, t5 = med(1000, variant), med(5000, variant)
         if t1 and t5:
             cpu = med(5000, variant, "cpu") / med(1000, variant, "cpu")
-            rows.append([f"{'prototype: ' if variant == PROTOTYPE else ''}5,000 returns take ≤ 5.5× the 1,000 time",
+            rows.append([f"5,000 returns take ≤ 5.5× the 1,000 time ({short(variant, 5000)})",
                          f"{t5 / t1:.2f}× ({t5:.2f} s vs {t1:.2f} s)", by_cpu(cpu), verdict(t5 / t1 <= 5.5)])
     if 5000 in all_res:
-        for variant in ("boardbook", "boardbook --jobs 2", PROTOTYPE):
+        for variant in variants:
             m = all_res[5000].get(variant, Measured())
             peak, workers = m.median("peak_mb"), m.median("children_peak_mb") or 0
             if peak is not None:
                 extra = f" (largest worker {workers:.0f} MB)" if workers else ""
-                label = "prototype" if variant == PROTOTYPE else LABELS[variant].replace("boardbook ", "")
-                rows.append([f"peak RSS at 5,000 ≤ 300 MB ({label})",
+                rows.append([f"peak RSS at 5,000 ≤ 300 MB ({short(variant, 5000)})",
                              f"{peak:.0f} MB{extra}", "—", verdict(peak <= 300)])
     for n in sorted(all_res):
         j1, j2 = med(n, "boardbook", "reading_wall"), med(n, "boardbook --jobs 2", "reading_wall")
@@ -192,8 +200,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wait-idle", type=float, default=120.0,
                     help="before each run, wait up to this many seconds for other work on the machine to stop "
                          "(busier than 15%% of the cores); runs that start busy are counted in the table")
-    ap.add_argument("--prototype", action="store_true",
-                    help="also run boardbook with prototype_streamed_write installed (evidence, not project code)")
     ap.add_argument("--no-fills", action="store_true", help="skip the fills benchmark")
     ap.add_argument("--markdown", type=Path, help="also write the tables as Markdown to this file")
     ap.add_argument("--json", type=Path, help="also write every run's raw measurements to this file")
@@ -214,8 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in sizes:
             before = os.getloadavg()[0]
             all_res[n] = measure_size(args.workdir, n, args.repeats,
-                                      args.naive_runs_large if n >= 5000 else args.repeats, args.recollate_runs,
-                                      args.prototype)
+                                      args.naive_runs_large if n >= 5000 else args.repeats, args.recollate_runs)
             loads.append(f"{n:,}: {before:.2f} → {os.getloadavg()[0]:.2f}")
         fill_runs = None
         if not args.no_fills:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -174,3 +175,22 @@ def test_parallel_reading_gives_the_same_summary(three: Path, tmp_path: Path, co
     for name in ("Returns", "Matrix", "Standards", "Problems", "Missing", "Log"):
         assert table(one, name) == table(two, name), name
     assert {"read", "validate", "rules", "write"} <= set(timings)
+
+
+def test_jobs_zero_reads_in_parallel_only_for_big_collations(three: Path, tmp_path: Path, config: Config,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from boardbook.section11 import collate as collate_module
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    assert collate_module.auto_jobs(collate_module.PARALLEL_FROM - 1) == 1
+    assert collate_module.auto_jobs(collate_module.PARALLEL_FROM) == max(1, min(collate_module.MAX_AUTO_JOBS, cores))
+    assert collate_module.auto_jobs(100_000) <= collate_module.MAX_AUTO_JOBS
+    timings: dict[str, float] = {}
+    collate([three], tmp_path / "small.xlsx", config, jobs=0, timings=timings)
+    assert timings["jobs"] == 1  # three returns: not worth starting processes
+    monkeypatch.setattr(collate_module, "PARALLEL_FROM", 2)
+    collate([three], tmp_path / "big.xlsx", config, jobs=0, timings=timings, now=datetime(2026, 6, 1, 9, 0))
+    assert timings["jobs"] == max(1, min(collate_module.MAX_AUTO_JOBS, cores))
+    collate([three], tmp_path / "one.xlsx", config, jobs=1, now=datetime(2026, 6, 1, 9, 0))
+    for name in ("Returns", "Matrix", "Standards", "Problems"):
+        assert table(tmp_path / "big.xlsx", name) == table(tmp_path / "one.xlsx", name), name

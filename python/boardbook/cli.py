@@ -134,8 +134,8 @@ def s11_collate(
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for the random sample (same seed, same "
                                              "sample).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any return was rejected.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Read returns in this many processes (the machine "
-                                      "has os.cpu_count() cores).")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", min=0, help="Read returns in this many processes. 0: one per "
+                                      "core (up to 4) when there are 200 returns or more, else 1.")] = 0,
     excel: Annotated[bool, ExcelOpt] = False,
 ) -> None:
     """Validate every return and collate them into the board summary."""

@@ -67,13 +67,42 @@ _REF = re.compile(r"^\s*=?\s*(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0
 
 
 def defined_names(zf: zipfile.ZipFile) -> dict[str, tuple[str, str] | None]:
-    """Workbook-scoped defined names -> (sheet, cell) when they name one cell, else None."""
+    """Workbook-scoped defined names -> (sheet, cell) when they name one cell, else None.
+
+    Read once per return, so the common case is quick: ``xl/workbook.xml`` taken directly and only its
+    ``<definedNames>`` element parsed. Anything unusual (another workbook part, a DTD, prefixed
+    elements) takes the full, package-driven parse.
+    """
+    data = zf.read("xl/workbook.xml") if "xl/workbook.xml" in zf.NameToInfo else None
+    quick = _defined_names_element(data) if data is not None else None
+    if quick is not None:
+        return quick
     root = SafeET.fromstring(zf.read(workbook_part(zf)))
+    return _workbook_names(root.iter(f"{{{NS_MAIN}}}definedName"))
+
+
+def _defined_names_element(data: bytes) -> dict[str, tuple[str, str] | None] | None:
+    """Names from just the ``<definedNames>`` element of a workbook part; None when that is not safe."""
+    if b"<!" in data.replace(b"<![CDATA[", b""):  # a DTD (or anything like it): the full defused parse decides
+        return None
+    start = data.find(b"<definedNames")
+    if start < 0:
+        return None if b"definedName" in data else {}
+    end = data.find(b"</definedNames>", start)
+    if end < 0:
+        return None
+    try:
+        root = SafeET.fromstring(data[start: end + len(b"</definedNames>")])
+    except SafeET.ParseError:
+        return None
+    return _workbook_names(root.iter("definedName"))
+
+
+def _workbook_names(elements: Iterable) -> dict[str, tuple[str, str] | None]:
     out: dict[str, tuple[str, str] | None] = {}
-    for dn in root.iter(f"{{{NS_MAIN}}}definedName"):
-        if dn.get("localSheetId") is not None:
-            continue
-        out[dn.get("name", "")] = parse_ref(dn.text or "")
+    for dn in elements:
+        if dn.get("localSheetId") is None:
+            out[dn.get("name", "")] = parse_ref(dn.text or "")
     return out
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +38,10 @@ EXTENSIONS = (".xlsx", ".xlsm")
 # Found in folders too, so an agency that sends the wrong format is told so instead of being "missing".
 WRONG_FORMATS = (".xls", ".xlsb", ".ods")
 Progress = Callable[[int, int, str], None]
+# ``jobs=0`` (the command line's default) reads in parallel from this many returns on: below it,
+# starting the worker processes costs about what they save (benchmarks/README.md).
+PARALLEL_FROM = 200
+MAX_AUTO_JOBS = 4
 
 
 @dataclass
@@ -93,9 +98,18 @@ def read_one(path: Path, config: Config) -> tuple[Return, float, float]:
     return ret, t1 - t0, time.perf_counter() - t1
 
 
+def auto_jobs(n_files: int) -> int:
+    """Processes to read ``n_files`` returns in: one per core available (up to 4) for big collations."""
+    if n_files < PARALLEL_FROM:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(MAX_AUTO_JOBS, cores))
+
+
 def read_returns(files: Sequence[Path], config: Config, progress: Progress | None = None, *, jobs: int = 1,
                  timings: dict[str, float] | None = None) -> list[Return]:
-    """Read and validate every file once, in order; ``jobs`` > 1 reads in that many processes."""
+    """Read and validate every file once, in order; ``jobs`` > 1 reads in that many processes, 0 decides."""
+    jobs = auto_jobs(len(files)) if jobs == 0 else jobs
     out = []
     read_s = validate_s = 0.0
     if jobs > 1 and len(files) > 1:
@@ -114,6 +128,7 @@ def read_returns(files: Sequence[Path], config: Config, progress: Progress | Non
             out.append(ret)
             read_s, validate_s = read_s + r, validate_s + v
     if timings is not None:
+        timings["jobs"] = jobs
         timings["read"] = read_s / max(1, jobs if len(files) > 1 else 1)  # wall-clock share per process
         timings["validate"] = validate_s / max(1, jobs if len(files) > 1 else 1)
     return out
@@ -137,8 +152,9 @@ def collate(
 ) -> CollationResult:
     """Collate the returns found in ``inputs`` into the summary ``out`` (see the module docstring).
 
-    ``jobs`` > 1 reads the returns in that many processes; ``timings``, if given, receives the seconds
-    spent in each phase. ``book`` (the summary open in Excel) is filled live instead of the file, and not saved.
+    ``jobs`` > 1 reads the returns in that many processes (0: ``auto_jobs`` decides); ``timings``, if
+    given, receives the seconds spent in each phase. ``book`` (the summary open in Excel) is filled live
+    instead of the file, and not saved.
     """
     out = Path(out)
     files = find_inputs(inputs)

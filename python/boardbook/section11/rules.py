@@ -214,8 +214,9 @@ def fingerprint(hashes: Iterable[tuple[str, str]]) -> str:
 
 def rating_rows(r: Return, sector: str) -> list[tuple[Key, list[object]]]:
     """Summary ``Returns`` rows of one accepted return (manual columns left blank)."""
+    source = Path(r.file).name
     return [(key(r.agency, rt.ref), [r.agency, sector, rt.ref, rt.label, rt.score, rt.evidence, rt.action,
-                                     rt.owner, rt.due, None, None, None, Path(r.file).name])
+                                     rt.owner, rt.due, None, None, None, source])
             for rt in r.ratings]
 
 

@@ -153,7 +153,7 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
         return []
     scale = config.scale
     wanted = {r.casefold(): r for r in config.refs}
-    seen: dict[str, str] = {}
+    seen: dict[str, int] = {}  # ref -> the row index it was first seen on
     ratings: list[Rating] = []
 
     def addr(i: int, header: str) -> str:
@@ -174,10 +174,11 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
             chk.add("standard-unknown", f"{what}; the row was ignored", WARNING, table.sheet, addr(i, "Ref"))
             continue
         if ref in seen:
-            chk.add("standard-duplicate", f"standard {ref} appears twice (also at {seen[ref]}): keep one row",
+            chk.add("standard-duplicate",
+                    f"standard {ref} appears twice (also at {addr(seen[ref], 'Ref')}): keep one row",
                     sheet=table.sheet, cell=addr(i, "Ref"))
             continue
-        seen[ref] = addr(i, "Ref")
+        seen[ref] = i
         rating = _rating(chk, table, config, ref, row, get, addr(i, "Rating"))
         if rating is None:
             continue
