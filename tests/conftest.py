@@ -74,3 +74,13 @@ def sha256(path: Path) -> str:
 def hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under ``folder``: inputs must be byte-identical after any run."""
     return {str(p.relative_to(folder)): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def three(return_factory: Callable[..., Path], config: Config) -> Path:
+    """A returns folder: two good returns and one with a typo (collate and re-collation tests)."""
+    return_factory("Moorlands Police")
+    return_factory("Northmoor ICB", sector="Health",
+                   ratings=["Mostly met", "Partially met", "Not met", "Not applicable"] + ["Fully met"] * 6)
+    return_factory("Fellside Council", sector="District council", ratings=["Fuly met"] + ["Fully met"] * 9)
+    return return_factory("Moorlands Police").parent

@@ -25,15 +25,6 @@ def table(path: Path, name: str) -> list[dict[str, object]]:
     return [dict(zip(t.columns, row, strict=True)) for row in t.to_python() if any(v != "" for v in row)]
 
 
-@pytest.fixture
-def three(return_factory: Callable[..., Path], config: Config) -> Path:
-    return_factory("Moorlands Police")
-    return_factory("Northmoor ICB", sector="Health",
-                   ratings=["Mostly met", "Partially met", "Not met", "Not applicable"] + ["Fully met"] * 6)
-    return_factory("Fellside Council", sector="District council", ratings=["Fuly met"] + ["Fully met"] * 9)
-    return return_factory("Moorlands Police").parent
-
-
 def test_summary_tables(three: Path, tmp_path: Path, config: Config) -> None:
     out = tmp_path / "summary.xlsx"
     result = collate([three], out, config, agencies=AGENCIES)

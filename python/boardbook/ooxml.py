@@ -63,6 +63,19 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+def table_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str, str]]:
+    """Table display name -> (sheet name, worksheet part, ref) for every table in the package."""
+    out = {}
+    for sheet, part in sheet_parts(zf).items():
+        for target in _rels(zf, part).values():
+            if "/tables/" not in target or target not in zf.NameToInfo:
+                continue
+            root = SafeET.fromstring(zf.read(target))
+            name = root.get("displayName") or root.get("name") or ""
+            out[name] = (sheet, part, root.get("ref", ""))
+    return out
+
+
 _REF = re.compile(r"^\s*=?\s*(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]+)\s*$")
 
 

@@ -149,3 +149,40 @@ def _grow_dimension(xml: str, blocks: Sequence[StreamedRows]) -> str:
     r2 = max([r2 or r1, *(b.last_row for b in blocks)])
     ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
     return xml[: m.start()] + f'<dimension ref="{ref}"/>' + xml[m.end():]
+
+
+_ROW_START = re.compile(r'<row\b[^>]*?\br="(\d+)"')
+
+
+def strip_rows(xml: str, first: int, last: int, c1: int, c2: int) -> tuple[str, bool] | None:
+    """The sheet ``xml`` without rows ``first``..``last``, and whether they held formulas; None if unsafe.
+
+    Safe means: rows in order, every row and cell says where it is, every cell of those rows lies in
+    columns ``c1``..``c2`` (the table's) and no shared formula starts there — so the rows hold nothing
+    but the table, which the caller has read elsewhere and will rewrite.
+    """
+    if re.search(r"<row\b(?![^>]*\br=)", xml) or re.search(r"<c\b(?![^>]*\br=)", xml):
+        return None  # positions implied by order: anything taken out would shift what follows
+    begin = end = None
+    previous = 0
+    for m in _ROW_START.finditer(xml):
+        r = int(m.group(1))
+        if r <= previous:
+            return None
+        previous = r
+        if begin is None and r >= first:
+            begin = m.start()
+        if r > last:
+            end = m.start()
+            break
+    if begin is None:
+        return xml, False
+    if end is None:
+        end = xml.find("</sheetData>", begin)
+        if end < 0:
+            return None
+    region = xml[begin:end]
+    letters = "|".join(get_column_letter(c) for c in range(c1, c2 + 1))
+    if re.search(rf'<c\b[^>]*?\br="(?!(?:{letters})\d)', region) or 't="shared"' in region:
+        return None
+    return xml[:begin] + xml[end:], "<f" in region

@@ -6,6 +6,7 @@ package afterwards (``boardbook.ooxml.patch_package``), so every reader sees num
 
 from __future__ import annotations
 
+import io
 import math
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -15,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 import openpyxl
+import python_calamine as pc
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
@@ -30,9 +32,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from boardbook.atomic import atomic_path
 from boardbook.book.base import ChartSpec, ColumnFormat, Formula, Highlight, TableData, Value
+from boardbook.book.fast import reading
 from boardbook.errors import Location, WorkbookError
-from boardbook.ooxml import parse_ref, patch_package
-from boardbook.sheetrows import StreamedRows, clean_text, row_height, splice
+from boardbook.ooxml import parse_ref, patch_package, table_parts
+from boardbook.sheetrows import StreamedRows, clean_text, row_height, splice, strip_rows
 
 
 def put(cell, value: Value) -> None:
@@ -75,6 +78,9 @@ class _Deferred:
     first_col: int
     width: int  # the table's columns
     rows: list[Sequence[Value]]
+    # Read from a file whose rows held formulas: these are their values, so the rows must be rewritten
+    # (write_table) before saving, or the formulas would be lost.
+    lost_formulas: bool = False
 
     @property
     def last_row(self) -> int:
@@ -92,15 +98,30 @@ class OpenpyxlBook:
         self._deferred: dict[str, _Deferred] = {}  # table name -> its rows after the first, not yet cells
 
     @classmethod
-    def open(cls, path: str | Path) -> OpenpyxlBook:
+    def open(cls, path: str | Path, *, replacing: Sequence[str] = ()) -> OpenpyxlBook:
+        """Open a workbook file.
+
+        ``replacing`` names tables whose rows the caller will rewrite (a summary being collated again):
+        their rows after the first are read with calamine and kept as values (formulas as their cached
+        values), and openpyxl loads the workbook without them — a fraction of the time and memory for big
+        tables. Saving without rewriting a table whose rows held formulas is refused (RuntimeError).
+        """
         p = Path(path)
+        held: dict[str, _Deferred] = {}
         try:
-            wb = openpyxl.load_workbook(p, rich_text=False)
+            if replacing:
+                with reading(p, "move it aside and run the command again"):
+                    source, held = _without_rows(p, replacing)
+            else:
+                source = p
+            wb = openpyxl.load_workbook(source, rich_text=False)
         except FileNotFoundError:
             raise WorkbookError("file not found", Location(str(p))) from None
         except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
             raise WorkbookError(f"not a readable .xlsx workbook ({exc})", Location(str(p))) from None
-        return cls(wb, p)
+        book = cls(wb, p)
+        book._deferred.update(held)
+        return book
 
     # -- tables ---------------------------------------------------------------------------------
     def _table(self, name: str) -> tuple[Worksheet, Table]:
@@ -119,12 +140,19 @@ class OpenpyxlBook:
 
     def read_table(self, name: str) -> TableData:
         ws, table = self._table(name)
-        self._materialise(name)
+        held = self._deferred.get(name)
+        if held is not None and any(isinstance(v, Formula) for row in held.rows for v in row):
+            self._materialise(name)  # formulas read as cells do: their text (the cached value is kept too)
+            held = None
         c1, r1, c2, r2 = range_boundaries(table.ref)
+        last = held.first_row if held is not None else r2
         rows = [
             [cell_value(c) for c in row]
-            for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2)
+            for row in ws.iter_rows(min_row=r1, max_row=last, min_col=c1, max_col=c2)
         ]
+        if held is not None:
+            width = c2 - c1 + 1
+            rows += [[*row[:width], *[None] * (width - len(row))] for row in held.rows]
         headers = ["" if v is None else str(v) for v in rows[0]]
         return TableData(name, ws.title, headers, rows[1:], r1, c1)
 
@@ -224,6 +252,10 @@ class OpenpyxlBook:
 
     def _streamed(self) -> dict[str, list[StreamedRows]]:
         """The deferred rows of every table, as blocks for ``sheetrows.splice`` (crowded ones become cells)."""
+        unwritten = [n for n, d in self._deferred.items() if d.lost_formulas]
+        if unwritten:
+            raise RuntimeError(f"tables {unwritten} were opened for replacing but not rewritten: saving would "
+                               "turn their formulas into values")
         while crowded := [n for n in self._deferred if self._crowded(n)]:
             self._materialise(crowded[0])
         out: dict[str, list[StreamedRows]] = {}
@@ -402,6 +434,44 @@ class OpenpyxlBook:
                 raw.unlink(missing_ok=True)
         self.path = target
         return target
+
+
+def _without_rows(path: Path, tables: Sequence[str]) -> tuple[io.BytesIO, dict[str, _Deferred]]:
+    """The package at ``path`` without the data rows (after the first) of ``tables``, and those rows.
+
+    A table keeps its rows in the package whenever ``sheetrows.strip_rows`` finds it unsafe to take
+    them out (other cells in those rows, formulas) or calamine's rows do not match its ref.
+    """
+    data = path.read_bytes()
+    zin = zipfile.ZipFile(io.BytesIO(data))
+    located = table_parts(zin)
+    values = pc.CalamineWorkbook.from_filelike(io.BytesIO(data), load_tables=True)
+    parts: dict[str, str] = {}
+    held: dict[str, _Deferred] = {}
+    for name in tables:
+        if name not in located:
+            continue
+        sheet, part, ref = located[name]
+        c1, r1, c2, r2 = range_boundaries(ref)
+        if r2 <= r1 + 1:
+            continue  # no rows after the first
+        rows = values.get_table_by_name(name).to_python()
+        if len(rows) != r2 - r1:
+            continue
+        xml = parts.get(part) or zin.read(part).decode("utf-8")
+        stripped = strip_rows(xml, r1 + 2, r2, c1, c2)
+        if stripped is None:
+            continue
+        parts[part], formulas = stripped
+        held[name] = _Deferred(sheet, r1 + 1, c1, c2 - c1 + 1,
+                               [[None if v == "" else v for v in row] for row in rows[1:]], formulas)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:  # only openpyxl reads it, at once
+        for info in zin.infolist():
+            zout.writestr(info.filename, parts[info.filename].encode("utf-8") if info.filename in parts
+                          else zin.read(info.filename))
+    out.seek(0)
+    return out, held
 
 
 def _delete_rows(ws: Worksheet, lo: int, hi: int, c1: int, c2: int) -> None:

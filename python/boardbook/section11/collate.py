@@ -19,7 +19,6 @@ from datetime import datetime
 from pathlib import Path
 
 from boardbook.atomic import is_backup, output_lock
-from boardbook.book import open_book
 from boardbook.book.base import Book
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.config import Agency, Config
@@ -231,7 +230,7 @@ def _open_summary(out: Path, config: Config) -> OpenpyxlBook:
     """The existing summary (filled in place, keeping people's work) or a new one from the template."""
     if not out.exists():
         return build_summary(config)
-    book = open_book(out)
+    book = OpenpyxlBook.open(out, replacing=c.SUMMARY_TABLES)  # every table is rewritten below
     missing = [t for t in (c.RETURNS, c.LOG) if t not in book.table_names()]
     if missing:
         raise UsageError(f"{out} exists but is not a section 11 summary (no table {missing[0]}); "

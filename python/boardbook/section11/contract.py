@@ -33,6 +33,7 @@ REMOVED_HEADERS = (*RETURNS_HEADERS, "Removed at")
 LOG = "Log"
 LOG_HEADERS = ("Run at", "Returns read", "Accepted", "Rejected", "Changes", "Inputs fingerprint")
 SUMMARY_NAMES = ("Partnership", "CollatedAt", "TemplateVersion")
+SUMMARY_TABLES = (RETURNS, MATRIX, STANDARDS, CHALLENGE, COMPARISON, MISSING, PROBLEMS, REMOVED, LOG)
 
 ACTION_STATUSES = ("Not started", "In progress", "Complete", "Overdue", "Not needed")
 
