@@ -205,7 +205,7 @@ def patch_package(src: str, dst: str, values: Mapping[str, Mapping[str, object]]
                 elif info.filename in drawing_alt:
                     data = _add_alt_text(data.decode("utf-8"), drawing_alt[info.filename]).encode("utf-8")
                 if info.filename in by_part_rewrite:
-                    with zout.open(info, "w", force_zip64=True) as fh:
+                    with zout.open(info, "w") as fh:  # no forced zip64 headers (cf. Apache POI bug 57342)
                         for piece in by_part_rewrite[info.filename](data.decode("utf-8")):
                             fh.write(piece.encode("utf-8"))
                     continue
