@@ -79,3 +79,14 @@ def test_a_real_return_gives_the_same_names_both_ways(tmp_path: Path) -> None:
         quick = _defined_names_element(z.read("xl/workbook.xml"))
         full = _workbook_names(SafeET.fromstring(z.read(workbook_part(z))).iter(f"{{{NS_MAIN}}}definedName"))
     assert quick == full and "Agency" in quick
+
+
+@pytest.mark.parametrize("decoy", [
+    "<extLst><ext><![CDATA[<definedNames><definedName name=\"Agency\">'S'!$C$9</definedName></definedNames>]]>"
+    "</ext></extLst>",
+    "<extLst><ext><definedNames xmlns=\"urn:other\"/></ext></extLst>",
+])
+def test_decoys_before_the_real_element_send_it_to_the_full_parse(decoy: str) -> None:
+    xml = WORKBOOK.format(names=NAMES).replace("<sheets>", decoy + "<sheets>")
+    assert _defined_names_element(xml.encode()) is None
+    assert defined_names(_package(xml)) == EXPECTED

@@ -1,4 +1,4 @@
-"""Big tables are streamed into the saved sheet (boardbook.sheetrows) instead of held as openpyxl cells.
+"""Big tables are streamed into the saved sheet (boardbook.book.sheetrows) instead of held as openpyxl cells.
 
 The streamed file must be the same workbook, cell for cell, as the one written the slow way (every row an
 openpyxl cell): the same values, types, styles and row heights, read back by openpyxl, calamine and
@@ -15,10 +15,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine as pc
+from openpyxl.comments import Comment
 from openpyxl.worksheet.table import Table
 
 from boardbook.book import ColumnFormat, Formula, OpenpyxlBook
-from boardbook.sheetrows import EXCEL_CELL_LIMIT, clean_text
+from boardbook.textsafe import EXCEL_CELL_LIMIT, clean_text
 from tests.libreoffice import recalculate, require_soffice
 
 HEADERS = ["Name", "Count", "Share", "Due", "At", "Flag", "Note", "Total"]
@@ -165,3 +166,22 @@ def test_libreoffice_reads_streamed_rows_and_agrees_with_the_cached_values(tmp_p
             assert theirs.cell(r, c).value == ours.cell(r, c).value, (r, c)
         for c in (2, 8):  # numbers, a formula LibreOffice recalculated
             assert theirs.cell(r, c).value == pytest.approx(ours.cell(r, c).value), (r, c)
+
+
+def test_notes_links_and_hidden_rows_in_a_table_survive_a_rewrite(tmp_path: Path) -> None:
+    def decorate(book: OpenpyxlBook) -> None:
+        ws = book.wb["Data"]
+        ws["G10"].comment = Comment("ask the chair", "business unit")
+        ws["A12"].hyperlink = "https://example.org/evidence"
+        ws.row_dimensions[14].hidden = True
+
+    first = _write(tmp_path, "first", slow=False, before_save=decorate)
+    book = OpenpyxlBook.open(first)
+    book.write_table("Data", _rows(), headers=HEADERS, formats=FORMATS)
+    again = book.save(tmp_path / "again.xlsx")
+    ws = openpyxl.load_workbook(again)["Data"]
+    assert ws["G10"].comment is not None and ws["G10"].comment.text == "ask the chair"
+    assert ws["A12"].hyperlink is not None and ws["A12"].hyperlink.target == "https://example.org/evidence"
+    assert ws.row_dimensions[14].hidden
+    assert "Data" not in book._deferred  # they share the table's rows, so its rows were written as cells
+    assert ws["A12"].value == clean_text(_rows()[8][0])

@@ -21,6 +21,8 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import ElementTree as SafeET
 from openpyxl.utils.datetime import to_excel
 
+from boardbook.textsafe import clean_text
+
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -82,27 +84,29 @@ _REF = re.compile(r"^\s*=?\s*(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0
 def defined_names(zf: zipfile.ZipFile) -> dict[str, tuple[str, str] | None]:
     """Workbook-scoped defined names -> (sheet, cell) when they name one cell, else None.
 
-    Read once per return, so the common case is quick: ``xl/workbook.xml`` taken directly and only its
-    ``<definedNames>`` element parsed. Anything unusual (another workbook part, a DTD, prefixed
-    elements) takes the full, package-driven parse.
+    Read once per return, so the common case is quick: when the package says its workbook is
+    ``xl/workbook.xml``, only that part's ``<definedNames>`` element is parsed. Anything unusual (another
+    workbook part, a DTD, CDATA, comments, namespace prefixes) takes the full, package-driven parse.
     """
-    data = zf.read("xl/workbook.xml") if "xl/workbook.xml" in zf.NameToInfo else None
-    quick = _defined_names_element(data) if data is not None else None
-    if quick is not None:
-        return quick
+    rels = zf.read("_rels/.rels") if "_rels/.rels" in zf.NameToInfo else b""
+    if b'Target="xl/workbook.xml"' in rels or b'Target="/xl/workbook.xml"' in rels:
+        quick = _defined_names_element(zf.read("xl/workbook.xml")) if "xl/workbook.xml" in zf.NameToInfo else None
+        if quick is not None:
+            return quick
     root = SafeET.fromstring(zf.read(workbook_part(zf)))
     return _workbook_names(root.iter(f"{{{NS_MAIN}}}definedName"))
 
 
 def _defined_names_element(data: bytes) -> dict[str, tuple[str, str] | None] | None:
     """Names from just the ``<definedNames>`` element of a workbook part; None when that is not safe."""
-    if b"<!" in data.replace(b"<![CDATA[", b""):  # a DTD (or anything like it): the full defused parse decides
+    if b"<!" in data or data.count(b"definedNames") > 2:  # DTD, CDATA, comments, a second element: full parse
         return None
     start = data.find(b"<definedNames")
     if start < 0:
         return None if b"definedName" in data else {}
     end = data.find(b"</definedNames>", start)
-    if end < 0:
+    head = data[start: data.find(b">", start) + 1]
+    if end < 0 or b"xmlns" in head:
         return None
     try:
         root = SafeET.fromstring(data[start: end + len(b"</definedNames>")])
@@ -142,7 +146,7 @@ def cached_xml(value: object) -> tuple[str, str] | None:
         return "", repr(float(value)) if isinstance(value, float) else str(value)
     if isinstance(value, datetime | date | time | timedelta):
         return "", repr(float(to_excel(value)))  # openpyxl's own conversion (its 1900 leap-year rule included)
-    return ' t="str"', escape(str(value))
+    return ' t="str"', escape(clean_text(str(value)))
 
 
 _FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f><v\s*/>(</c>)')

@@ -1,6 +1,9 @@
-"""Text from agencies stays text: in CSV files a leading = + - @ (or tab/CR) would make Excel run a formula."""
+"""Text from agencies stays text: in CSV files a leading = + - @ (or tab/CR) would make Excel run a formula;
+in workbooks, characters Excel refuses are removed and over-long text is cut at its cell limit."""
 
 from __future__ import annotations
+
+import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,3 +22,17 @@ def csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+EXCEL_CELL_LIMIT = 32_767
+TRUNCATED = " … [truncated: over Excel's cell limit]"
+# Characters XML 1.0 (so Excel) cannot hold: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text as Excel will take it: characters it refuses removed, cut to the cell limit (saying so)."""
+    text = _ILLEGAL.sub("", text)
+    if len(text) > EXCEL_CELL_LIMIT:
+        text = text[: EXCEL_CELL_LIMIT - len(TRUNCATED)] + TRUNCATED
+    return text

@@ -33,9 +33,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from boardbook.atomic import atomic_path
 from boardbook.book.base import ChartSpec, ColumnFormat, Formula, Highlight, TableData, Value
 from boardbook.book.fast import reading
+from boardbook.book.sheetrows import StreamedRows, row_height, splice, strip_rows
 from boardbook.errors import Location, WorkbookError
 from boardbook.ooxml import parse_ref, patch_package, table_parts
-from boardbook.sheetrows import StreamedRows, clean_text, row_height, splice, strip_rows
+from boardbook.textsafe import clean_text
 
 
 def put(cell, value: Value) -> None:
@@ -78,9 +79,6 @@ class _Deferred:
     first_col: int
     width: int  # the table's columns
     rows: list[Sequence[Value]]
-    # Read from a file whose rows held formulas: these are their values, so the rows must be rewritten
-    # (write_table) before saving, or the formulas would be lost.
-    lost_formulas: bool = False
 
     @property
     def last_row(self) -> int:
@@ -96,22 +94,26 @@ class OpenpyxlBook:
         self._cached: dict[str, dict[str, Value]] = {}
         self._alt_texts: dict[str, dict[str, str]] = {}  # sheet -> anchor -> alt text
         self._deferred: dict[str, _Deferred] = {}  # table name -> its rows after the first, not yet cells
+        self._dropped: dict[str, tuple[str, int, int]] = {}  # table -> (sheet, rows) left out, to be rewritten
 
     @classmethod
-    def open(cls, path: str | Path, *, replacing: Sequence[str] = ()) -> OpenpyxlBook:
+    def open(cls, path: str | Path, *, replacing: Sequence[str] = (), rereading: Sequence[str] = ()
+             ) -> OpenpyxlBook:
         """Open a workbook file.
 
-        ``replacing`` names tables whose rows the caller will rewrite (a summary being collated again):
-        their rows after the first are read with calamine and kept as values (formulas as their cached
-        values), and openpyxl loads the workbook without them — a fraction of the time and memory for big
-        tables. Saving without rewriting a table whose rows held formulas is refused (RuntimeError).
+        For a summary being collated again, openpyxl can load it without the big tables' rows (a fraction
+        of the time and memory): ``replacing`` names tables the caller will rewrite without reading
+        (their rows after the first are left out; reading them, or saving before rewriting them, is
+        refused), ``rereading`` tables it will read and then rewrite (those rows are read with
+        python-calamine and kept as values). A table whose rows hold anything else (notes typed beside
+        it, hidden rows, formulas or errors where values are read) is loaded in full as usual.
         """
         p = Path(path)
         held: dict[str, _Deferred] = {}
+        dropped: dict[str, tuple[str, int, int]] = {}
         try:
-            if replacing:
-                with reading(p, "move it aside and run the command again"):
-                    source, held = _without_rows(p, replacing)
+            if replacing or rereading:
+                source, held, dropped = _without_rows(p, replacing, rereading)
             else:
                 source = p
             wb = openpyxl.load_workbook(source, rich_text=False)
@@ -121,6 +123,7 @@ class OpenpyxlBook:
             raise WorkbookError(f"not a readable .xlsx workbook ({exc})", Location(str(p))) from None
         book = cls(wb, p)
         book._deferred.update(held)
+        book._dropped.update(dropped)
         return book
 
     # -- tables ---------------------------------------------------------------------------------
@@ -140,6 +143,8 @@ class OpenpyxlBook:
 
     def read_table(self, name: str) -> TableData:
         ws, table = self._table(name)
+        if name in self._dropped:
+            raise RuntimeError(f"table '{name}' was opened for replacing: its rows were not read")
         held = self._deferred.get(name)
         if held is not None and any(isinstance(v, Formula) for row in held.rows for v in row):
             self._materialise(name)  # formulas read as cells do: their text (the cached value is kept too)
@@ -178,6 +183,7 @@ class OpenpyxlBook:
         inherited = {h: (cell.number_format, copy(cell.alignment), copy(cell.protection))
                      for h, cell in inherited.items()}
         self._deferred.pop(name, None)
+        self._dropped.pop(name, None)
         last_row = r1 + max(1, len(rows))
         right = max(c2, c1 + width - 1)
         for c in range(c1 + width, right + 1):  # header cells of dropped columns
@@ -252,10 +258,9 @@ class OpenpyxlBook:
 
     def _streamed(self) -> dict[str, list[StreamedRows]]:
         """The deferred rows of every table, as blocks for ``sheetrows.splice`` (crowded ones become cells)."""
-        unwritten = [n for n, d in self._deferred.items() if d.lost_formulas]
-        if unwritten:
-            raise RuntimeError(f"tables {unwritten} were opened for replacing but not rewritten: saving would "
-                               "turn their formulas into values")
+        if self._dropped:
+            raise RuntimeError(f"tables {sorted(self._dropped)} were opened for replacing but not rewritten: "
+                               "saving would lose their rows")
         while crowded := [n for n in self._deferred if self._crowded(n)]:
             self._materialise(crowded[0])
         out: dict[str, list[StreamedRows]] = {}
@@ -306,6 +311,9 @@ class OpenpyxlBook:
             raise WorkbookError(f"defined name '{name}' not found (or does not name one cell)",
                                 Location(str(self.path or "")))
         cell = self.wb[ref[0]][ref[1]]
+        for table, (sheet, first, last) in self._dropped.items():
+            if sheet == ref[0] and first <= cell.row <= last:
+                raise RuntimeError(f"defined name '{name}' points into rows of table '{table}' that were left out")
         for table, d in list(self._deferred.items()):
             if d.sheet == ref[0] and d.first_row < cell.row <= d.last_row:
                 self._materialise(table)
@@ -436,56 +444,83 @@ class OpenpyxlBook:
         return target
 
 
-def _without_rows(path: Path, tables: Sequence[str]) -> tuple[io.BytesIO, dict[str, _Deferred]]:
-    """The package at ``path`` without the data rows (after the first) of ``tables``, and those rows.
+def _without_rows(path: Path, replacing: Sequence[str], rereading: Sequence[str]
+                  ) -> tuple[io.BytesIO, dict[str, _Deferred], dict[str, tuple[str, int, int]]]:
+    """The package at ``path`` without the rows (after the first) of the tables named, for openpyxl;
+    the values of the ``rereading`` ones; and where the ``replacing`` ones' rows were.
 
     A table keeps its rows in the package whenever ``sheetrows.strip_rows`` finds it unsafe to take
-    them out (other cells in those rows, formulas) or calamine's rows do not match its ref.
+    them out, or calamine cannot read them or reads a different number of rows than its ref says.
     """
     data = path.read_bytes()
     zin = zipfile.ZipFile(io.BytesIO(data))
     located = table_parts(zin)
-    values = pc.CalamineWorkbook.from_filelike(io.BytesIO(data), load_tables=True)
+    values = None
     parts: dict[str, str] = {}
     held: dict[str, _Deferred] = {}
-    for name in tables:
+    dropped: dict[str, tuple[str, int, int]] = {}
+    for name in (*replacing, *rereading):
         if name not in located:
             continue
         sheet, part, ref = located[name]
         c1, r1, c2, r2 = range_boundaries(ref)
         if r2 <= r1 + 1:
             continue  # no rows after the first
-        rows = values.get_table_by_name(name).to_python()
-        if len(rows) != r2 - r1:
-            continue
+        read = name in rereading
         xml = parts.get(part) or zin.read(part).decode("utf-8")
-        stripped = strip_rows(xml, r1 + 2, r2, c1, c2)
+        stripped = strip_rows(xml, r1 + 2, r2, c1, c2, values_read=read)
         if stripped is None:
             continue
-        parts[part], formulas = stripped
-        held[name] = _Deferred(sheet, r1 + 1, c1, c2 - c1 + 1,
-                               [[None if v == "" else v for v in row] for row in rows[1:]], formulas)
+        if read:
+            try:
+                with reading(path):
+                    values = values or pc.CalamineWorkbook.from_filelike(io.BytesIO(data), load_tables=True)
+                    rows = values.get_table_by_name(name).to_python()
+            except WorkbookError:
+                continue  # openpyxl gets the whole table and says what it makes of it
+            if len(rows) != r2 - r1:
+                continue
+            held[name] = _Deferred(sheet, r1 + 1, c1, c2 - c1 + 1, [[_as_openpyxl(v) for v in row] for row in rows[1:]])
+        else:
+            dropped[name] = (sheet, r1 + 2, r2)
+        parts[part] = stripped
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:  # only openpyxl reads it, at once
         for info in zin.infolist():
             zout.writestr(info.filename, parts[info.filename].encode("utf-8") if info.filename in parts
                           else zin.read(info.filename))
     out.seek(0)
-    return out, held
+    return out, held, dropped
+
+
+def _as_openpyxl(value: Value) -> Value:
+    """A value as python-calamine reads it, as openpyxl would: blanks None, whole numbers int."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
 
 
 def _delete_rows(ws: Worksheet, lo: int, hi: int, c1: int, c2: int) -> None:
-    """Remove the cells of rows ``lo``..``hi``, columns ``c1``..``c2``, and those rows' heights."""
+    """Clear rows ``lo``..``hi``, columns ``c1``..``c2``: cells and plain row heights go.
+
+    What people put there themselves — a note or link on a cell, a hidden or grouped row — stays (its
+    cell emptied), which keeps the table's rows as ordinary cells when it is written (see ``_crowded``).
+    """
     if hi < lo:
         return
     if (hi - lo + 1) * (c2 - c1 + 1) < len(ws._cells):
-        for r in range(lo, hi + 1):
-            for c in range(c1, c2 + 1):
-                ws._cells.pop((r, c), None)
+        keys = [(r, c) for r in range(lo, hi + 1) for c in range(c1, c2 + 1) if (r, c) in ws._cells]
     else:
-        for key in [k for k in ws._cells if lo <= k[0] <= hi and c1 <= k[1] <= c2]:
+        keys = [k for k in ws._cells if lo <= k[0] <= hi and c1 <= k[1] <= c2]
+    for key in keys:
+        cell = ws._cells[key]
+        if cell.comment is not None or cell.hyperlink is not None:
+            cell.value = None
+        else:
             del ws._cells[key]
-    for r in [r for r in ws.row_dimensions if lo <= r <= hi]:
+    for r in [r for r, dim in ws.row_dimensions.items() if lo <= r <= hi and not (dim.hidden or dim.outlineLevel)]:
         del ws.row_dimensions[r]
 
 

@@ -230,7 +230,10 @@ def _open_summary(out: Path, config: Config) -> OpenpyxlBook:
     """The existing summary (filled in place, keeping people's work) or a new one from the template."""
     if not out.exists():
         return build_summary(config)
-    book = OpenpyxlBook.open(out, replacing=c.SUMMARY_TABLES)  # every table is rewritten below
+    # Every table is rewritten below; only these three are read first (people's work, removed rows, the log).
+    rereading = (c.RETURNS, c.REMOVED, c.LOG)
+    book = OpenpyxlBook.open(out, rereading=rereading,
+                             replacing=[t for t in c.SUMMARY_TABLES if t not in rereading])
     missing = [t for t in (c.RETURNS, c.LOG) if t not in book.table_names()]
     if missing:
         raise UsageError(f"{out} exists but is not a section 11 summary (no table {missing[0]}); "

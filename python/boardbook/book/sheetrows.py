@@ -20,23 +20,10 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from boardbook.book.base import Formula
 from boardbook.ooxml import cached_xml
+from boardbook.textsafe import clean_text
 
-EXCEL_CELL_LIMIT = 32_767
-TRUNCATED = " … [truncated: over Excel's cell limit]"
 LINE_HEIGHT = 15.0  # points, for the default 11 pt font
 MAX_ROW_HEIGHT = 409.0
-
-
-# Characters XML 1.0 (so Excel) cannot hold: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def clean_text(text: str) -> str:
-    """Text as Excel will take it: characters it refuses removed, cut to the cell limit (saying so)."""
-    text = _ILLEGAL.sub("", text)
-    if len(text) > EXCEL_CELL_LIMIT:
-        text = text[: EXCEL_CELL_LIMIT - len(TRUNCATED)] + TRUNCATED
-    return text
 
 
 def row_height(cells: Iterable[tuple[object, float]]) -> float | None:
@@ -154,15 +141,18 @@ def _grow_dimension(xml: str, blocks: Sequence[StreamedRows]) -> str:
 _ROW_START = re.compile(r'<row\b[^>]*?\br="(\d+)"')
 
 
-def strip_rows(xml: str, first: int, last: int, c1: int, c2: int) -> tuple[str, bool] | None:
-    """The sheet ``xml`` without rows ``first``..``last``, and whether they held formulas; None if unsafe.
+def strip_rows(xml: str, first: int, last: int, c1: int, c2: int, *, values_read: bool) -> str | None:
+    """The sheet ``xml`` without rows ``first``..``last``; None when taking them out is not safe.
 
-    Safe means: rows in order, every row and cell says where it is, every cell of those rows lies in
-    columns ``c1``..``c2`` (the table's) and no shared formula starts there — so the rows hold nothing
-    but the table, which the caller has read elsewhere and will rewrite.
+    Safe means: rows in order, every row and cell says where it is (no namespace prefixes either), every
+    cell of those rows lies in columns ``c1``..``c2`` (the table's), no shared formula starts there and no
+    row is hidden or grouped — so the rows hold nothing but the table, which the caller will rewrite.
+    ``values_read``: the caller reads the rows' values elsewhere (python-calamine) first, so they must
+    also hold no formulas (calamine sees only their results) and no error values (calamine sees blanks).
     """
-    if re.search(r"<row\b(?![^>]*\br=)", xml) or re.search(r"<c\b(?![^>]*\br=)", xml):
-        return None  # positions implied by order: anything taken out would shift what follows
+    if (re.search(r"<row\b(?![^>]*\br=)", xml) or re.search(r"<c\b(?![^>]*\br=)", xml)
+            or re.search(r"<\w+:(?:row|c)\b", xml)):
+        return None  # positions implied by order, or a dialect these patterns do not read
     begin = end = None
     previous = 0
     for m in _ROW_START.finditer(xml):
@@ -176,13 +166,16 @@ def strip_rows(xml: str, first: int, last: int, c1: int, c2: int) -> tuple[str, 
             end = m.start()
             break
     if begin is None:
-        return xml, False
+        return xml
     if end is None:
         end = xml.find("</sheetData>", begin)
         if end < 0:
             return None
     region = xml[begin:end]
     letters = "|".join(get_column_letter(c) for c in range(c1, c2 + 1))
-    if re.search(rf'<c\b[^>]*?\br="(?!(?:{letters})\d)', region) or 't="shared"' in region:
+    if (re.search(rf'<c\b[^>]*?\br="(?!(?:{letters})\d)', region) or 't="shared"' in region
+            or re.search(r'<row\b[^>]*?\b(?:hidden|outlineLevel|collapsed)="(?:1|true)"', region)):
         return None
-    return xml[:begin] + xml[end:], "<f" in region
+    if values_read and ("<f" in region or 't="e"' in region):
+        return None
+    return xml[:begin] + xml[end:]
