@@ -36,3 +36,12 @@ def clean_text(text: str) -> str:
     if len(text) > EXCEL_CELL_LIMIT:
         text = text[: EXCEL_CELL_LIMIT - len(TRUNCATED)] + TRUNCATED
     return text
+
+
+def csv_text(data: bytes) -> str:
+    """A CSV file's text as Excel saves it: "CSV UTF-8" (with or without a byte-order mark), else plain
+    "CSV", which on UK Windows is Windows-1252 (£ is byte A3)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")

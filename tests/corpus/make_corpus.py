@@ -800,7 +800,7 @@ def _budget_bom(folder: Path, m: Maker) -> None:
 
 
 @kind("budget-csv-windows", "budget", "the same CSVs saved by Excel as plain 'CSV' (Windows-1252: £ is byte A3)",
-      "refused (WorkbookError) naming contributions.csv: \"not a UTF-8 CSV file: save it as 'CSV UTF-8'\"")
+      "parsed: the same numbers as budget-pound-text (plain CSV is read as Windows-1252, as Excel writes it)")
 def _budget_cp1252(folder: Path, m: Maker) -> None:
     _budget_csvs(folder, "cp1252")
 

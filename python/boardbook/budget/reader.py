@@ -22,7 +22,7 @@ from boardbook.budget.model import BudgetInput, BudgetInputError, Contribution, 
 from boardbook.budget.rules import shares_add_up
 from boardbook.budget.values import parse_money, parse_share, pounds
 from boardbook.errors import Location, WorkbookError
-from boardbook.textsafe import cell_text
+from boardbook.textsafe import cell_text, csv_text
 
 
 @dataclass
@@ -93,11 +93,9 @@ def _records_from_dicts(rows: list[dict[str, object]], file: str, label: Callabl
 def _csv_records(path: Path, headers: tuple[str, ...], problems: Problems,
                  optional: tuple[str, ...] = ()) -> list[Record]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = csv_text(path.read_bytes())
     except FileNotFoundError:
         raise WorkbookError("file not found", Location(str(path))) from None
-    except UnicodeDecodeError:
-        raise WorkbookError("not a UTF-8 CSV file: save it as 'CSV UTF-8'", Location(str(path))) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))  # any line endings, incl. CR-only (Mac CSV)
     rows, lines = [], []
     for r in reader:  # DictReader skips empty lines: keep each row's own line number for messages

@@ -32,6 +32,7 @@ from boardbook.performance import contract as c
 from boardbook.performance import rules
 from boardbook.performance.model import Finding, Indicator, InputError, Problem, RiskFactor, Where, fold
 from boardbook.suggest import close_matches
+from boardbook.textsafe import csv_text
 
 Record = dict[str, object]
 Row = tuple[Where, Record]
@@ -94,11 +95,7 @@ def read_rows(path: str | Path, table: str, headers: Sequence[str], required: Se
 
 
 def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[object]]]:
-    data = p.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # Excel's plain "CSV" on Windows
+    text = csv_text(p.read_bytes())
     records = list(csv.reader(io.StringIO(text, newline="")))
     start = next((i for i, r in enumerate(records) if any(v.strip() for v in r)), None)
     if start is None:
