@@ -45,3 +45,10 @@ def csv_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def quoted(text: object, limit: int = 60) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters (saying how long it really is)."""
+    if not isinstance(text, str) or len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"

@@ -607,7 +607,7 @@ def _huge_over(folder: Path, m: Maker) -> None:
 
 
 @kind("huge-text-in-rating", "section 11", "a rating cell holding 40,000 characters (a pasted document)",
-      "rejected: rating-unknown (Error) at C2; the message quoting it is cut to fit one summary cell")
+      "rejected: rating-unknown (Error) at C2; the message quotes its first 60 characters and gives its length")
 def _huge_rating(folder: Path, m: Maker) -> None:
     good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
     part = part_of_sheet(good, c.ASSESSMENT)

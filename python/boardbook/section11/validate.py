@@ -15,7 +15,7 @@ from boardbook.section11 import contract as c
 from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Rating, Return
 from boardbook.section11.reader import RawReturn
 from boardbook.suggest import close_matches
-from boardbook.textsafe import cell_text
+from boardbook.textsafe import cell_text, quoted
 
 CODES = {
     "unreadable": "the file is not a readable .xlsx workbook",
@@ -104,7 +104,7 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
         else:
             ret.completed_on = parse_date(completed)
             if ret.completed_on is None:
-                chk.add("date-invalid", f"'Completed on' {cell_text(completed)!r} is not a date: write it as "
+                chk.add("date-invalid", f"'Completed on' {quoted(cell_text(completed))} is not a date: write it as "
                         "dd/mm/yyyy", WARNING, sheet, cell)
 
     version, sheet, cell = value("TemplateVersion")
@@ -114,7 +114,7 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
             chk.add("version-old", f"this return uses an older template (version {v}); the current version is "
                     f"{c.TEMPLATE_VERSION}: copy the answers into the current template", sheet=sheet, cell=cell)
         elif v not in c.KNOWN_VERSIONS:
-            chk.add("version-unknown", f"template version {v!r} is not one boardbook knows (expected "
+            chk.add("version-unknown", f"template version {quoted(v)} is not one boardbook knows (expected "
                     f"{c.TEMPLATE_VERSION}): use the partnership's template", sheet=sheet, cell=cell)
 
 
@@ -169,7 +169,7 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
         ref_text = cell_text(get(row, "Ref"))
         ref = wanted.get(ref_text.casefold())
         if ref is None:
-            what = f"Ref {ref_text!r} is not one of the standards ({', '.join(config.refs)})" if ref_text \
+            what = f"Ref {quoted(ref_text)} is not one of the standards ({', '.join(config.refs)})" if ref_text \
                 else "a row has answers but no Ref"
             chk.add("standard-unknown", f"{what}; the row was ignored", WARNING, table.sheet, addr(i, "Ref"))
             continue
@@ -192,7 +192,7 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
             due_value = parse_date(due)
             if due_value is None:
                 due_value = cell_text(due)
-                chk.add("date-invalid", f"Due {cell_text(due)!r} for {ref} is not a date: write it as dd/mm/yyyy",
+                chk.add("date-invalid", f"Due {quoted(cell_text(due))} for {ref} is not a date: write it as dd/mm/yyyy",
                         WARNING, table.sheet, addr(i, "Due") if "Due" in cols else "")
         ratings.append(Rating(ref, rating, scale.score(rating), evidence, cell_text(get(row, "Action")),
                               cell_text(get(row, "Owner")), due_value, addr(i, "Rating")))
@@ -216,7 +216,7 @@ def _rating(chk: _Checker, table: TableData, config: Config, ref: str, row: list
     if label is None:
         close = close_matches(cell_text(raw), config.scale.labels)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        chk.add("rating-unknown", f"{ref} rating {cell_text(raw)!r} is not on the scale{hint}; allowed: "
+        chk.add("rating-unknown", f"{ref} rating {quoted(cell_text(raw))} is not on the scale{hint}; allowed: "
                 f"{', '.join(config.scale.labels)}", sheet=table.sheet, cell=cell)
         return None
     return label
