@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import time
 import zipfile
 from collections.abc import Callable
@@ -41,6 +42,25 @@ def test_interrupted_write_leaves_the_previous_file(tmp_path: Path) -> None:
         raise KeyboardInterrupt  # the user pressed Ctrl-C midway
     assert target.read_bytes() == b"previous summary"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+
+
+def test_a_killed_runs_leftovers_are_swept_on_the_next_write(tmp_path: Path) -> None:
+    """SIGKILL skips every clean-up: its temporary files go on the next successful write, once an hour old."""
+    target = tmp_path / "out [2026].xlsx"  # glob characters in the name are taken literally
+    old = tmp_path / f".{target.name}.abc123.tmp"
+    old_raw = tmp_path / f".{target.name}.def456.tmp.raw"
+    recent = tmp_path / f".{target.name}.ghi789.tmp"  # perhaps another run writing right now
+    unrelated = tmp_path / ".other.xlsx.jkl012.tmp"
+    for leftover in (old, old_raw, recent, unrelated):
+        leftover.write_bytes(b"half a summary")
+    two_hours_ago = time.time() - 2 * 3600
+    for stale in (old, old_raw, unrelated):
+        os.utime(stale, (two_hours_ago, two_hours_ago))
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"new summary")
+    assert target.read_bytes() == b"new summary"
+    assert not old.exists() and not old_raw.exists()
+    assert recent.exists() and unrelated.exists()
 
 
 def _hold_lock(target: str, seconds: float, ready: multiprocessing.synchronize.Event) -> None:  # type: ignore[name-defined]

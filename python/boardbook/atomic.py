@@ -7,6 +7,7 @@ A reader (or a crash) never sees half a workbook: either the old file or the new
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 from boardbook.errors import UsageError
 
 BACKUP_MARK = ".backup"
+STALE_AFTER_S = 3600  # a temporary file this old beside a target is a killed run's, not a running one's
 
 
 def backup_path(target: Path) -> Path:
@@ -58,6 +60,16 @@ def atomic_path(target: str | Path, *, backup: bool = False) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _sweep_stale(folder, target)
+
+
+def _sweep_stale(folder: Path, target: Path) -> None:
+    """Remove temporary files of earlier writes of ``target`` that a killed run left behind (an hour old)."""
+    cutoff = time.time() - STALE_AFTER_S
+    for leftover in folder.glob(f".{glob.escape(target.name)}.*.tmp*"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
 
 
 @contextlib.contextmanager
