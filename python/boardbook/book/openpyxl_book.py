@@ -44,6 +44,9 @@ def put(cell, value: Value) -> None:
     if isinstance(value, Formula):
         cell.value = value.text
         return
+    if value == "":
+        cell.value = None  # an empty cell, not openpyxl's <c t="inlineStr"/> (which some readers reject)
+        return
     if isinstance(value, str):
         cell._value = clean_text(value)  # already clean: skip openpyxl's second pass over it
         cell.data_type = "s"  # openpyxl would otherwise read "=..." as a formula

@@ -65,10 +65,8 @@ def cell_xml(ref: str, style: str, value: object) -> str:
         if cached is None or cached[1] == "":
             return f'<c r="{ref}"{style}><f>{formula}</f></c>'
         return f'<c r="{ref}"{style}{cached[0]}><f>{formula}</f><v>{cached[1]}</v></c>'
-    if value is None:
+    if value is None or value == "":  # an empty cell: Excel has no empty text a person could type
         return f'<c r="{ref}"{style}/>' if style else ""
-    if value == "":  # as openpyxl writes it
-        return f'<c r="{ref}"{style} t="inlineStr"/>'
     if isinstance(value, str):
         return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{escape(clean_text(value))}</t></is></c>'
     cached = cached_xml(value)
