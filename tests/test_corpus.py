@@ -162,8 +162,8 @@ S11: dict[str, Expect] = {
                              "met, Partially met, Not met, Not applicable"),
     "rating-formula-cached": Expect((2, 2, 0), returns=icb()),
     "rating-formula-uncached": Expect((2, 1, 1), (
-        P(OTHER, "rating-blank", "Error", "Assessment", "C2", ("S1 has no rating",)),
-        P(OTHER, "rating-blank", "Error", "Assessment", "C3", ("S2 has no rating",)))),
+        P(OTHER, "rating-uncalculated", "Error", "Assessment", "C2", ("S1's rating is a formula with no calculated",)),
+        P(OTHER, "rating-uncalculated", "Error", "Assessment", "C3", ("S2's rating is a formula",)))),
     "formula-like-evidence": Expect((2, 2, 0), returns=icb()),
     "control-characters": Expect((2, 2, 0), returns=icb()),
     "huge-text-at-limit": Expect((2, 2, 0), returns=icb()),

@@ -303,6 +303,20 @@ def check_rating_blank(folder: Path, config: Config) -> None:
     assert not ret.accepted
 
 
+@produces("rating-uncalculated")
+def check_rating_uncalculated(folder: Path, config: Config) -> None:
+    """A formula written by a tool (openpyxl here) has no result until a spreadsheet calculates it."""
+    path = make_return(folder, config, rows=rows(config))
+
+    def formula(wb: Workbook) -> None:
+        wb["Assessment"]["C7"] = '=IF(1=1,"Fully met","")'
+
+    ret = check(edit(path, formula), config)
+    p = only(ret.problems, "rating-uncalculated", ERROR, "Assessment", "C7")
+    assert p.message.startswith("S6's rating is a formula with no calculated result") and "Excel" in p.message
+    assert "rating-blank" not in codes(ret.problems) and not ret.accepted
+
+
 @produces("rating-unknown")
 def check_rating_unknown(folder: Path, config: Config) -> None:
     ret = check(make_return(folder, config, rows=rows(config, S4=("Fuly met", GOOD_EVIDENCE))), config)

@@ -556,7 +556,7 @@ def _formula_cached(folder: Path, m: Maker) -> None:
 
 @kind("rating-formula-uncached", "section 11", "the same formulas with no saved value (written by a tool, never "
       "opened in Excel)",
-      "rejected: rating-blank (Error) at C2 and C3 — there is no value to read")
+      "rejected: rating-uncalculated (Error) at C2 and C3 — a formula with no result, not a blank")
 def _formula_uncached(folder: Path, m: Maker) -> None:
     _formula_ratings(m, folder, cached=False)
 

@@ -7,7 +7,9 @@ come from ``xl/workbook.xml`` (calamine does not expose them). The file is read 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator
+import functools
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -17,8 +19,8 @@ from defusedxml import DefusedXmlException
 
 from boardbook.book.base import TableData, Value
 from boardbook.errors import BoardbookError, Location, WorkbookError
-from boardbook.ooxml import defined_names
-from boardbook.package import open_package
+from boardbook.ooxml import defined_names, sheet_parts
+from boardbook.package import Package, open_package
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class RawWorkbook:
     has_macros: bool = False
     sha256: str = ""
     modified: float = 0.0
+    # (sheet, cell) of formula cells with no calculated result; asked for only when a blank needs explaining
+    uncalculated: Callable[[], set[tuple[str, str]]] = field(default=set)
 
 
 def read_workbook(path: str | Path, tables: Iterable[str] = (), names: Iterable[str] = (),
@@ -79,8 +83,33 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (), names: Iterable[
                 start = t.start or (1, 0)
                 found_tables[wanted_table] = TableData(actual, t.sheet, [str(h) for h in t.columns],
                                                        t.to_python(), start[0], start[1] + 1)
+        sheets = frozenset(t.sheet for t in found_tables.values())
+        uncalculated = functools.cache(lambda: _uncalculated(pkg, sheets))
     return RawWorkbook(str(pkg.path), found_names, found_tables, table_names, sheet_names, hidden,
-                       pkg.has_macros, pkg.sha256, pkg.path.stat().st_mtime)
+                       pkg.has_macros, pkg.sha256, pkg.path.stat().st_mtime, uncalculated)
+
+
+_CELL = re.compile(r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+
+
+def _uncalculated(pkg: Package, sheets: frozenset[str]) -> set[tuple[str, str]]:
+    """Formula cells with no cached result on ``sheets``: calamine reads them as blanks, which they are not.
+
+    (A tool wrote the formula and no spreadsheet has calculated it yet.) Read again from the package, so
+    only when validation meets a blank it must explain.
+    """
+    out: set[tuple[str, str]] = set()
+    with reading(pkg.path):
+        parts = sheet_parts(pkg.zip)
+        for sheet in sheets:
+            if parts.get(sheet) not in pkg.zip.NameToInfo:
+                continue
+            xml = pkg.zip.read(parts[sheet]).decode("utf-8", errors="replace")
+            for m in _CELL.finditer(xml if "<f" in xml else ""):
+                body = m.group(2) or ""
+                if "<f" in body and not re.search(r"<v>[^<]", body):
+                    out.add((sheet, m.group(1)))
+    return out
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ the Excel "validate this return" button share every rule.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class RawReturn:
     sha256: str = ""
     modified: float = 0.0
     legacy: str = ""  # "xls" or "ods" when read by layout rather than by tables and defined names
+    # formula cells with no calculated result, (sheet, cell): worked out only when asked
+    uncalculated: Callable[[], set[tuple[str, str]]] = field(default=set)
 
 
 # The labels the template writes beside each defined name (templates/section11_return.py).
@@ -62,7 +65,7 @@ def load_return(path: str | Path) -> RawReturn:
         raw.modified = Path(path).stat().st_mtime
         legacy = exc.kind
     return RawReturn(raw.file, raw.names, raw.tables.get(c.ASSESSMENT), raw.table_names, raw.sheets,
-                     raw.has_macros, raw.hidden_sheets, raw.sha256, raw.modified, legacy)
+                     raw.has_macros, raw.hidden_sheets, raw.sha256, raw.modified, legacy, raw.uncalculated)
 
 
 def raw_from_book(book: Book, file: str = "") -> RawReturn:

@@ -31,6 +31,7 @@ CODES = {
     "standard-duplicate": "a standard appears more than once",
     "standard-unknown": "a row's Ref is not a configured standard",
     "rating-blank": "a standard has no rating",
+    "rating-uncalculated": "a rating is a formula no spreadsheet has calculated",
     "rating-unknown": "a rating is not on the scale",
     "evidence-missing": "a rating that needs evidence has none",
     "date-invalid": "a date cannot be read",
@@ -208,6 +209,11 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
 def _rating(chk: _Checker, table: TableData, config: Config, ref: str, row: list[Value], get, cell: str
             ) -> str | None:
     raw = get(row, "Rating")
+    if cell_text(raw) == "" and (table.sheet, cell) in chk.raw.uncalculated():
+        chk.add("rating-uncalculated", f"{ref}'s rating is a formula with no calculated result (the file was "
+                "written by a program, not saved from Excel): type the rating, or open the return in Excel and "
+                "save it", sheet=table.sheet, cell=cell)
+        return None
     if cell_text(raw) == "":
         chk.add("rating-blank", f"{ref} has no rating: choose one of {', '.join(config.scale.labels)}",
                 sheet=table.sheet, cell=cell)
