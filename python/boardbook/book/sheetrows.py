@@ -75,13 +75,11 @@ def cell_xml(ref: str, style: str, value: object) -> str:
     return f'<c r="{ref}"{style}{cached[0]}><v>{cached[1]}</v></c>'
 
 
-def _render(block: StreamedRows, styles: Sequence[str]) -> Iterator[str]:
-    letters = [get_column_letter(block.first_col + j) for j in range(block.last_col - block.first_col + 1)]
+def _render(block: StreamedRows, letters: Sequence[str], styles: Sequence[str]) -> Iterator[str]:
     chunk: list[str] = []
     for i, (row, height) in enumerate(zip(block.rows, block.heights, strict=True), start=block.after_row + 1):
         ht = f' ht="{height}" customHeight="1"' if height else ""
-        cells = "".join(cell_xml(f"{letters[j]}{i}", styles[j] if j < len(styles) else "", v)
-                        for j, v in enumerate(row))
+        cells = "".join(cell_xml(f"{letters[j]}{i}", styles[j], v) for j, v in enumerate(row))
         chunk.append(f'<row r="{i}"{ht}>{cells}</row>')
         if len(chunk) >= 1000:
             yield "".join(chunk)
@@ -90,7 +88,7 @@ def _render(block: StreamedRows, styles: Sequence[str]) -> Iterator[str]:
 
 
 _DIMENSION = re.compile(r'<dimension ref="([^"]*)"\s*/>')
-_NEXT_ROW = re.compile(r'<row r="(\d+)"')
+_ROW_START = re.compile(r'<row\b[^>]*?\br="(\d+)"')
 
 
 def splice(xml: str, blocks: Sequence[StreamedRows]) -> Iterator[str]:
@@ -108,15 +106,14 @@ def splice(xml: str, blocks: Sequence[StreamedRows]) -> Iterator[str]:
         if m is None:
             raise RuntimeError(f"row {block.after_row} (a table's first data row) is missing from the sheet")
         found = dict(re.findall(r'<c r="([A-Z]+)\d+"[^>]*?\bs="(\d+)"', m.group(1) or ""))
-        styles = [f' s="{found[col]}"' if col in found else ""
-                  for col in (get_column_letter(block.first_col + j)
-                              for j in range(block.last_col - block.first_col + 1))]
-        following = _NEXT_ROW.search(xml, m.end())
+        letters = [get_column_letter(col) for col in range(block.first_col, block.last_col + 1)]
+        styles = [f' s="{found[col]}"' if col in found else "" for col in letters]
+        following = _ROW_START.search(xml, m.end())
         if following is not None and int(following.group(1)) <= block.last_row:
             raise RuntimeError(f"row {following.group(1)} is inside streamed rows "
                                f"{block.after_row + 1}-{block.last_row}")
         yield xml[pos: m.end()]
-        yield from _render(block, styles)
+        yield from _render(block, letters, styles)
         pos = m.end()
     yield xml[pos:]
 
@@ -135,8 +132,6 @@ def _grow_dimension(xml: str, blocks: Sequence[StreamedRows]) -> str:
     ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
     return xml[: m.start()] + f'<dimension ref="{ref}"/>' + xml[m.end():]
 
-
-_ROW_START = re.compile(r'<row\b[^>]*?\br="(\d+)"')
 
 
 def strip_rows(xml: str, first: int, last: int, c1: int, c2: int, *, values_read: bool) -> str | None:
