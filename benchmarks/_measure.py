@@ -70,6 +70,21 @@ def emit(result: dict) -> None:
     print(MARK + json.dumps(result), flush=True)
 
 
+def run_main(main, args: list[str]) -> None:
+    """Run ``boardbook ARGS`` in this process, its own output silenced (it is not what is measured)."""
+    sys.argv = ["boardbook", *args]
+    saved = sys.stdout
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - closed below
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+    finally:
+        sys.stdout.close()
+        sys.stdout = saved
+
+
 def return_files(folder: str) -> list[Path]:
     return sorted(Path(folder).glob("*.xlsx"))
 
@@ -92,17 +107,7 @@ def run_boardbook(returns: str, out: str, jobs: int) -> None:
         return result
 
     collate_module.collate = timed_collate
-    sys.argv = ["boardbook", "s11", "collate", returns, "--out", out, "--jobs", str(jobs)]
-    saved = sys.stdout
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the command's own table is not measured output
-    try:
-        cli.main()
-    except SystemExit as exc:
-        if exc.code not in (0, None):
-            raise
-    finally:
-        sys.stdout.close()
-        sys.stdout = saved
+    run_main(cli.main, ["s11", "collate", returns, "--out", out, "--jobs", str(jobs)])
     t = seen["timings"]
     emit({"startup": seen["entered"], "read": t.get("read"), "validate": t.get("validate"),
           "reading_wall": t.get("reading (wall)"), "rules": t.get("rules"), "write": t.get("write"),
@@ -209,17 +214,7 @@ def run_cli(args: list[str]) -> None:
         import openpyxl  # noqa: F401
         import python_calamine  # noqa: F401
     ready = since_t0()
-    sys.argv = ["boardbook", *args]
-    saved = sys.stdout
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-    try:
-        cli.main()
-    except SystemExit as exc:
-        if exc.code not in (0, None):
-            raise
-    finally:
-        sys.stdout.close()
-        sys.stdout = saved
+    run_main(cli.main, args)
     emit({"startup": ready, "command": since_t0() - ready})
 
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from _common import WAIT_IDLE, Measured, default_workdir, fmt_s, fmt_x, machine, print_table, run_measured
-from boardbook.section11.collate import MAX_AUTO_JOBS, PARALLEL_FROM
+from boardbook.section11.collate import auto_jobs
 
 HERE = Path(__file__).resolve().parent
 VARIANTS = ("boardbook", "boardbook --jobs 2", "naive", "floor")
@@ -109,8 +109,7 @@ def short(variant: str, n: int) -> str:
     if variant == PROTOTYPE:
         return "prototype"
     jobs = 2 if "2" in variant else 1
-    default = min(MAX_AUTO_JOBS, os.cpu_count() or 1) if n >= PARALLEL_FROM else 1
-    return f"--jobs {jobs}" + (", the default here" if jobs == default else "")
+    return f"--jobs {jobs}" + (", the default here" if jobs == auto_jobs(n) else "")
 
 
 def verdict(ok: bool | None) -> str:
