@@ -17,22 +17,17 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from importlib import resources
 from pathlib import Path
 
 from _common import WAIT_IDLE, Measured, default_workdir, fmt_s, machine, print_table, run_measured
 
 
 def _inputs(workdir: Path) -> dict[str, Path]:
+    from boardbook.demo import write_budget_inputs
     from boardbook.performance.demo import write_demo_inputs
 
     folder = workdir / "fills"
-    budget = folder / "budget-inputs"
-    budget.mkdir(parents=True, exist_ok=True)
-    data = resources.files("boardbook.data")
-    for item in data.iterdir():
-        if item.name.startswith("demo-budget-"):
-            (budget / item.name).write_bytes(item.read_bytes())
+    budget = write_budget_inputs(folder / "budget-inputs")
     perf = write_demo_inputs(folder / "performance-inputs")
     from collate import ensure_returns
 

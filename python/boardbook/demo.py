@@ -136,6 +136,15 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None) -> 
     return DemoResult(folder, first, second, budgets, extra=[performance, manifest])
 
 
+def write_budget_inputs(folder: Path) -> Path:
+    """The bundled demo budget inputs (TOML, and the CSVs one of them names) copied into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for item in resources.files("boardbook.data").iterdir():
+        if item.name.startswith("demo-budget-"):
+            (folder / item.name).write_bytes(item.read_bytes())
+    return folder
+
+
 def run_budget_demo(folder: Path, say: Callable[[str], None]) -> list[Path]:
     """Two years of the partnership's budget (TOML inline, then TOML + CSV) and next year's schedule."""
     from decimal import Decimal
@@ -144,12 +153,7 @@ def run_budget_demo(folder: Path, say: Callable[[str], None]) -> list[Path]:
     from boardbook.budget.propose import partners_from_file, propose, write_proposal
 
     say("Budget: 2024/25, 2025/26 against 2024/25, and the 2026/27 contribution schedule")
-    inputs = folder / "budget-inputs"
-    inputs.mkdir(parents=True, exist_ok=True)
-    data = resources.files("boardbook.data")
-    for item in data.iterdir():
-        if item.name.startswith("demo-budget-"):
-            (inputs / item.name).write_bytes(item.read_bytes())
+    inputs = write_budget_inputs(folder / "budget-inputs")
     last, this = inputs / "demo-budget-2024-25.toml", inputs / "demo-budget-2025-26.toml"
     fill_budget_file(last, folder / "budget-2024-25.xlsx")
     fill_budget_file(this, folder / "budget-2025-26.xlsx", previous=last)
