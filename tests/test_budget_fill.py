@@ -36,6 +36,7 @@ from boardbook.errors import UsageError
 from boardbook.ooxml import defined_names
 from boardbook.templates.budget import BLANK_INPUT_ROWS, build_budget
 from tests.conftest import hashes, sha256
+from tests.corpus.make_corpus import officer_budget
 from tests.libreoffice import recalculate_many, require_soffice
 
 D = Decimal
@@ -51,23 +52,8 @@ TABLE_OF = {c.CONTRIBUTIONS: "Contributions", c.OTHER_INCOME: "Other income", c.
 
 def officer_workbook(path: Path, *, names: dict[str, object], contributions: list | tuple = (),
                      other_income: list | tuple = (), expenditure: list | tuple = ()) -> Path:
-    """The budget template filled in as a finance officer would: typed into the defined-name cells and
-    into the template's blank table rows (``None`` leaves a row blank). Returns ``path``."""
-    build_budget(load_config()).save(path)
-    wb = openpyxl.load_workbook(path)
-    for name, value in names.items():
-        ((sheet, cell),) = list(wb.defined_names[name].destinations)
-        wb[sheet][cell.replace("$", "")].value = value
-    for table, rows in ((c.CONTRIBUTIONS, contributions), (c.OTHER_INCOME, other_income),
-                        (c.EXPENDITURE, expenditure)):
-        ws = wb[TABLE_OF[table]]
-        c1, r1, _c2, r2 = range_boundaries(ws.tables[table].ref)
-        assert len(rows) <= r2 - r1, f"{table}: more rows than the template's blank rows"
-        for i, row in enumerate(rows):
-            for j, value in enumerate(row or ()):
-                ws.cell(r1 + 1 + i, c1 + j).value = value
-    wb.save(path)
-    return path
+    """The budget template filled in as a finance officer would (see ``make_corpus.officer_budget``)."""
+    return officer_budget(path, load_config(), names, contributions, other_income, expenditure)
 
 
 # The Northmoor budget as its finance officer typed it. Row 3 of Contributions, row 4 of Other income and

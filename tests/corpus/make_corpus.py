@@ -55,6 +55,32 @@ HUGE = 32_767  # Excel's limit on the characters in one cell
 
 # -- the registry -----------------------------------------------------------------------------------------
 
+def officer_budget(path: Path, config: Config, names: dict[str, object],
+                   contributions: Sequence[Sequence[object] | None] = (),
+                   other_income: Sequence[Sequence[object] | None] = (),
+                   expenditure: Sequence[Sequence[object] | None] = ()) -> Path:
+    """The budget template filled in as a finance officer types it: into the defined-name cells and the
+    template's blank table rows (``None`` leaves a row blank). Returns ``path``."""
+    from boardbook.budget import contract as bc
+    from boardbook.templates.budget import build_budget
+
+    build_budget(config).save(path)
+    wb = openpyxl.load_workbook(path)
+    for name, value in names.items():
+        ((sheet, cell),) = list(wb.defined_names[name].destinations)
+        wb[sheet][cell.replace("$", "")].value = value
+    for table, rows in ((bc.CONTRIBUTIONS, contributions), (bc.OTHER_INCOME, other_income),
+                        (bc.EXPENDITURE, expenditure)):
+        ws = next(ws for ws in wb.worksheets if table in ws.tables)
+        c1, r1, _c2, r2 = range_boundaries(ws.tables[table].ref)
+        assert len(rows) <= r2 - r1, f"{table}: more rows than the template's blank rows"
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row or ()):
+                ws.cell(r1 + 1 + i, c1 + j).value = value
+    wb.save(path)
+    return path
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
@@ -127,26 +153,7 @@ class Maker:
                other_income: Sequence[Sequence[object] | None], expenditure: Sequence[Sequence[object] | None]
                ) -> Path:
         """The budget template filled in as a finance officer types it (into the yellow cells)."""
-        from boardbook.budget import contract as bc
-        from boardbook.templates.budget import build_budget
-
-        tmp = self.work / f"budget-template-{path.stem}.xlsx"
-        build_budget(self.config).save(tmp)
-        wb = openpyxl.load_workbook(tmp)
-        for name, value in names.items():
-            ((sheet, cell),) = list(wb.defined_names[name].destinations)
-            wb[sheet][cell.replace("$", "")].value = value
-        for table, rows in ((bc.CONTRIBUTIONS, contributions), (bc.OTHER_INCOME, other_income),
-                            (bc.EXPENDITURE, expenditure)):
-            ws = next(ws for ws in wb.worksheets if table in ws.tables)
-            c1, r1, _c2, r2 = range_boundaries(ws.tables[table].ref)
-            assert len(rows) <= r2 - r1, f"{table}: more rows than the template's blank rows"
-            for i, row in enumerate(rows):
-                for j, value in enumerate(row or ()):
-                    ws.cell(r1 + 1 + i, c1 + j).value = value
-        wb.save(path)
-        tmp.unlink()
-        return path
+        return officer_budget(path, self.config, names, contributions, other_income, expenditure)
 
     # LibreOffice ---------------------------------------------------------------------------------------
     def convert(self, src: Path, fmt: str, dest: Path) -> None:
