@@ -69,7 +69,7 @@ def _full_load(monkeypatch: pytest.MonkeyPatch) -> None:
     def open_everything(cls, path, *, replacing=(), rereading=()):
         return real(cls, path)
 
-    monkeypatch.setattr(collate_module.OpenpyxlBook, "open", classmethod(open_everything))
+    monkeypatch.setattr(OpenpyxlBook, "open", classmethod(open_everything))
 
 
 def _type_into_summary(out: Path, extra: str = "") -> None:

@@ -4,9 +4,13 @@ from boardbook.book.base import Book, ChartSpec, ColumnFormat, Formula, Highligh
 from boardbook.book.openpyxl_book import OpenpyxlBook
 
 
-def open_book(path) -> OpenpyxlBook:
-    """Open an .xlsx file as a Book (openpyxl backend)."""
-    return OpenpyxlBook.open(path)
+def open_book(path, *, replacing=(), rereading=()) -> Book:
+    """Open an .xlsx file as a Book (openpyxl backend).
+
+    ``replacing`` / ``rereading`` name tables the caller will rewrite without reading / read then rewrite,
+    so a big summary opens without their rows (see ``OpenpyxlBook.open``).
+    """
+    return OpenpyxlBook.open(path, replacing=replacing, rereading=rereading)
 
 
 def excel_book(path) -> tuple[Book | None, str]:

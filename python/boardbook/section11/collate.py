@@ -20,7 +20,7 @@ from pathlib import Path
 
 from boardbook.atomic import is_backup, output_lock
 from boardbook.book.base import Book
-from boardbook.book.openpyxl_book import OpenpyxlBook
+from boardbook.book import open_book
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError, WorkbookError
 from boardbook.package import open_package
@@ -226,13 +226,13 @@ def _problem_order(p: Problem) -> tuple[str, int, str]:
     return (Path(p.file).name.casefold(), {"Error": 0, "Warning": 1}.get(p.severity, 2), p.cell)
 
 
-def _open_summary(out: Path, config: Config) -> OpenpyxlBook:
+def _open_summary(out: Path, config: Config) -> Book:
     """The existing summary (filled in place, keeping people's work) or a new one from the template."""
     if not out.exists():
         return build_summary(config)
     # Every table is rewritten below; only these three are read first (people's work, removed rows, the log).
     rereading = (c.RETURNS, c.REMOVED, c.LOG)
-    book = OpenpyxlBook.open(out, rereading=rereading,
+    book = open_book(out, rereading=rereading,
                              replacing=[t for t in c.SUMMARY_TABLES if t not in rereading])
     missing = [t for t in (c.RETURNS, c.LOG) if t not in book.table_names()]
     if missing:
@@ -251,7 +251,7 @@ class _Kept:
     log: list[list[object]]
 
 
-def _carry_forward(book: OpenpyxlBook, new_rows: dict[rules.Key, list[object]], now: datetime) -> _Kept:
+def _carry_forward(book: Book, new_rows: dict[rules.Key, list[object]], now: datetime) -> _Kept:
     """Copy manual columns onto matching new rows; park vanished rows in Removed; keep the log."""
     existing = book.read_table(c.RETURNS)
     manual_idx = [c.RETURNS_HEADERS.index(h) for h in c.MANUAL_COLUMNS]
