@@ -18,7 +18,6 @@ from openpyxl.comments import Comment
 from boardbook.book import OpenpyxlBook
 from boardbook.book.sheetrows import strip_rows
 from boardbook.config import Config
-from boardbook.section11 import collate as collate_module
 from boardbook.section11 import contract as c
 from boardbook.section11.collate import collate
 from tests.test_collate import table

@@ -19,8 +19,8 @@ from datetime import datetime
 from pathlib import Path
 
 from boardbook.atomic import is_backup, output_lock
-from boardbook.book.base import Book
 from boardbook.book import open_book
+from boardbook.book.base import Book
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError, WorkbookError
 from boardbook.package import open_package
