@@ -1,5 +1,5 @@
-"""``book.scatter.add_scatter`` on a small workbook: points, threshold lines from a helper table written
-through ``write_table``, alt text in the drawing's ``cNvPr descr``, re-drawing replaces, clear errors."""
+"""``Book.add_scatter`` on a small workbook: points, threshold lines from a helper table written through
+``write_table``, alt text in the drawing's ``cNvPr descr``, re-drawing replaces, clear errors."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import pytest
 from defusedxml import ElementTree as SafeET
 from openpyxl.worksheet.table import Table
 
-from boardbook.book.base import Formula
+from boardbook.book.base import Formula, ScatterSpec
 from boardbook.book.openpyxl_book import OpenpyxlBook
-from boardbook.book.scatter import ScatterSpec, _nice, add_scatter
+from boardbook.book.scatter import nice_max
 from boardbook.errors import WorkbookError
 from tests.test_accessibility import chart_frames
 
@@ -53,7 +53,7 @@ def chart_xml(path: Path):
 
 def test_scatter_points_lines_and_alt_text(tmp_path: Path) -> None:
     book = small_book()
-    add_scatter(book, spec())
+    book.add_scatter(spec())
     path = book.save(tmp_path / "scatter.xlsx")
     assert chart_frames(path) == [("xl/drawings/drawing1.xml", "Chart 1", ALT)]
     [chart] = chart_xml(path)
@@ -68,33 +68,28 @@ def test_scatter_points_lines_and_alt_text(tmp_path: Path) -> None:
 
 def test_redrawing_at_the_same_anchor_replaces_the_chart(tmp_path: Path) -> None:
     book = small_book()
-    add_scatter(book, spec())
-    add_scatter(book, spec(alt_text="Second version."))
+    book.add_scatter(spec())
+    book.add_scatter(spec(alt_text="Second version."))
     path = book.save(tmp_path / "again.xlsx")
     assert [descr for _p, _n, descr in chart_frames(path)] == ["Second version."]
 
 
 def test_a_second_chart_elsewhere_keeps_its_own_alt_text(tmp_path: Path) -> None:
     book = small_book()
-    add_scatter(book, spec())
-    add_scatter(book, spec(anchor="L5", alt_text="Without lines.", lines_table=""))
+    book.add_scatter(spec())
+    book.add_scatter(spec(anchor="L5", alt_text="Without lines.", lines_table=""))
     path = book.save(tmp_path / "two.xlsx")
     assert sorted(descr for _p, _n, descr in chart_frames(path)) == sorted([ALT, "Without lines."])
 
 
-def test_other_backends_are_told_plainly() -> None:
-    with pytest.raises(WorkbookError, match="cannot draw scatter charts yet"):
-        add_scatter(object(), spec())  # type: ignore[arg-type]
-
-
 def test_errors_name_what_is_missing() -> None:
     with pytest.raises(WorkbookError, match="sheet 'Nowhere' not found"):
-        add_scatter(small_book(), spec(sheet="Nowhere"))
+        small_book().add_scatter(spec(sheet="Nowhere"))
     with pytest.raises(WorkbookError, match="table 'Things' has no column 'Size'"):
-        add_scatter(small_book(), spec(x="Size"))
+        small_book().add_scatter(spec(x="Size"))
 
 
 @pytest.mark.parametrize(("value", "expected"), [(0.33, 0.4), (0.55, 0.6), (1.1, 1.5), (660, 800), (1364, 1500),
                                                  (6.6, 8.0), (0, 1.0), (100, 100.0)])
 def test_axis_maxima_are_round(value: float, expected: float) -> None:
-    assert _nice(value) == expected
+    assert nice_max(value) == expected

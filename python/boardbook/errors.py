@@ -5,7 +5,8 @@ Hierarchy::
     BoardbookError            anything boardbook reports to a person (one line, no traceback)
     ├── ConfigError           boardbook.toml or an agency list is wrong (names the key or row)
     ├── WorkbookError         a workbook cannot be read or lacks what the contract needs
-    │                          (names file, sheet and cell where known)
+    │   │                      (names file, sheet and cell where known)
+    │   └── UnsupportedOperation  the workbook backend in use cannot do what was asked
     └── UsageError            the command line asks for something impossible
 
 Backend exceptions (zipfile, openpyxl, calamine, COM) are translated into these at the edge, so
@@ -57,3 +58,10 @@ class WorkbookError(BoardbookError):
         self.problem = message
         where = str(self.location)
         super().__init__(f"{where}: {message}" if where else message)
+
+
+class UnsupportedOperation(WorkbookError):
+    """The workbook backend in use (e.g. Excel through xlwings on a Mac) cannot do what was asked.
+
+    The message names the operation and what would do it, so a caller can report it and carry on.
+    """

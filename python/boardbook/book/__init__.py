@@ -1,6 +1,15 @@
 """The Book port and its backends. ``open_book(path)`` gives a file-backed Book."""
 
-from boardbook.book.base import Book, ChartSpec, ColumnFormat, Formula, Highlight, TableData, Value
+from boardbook.book.base import (
+    Book,
+    ChartSpec,
+    ColumnFormat,
+    Formula,
+    Highlight,
+    ScatterSpec,
+    TableData,
+    Value,
+)
 from boardbook.book.openpyxl_book import OpenpyxlBook
 
 
@@ -32,5 +41,5 @@ def excel_book(path) -> tuple[Book | None, str]:
         return None, f"Excel could not be reached ({type(exc).__name__}: {exc}): filled the file instead"
 
 
-__all__ = ["Book", "ChartSpec", "ColumnFormat", "Formula", "Highlight", "OpenpyxlBook", "TableData",
-           "Value", "excel_book", "open_book"]
+__all__ = ["Book", "ChartSpec", "ColumnFormat", "Formula", "Highlight", "OpenpyxlBook", "ScatterSpec",
+           "TableData", "Value", "excel_book", "open_book"]

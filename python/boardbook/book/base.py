@@ -1,8 +1,9 @@
 """The Book port: the few operations fill code needs from a workbook, whatever holds it.
 
 Fill code talks only to this protocol. Two backends implement it: ``openpyxl_book`` (files, headless)
-and, later, ``xlwings_book`` (a live workbook in Excel). A backend translates its library's errors into
-``boardbook.errors`` and never leaks its own types through these methods.
+and ``xlwings_book`` (a live workbook in Excel). A backend translates its library's errors into
+``boardbook.errors`` and never leaks its own types through these methods; what a backend genuinely cannot
+do raises ``boardbook.errors.UnsupportedOperation``.
 
 Values crossing the port are plain Python: str, int, float, bool, date/datetime, None, or
 ``Formula`` (a formula with the value Python computed for it, so files carry cached values).
@@ -64,6 +65,40 @@ class ChartSpec:
     colours: Mapping[str, str] = field(default_factory=dict)  # series name -> RGB hex
     width_cm: float = 24
     height_cm: float = 12
+
+
+@dataclass(frozen=True)
+class ScatterSpec:
+    """A scatter chart of a table: x and y from two columns, one labelled point per row, threshold lines.
+
+    Each plotted row is its own one-point series named by its ``label`` cell, so the label shows beside the
+    point and a screen reader's chart navigation names it. The threshold lines are two more series whose end
+    points are written into the helper table ``lines_table`` (columns Line, x, y) through ``write_table``.
+    """
+
+    sheet: str
+    table: str
+    x: str  # column of x values
+    y: str  # column of y values
+    label: str  # column naming each point
+    title: str
+    alt_text: str
+    x_threshold: float | None = None
+    y_threshold: float | None = None
+    lines_table: str = ""  # helper table (Line, x, y) for the threshold lines' end points; needed for lines
+    anchor: str = "A3"
+    x_title: str = ""
+    y_title: str = ""
+    x_line_label: str = "x threshold"
+    y_line_label: str = "y threshold"
+    x_format: str = "General"
+    y_format: str = "General"
+    group: str = ""  # column whose text picks a point's colour from ``colours``
+    colours: Mapping[str, str] = field(default_factory=dict)
+    x_max: float | None = None  # axis maxima (default: a little above the data and the thresholds)
+    y_max: float | None = None
+    width_cm: float = 24
+    height_cm: float = 14
 
 
 @dataclass
@@ -142,6 +177,14 @@ class Book(Protocol):
 
     def add_chart(self, spec: ChartSpec) -> None:
         """Draw a chart from a table (replacing a chart at the same anchor)."""
+        ...
+
+    def add_scatter(self, spec: ScatterSpec) -> None:
+        """Draw a scatter chart of a table (replacing a chart at the same anchor), with its threshold lines.
+
+        Rows without a number in ``spec.x`` or ``spec.y`` are not plotted. WorkbookError if the sheet, the
+        table or a column is missing.
+        """
         ...
 
     def mark_problems(self, problems: Sequence[tuple[str, str, str]]) -> None:

@@ -31,7 +31,7 @@ from openpyxl.worksheet.table import Table, TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boardbook.atomic import atomic_path
-from boardbook.book.base import ChartSpec, ColumnFormat, Formula, Highlight, TableData, Value
+from boardbook.book.base import ChartSpec, ColumnFormat, Formula, Highlight, ScatterSpec, TableData, Value
 from boardbook.book.fast import reading
 from boardbook.book.sheetrows import StreamedRows, row_height, splice, strip_rows
 from boardbook.errors import Location, WorkbookError
@@ -413,6 +413,11 @@ class OpenpyxlBook:
         ws._charts = [c for c in ws._charts if _anchor_cell(c) != spec.anchor]  # re-fill replaces
         ws.add_chart(chart, spec.anchor)
         self._alt_texts.setdefault(ws.title, {})[spec.anchor] = spec.alt_text
+
+    def add_scatter(self, spec: ScatterSpec) -> None:
+        from boardbook.book.openpyxl_scatter import draw_scatter  # it builds on this module
+
+        draw_scatter(self, spec)
 
     def mark_problems(self, problems: Sequence[tuple[str, str, str]]) -> None:
         """Put each problem's message in a comment on its cell (replacing earlier boardbook comments)."""

@@ -11,8 +11,7 @@ from datetime import datetime
 
 from openpyxl.utils.cell import get_column_letter
 
-from boardbook.book.base import Book, ColumnFormat, Formula, Value
-from boardbook.book.scatter import ScatterSpec, add_scatter
+from boardbook.book.base import Book, ColumnFormat, Formula, ScatterSpec, Value
 from boardbook.performance import contract as c
 from boardbook.performance.model import Finding, Indicator
 from boardbook.performance.quadrant import measure_words
@@ -124,8 +123,4 @@ def fill_performance(book: Book, s: PerformanceContent) -> None:
         x_line_label="Prevalence threshold" + (" (median)" if risk.prevalence_is_median else ""),
         y_line_label="Impact threshold" + (" (median)" if risk.impact_is_median else ""),
         x_format="#,##0", y_format="0%")
-    draw = getattr(book, "add_scatter", None)  # a port with add_scatter draws it itself (see README)
-    if callable(draw):
-        draw(spec)
-    else:
-        add_scatter(book, spec)  # type: ignore[arg-type]
+    book.add_scatter(spec)
