@@ -92,7 +92,7 @@ def return_files(folder: str) -> list[Path]:
 # -- boardbook --------------------------------------------------------------------------------------------
 def run_boardbook(returns: str, out: str, jobs: int) -> None:
     import boardbook.cli as cli
-    import boardbook.section11.collate as collate_module
+    import boardbook.section11.pipeline as collate_module
 
     real = collate_module.collate
     seen: dict = {}

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from _common import WAIT_IDLE, Measured, default_workdir, fmt_s, fmt_x, machine, print_table, run_measured
-from boardbook.section11.collate import auto_jobs
+from boardbook.section11.pipeline import auto_jobs
 
 HERE = Path(__file__).resolve().parent
 VARIANTS = ("boardbook", "boardbook --jobs 2", "naive", "floor")

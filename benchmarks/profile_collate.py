@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     from collate import ensure_returns
 
     returns = ensure_returns(args.workdir, args.size)
-    import boardbook.section11.collate as cm
+    import boardbook.section11.pipeline as cm
     from boardbook.book.openpyxl_book import OpenpyxlBook
     from boardbook.config import load_config
 

@@ -23,7 +23,7 @@ from python_calamine import CalamineWorkbook
 from boardbook.config import Agency, Config, load_config
 from boardbook.ooxml import NS_MAIN, sheet_parts
 from boardbook.section11 import contract as c
-from boardbook.section11.collate import collate
+from boardbook.section11.pipeline import collate
 from boardbook.templates import build_all
 from boardbook.templates.styles import contrast_ratio
 from tests.conftest import GOOD_EVIDENCE, make_return
@@ -82,7 +82,7 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
     second = collate([returns], again, config, agencies=AGENCIES)
     assert second.accepted == len(AGENCIES), [p.row() for p in second.problems]
     by_name = {p.name: p for p in templates}
-    from boardbook.budget.compute import fill_budget_file
+    from boardbook.budget.pipeline import fill_budget_file
 
     budget = tmp / "budget.xlsx"
     fill_budget_file(ROOT / "python/boardbook/data/demo-budget-2025-26.toml", budget,

@@ -23,7 +23,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 
 from boardbook.config import Config
 from boardbook.errors import UsageError
-from boardbook.section11.collate import CollationResult, collate
+from boardbook.section11.pipeline import CollationResult, collate
 from tests.conftest import GOOD_EVIDENCE, hashes, make_return, sha256
 
 BIN = str(Path(sys.executable).with_name("boardbook"))

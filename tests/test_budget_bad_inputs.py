@@ -15,8 +15,8 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 
 from boardbook.budget import contract as c
-from boardbook.budget.compute import fill_budget_file
 from boardbook.budget.model import BudgetInputError
+from boardbook.budget.pipeline import fill_budget_file
 from boardbook.budget.propose import partners_from_file
 from boardbook.errors import Location, WorkbookError
 from tests.conftest import hashes, sha256

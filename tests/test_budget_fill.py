@@ -29,7 +29,7 @@ import boardbook.data
 from boardbook.book import open_book
 from boardbook.book.base import Formula
 from boardbook.budget import contract as c
-from boardbook.budget.compute import BudgetResult, fill_budget_file
+from boardbook.budget.pipeline import BudgetResult, fill_budget_file
 from boardbook.budget.propose import partners_from_file, propose, write_proposal
 from boardbook.config import load_config
 from boardbook.errors import UsageError

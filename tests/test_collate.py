@@ -13,7 +13,7 @@ import python_calamine as pc
 
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError
-from boardbook.section11.collate import collate
+from boardbook.section11.pipeline import collate
 from tests.conftest import hashes
 
 AGENCIES = [Agency("Moorlands Police", "Police"), Agency("Northmoor ICB", "Health"),
@@ -170,7 +170,7 @@ def test_parallel_reading_gives_the_same_summary(three: Path, tmp_path: Path, co
 
 def test_jobs_zero_reads_in_parallel_only_for_big_collations(three: Path, tmp_path: Path, config: Config,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from boardbook.section11 import collate as collate_module
+    from boardbook.section11 import pipeline as collate_module
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     assert collate_module.auto_jobs(collate_module.PARALLEL_FROM - 1) == 1

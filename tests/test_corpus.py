@@ -26,17 +26,17 @@ import openpyxl
 import pytest
 import python_calamine as pc
 
-import boardbook.section11.collate as collate_module
+import boardbook.section11.pipeline as collate_module
 from boardbook.agencies import load_agencies
 from boardbook.atomic import output_lock
-from boardbook.budget.compute import fill_budget_file
 from boardbook.budget.model import BudgetInputError
+from boardbook.budget.pipeline import fill_budget_file
 from boardbook.config import Config
 from boardbook.errors import UsageError, WorkbookError
 from boardbook.performance import reader
 from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import fill_workbook
-from boardbook.section11.collate import CollationResult, collate, find_inputs, read_one
+from boardbook.section11.pipeline import CollationResult, collate, find_inputs, read_one
 from tests.conftest import hashes
 from tests.corpus import make_corpus as mc
 
@@ -477,7 +477,7 @@ import sys, time
 from pathlib import Path
 import boardbook.book.openpyxl_book as ob
 from boardbook.config import load_config
-from boardbook.section11.collate import collate
+from boardbook.section11.pipeline import collate
 
 def half_then_hang(src, dst, *args, **kwargs):
     data = Path(src).read_bytes()

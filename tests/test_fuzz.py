@@ -39,8 +39,8 @@ from openpyxl.utils.cell import range_boundaries
 from boardbook.book.base import TableData
 from boardbook.book.fast import NamedCell
 from boardbook.budget import contract as bc
-from boardbook.budget.compute import budget_result, fill_budget_file
 from boardbook.budget.model import BudgetInputError
+from boardbook.budget.pipeline import budget_result, fill_budget_file
 from boardbook.budget.reader import read_budget
 from boardbook.budget.values import parse_money, parse_share
 from boardbook.config import Config, load_config
@@ -51,8 +51,8 @@ from boardbook.performance import rules as prules
 from boardbook.performance.assess import assess
 from boardbook.performance.model import InputError
 from boardbook.section11 import contract as c
-from boardbook.section11.collate import collate, read_one
 from boardbook.section11.model import ERROR, INFO, WARNING, Return
+from boardbook.section11.pipeline import collate, read_one
 from boardbook.section11.reader import RawReturn, load_return
 from boardbook.section11.validate import CODES, validate_return
 from boardbook.templates.budget import build_budget

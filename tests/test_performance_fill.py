@@ -30,6 +30,7 @@ from boardbook.performance import rules
 from boardbook.performance.demo import INPUTS, run_performance_demo, write_demo_inputs
 from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import fill_workbook
+from boardbook.recorded import CONFIG_SHEET
 from boardbook.templates.performance import (
     LENS_HIGHLIGHTS,
     POINT_COLOURS,
@@ -149,7 +150,8 @@ def _same(a: object, b: object) -> bool:
 # -- the contract -----------------------------------------------------------------------------------------------
 def test_tables_and_headers_are_the_contract(filled: Filled) -> None:
     wb = openpyxl.load_workbook(filled.workbooks["demo"])
-    assert wb.sheetnames == [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.RISK_SHEET, c.CHART_SHEET]
+    assert wb.sheetnames == [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.RISK_SHEET, c.CHART_SHEET, CONFIG_SHEET]
+    assert wb[CONFIG_SHEET].sheet_state == "hidden"
     tables = {t.name: (ws, t) for ws in wb.worksheets for t in ws.tables.values()}
     expected = {c.INDICATORS: c.INDICATORS_HEADERS, c.EVIDENCE: c.EVIDENCE_HEADERS,
                 c.RISK_FACTORS: c.RISK_FACTORS_HEADERS, c.QUADRANT: c.QUADRANT_HEADERS,

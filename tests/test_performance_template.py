@@ -13,6 +13,7 @@ import pytest
 
 from boardbook.config import load_config
 from boardbook.performance import contract as c
+from boardbook.recorded import CONFIG_HEADERS, CONFIG_SHEET, CONFIG_TABLE
 from boardbook.templates.performance import build_performance
 from tests.test_accessibility import cell_pairs, failing
 
@@ -36,13 +37,14 @@ def test_generator_is_deterministic(template: Path, tmp_path: Path) -> None:
 
 def test_template_contract(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
-    assert wb.sheetnames == [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.RISK_SHEET, c.CHART_SHEET]
+    assert wb.sheetnames == [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.RISK_SHEET, c.CHART_SHEET, CONFIG_SHEET]
+    assert wb[CONFIG_SHEET].sheet_state == "hidden"
     headers = {t.name: [ws.cell(1 if t.name != c.THRESHOLD_LINES else 4, j).value
                         for j in range(1, len(t.tableColumns) + 1)]
                for ws in wb.worksheets for t in ws.tables.values()}
     assert headers == {c.INDICATORS: list(c.INDICATORS_HEADERS), c.EVIDENCE: list(c.EVIDENCE_HEADERS),
                        c.RISK_FACTORS: list(c.RISK_FACTORS_HEADERS), c.QUADRANT: list(c.QUADRANT_HEADERS),
-                       c.THRESHOLD_LINES: list(c.THRESHOLD_LINES_HEADERS)}
+                       c.THRESHOLD_LINES: list(c.THRESHOLD_LINES_HEADERS), CONFIG_TABLE: list(CONFIG_HEADERS)}
     for name in c.NAMES:
         [(sheet, cell)] = list(wb.defined_names[name].destinations)
         assert sheet == c.ABOUT and ":" not in cell

@@ -21,7 +21,7 @@ from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.config import parse_config
 from boardbook.demo import run_demo
 from boardbook.section11 import contract as c
-from boardbook.section11.collate import collate
+from boardbook.section11.pipeline import collate
 from tests.conftest import make_return
 from tests.libreoffice import NEVER, recalculate, recalculate_many, require_soffice
 

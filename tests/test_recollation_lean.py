@@ -19,7 +19,7 @@ from boardbook.book import OpenpyxlBook
 from boardbook.book.sheetrows import strip_rows
 from boardbook.config import Config
 from boardbook.section11 import contract as c
-from boardbook.section11.collate import collate
+from boardbook.section11.pipeline import collate
 from tests.test_collate import table
 
 SHEET = ('<worksheet><dimension ref="A1:C4"/><sheetData>'

@@ -10,9 +10,8 @@ import pytest
 
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError
-from boardbook.section11.collate import collate
+from boardbook.section11.pipeline import collate, file_name, make_returns
 from boardbook.section11.reader import load_return
-from boardbook.section11.returns import file_name, make_returns
 from boardbook.section11.validate import validate_return
 
 AGENCIES = (Agency("Moorlands Police", "Police", "p@x", ("All",)),

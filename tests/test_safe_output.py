@@ -16,7 +16,7 @@ from boardbook.atomic import atomic_path, backup_path, output_lock
 from boardbook.config import Config
 from boardbook.errors import UsageError, WorkbookError
 from boardbook.package import MAX_UNPACKED, open_package
-from boardbook.section11.collate import collate, find_inputs
+from boardbook.section11.pipeline import collate, find_inputs
 from tests.conftest import hashes
 
 

@@ -25,8 +25,8 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import TableColumn
 
 from boardbook.config import Agency, Config
-from boardbook.section11.collate import collate
 from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Return
+from boardbook.section11.pipeline import collate
 from boardbook.section11.reader import load_return
 from boardbook.section11.validate import CODES, validate_return
 from tests.conftest import GOOD_EVIDENCE, hashes, make_return

@@ -120,16 +120,16 @@ def load_manifest(path: str | Path) -> list[Job]:
 def run_job(job: Job) -> Report:
     """Fill one partnership's workbooks. Never raises: failures are reported."""
     from boardbook.agencies import load_agencies
-    from boardbook.budget.compute import fill_budget_file
     from boardbook.budget.model import BudgetInputError
-    from boardbook.config import load_config
+    from boardbook.budget.pipeline import fill_budget_file
     from boardbook.performance.pipeline import fill_workbook
-    from boardbook.section11.collate import collate
+    from boardbook.recorded import choose_config
+    from boardbook.section11.pipeline import collate
 
     report = Report(job.name)
     step = ""
     try:
-        config = load_config(job.config)
+        config = choose_config(job.config, job.out / "section11-summary.xlsx", job.previous)
         if job.returns:
             step, t0 = "section 11", time.perf_counter()
             agencies = load_agencies(job.agencies) if job.agencies else ()
@@ -142,7 +142,7 @@ def run_job(job: Job) -> Report:
         if job.budget:
             step, t0 = "budget", time.perf_counter()
             out = job.out / "budget.xlsx"
-            fill_budget_file(job.budget, out, previous=job.budget_previous)
+            fill_budget_file(job.budget, out, previous=job.budget_previous, config=config)
             report.written.append(str(out))
             report.seconds["budget"] = round(time.perf_counter() - t0, 3)
         if job.indicators:

@@ -10,6 +10,7 @@ four-point Fully met … Not met scale) is used when no file is given. Every err
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import tomllib
@@ -347,3 +348,48 @@ class _Getter:
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.fail(key, "must be an array of tables ([[...]] entries)")
         return value  # type: ignore[return-value]
+
+
+def config_toml(config: Config, *, agencies: bool = True) -> str:
+    """``config`` written back as TOML that ``parse_config`` reads to an equal Config (comments are not kept).
+
+    Workbooks record their configuration in this form; ``agencies=False`` leaves the agency list (names and
+    e-mail addresses) out, for returns that go to the agencies themselves.
+    """
+    s = config.scale
+    lines = ["[partnership]", f"name = {_toml(config.partnership)}", "", "[scale]", f"name = {_toml(s.name)}",
+             f"kind = {_toml(s.kind)}"]
+    if s.not_applicable:
+        lines.append(f"not_applicable = {_toml(s.not_applicable)}")
+    if s.kind == "percent":
+        step = s.levels[1].score - s.levels[0].score
+        met_from = min(lv.score for lv in s.levels if lv.label in s.met) if s.met else 101
+        lines += [f"step = {_toml(step)}", f"met_from = {_toml(met_from)}"]
+    else:
+        lines.append("met = [" + ", ".join(_toml(label) for label in s.labels if label in s.met) + "]")
+    if s.aliases:
+        lines.append("aliases = { " + ", ".join(f"{_toml(a)} = {_toml(label)}" for a, label in s.aliases) + " }")
+    if s.kind != "percent":
+        for level in s.levels:
+            lines += ["", "[[scale.levels]]", f"label = {_toml(level.label)}", f"score = {_toml(level.score)}"]
+    t = config.thresholds
+    lines += ["", "[evidence]", f"required_for = {_toml(config.evidence_required)}", "", "[thresholds]",
+              f"thin_evidence_chars = {t.thin_evidence_chars}", f"challenge_rise = {_toml(t.challenge_rise)}",
+              f"sample = {t.sample}"]
+    for st in config.standards:
+        lines += ["", "[[standards]]", f"ref = {_toml(st.ref)}", f"title = {_toml(st.title)}"]
+        if st.requirement:
+            lines.append(f"requirement = {_toml(st.requirement)}")
+    for a in config.agencies if agencies else ():
+        lines += ["", "[[agencies]]", f"name = {_toml(a.name)}", f"sector = {_toml(a.sector)}",
+                  f"email = {_toml(a.email)}", f"partnerships = {_toml('; '.join(a.partnerships))}"]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: object) -> str:
+    """A TOML value: JSON's string escapes are TOML's basic-string escapes; numbers as plain as they can be."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)

@@ -19,8 +19,7 @@ from boardbook.agencies import load_agencies
 from boardbook.book import open_book
 from boardbook.config import Config, load_config
 from boardbook.section11 import contract as c
-from boardbook.section11.collate import CollationResult, collate
-from boardbook.section11.returns import make_returns
+from boardbook.section11.pipeline import CollationResult, collate, make_returns
 
 EVIDENCE = (
     "Safeguarding policy approved by the board on {d}; annual report to the board; audit of {n} case files.",
@@ -149,7 +148,7 @@ def run_budget_demo(folder: Path, say: Callable[[str], None]) -> list[Path]:
     """Two years of the partnership's budget (TOML inline, then TOML + CSV) and next year's schedule."""
     from decimal import Decimal
 
-    from boardbook.budget.compute import fill_budget_file
+    from boardbook.budget.pipeline import fill_budget_file
     from boardbook.budget.propose import partners_from_file, propose, write_proposal
 
     say("Budget: 2024/25, 2025/26 against 2024/25, and the 2026/27 contribution schedule")

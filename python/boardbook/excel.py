@@ -1,30 +1,80 @@
-"""Ribbon handlers: the add-in's one VBA callback passes the button's tag here.
+"""The Excel door: the add-in's one VBA callback passes the button's tag to ``dispatch``.
 
-Every handler is thin: it takes the calling workbook (``xw.Book.caller()``), wraps it in the xlwings
-backend of the Book port, and calls the same function the CLI calls. Progress goes to Excel's status
-bar; expected problems go to a message box in plain words. A new button needs ribbon XML and an entry
-in ``HANDLERS`` — no VBA.
+A handler only gathers its arguments from Excel — the open workbook (through the Book port), file pickers,
+input boxes — calls the same pipeline function the command line and ``boardbook batch`` call, and returns
+the message to show. Configuration comes from the workbook (``boardbook.recorded``), never the bundled
+default. Handlers live beside their domain (``section11/excel.py``, ``budget/excel.py``,
+``performance/excel.py``) and are imported only when their button is pressed. A new button needs ribbon XML
+and an entry in ``HANDLERS`` — no VBA.
+
+Dialogs are an injected ``Dialogs`` object, so tests run every handler unattended against an in-memory
+implementation of xlwings' engine; ``ExcelDialogs`` is the real one (only real Excel can show it).
 """
 
 from __future__ import annotations
 
+import importlib
 import traceback
-import webbrowser
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from boardbook import __version__
+from boardbook.book.base import Book
+from boardbook.config import Config, load_config
 from boardbook.errors import BoardbookError
+from boardbook.recorded import NOT_RECORDED, recorded_config
 
 DOCS_URL = "https://github.com/boardbook/boardbook#readme"
+CANCELLED = "Cancelled: nothing was changed."
+
+
+class Cancelled(Exception):
+    """The user closed a dialog: the handler stops and says nothing was changed."""
+
+
+class Dialogs(Protocol):
+    """What a handler may ask the person at the keyboard."""
+
+    def pick_file(self, title: str, pattern: str) -> Path | None: ...
+
+    def pick_folder(self, title: str) -> Path | None: ...
+
+    def ask(self, prompt: str, default: str = "") -> str | None: ...
+
+    def message(self, text: str, title: str = "boardbook") -> None: ...
+
+
+class ExcelDialogs:
+    """Excel's own dialogs (Application.GetOpenFilename, FileDialog, InputBox; xlwings' alert)."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    def pick_file(self, title: str, pattern: str) -> Path | None:
+        picked = self.app.api.GetOpenFilename(f"Files ({pattern}),{pattern}", Title=title)
+        return Path(picked) if picked else None
+
+    def pick_folder(self, title: str) -> Path | None:
+        picked = self.app.api.FileDialog(4)  # msoFileDialogFolderPicker
+        picked.Title = title
+        return Path(picked.SelectedItems(1)) if picked.Show() == -1 else None
+
+    def ask(self, prompt: str, default: str = "") -> str | None:
+        answer = self.app.api.InputBox(prompt, "boardbook", default)
+        return None if answer is False else str(answer)
+
+    def message(self, text: str, title: str = "boardbook") -> None:
+        self.app.alert(text, title=title)
 
 
 class Excel:
-    """What a handler needs from Excel: the calling book, the status bar, message boxes, file pickers."""
+    """The calling workbook (an ``xlwings.Book``), its status bar and the dialogs."""
 
-    def __init__(self, book: Any):
+    def __init__(self, book: Any, dialogs: Dialogs | None = None):
         self.book = book
+        self.dialogs: Dialogs = dialogs or ExcelDialogs(book.app)
+        self._port: Book | None = None
 
     @classmethod
     def caller(cls) -> Excel:
@@ -32,102 +82,46 @@ class Excel:
 
         return cls(xw.Book.caller())
 
+    @property
+    def path(self) -> Path | None:
+        """The workbook's file, or None if it was never saved."""
+        name = getattr(self.book, "fullname", "")
+        return Path(name) if name and Path(name).is_absolute() else None
+
     def status(self, text: str | None) -> None:
         self.book.app.status_bar = text if text else False
 
-    def message(self, text: str, title: str = "boardbook") -> None:
-        self.book.app.alert(text, title=title)
+    def port(self) -> Book:
+        """The calling workbook behind the Book port (the xlwings backend), opened once."""
+        if self._port is None:
+            from boardbook.book import live_port
 
-    def pick_folder(self, title: str) -> Path | None:
-        picked = self.book.app.api.FileDialog(4)  # msoFileDialogFolderPicker (Windows)
-        picked.Title = title
-        return Path(picked.SelectedItems(1)) if picked.Show() == -1 else None
+            self._port = live_port(self.book)
+        return self._port
 
-    def pick_file(self, title: str, pattern: str = "*.csv") -> Path | None:
-        picked = self.book.app.api.GetOpenFilename(f"Files ({pattern}),{pattern}", Title=title)
-        return Path(picked) if picked else None
+    def config(self) -> Config:
+        """The configuration the workbook records; if it records none, say so and ask for the file."""
+        found = recorded_config(self.port())
+        if found is not None:
+            return found
+        self.dialogs.message(NOT_RECORDED.format(name=self.book.name) + ".\n\nChoose the boardbook.toml it was "
+                             "made with next; boardbook then records it in the workbook.")
+        chosen = self.dialogs.pick_file("Choose the boardbook configuration (boardbook.toml)", "*.toml")
+        if chosen is None:
+            raise Cancelled
+        return load_config(chosen)
 
-    def port(self):
-        from boardbook.book.xlwings_book import XlwingsBook
+    def progress(self, what: str) -> Callable[[int, int, str], None]:
+        def update(n: int, total: int, name: str) -> None:
+            self.status(f"boardbook: {what} {n} of {total}: {name}")
 
-        return XlwingsBook(self.book)
+        return update
 
-
-def _progress(xl: Excel, what: str) -> Callable[[int, int, str], None]:
-    def update(n: int, total: int, name: str) -> None:
-        xl.status(f"boardbook: {what} {n} of {total}: {name}")
-
-    return update
-
-
-def s11_new_returns(xl: Excel) -> str:
-    from boardbook.agencies import load_agencies
-    from boardbook.config import load_config
-    from boardbook.section11.returns import make_returns
-
-    agencies = xl.pick_file("Choose the agency list (CSV)")
-    folder = xl.pick_folder("Choose the folder for the new returns") if agencies else None
-    if not agencies or not folder:
-        return "Cancelled."
-    written = make_returns(load_agencies(agencies), str(xl.book.sheets[0].range("A1").value or ""), folder,
-                           load_config(), progress=_progress(xl, "making return"))
-    return f"Wrote {len(written)} returns to {folder}."
-
-
-def s11_validate(xl: Excel) -> str:
-    """Check the open return and mark its problem cells (the same rules as collation)."""
-    from boardbook.config import load_config
-    from boardbook.section11.reader import raw_from_book
-    from boardbook.section11.validate import validate_return
-
-    book = xl.port()
-    result = validate_return(raw_from_book(book, xl.book.fullname), load_config())
-    book.mark_problems([(p.sheet, p.cell, p.message) for p in result.problems if p.cell])
-    if not result.problems:
-        return "No problems found: the return is ready to send."
-    return f"{len(result.problems)} problems; the cells are marked with comments:\n" + "\n".join(
-        f"- {p.sheet} {p.cell}: {p.message}" for p in result.problems[:15])
-
-
-def s11_collate(xl: Excel, *, sample: int | None = None) -> str:
-    from boardbook.config import load_config
-    from boardbook.section11.collate import collate
-
-    folder = xl.pick_folder("Choose the folder of returns")
-    if not folder:
-        return "Cancelled."
-    result = collate([folder], Path(xl.book.fullname), load_config(), sample=sample,
-                     progress=_progress(xl, "reading return"))
-    return (f"Read {result.read} returns: {result.accepted} accepted, {result.rejected} rejected. "
-            f"See the Problems sheet.")
-
-
-def s11_challenge_sample(xl: Excel) -> str:
-    return s11_collate(xl, sample=5)
-
-
-def budget_recalculate(xl: Excel) -> str:
-    from boardbook.budget.compute import budget_result
-    from boardbook.budget.fill import fill_budget
-    from boardbook.budget.reader import read_budget
-
-    path = Path(xl.book.fullname)
-    xl.book.save()
-    result = budget_result(read_budget(path))
-    fill_budget(xl.port(), result)
-    return "Budget recalculated." + "".join(f"\nWarning: {w}" for w in result.warnings)
-
-
-def performance_refresh_quadrant(xl: Excel) -> str:
-    from boardbook.performance.excel import refresh_quadrant
-
-    return refresh_quadrant(xl)
-
-
-def performance_import_ees(xl: Excel) -> str:
-    from boardbook.performance.excel import import_ees
-
-    return import_ees(xl)
+    def need(self, answer: Any) -> Any:
+        """``answer`` from a dialog, or stop with Cancelled if the user closed it."""
+        if answer is None or (isinstance(answer, str) and not answer.strip()):
+            raise Cancelled
+        return answer
 
 
 def help_version(xl: Excel) -> str:
@@ -135,33 +129,47 @@ def help_version(xl: Excel) -> str:
 
 
 def help_docs(xl: Excel) -> str:
+    import webbrowser
+
     webbrowser.open(DOCS_URL)
     return f"Opened {DOCS_URL}"
 
 
-HANDLERS: dict[str, Callable[[Excel], str]] = {
-    "s11.new_returns": s11_new_returns,
-    "s11.validate": s11_validate,
-    "s11.collate": s11_collate,
-    "s11.challenge_sample": s11_challenge_sample,
-    "budget.recalculate": budget_recalculate,
-    "performance.refresh_quadrant": performance_refresh_quadrant,
-    "performance.import_ees": performance_import_ees,
-    "help.version": help_version,
-    "help.docs": help_docs,
+# tag -> "module:function"; imported when the button is pressed.
+HANDLERS: dict[str, str] = {
+    "s11.new_returns": "boardbook.section11.excel:new_returns",
+    "s11.validate": "boardbook.section11.excel:validate",
+    "s11.collate": "boardbook.section11.excel:collate",
+    "s11.challenge_sample": "boardbook.section11.excel:challenge_sample",
+    "budget.recalculate": "boardbook.budget.excel:recalculate",
+    "performance.refresh_quadrant": "boardbook.performance.excel:refresh_quadrant",
+    "performance.import_ees": "boardbook.performance.excel:import_ees",
+    "help.version": "boardbook.excel:help_version",
+    "help.docs": "boardbook.excel:help_docs",
 }
+
+
+def handler(tag: str) -> Callable[[Excel], str] | None:
+    """The function behind a button's tag, or None for a tag this version does not know."""
+    target = HANDLERS.get(tag)
+    if target is None:
+        return None
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
 def dispatch(tag: str, xl: Excel | None = None) -> str:
     """Run the handler for a ribbon button's ``tag``; every outcome ends in a message, never a traceback."""
     xl = xl or Excel.caller()
-    handler = HANDLERS.get(tag)
     try:
-        if handler is None:
+        run = handler(tag)
+        if run is None:
             message = f"This button ({tag}) is not known to boardbook {__version__}: update boardbook."
         else:
             xl.status(f"boardbook: {tag} …")
-            message = handler(xl)
+            message = run(xl)
+    except Cancelled:
+        message = CANCELLED
     except BoardbookError as exc:
         message = f"boardbook could not do that:\n{exc}"
     except Exception as exc:
@@ -169,5 +177,5 @@ def dispatch(tag: str, xl: Excel | None = None) -> str:
             limit=3)
     finally:
         xl.status(None)
-    xl.message(message)
+    xl.dialogs.message(message)
     return message

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 import xlwings as xw
 
-from boardbook.config import load_config
+from boardbook.config import Scale, load_config
 from boardbook.dates import parse_date
 from boardbook.performance import rules as perf
 from boardbook.performance.ees import CODES as EES_CODES
@@ -152,13 +153,37 @@ def BB_QUADRANT(prevalence: Any, conversion: Any, prevalence_threshold: Any,
                          _number("impact_threshold", impact_threshold))
 
 
-@functools.cache
-def _scale():
-    return load_config().scale
+CONFIG_SECONDS = 5.0  # how long a workbook's recorded configuration is reused between recalculations
+_configs: dict[str, tuple[float, Scale]] = {}
 
 
-def _labels(ratings: object) -> list[str]:
-    scale = _scale()
+def _scale(caller: Any) -> Scale:
+    """The rating scale of the calling cell's workbook (the configuration it records).
+
+    ``caller`` is the calling range, which xlwings passes in place of the argument named ``caller``; called
+    from Python (no workbook), the bundled default's scale is used.
+    """
+    if caller is None:
+        return load_config().scale
+    book = caller.sheet.book
+    key = str(getattr(book, "fullname", "") or getattr(book, "name", ""))
+    now = time.monotonic()
+    cached = _configs.get(key)
+    if cached and now - cached[0] < CONFIG_SECONDS:
+        return cached[1]
+    from boardbook.book import live_port
+    from boardbook.recorded import NOT_RECORDED, recorded_config
+
+    config = recorded_config(live_port(book))
+    if config is None:
+        raise ArgumentError(NOT_RECORDED.format(name=getattr(book, "name", "this workbook")) + ": use the ribbon "
+                            "to collate or make returns with a configuration first")
+    _configs[key] = (now, config.scale)
+    return config.scale
+
+
+def _labels(ratings: object, caller: Any) -> tuple[list[str], Scale]:
+    scale = _scale(caller)
     out = []
     for v in _flatten(ratings):
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -167,22 +192,24 @@ def _labels(ratings: object) -> list[str]:
         if label is None:
             raise ArgumentError(f"{v!r} is not a rating ({', '.join(scale.labels)})")
         out.append(label)
-    return out
+    return out, scale
 
 
 @udf
 @arg("ratings", doc="A range of section 11 rating labels (blanks and Not applicable are left out).")
-def BB_S11SCORE(ratings: Any) -> Any:
-    """Mean score of the ratings under the bundled scale (Fully met 3 … Not met 0)."""
-    score = s11.mean_score(_labels(ratings), _scale())
+def BB_S11SCORE(ratings: Any, caller: Any = None) -> Any:
+    """Mean score of the ratings on the workbook's own scale (e.g. Fully met 3 … Not met 0)."""
+    labels, scale = _labels(ratings, caller)
+    score = s11.mean_score(labels, scale)
     return "n/a" if score is None else score
 
 
 @udf
 @arg("ratings", doc="A range of section 11 rating labels (blanks and Not applicable are left out).")
-def BB_METPCT(ratings: Any) -> Any:
-    """Fraction of rated standards that are met (Fully met or Mostly met); format as %."""
-    met = s11.met_fraction(_labels(ratings), _scale())
+def BB_METPCT(ratings: Any, caller: Any = None) -> Any:
+    """Fraction of rated standards that are met on the workbook's own scale (e.g. Fully or Mostly met); as %."""
+    labels, scale = _labels(ratings, caller)
+    met = s11.met_fraction(labels, scale)
     return "n/a" if met is None else met
 
 

@@ -22,6 +22,13 @@ def open_book(path, *, replacing=(), rereading=()) -> Book:
     return OpenpyxlBook.open(path, replacing=replacing, rereading=rereading)
 
 
+def live_port(xw_book) -> Book:
+    """A workbook open in Excel (an ``xlwings.Book``, e.g. the ribbon's calling book) behind the Book port."""
+    from boardbook.book.xlwings_book import XlwingsBook
+
+    return XlwingsBook(xw_book)
+
+
 def excel_book(path) -> tuple[Book | None, str]:
     """The workbook ``path`` open in a running Excel (xlwings backend), or None and the reason in one line.
 
@@ -42,4 +49,4 @@ def excel_book(path) -> tuple[Book | None, str]:
 
 
 __all__ = ["Book", "ChartSpec", "ColumnFormat", "Formula", "Highlight", "OpenpyxlBook", "ScatterSpec",
-           "TableData", "Value", "excel_book", "open_book"]
+           "TableData", "Value", "excel_book", "live_port", "open_book"]

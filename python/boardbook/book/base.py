@@ -156,6 +156,29 @@ class Book(Protocol):
         """Replace the table's data rows (and headers, if given), resizing the table."""
         ...
 
+    def sheet_names(self) -> list[str]:
+        """Names of every worksheet, in order (hidden ones included)."""
+        ...
+
+    def add_table(self, sheet: str, name: str, headers: Sequence[str], *, hidden: bool = False) -> None:
+        """A new empty table at A1 of a new sheet (hidden if asked), for workbooks made before the table existed.
+
+        WorkbookError if the table or the sheet already exists.
+        """
+        ...
+
+    def defined_names(self) -> list[str]:
+        """Names of the workbook-scoped defined names."""
+        ...
+
+    def define_name(self, name: str, sheet: str, cell: str) -> None:
+        """Create (or move) a workbook-scoped defined name pointing at one cell."""
+        ...
+
+    def name_address(self, name: str) -> tuple[str, str]:
+        """(sheet, A1 cell) a defined name points at, for messages. WorkbookError if absent or not one cell."""
+        ...
+
     def get_name(self, name: str) -> Value:
         """The value of the cell a workbook-scoped defined name points at. WorkbookError if absent."""
         ...

@@ -27,7 +27,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.table import Table, TableColumn
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boardbook.atomic import atomic_path
@@ -330,6 +330,30 @@ class OpenpyxlBook:
         put(cell, value)
         if isinstance(value, Formula):
             self._cached.setdefault(cell.parent.title, {})[cell.coordinate] = value.value
+
+    def sheet_names(self) -> list[str]:
+        return list(self.wb.sheetnames)
+
+    def add_table(self, sheet: str, name: str, headers: Sequence[str], *, hidden: bool = False) -> None:
+        if name in self.table_names() or sheet in self.wb.sheetnames:
+            raise WorkbookError(f"cannot add table '{name}' on sheet '{sheet}': it already exists",
+                                Location(str(self.path or ""), sheet))
+        ws = self.wb.create_sheet(sheet)
+        for j, header in enumerate(headers, start=1):
+            put(ws.cell(1, j), header)
+            ws.cell(1, j).font = Font(bold=True)
+        table = Table(displayName=name, ref=f"A1:{get_column_letter(len(headers))}2")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        ws.add_table(table)
+        if hidden:
+            ws.sheet_state = "hidden"
+
+    def defined_names(self) -> list[str]:
+        return list(self.wb.defined_names)
+
+    def name_address(self, name: str) -> tuple[str, str]:
+        cell = self._name_cell(name)
+        return cell.parent.title, cell.coordinate
 
     def define_name(self, name: str, sheet: str, cell: str) -> None:
         """Create (or move) a workbook-scoped name pointing at one cell."""

@@ -6,16 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from boardbook.budget.values import pounds
 from boardbook.errors import UsageError
+from boardbook.terminal import ConfigOpt, err, live_book, out
 
 app = typer.Typer(help="Budget: partner contributions, reserves and the annual-report table.", no_args_is_help=True)
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 _money = pounds
@@ -33,19 +31,17 @@ def fill(
                                                      "numbers in the annual-report table.")] = False,
     excel: Annotated[bool, typer.Option("--excel", help="Fill the budget workbook open in a running Excel (it "
                                         "stays open, unsaved). Without Excel, fills the file and says so.")] = False,
+    config: ConfigOpt = None,
 ) -> None:
     """Apportion contributions, total the budget, roll reserves forward, lay out the annual-report table."""
-    from boardbook.budget.compute import fill_budget_file
     from boardbook.budget.model import BudgetInputError
+    from boardbook.budget.pipeline import fill_budget_file
+    from boardbook.recorded import choose_config
 
     try:
-        book = None
-        if excel:
-            from boardbook.cli import live_book
-
-            book = live_book(source)
+        book = live_book(source) if excel else None
         result = fill_budget_file(source, target, previous=previous, council_convention=council_convention,
-                                  book=book)
+                                  config=choose_config(config, source), book=book)
     except BudgetInputError as exc:
         for line in exc.lines:
             err.print(f"boardbook: error: {line}", markup=False)

@@ -1,14 +1,13 @@
-"""The budget, start to finish: read, apportion, total, compare with last year, lay out the report.
+"""The budget computed: apportion, total, compare with last year, lay out the report.
 
-``budget_result`` is pure (a BudgetInput in, a BudgetResult out); ``fill_budget_file`` adds the reading
-and writing around it, so the CLI and the Excel "Recalculate" button do the same thing.
+``budget_result`` is pure (a BudgetInput in, a BudgetResult out); ``budget.pipeline`` adds the reading and
+writing around it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from boardbook.budget import contract as c
 from boardbook.budget import rules
@@ -59,29 +58,4 @@ def budget_result(inp: BudgetInput, previous: BudgetInput | None = None, *,
                                f"(brought forward {pounds(t.reserves_brought_forward)}, deficit {pounds(t.drawdown)})")
     elif t.drawdown > 0:
         result.warnings.append(f"a deficit of {pounds(t.drawdown)} is drawn down from reserves")
-    return result
-
-
-def fill_budget_file(source: str | Path, out: str | Path, *, previous: str | Path | None = None,
-                     council_convention: bool = False, book: object = None) -> BudgetResult:
-    """Read ``source`` (workbook or TOML), compute, and write the filled workbook to ``out``."""
-    from boardbook.book import open_book
-    from boardbook.budget.fill import fill_budget
-    from boardbook.budget.reader import read_budget
-    from boardbook.config import load_config
-    from boardbook.errors import UsageError
-    from boardbook.templates.budget import build_budget
-
-    source, out = Path(source), Path(out)
-    if out.resolve() == source.resolve() or (previous and out.resolve() == Path(previous).resolve()):
-        raise UsageError(f"the output {out} is also an input: choose another --out (inputs are never modified)")
-    inp = read_budget(source)
-    prev = read_budget(previous) if previous else None
-    result = budget_result(inp, prev, council_convention=council_convention)
-    if book is not None:  # the workbook open in Excel: filled live, left unsaved
-        fill_budget(book, result)
-        return result
-    target = build_budget(load_config()) if source.suffix.lower() == ".toml" else open_book(source)
-    fill_budget(target, result)
-    target.save(out, backup=True)
     return result

@@ -15,13 +15,15 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from boardbook.book.base import TableData
-from boardbook.book.fast import read_workbook
+from boardbook.book.base import Book, TableData
+from boardbook.book.fast import RawWorkbook, read_workbook
+from boardbook.book.snapshot import read_book
 from boardbook.budget import contract as c
 from boardbook.budget.model import BudgetInput, BudgetInputError, Contribution, Expense, OtherIncome
 from boardbook.budget.rules import shares_add_up
 from boardbook.budget.values import parse_money, parse_share, pounds
 from boardbook.errors import Location, WorkbookError
+from boardbook.recorded import CONFIG_TABLE
 from boardbook.textsafe import cell_text, csv_text
 
 
@@ -116,12 +118,26 @@ def read_budget(path: str | Path) -> BudgetInput:
     return _validate(str(p), names, tables, problems)
 
 
+def read_budget_book(book: Book) -> BudgetInput:
+    """The same, from an open Book (the budget workbook open in Excel)."""
+    problems = Problems()
+    source = str(book.path or "the workbook")
+    names, tables = _from_raw(read_book(book, tables=TABLES, names=c.INPUT_NAMES), source, problems)
+    return _validate(source, names, tables, problems)
+
+
 Names = dict[str, tuple[object, Location]]
 Tables = dict[str, list[Record]]
 
 
+TABLES = (c.CONTRIBUTIONS, c.OTHER_INCOME, c.EXPENDITURE)
+
+
 def _from_workbook(p: Path, problems: Problems) -> tuple[Names, Tables]:
-    raw = read_workbook(p, tables=(c.CONTRIBUTIONS, c.OTHER_INCOME, c.EXPENDITURE), names=c.INPUT_NAMES)
+    return _from_raw(read_workbook(p, tables=TABLES, names=c.INPUT_NAMES), p, problems)
+
+
+def _from_raw(raw: RawWorkbook, p: str | Path, problems: Problems) -> tuple[Names, Tables]:
     names: Names = {}
     for name in c.INPUT_NAMES:
         nc = raw.names.get(name)
@@ -135,7 +151,7 @@ def _from_workbook(p: Path, problems: Problems) -> tuple[Names, Tables]:
                           (c.EXPENDITURE, c.EXPENDITURE_HEADERS)):
         table = raw.tables.get(name)
         if table is None:
-            found = ", ".join(raw.table_names) or "none"
+            found = ", ".join(t for t in raw.table_names if t != CONFIG_TABLE) or "none"
             problems.add(Location(str(p)), f"table '{name}' not found (tables: {found}): start from "
                          "workbooks/budget.xlsx")
             tables[name] = []

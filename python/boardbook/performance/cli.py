@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from boardbook.errors import UsageError
 from boardbook.performance import contract as c
+from boardbook.terminal import ConfigOpt, live_book, out
 
 app = typer.Typer(help="Performance, audit and quality assurance: the quadrant performance workbook.",
                   no_args_is_help=True)
-out = Console(highlight=False, soft_wrap=True)  # paths stay on one line
 
 LaOpt = Annotated[str | None, typer.Option("--la", help="Local authority in the EES file: its name as DfE "
                                            "writes it (e.g. 'Leeds'), or its old or new LA code.")]
@@ -30,12 +29,6 @@ PeriodsOpt = Annotated[int | None, typer.Option("--periods", min=1, help="Keep o
                                                 "each measure (default: all).")]
 WhereOpt = Annotated[list[str] | None, typer.Option("--where", help="COLUMN=VALUE: pick one row per LA and "
                                                     "period in a file with a breakdown (repeatable).")]
-
-
-def _config(path: Path | None):
-    from boardbook.config import load_config
-
-    return load_config(path)
 
 
 def _threshold(text: str | None, option: str) -> float | None:
@@ -84,33 +77,28 @@ def fill(
     neighbours: NeighboursOpt = None,
     periods: PeriodsOpt = None,
     where: WhereOpt = None,
-    config: Annotated[Path | None, typer.Option("--config", dir_okay=False, help="boardbook.toml (default: the "
-                                                "bundled one); gives the partnership's name.")] = None,
+    config: ConfigOpt = None,
     excel: Annotated[bool, typer.Option("--excel", help="Fill the --out workbook open in a running Excel (it stays "
                                         "open, unsaved). Without Excel, fills the file and says so.")] = False,
 ) -> None:
     """Fill the quadrant performance workbook from indicators, evidence and risk factors."""
     from boardbook.performance.pipeline import EesOptions, fill_workbook
+    from boardbook.recorded import choose_config
 
     measure_name = prevalence_measure.strip().casefold()
     if measure_name not in c.PREVALENCE_MEASURES:
         raise UsageError(f"--prevalence-measure {prevalence_measure!r}: use assessments or plans")
     result = fill_workbook(
-        out_path, _config(config), indicators=indicators, evidence=evidence, risk_factors=risk_factors,
+        out_path, choose_config(config, out_path, previous), indicators=indicators, evidence=evidence,
+        risk_factors=risk_factors,
         previous=previous, ees_options=EesOptions(la, measure or (), neighbours, periods, where or ()),
         prevalence_threshold=_threshold(prevalence_threshold, "--prevalence-threshold"),
         impact_threshold=_threshold(impact_threshold, "--impact-threshold"), prevalence_measure=measure_name,
-        book=_live(out_path) if excel else None)
+        book=live_book(out_path) if excel else None)
     counts = result.rag_counts
     rag = ", ".join(f"{counts[k]} {k}" for k in (*c.RAG_LABELS, "not rated") if counts[k])
     out.print(f"wrote {result.out}: {len(result.indicators)} indicators ({rag or 'none'}), "
               f"{len(result.findings)} findings, {len(result.risk.factors) if result.risk else 0} risk factors")
-
-
-def _live(path: Path):
-    from boardbook.cli import live_book
-
-    return live_book(path)
 
 
 @app.command("ees")
@@ -130,11 +118,9 @@ def ees_import(
                                           "for you to fill in before `performance fill`).")] = "",
 ) -> None:
     """Import an EES CSV as indicator rows: one per measure and period for one local authority."""
-    from boardbook.performance.ees import import_measures, write_indicator_csv
+    from boardbook.performance.pipeline import EesOptions, import_ees_csv
 
-    if out_path.resolve() in {p.resolve() for p in (file, neighbours) if p}:
-        raise UsageError(f"the output {out_path} is also an input: choose another --out")
-    rows = import_measures(file, la, measure, neighbours=neighbours, periods=periods, where=where or ())
-    write_indicator_csv(({**r.record, "Priority": priority} for r in rows), out_path)
+    rows = import_ees_csv(file, la, measure, out_path, priority=priority,
+                          options=EesOptions(neighbours=neighbours, periods=periods, where=where or ()))
     out.print(f"wrote {out_path}: {len(rows)} indicator rows ({len(measure)} measure"
               f"{'s' * (len(measure) != 1)} × {len(rows) // max(1, len(measure))} periods) for {la}")

@@ -29,6 +29,7 @@ from boardbook.performance import ees, quadrant, reader, rules
 from boardbook.performance.assess import PreviousValue, assess
 from boardbook.performance.fill import PerformanceContent, fill_performance
 from boardbook.performance.model import Finding, Indicator, InputError, Problem, Where, fold
+from boardbook.recorded import record_config
 from boardbook.templates.performance import build_performance
 
 IMPORTED_PRIORITY = "DfE indicators"  # for imported indicators the lists give no priority
@@ -62,9 +63,9 @@ def fill_workbook(
     out: str | Path | None,
     config: Config,
     *,
-    indicators: Sequence[str | Path],
-    evidence: str | Path | None = None,
-    risk_factors: str | Path | None = None,
+    indicators: Sequence[reader.Source],
+    evidence: reader.Source | None = None,
+    risk_factors: reader.Source | None = None,
     previous: str | Path | None = None,
     ees_options: EesOptions | None = None,
     prevalence_threshold: float | None = None,
@@ -89,7 +90,8 @@ def fill_workbook(
     if prevalence_measure not in c.PREVALENCE_MEASURES:
         raise UsageError(f"--prevalence-measure must be one of: {', '.join(c.PREVALENCE_MEASURES)}")
     inputs = [Path(p) for p in (*indicators, evidence, risk_factors, previous,
-                                ees_options.neighbours if ees_options else None) if p]
+                                ees_options.neighbours if ees_options else None)
+              if p is not None and not isinstance(p, Book)]
     if book is None:
         if any(p.resolve() == out.resolve() for p in inputs):
             raise UsageError(f"the output {out} is also an input: choose another --out")
@@ -98,7 +100,7 @@ def fill_workbook(
     listed: list[Indicator] = []
     imported: list[Indicator] = []
     for path in indicators:
-        if ees.is_ees(path):
+        if not isinstance(path, Book) and ees.is_ees(path):
             imported += import_ees(path, ees_options or EesOptions())
         else:
             listed += reader.read_indicators(path)
@@ -106,9 +108,9 @@ def fill_workbook(
     check_duplicates(rows)
     assess(rows, read_previous(previous) if previous else None)
 
-    findings = reader.read_evidence(evidence) if evidence else []
+    findings = reader.read_evidence(evidence) if evidence is not None else []
     risk = None
-    if risk_factors:
+    if risk_factors is not None:
         factors = reader.read_risk_factors(risk_factors)
         risk = rules.classify_factors([(f.factor, f.assessments, f.plans) for f in factors], prevalence_measure,
                                       prevalence_threshold, impact_threshold)
@@ -119,11 +121,36 @@ def fill_workbook(
         alt_text=quadrant.risk_alt_text(risk) if risk else "")
     if book is not None:
         fill_performance(book, content)
+        record_config(book, config)
         return FillResult(out, rows, findings, risk, inputs)
     fresh = build_performance(config)
     fill_performance(fresh, content)
+    record_config(fresh, config)
     fresh.save(out, backup=True)
     return FillResult(out, rows, findings, risk, inputs)
+
+
+def refresh_book(book: Book, config: Config, *, now: datetime | None = None) -> FillResult:
+    """Re-run the rules on an open workbook's own tables and fill it in place, unsaved ("Refresh quadrant")."""
+    names = book.table_names()
+    return fill_workbook(None, config, indicators=[book], evidence=book if c.EVIDENCE in names else None,
+                         risk_factors=book if c.RISK_FACTORS in names else None, now=now, book=book)
+
+
+def import_ees_csv(source: str | Path, la: str, measures: Sequence[str], out: str | Path, *, priority: str = "",
+                   options: EesOptions | None = None) -> list[ees.Imported]:
+    """Import an EES file's measures for one local authority as indicator rows in a CSV (``performance ees``
+    and the ribbon's "Import DfE data")."""
+    options = options or EesOptions()
+    target = Path(out)
+    if target.resolve() in {Path(p).resolve() for p in (source, options.neighbours) if p}:
+        raise UsageError(f"the output {target} is also an input: choose another --out")
+    if not measures:
+        raise UsageError("give at least one measure column to import (e.g. CPP_subsequent_percent)")
+    rows = ees.import_measures(source, la, measures, neighbours=options.neighbours, periods=options.periods,
+                               where=options.where)
+    ees.write_indicator_csv(({**r.record, "Priority": priority} for r in rows), target)
+    return rows
 
 
 def _check_output(out: Path) -> None:

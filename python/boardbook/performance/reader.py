@@ -24,6 +24,7 @@ from pathlib import Path
 import python_calamine as pc
 from openpyxl.utils.cell import get_column_letter
 
+from boardbook.book.base import Book
 from boardbook.book.fast import reading
 from boardbook.dates import parse_date
 from boardbook.errors import Location, WorkbookError
@@ -35,6 +36,7 @@ from boardbook.suggest import close_matches
 from boardbook.textsafe import csv_text
 
 Record = dict[str, object]
+Source = str | Path | Book  # a CSV or .xlsx file, or an open workbook (the ribbon's own tables)
 Row = tuple[Where, Record]
 
 # DfE's symbols, accepted in numeric cells of an indicator list as in an EES file: the value is empty.
@@ -61,20 +63,30 @@ class Rows:
     rows: list[Row]
 
 
-def read_rows(path: str | Path, table: str, headers: Sequence[str], required: Sequence[str]) -> Rows:
-    """Read ``path``'s table (or first sheet, or CSV), checking the ``required`` columns are there."""
-    p = Path(path)
-    if not p.is_file():
-        raise WorkbookError("file not found" if not p.exists() else "not a file", Location(str(p)))
-    head = p.open("rb").read(8)
-    # By content, not name: a CSV saved as "indicators.xlsx" is still read as the CSV it is.
-    if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or (p.suffix.lower() in (".xlsx", ".xlsm") and not head.strip()):
-        sheet, header_row, first_col, found, body = _xlsx_table(p, table)
+def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequence[str]) -> Rows:
+    """Read the source's table (a file's table, first sheet or CSV; or an open Book's table), checking the
+    ``required`` columns are there."""
+    if isinstance(source, Book):
+        file = str(source.path or "the workbook")
+        if table not in source.table_names():
+            raise WorkbookError(f"table '{table}' not found (tables: {', '.join(source.table_names()) or 'none'})",
+                                Location(file))
+        t = source.read_table(table)
+        sheet, header_row, first_col, found, body = t.sheet, t.header_row, t.first_col, list(t.headers), t.rows
     else:
-        sheet, header_row, first_col, found, body = "", *_csv_table(p)
+        p = Path(source)
+        file = str(p)
+        if not p.is_file():
+            raise WorkbookError("file not found" if not p.exists() else "not a file", Location(str(p)))
+        head = p.open("rb").read(8)
+        # By content, not name: a CSV saved as "indicators.xlsx" is still read as the CSV it is.
+        if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or (p.suffix.lower() in (".xlsx", ".xlsm") and not head.strip()):
+            sheet, header_row, first_col, found, body = _xlsx_table(p, table)
+        else:
+            sheet, header_row, first_col, found, body = "", *_csv_table(p)
     mapping = _map_headers(found, headers)
     letters = tuple((h, get_column_letter(first_col + j)) for j, h in mapping.items()) if sheet else ()
-    header_where = Where(str(p), header_row, sheet, letters)
+    header_where = Where(file, header_row, sheet, letters)
     missing = [h for h in required if h not in mapping.values()]
     if missing:
         unknown = [str(f) for j, f in enumerate(found) if j not in mapping and str(f).strip()]
@@ -90,7 +102,7 @@ def read_rows(path: str | Path, table: str, headers: Sequence[str], required: Se
         if all(_blank(v) for v in values):
             continue
         record = {h: (values[j] if j < len(values) else None) for j, h in mapping.items()}
-        rows.append((Where(str(p), i, sheet, letters), record))
+        rows.append((Where(file, i, sheet, letters), record))
     return Rows(header_where, set(mapping.values()), rows)
 
 
@@ -199,7 +211,7 @@ class _Checker:
 
 
 # -- indicators ---------------------------------------------------------------------------------------
-def read_indicators(path: str | Path) -> list[Indicator]:
+def read_indicators(path: Source) -> list[Indicator]:
     """Indicator rows from a CSV or .xlsx in the ``Indicators`` columns. Needs Priority, Indicator, Period and
     a Value or Numerator and Denominator."""
     table = read_rows(path, c.INDICATORS, c.INDICATORS_HEADERS, ("Priority", "Indicator", "Period"))
@@ -265,7 +277,7 @@ def is_standing(ind: Indicator) -> bool:
 
 
 # -- evidence ---------------------------------------------------------------------------------------------
-def read_evidence(path: str | Path) -> list[Finding]:
+def read_evidence(path: Source) -> list[Finding]:
     """Findings from a CSV or .xlsx in the ``Evidence`` columns; Priority, Lens and Finding are required."""
     rows = read_rows(path, c.EVIDENCE, c.EVIDENCE_HEADERS, ("Priority", "Lens", "Finding")).rows
     check = _Checker()
@@ -305,7 +317,7 @@ def _rag(check: _Checker, where: Where, r: Record) -> str | None:
 
 
 # -- risk factors ----------------------------------------------------------------------------------------
-def read_risk_factors(path: str | Path) -> list[RiskFactor]:
+def read_risk_factors(path: Source) -> list[RiskFactor]:
     """Risk factors from a CSV or .xlsx: Factor, Assessments (identifying it), Plans (children who went on to
     a child protection plan)."""
     rows = read_rows(path, c.RISK_FACTORS, c.RISK_FACTORS_HEADERS, ("Factor", "Assessments", "Plans")).rows

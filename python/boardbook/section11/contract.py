@@ -32,7 +32,7 @@ REMOVED = "Removed"
 REMOVED_HEADERS = (*RETURNS_HEADERS, "Removed at")
 LOG = "Log"
 LOG_HEADERS = ("Run at", "Returns read", "Accepted", "Rejected", "Changes", "Inputs fingerprint")
-SUMMARY_NAMES = ("Partnership", "CollatedAt", "TemplateVersion")
+SUMMARY_NAMES = ("Partnership", "Round", "CollatedAt", "TemplateVersion")
 SUMMARY_TABLES = (RETURNS, MATRIX, STANDARDS, CHALLENGE, COMPARISON, MISSING, PROBLEMS, REMOVED, LOG)
 
 ACTION_STATUSES = ("Not started", "In progress", "Complete", "Overdue", "Not needed")

@@ -15,6 +15,7 @@ from pathlib import Path
 from boardbook.book.base import Book, TableData
 from boardbook.book.fast import NamedCell, read_workbook
 from boardbook.book.layout_reader import read_by_layout
+from boardbook.book.snapshot import read_book
 from boardbook.errors import WorkbookError
 from boardbook.package import LegacyWorkbook
 from boardbook.section11 import contract as c
@@ -68,15 +69,7 @@ def load_return(path: str | Path) -> RawReturn:
                      raw.has_macros, raw.hidden_sheets, raw.sha256, raw.modified, legacy, raw.uncalculated)
 
 
-def raw_from_book(book: Book, file: str = "") -> RawReturn:
+def raw_from_book(book: Book) -> RawReturn:
     """The same raw form from an open Book (e.g. the live workbook in Excel)."""
-    names: dict[str, NamedCell | None] = {}
-    for name in c.RETURN_NAMES:
-        try:
-            names[name] = NamedCell("", "", book.get_name(name))
-        except WorkbookError:
-            continue
-    tables = book.table_names()
-    found = next((t for t in tables if t.casefold() == c.ASSESSMENT.casefold()), None)
-    table = book.read_table(found) if found else None
-    return RawReturn(file or str(book.path or ""), names, table, tables, [])
+    raw = read_book(book, tables=(c.ASSESSMENT,), names=c.RETURN_NAMES)
+    return RawReturn(raw.file, raw.names, raw.tables.get(c.ASSESSMENT), raw.table_names, raw.sheets)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -232,3 +233,33 @@ def previous_answers(records: Iterable[Mapping[str, object]], scale: Scale) -> d
         if agency and ref and label:
             out[key(agency, ref)] = (label, str(rec.get("Evidence") or ""))
     return out
+
+
+def _round_key(round_: str) -> tuple[int, ...]:
+    """Rounds compare by the numbers in them ("2024" < "2026", "2024/25" < "2026/27"); text without one first."""
+    return tuple(int(n) for n in re.findall(r"\d+", round_)) or (-1,)
+
+
+def latest_round(returns: Iterable[Return]) -> str:
+    """The latest round any of the returns gives (blank if none gives one)."""
+    rounds = {r.round.strip() for r in returns if r.round and r.round.strip()}
+    return max(rounds, key=lambda r: (_round_key(r), r)) if rounds else ""
+
+
+def next_round(round_: object, every: int = 2) -> str:
+    """The round after ``round_``, offered when new returns are made: audits are usually every two years,
+    so "2024" gives "2026" and "2024/25" gives "2026/27"; a small number counts up ("3" gives "4")."""
+    text = str(round_ if round_ is not None else "").strip()
+    if isinstance(round_, float) and round_.is_integer():
+        text = str(int(round_))
+    years = re.fullmatch(r"(\d{4})([/-])(\d{2}|\d{4})", text)
+    if years:
+        start = int(years[1]) + every
+        end = start + 1
+        return f"{start}{years[2]}{end % 100:02d}" if len(years[3]) == 2 else f"{start}{years[2]}{end}"
+    if re.fullmatch(r"\d{4}", text):
+        return str(int(text) + every)
+    number = re.fullmatch(r"(.*?)(\d{1,3})", text)
+    if number:
+        return f"{number[1]}{int(number[2]) + 1}"
+    return ""

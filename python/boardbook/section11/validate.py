@@ -11,6 +11,7 @@ from datetime import date
 from boardbook.book.base import TableData, Value
 from boardbook.config import Config, split_partnerships
 from boardbook.dates import parse_date
+from boardbook.recorded import CONFIG_TABLE
 from boardbook.section11 import contract as c
 from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Rating, Return
 from boardbook.section11.reader import RawReturn
@@ -67,7 +68,8 @@ def validate_return(raw: RawReturn, config: Config) -> Return:
         chk.add("macros", "macro-enabled workbook (.xlsm): its data was read; its macros were not run", INFO)
     _details(chk, raw, ret)
     if raw.table is None:
-        hint = f" (tables found: {', '.join(raw.tables)})" if raw.tables else " (the workbook has no tables)"
+        found = [t for t in raw.tables if t != CONFIG_TABLE]  # the hidden configuration is not the agency's
+        hint = f" (tables found: {', '.join(found)})" if found else " (the workbook has no tables)"
         chk.add("table-missing", f"table '{c.ASSESSMENT}' not found{hint}: use the partnership's template",
                 sheet=c.ASSESSMENT if c.ASSESSMENT in raw.sheets else "")
     else:

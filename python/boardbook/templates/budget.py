@@ -8,7 +8,7 @@ import openpyxl
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.budget import contract as c
 from boardbook.config import Config
-from boardbook.templates.layout import UNLOCKED, cover_sheet, label_rows, print_setup, table_sheet
+from boardbook.templates.layout import UNLOCKED, config_sheet, cover_sheet, label_rows, print_setup, table_sheet
 
 BUDGET_SHEET = "Budget"
 SHEETS = {c.CONTRIBUTIONS: "Contributions", c.OTHER_INCOME: "Other income", c.EXPENDITURE: "Expenditure",
@@ -75,6 +75,7 @@ def build_budget(config: Config) -> OpenpyxlBook:
     report.page_setup.orientation = "portrait"
     table_sheet(wb, SHEETS[c.CHANGES], c.CHANGES, c.CHANGES_HEADERS, WIDTHS)
 
+    config_sheet(wb, config)
     book = OpenpyxlBook(wb)
     for name, cell in cells.items():
         book.define_name(name, BUDGET_SHEET, cell)

@@ -15,6 +15,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boardbook.book.openpyxl_book import fit_row_height, put
+from boardbook.config import Config
 from boardbook.templates.styles import HEADER_FILL, HEADER_FONT, TABLE_STYLE, TITLE_FONT
 
 UNLOCKED = Protection(locked=False)
@@ -104,3 +105,13 @@ def label_rows(ws: Worksheet, start_row: int, fields: Sequence[tuple[str, str, o
             cell.fill = PatternFill(fill_type="solid", start_color="FFF2CC", end_color="FFF2CC")
         cells[name] = cell.coordinate
     return cells
+
+
+def config_sheet(wb: Workbook, config: Config, *, agencies: bool = True) -> Worksheet:
+    """The hidden sheet that records the configuration the workbook was made with (``boardbook.recorded``)."""
+    from boardbook.recorded import CONFIG_HEADERS, CONFIG_SHEET, CONFIG_TABLE, config_rows
+
+    ws = table_sheet(wb, CONFIG_SHEET, CONFIG_TABLE, CONFIG_HEADERS, {"TOML": 120},
+                     config_rows(config, agencies=agencies))
+    ws.sheet_state = "hidden"
+    return ws

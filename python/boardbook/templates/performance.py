@@ -16,7 +16,7 @@ from boardbook.book.base import Highlight
 from boardbook.book.openpyxl_book import OpenpyxlBook, put
 from boardbook.config import Config
 from boardbook.performance import contract as c
-from boardbook.templates.layout import cover_sheet, label_rows, print_setup, style_header, table_sheet
+from boardbook.templates.layout import config_sheet, cover_sheet, label_rows, print_setup, style_header, table_sheet
 from boardbook.templates.styles import NOT_APPLICABLE, PALETTE, TABLE_STYLE
 
 GREEN, LIGHT_GREEN, AMBER, ORANGE, RED = PALETTE
@@ -79,6 +79,7 @@ def build_performance(config: Config) -> OpenpyxlBook:
     table_sheet(wb, c.RISK_SHEET, c.RISK_FACTORS, c.RISK_FACTORS_HEADERS, WIDTHS)
     _chart_sheet(wb)
 
+    config_sheet(wb, config)
     book = OpenpyxlBook(wb)
     for name in c.NAMES:
         book.define_name(name, c.ABOUT, cells[name])

@@ -12,7 +12,7 @@ from boardbook.book.base import ColumnFormat
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.config import Config
 from boardbook.section11 import contract as c
-from boardbook.templates.layout import UNLOCKED, WRAP, cover_sheet, label_rows, table_sheet
+from boardbook.templates.layout import UNLOCKED, WRAP, config_sheet, cover_sheet, label_rows, table_sheet
 
 COVER = "Cover"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -88,6 +88,7 @@ def build_return(config: Config) -> OpenpyxlBook:
     aws.protection.autoFilter = False
     aws.protection.sort = False
 
+    config_sheet(wb, config, agencies=False)  # returns go to agencies: no agency list, no e-mail addresses
     book = OpenpyxlBook(wb)
     for name in c.RETURN_NAMES:
         book.define_name(name, COVER, cells[name])

@@ -8,7 +8,7 @@ from openpyxl.styles import Font
 from boardbook.book.openpyxl_book import OpenpyxlBook, put
 from boardbook.config import Config
 from boardbook.section11 import contract as c
-from boardbook.templates.layout import cover_sheet, label_rows, print_setup, table_sheet
+from boardbook.templates.layout import config_sheet, cover_sheet, label_rows, print_setup, table_sheet
 
 ABOUT = "About"
 CHART = "Chart"
@@ -42,6 +42,7 @@ def build_summary(config: Config) -> OpenpyxlBook:
     ws = cover_sheet(wb, ABOUT, "Section 11 board summary", [*intro, *SHEETS])
     first = 3 + len(intro) + len(SHEETS) + 1
     cells = label_rows(ws, first, [("Partnership", "Partnership", config.partnership),
+                                   ("Round", "Audit round", ""),
                                    ("CollatedAt", "Collated at", ""),
                                    ("TemplateVersion", "Template version", c.TEMPLATE_VERSION)])
 
@@ -58,6 +59,7 @@ def build_summary(config: Config) -> OpenpyxlBook:
                           (c.REMOVED, c.REMOVED_HEADERS), (c.LOG, c.LOG_HEADERS)):
         table_sheet(wb, name, name, headers, WIDTHS)
 
+    config_sheet(wb, config)
     book = OpenpyxlBook(wb)
     for name in c.SUMMARY_NAMES:
         book.define_name(name, ABOUT, cells[name])

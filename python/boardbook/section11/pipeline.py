@@ -1,16 +1,21 @@
-"""Collate section 11 returns into the board summary — the business process, top to bottom:
+"""The section 11 jobs — each the one function the CLI, the ribbon and ``boardbook batch`` call:
+
+- ``make_returns``: one pre-filled return per agency for a new round (``--previous`` carries answers in);
+- ``validate_book`` / ``read_one``: check one return (open in Excel, or a file) with the rules of collation;
+- ``collate``: every return into the board summary, top to bottom:
 
 1. find the returns (files or folders, recursively; .xlsx/.xlsm; Office lock files skipped);
 2. read and validate each once (problems name file, sheet and cell);
 3. keep those that count for this partnership, one per agency (the latest);
 4. apply the rules: matrix, per-standard counts, missing agencies, challenge list, comparison;
 5. carry forward what people typed in the manual columns, move vanished rows to Removed, log the run;
-6. fill the summary through the Book port and save it atomically.
+6. fill the summary through the Book port (recording its round and configuration) and save it atomically.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,16 +26,17 @@ from pathlib import Path
 from boardbook.atomic import is_backup, output_lock
 from boardbook.book import open_book
 from boardbook.book.base import Book
+from boardbook.book.fast import read_tables
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError, WorkbookError
 from boardbook.package import open_package
 from boardbook.section11 import contract as c
 from boardbook.section11 import rules
+from boardbook.section11.fill import SummaryContent, fill_return, fill_summary, rows_of
 from boardbook.section11.model import ERROR, Problem, Return
-from boardbook.section11.reader import load_return
-from boardbook.section11.returns import previous_answers
-from boardbook.section11.summary import SummaryContent, fill_summary, rows_of
+from boardbook.section11.reader import load_return, raw_from_book
 from boardbook.section11.validate import validate_return
+from boardbook.templates.section11_return import build_return
 from boardbook.templates.section11_summary import build_summary
 
 EXTENSIONS = (".xlsx", ".xlsm")
@@ -196,7 +202,7 @@ def collate(
         if sample and seed is None:
             seed = int(now.strftime("%Y%m%d"))
         content = SummaryContent(
-            config=config, partnership=partnership, collated_at=now,
+            config=config, partnership=partnership, collated_at=now, round=rules.latest_round(accepted),
             returns=list(new_rows.values()),
             matrix=[(r.agency, {rt.ref: rt.label for rt in r.ratings},
                      rules.met_fraction((rt.label for rt in r.ratings), config.scale)) for r in accepted],
@@ -285,3 +291,63 @@ def _carry_forward(book: Book, new_rows: dict[rules.Key, list[object]], now: dat
     log_table = book.read_table(c.LOG)
     log = [row for row in log_table.rows if any(v not in (None, "") for v in row)]
     return _Kept(before, removed, log)
+
+
+# -- validate one return ----------------------------------------------------------------------------
+def validate_book(book: Book, config: Config) -> Return:
+    """Check a return open in Excel (the "Validate this return" button) with the rules of collation."""
+    return validate_return(raw_from_book(book), config)
+
+
+# -- new returns ------------------------------------------------------------------------------------
+def file_name(agency: str, round_: str) -> str:
+    """A safe, readable file name: 'Section 11 return 2026 - Northmoor Police.xlsx'."""
+    safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "-", agency).strip(" .-") or "agency"
+    r = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "-", round_).strip()
+    return f"Section 11 return {r} - {safe}.xlsx"
+
+
+def previous_answers(summary: str | Path | Book, config: Config) -> dict[rules.Key, tuple[str, str]]:
+    """(agency, ref) -> (rating, evidence) from a previous round's summary (a file, or a Book open in Excel)."""
+    if isinstance(summary, str | Path):
+        table = read_tables(summary, (c.RETURNS,), required=(c.RETURNS,))[c.RETURNS]
+    else:
+        if c.RETURNS not in summary.table_names():
+            raise UsageError(f"{summary.path or 'this workbook'} is not a section 11 summary (no table "
+                             f"{c.RETURNS}): open the summary of the last round")
+        table = summary.read_table(c.RETURNS)
+    return rules.previous_answers(table.records(), config.scale)
+
+
+def make_returns(
+    agencies: Sequence[Agency],
+    round_: str,
+    out: str | Path,
+    config: Config,
+    *,
+    previous: str | Path | Book | None = None,
+    partnership: str | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write one return per agency expected for the partnership; returns the paths written."""
+    round_ = str(round_ or "").strip()
+    if not round_:
+        raise UsageError("give the audit round of the new returns (e.g. 2026)")
+    partnership = partnership or config.partnership
+    chosen = [a for a in agencies if a.returns_to(partnership)]
+    if not chosen:
+        raise UsageError(f"no agency in the list returns to {partnership!r}")
+    carried = previous_answers(previous, config) if previous is not None else {}
+    folder = Path(out)
+    names = [file_name(a.name, round_) for a in chosen]
+    clashes = {n for n in names if names.count(n) > 1}
+    if clashes:
+        raise UsageError(f"two agencies would get the same file name: {sorted(clashes)[0]}")
+    written = []
+    for n, (agency, name) in enumerate(zip(chosen, names, strict=True), start=1):
+        if progress:
+            progress(n, len(chosen), agency.name)
+        book = build_return(config)
+        fill_return(book, config, agency, round_, carried)
+        written.append(book.save(folder / name))
+    return written

@@ -3,16 +3,18 @@ except the text of the formulas that let Excel recompute met percentages when ro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from openpyxl.utils.cell import get_column_letter
 
 from boardbook.book.base import Book, ChartSpec, ColumnFormat, Formula
-from boardbook.config import Config
+from boardbook.config import Agency, Config
+from boardbook.recorded import CONFIG_TABLE, record_config
 from boardbook.section11 import contract as c
-from boardbook.section11.rules import StandardSummary
+from boardbook.section11.rules import Key, StandardSummary, key
+from boardbook.templates.section11_return import ASSESSMENT_FORMATS
 from boardbook.templates.section11_summary import CHART, CHART_ANCHOR
 from boardbook.templates.styles import rating_highlights
 
@@ -31,6 +33,7 @@ class SummaryContent:
     config: Config
     partnership: str
     collated_at: datetime
+    round: str
     returns: list[list[object]]
     matrix: list[tuple[str, dict[str, str], float | None]]  # agency, ref -> label, met fraction
     standards: list[StandardSummary]
@@ -129,8 +132,36 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
     book.write_table(c.REMOVED, s.removed, formats={"Due": DATE, "Removed at": DATETIME, "Evidence": WRAP})
     book.write_table(c.LOG, s.log, formats={"Run at": DATETIME, "Changes": WRAP})
     book.set_name("Partnership", s.partnership)
+    set_or_add_name(book, "Round", s.round)
     book.set_name("CollatedAt", s.collated_at.strftime("%d/%m/%Y %H:%M"))
     book.set_name("TemplateVersion", c.TEMPLATE_VERSION)
+    record_config(book, cfg)
+
+
+def set_or_add_name(book: Book, name: str, value: object) -> None:
+    """Set a defined name; a summary made before the name existed gets it on the hidden boardbook sheet."""
+    if name not in book.defined_names():
+        sheet, row, col = book.table_position(CONFIG_TABLE)
+        book.define_name(name, sheet, f"{get_column_letter(col + 2)}{row}")
+    book.set_name(name, value)
+
+
+def fill_return(book: Book, config: Config, agency: Agency, round_: str,
+                carried: Mapping[Key, tuple[str, str]]) -> None:
+    """Pre-fill a blank return (``templates.section11_return``) for one agency and round."""
+    book.set_name("Agency", agency.name)
+    book.set_name("Sector", agency.sector)
+    book.set_name("Partnership", "; ".join(agency.partnerships))
+    book.set_name("Round", round_)
+    table = book.read_table(c.ASSESSMENT)
+    rows = []
+    for row in table.rows:
+        ref = str(row[0])
+        rating, evidence = carried.get(key(agency.name, ref), (None, None))
+        rows.append([row[0], row[1], rating, evidence or None, None, None, None])
+    book.write_table(c.ASSESSMENT, rows, formats=ASSESSMENT_FORMATS)
+    book.set_choices(c.ASSESSMENT, "Rating", config.scale.labels)
+    record_config(book, config, agencies=False)
 
 
 def _blank(value: float | None) -> float | str:
