@@ -16,17 +16,13 @@ from pathlib import Path
 
 from boardbook.book.base import Book
 from boardbook.config import Config, config_toml, load_config, parse_config
-from boardbook.errors import ConfigError, UsageError, WorkbookError
+from boardbook.errors import ConfigError, WorkbookError
 
 CONFIG_SHEET = "boardbook"
 CONFIG_TABLE = "BoardbookConfig"
 CONFIG_HEADERS = ("TOML",)
 NOT_RECORDED = ("{name} records no boardbook configuration (it was made before configurations travelled with "
                 "workbooks, or the hidden sheet 'boardbook' was deleted)")
-
-
-class NoRecordedConfig(UsageError):
-    """A workbook that records no configuration, where one is needed: the door asks which to use."""
 
 
 def config_rows(config: Config, *, agencies: bool = True) -> list[list[object]]:
@@ -92,10 +88,3 @@ def choose_config(explicit: str | Path | None, *recorded_in: str | Path | None) 
                 return found
     return load_config()
 
-
-def required_config(book: Book, name: str) -> Config:
-    """The workbook's recorded configuration; NoRecordedConfig (saying what to do) if it records none."""
-    found = recorded_config(book)
-    if found is None:
-        raise NoRecordedConfig(NOT_RECORDED.format(name=name) + ": choose the boardbook.toml it was made with")
-    return found

@@ -68,11 +68,13 @@ def propose_cmd(
     target: Annotated[Path, typer.Option("--out", help="Where to write the schedule: .xlsx or .csv.",
                                          dir_okay=False)],
     year: Annotated[str, typer.Option("--year", help="The financial year proposed for, e.g. 2026/27.")] = "",
+    config: ConfigOpt = None,
 ) -> None:
     """Next year's contribution for each partner, and the change from this year, ready to send."""
     from boardbook.budget.model import BudgetInputError
     from boardbook.budget.propose import partners_from_file, propose, write_proposal
     from boardbook.budget.values import parse_money
+    from boardbook.recorded import choose_config
 
     try:
         amount = parse_money(requirement)
@@ -88,7 +90,7 @@ def propose_cmd(
         for line in exc.lines:
             err.print(f"boardbook: error: {line}", markup=False)
         raise typer.Exit(2) from None
-    write_proposal(proposals, target, year)
+    write_proposal(proposals, target, year, choose_config(config, shares))
     table = Table(title=f"Proposed contributions{' ' + escape(year) if year else ''} → {escape(str(target))}")
     for col in ("Partner", "This year", "Next year", "Change"):
         table.add_column(col, justify="left" if col == "Partner" else "right")

@@ -17,6 +17,7 @@ from boardbook.budget import rules
 from boardbook.budget.model import BudgetInputError
 from boardbook.budget.reader import Problems, _csv_records
 from boardbook.budget.values import parse_money, parse_share
+from boardbook.config import Config, load_config
 from boardbook.errors import Location
 from boardbook.textsafe import csv_cell
 
@@ -82,7 +83,8 @@ def propose(requirement: Decimal, partners: list[Partner]) -> list[Proposal]:
     return out
 
 
-def write_proposal(proposals: list[Proposal], out: Path, financial_year: str = "") -> Path:
+def write_proposal(proposals: list[Proposal], out: Path, financial_year: str = "",
+                   config: Config | None = None) -> Path:
     """A CSV (if ``out`` ends .csv) or a one-table workbook ready to send to partners."""
     rows = [[p.partner, p.sector, p.basis, float(p.share) if p.share is not None else None, p.this_year,
              p.next_year, p.change, p.change_pct] for p in proposals]
@@ -97,7 +99,7 @@ def write_proposal(proposals: list[Proposal], out: Path, financial_year: str = "
         return out
     from boardbook.templates.budget import build_proposal
 
-    book = build_proposal(financial_year)
+    book = build_proposal(config or load_config(), financial_year)
     from boardbook.book.base import ColumnFormat
 
     money, pct = ColumnFormat(c.MONEY_FORMAT), ColumnFormat(c.PERCENT_FORMAT)

@@ -131,11 +131,11 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
     book.write_table(c.PROBLEMS, s.problems, formats={"Problem": WRAP})
     book.write_table(c.REMOVED, s.removed, formats={"Due": DATE, "Removed at": DATETIME, "Evidence": WRAP})
     book.write_table(c.LOG, s.log, formats={"Run at": DATETIME, "Changes": WRAP})
+    record_config(book, cfg)
     book.set_name("Partnership", s.partnership)
     set_or_add_name(book, "Round", s.round)
     book.set_name("CollatedAt", s.collated_at.strftime("%d/%m/%Y %H:%M"))
     book.set_name("TemplateVersion", c.TEMPLATE_VERSION)
-    record_config(book, cfg)
 
 
 def set_or_add_name(book: Book, name: str, value: object) -> None:

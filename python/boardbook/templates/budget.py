@@ -85,7 +85,7 @@ def build_budget(config: Config) -> OpenpyxlBook:
     return book
 
 
-def build_proposal(financial_year: str = "") -> OpenpyxlBook:
+def build_proposal(config: Config, financial_year: str = "") -> OpenpyxlBook:
     """A one-table workbook of next year's contributions, ready to send to partners."""
     wb = openpyxl.Workbook()
     year = f" for {financial_year}" if financial_year else ""
@@ -95,4 +95,5 @@ def build_proposal(financial_year: str = "") -> OpenpyxlBook:
                   "requirement exactly (largest-remainder method)."),
     ])
     table_sheet(wb, "Proposal", c.PROPOSAL, c.PROPOSAL_HEADERS, {**WIDTHS, "This year": 16, "Next year": 16})
+    config_sheet(wb, config, agencies=False)  # sent to partners: no agency list
     return OpenpyxlBook(wb)
