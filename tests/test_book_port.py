@@ -274,6 +274,24 @@ def test_column_formats(book: Book) -> None:
     assert [ws[c].number_format for c in ("B2", "B3")] == ["0.0", "0.0"]
 
 
+def test_sheets_tables_and_names_can_be_added(book: Book) -> None:
+    book.add_table("Log", "RunLog", ["Run at", "=Changes"], hidden=True)
+    assert book.sheet_names() == ["People", "Chart", "Log"]
+    assert sorted(book.table_names()) == ["People", "RunLog"]
+    book.write_table("RunLog", [[date(2026, 3, 31), "one"]])
+    with pytest.raises(WorkbookError, match="already exists"):
+        book.add_table("Log", "Other", ["A"])
+    book.define_name("Round", "People", "E1")
+    assert sorted(book.defined_names()) == ["Round", "Title"]
+    assert book.name_address("Round") == ("People", "E1")
+    assert book.get_name("Round") == "Title"
+    book.save()
+    wb = openpyxl.load_workbook(book.path)
+    assert wb["Log"].sheet_state == "hidden"
+    assert [c.name for c in wb["Log"].tables["RunLog"].tableColumns] == ["Run at", "=Changes"]
+    assert wb["Log"]["B1"].data_type == "s" and wb["Log"]["B2"].value == "one"
+
+
 # -- scatter charts -----------------------------------------------------------------------------------------
 SCATTER_ALT = "Scatter chart of four things against two thresholds."
 
