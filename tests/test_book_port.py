@@ -144,13 +144,13 @@ def test_empty_table_keeps_one_blank_row(book: Book) -> None:
     assert book.read_table("People").rows == [[None, None, None]]
 
 
-def test_text_is_never_a_formula(book: Book) -> None:
-    nasty = ["=1+1", "+44 20", "-5 days", "@SUM(A1)"]
+def test_text_is_never_a_formula_or_a_number(book: Book) -> None:
+    nasty = ["=1+1", "+44 20", "-5 days", "@SUM(A1)", "2026", "12%", "TRUE", "'quoted"]
     book.write_table("People", [[t, 1, None] for t in nasty])
     book = reopen(book)
     assert [r[0] for r in book.read_table("People").rows] == nasty
     ws = openpyxl.load_workbook(book.path)["People"]
-    assert all(ws.cell(r, 1).data_type == "s" for r in range(2, 6))
+    assert all(ws.cell(r, 1).data_type == "s" for r in range(2, 2 + len(nasty)))
 
 
 def test_formulas_carry_cached_values(book: Book) -> None:
@@ -250,6 +250,8 @@ def test_xlwings_backend_keeps_text_as_text_without_excel() -> None:
     from boardbook.book.xlwings_book import _bgr, cell_input
 
     assert [cell_input(v) for v in ("=1+1", "+44", "-5", "@x", "plain")] == ["'=1+1", "'+44", "'-5", "'@x", "plain"]
+    assert [cell_input(v) for v in ("2026", "12%", "1/2", "TRUE", "#N/A", "'quoted", "Year 7")] == [
+        "'2026", "'12%", "'1/2", "'TRUE", "'#N/A", "''quoted", "'Year 7"]
     assert cell_input(Formula("=A1*2", 4)) == "=A1*2"
     assert cell_input(date(2026, 3, 31)).year == 2026
     assert _bgr("FF0000") == 255 and _bgr("0000FF") == 255 << 16

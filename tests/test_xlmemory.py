@@ -78,7 +78,8 @@ def test_writing_follows_excel(book: xw.Book, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("text", "value"), [("42", 42), ("-1.5", -1.5), (" 1,234 ", 1234), ("1e3", 1000.0),
                                              ("50%", 0.5), ("false", False), ("1,23", None), ("12 apples", None),
-                                             ("-", None), ("2020-01-02", None)])
+                                             ("-", None), ("2020-01-02", None), ("E1", None),
+                                             ("1.2.3", None), (".5", 0.5), ("e", None)])
 def test_what_excel_reads_as_a_number(text: str, value: object) -> None:
     assert excel_parse(text) == value
 

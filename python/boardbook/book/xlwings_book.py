@@ -5,8 +5,8 @@ wrapping, tables (``sheet.tables``, ``resize``, header and body ranges), defined
 formats (``range.conditional_formats``) and charts (``sheet.charts.add``, ``set_source_data``,
 ``chart_type``, title, axes, legend, each series' formatting). Each table is written with ONE 2-D range
 assignment (calls into Excel are slow: never cell by cell). Excel computes formulas itself, so ``Formula``
-cells are written as formulas and their Python values are not needed. Text Excel would read as a formula
-(= + - @) is written with Excel's text prefix (') so agency text never becomes a formula. Numbers come back
+cells are written as formulas and their Python values are not needed. Text Excel would read as something
+else (a formula, a number, a date, TRUE) is written with Excel's text prefix (') so agency text stays text. Numbers come back
 from Excel as floats; the port hands whole ones over as int, as the openpyxl backend reads them.
 
 What xlwings has no wrapper for goes through Excel's native COM object model, and only in ``_ComOnly``
@@ -35,6 +35,9 @@ from boardbook.errors import Location, UnsupportedOperation, UsageError, Workboo
 XL_VALIDATE_LIST, XL_VALID_ALERT_STOP, XL_VALID_ALERT_INFORMATION, XL_BETWEEN = 3, 1, 3, 1
 XL_LABEL_POSITION_RIGHT, MSO_LINE_DASH = -4152, 4
 FORMULA_STARTS = ("=", "+", "-", "@")
+# Text Excel would turn into something else when assigned as a value: a formula (= + - @), an error value
+# (#N/A), a text prefix eaten (') — and, whenever a digit is in it, a number, percentage, date or time.
+KEPT_AS_TEXT = ("=", "+", "-", "@", "#", "'")
 PT_PER_CM = 72 / 2.54
 SAME_PLACE_PT = 0.5  # Excel may round a chart's position a little: this close is "at the same anchor"
 BAR_TYPES = {("bar", True): "bar_stacked", ("col", True): "column_stacked",
@@ -48,11 +51,20 @@ def _bgr(hex_rgb: str) -> int:
     return r + (g << 8) + (b << 16)
 
 
+def _excel_would_convert(text: str) -> bool:
+    return (text.startswith(KEPT_AS_TEXT) or any(ch.isdigit() for ch in text)
+            or text.strip().upper() in ("TRUE", "FALSE"))
+
+
 def cell_input(value: Value) -> Any:
-    """What to assign to a cell so it ends up as ``value`` (text stays text, formulas are formulas)."""
+    """What to assign to a cell so it ends up as ``value`` (text stays text, formulas are formulas).
+
+    Text Excel would read as something else ("=1+1", "2026", "12%", "1/2", "TRUE", "#N/A") goes with Excel's
+    text prefix ('), which Excel keeps out of the value: the cell holds exactly the text.
+    """
     if isinstance(value, Formula):
         return value.text
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _excel_would_convert(value):
         return "'" + value
     if isinstance(value, date) and not isinstance(value, datetime):
         return datetime(value.year, value.month, value.day)
