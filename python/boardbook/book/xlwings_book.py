@@ -6,8 +6,8 @@ formats (``range.conditional_formats``) and charts (``sheet.charts.add``, ``set_
 ``chart_type``, title, axes, legend, each series' formatting). Each table is written with ONE 2-D range
 assignment (calls into Excel are slow: never cell by cell). Excel computes formulas itself, so ``Formula``
 cells are written as formulas and their Python values are not needed. Text Excel would read as something
-else (a formula, a number, a date, TRUE) is written with Excel's text prefix (') so agency text stays text. Numbers come back
-from Excel as floats; the port hands whole ones over as int, as the openpyxl backend reads them.
+else (a formula, a number, a date, TRUE) is written with Excel's text prefix (') so agency text stays
+text. Numbers come back from Excel as floats; the port hands whole ones over as int, as openpyxl reads them.
 
 What xlwings has no wrapper for goes through Excel's native COM object model, and only in ``_ComOnly``
 below: drop-down lists (xlwings' ``DataValidation.set_list`` cannot choose the alert style, which Excel
