@@ -400,3 +400,19 @@ def test_xlwings_chart_series_must_sit_side_by_side(request: pytest.FixtureReque
     [model] = chart_models(book.book.sheets["Chart"])
     assert model.chart_type == "bar_stacked" and model.series[0].fill_color == (255, 0, 0)
     assert (model.series[0].name_ref, model.series[0].x_ref) == ("'Data'!$B$1", "'Data'!$A$2:$A$5")
+
+
+def test_xlwings_on_a_mac_refuses_what_needs_com_plainly(request: pytest.FixtureRequest, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a Mac xlwings hands over AppleScript objects: what needs COM is refused, before anything changes."""
+    from tests.xlmemory import MemoryBook
+
+    book = open_xlwings(request, _make_scatter_file(tmp_path / "scatter.xlsx"))
+    monkeypatch.setattr(MemoryBook, "__module__", "xlwings._xlmac")
+    with pytest.raises(UnsupportedOperation, match="drop-down lists need Excel for Windows"):
+        book.set_choices("Things", "Group", ["hot", "cold"])
+    with pytest.raises(UnsupportedOperation, match="scatter charts need Excel for Windows"):
+        book.add_scatter(scatter())
+    assert chart_models(book.book.sheets["Chart"]) == []
+    assert book.read_table("Lines").rows == [[None, None, None]], "the lines table is left as it was"
+    book.highlight("Things", ["Group"], [Highlight("hot", "FFC7CE", "9C0006")])  # xlwings wraps this one

@@ -305,7 +305,7 @@ class XlwingsBook:
 
     def add_chart(self, spec: ChartSpec) -> None:
         sheet = self._sheet(spec.sheet)
-        _ComOnly.require(self.book, "charts' alt text")
+        _ComOnly.require(self.book, "charts with alt text")
         t = self._table(spec.table)
         headers = self._headers(t)
         for column in (spec.categories, *spec.series):
