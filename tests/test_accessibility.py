@@ -7,7 +7,6 @@ theme, chart alt text from the drawing parts, tables, sheet names and merged cel
 
 from __future__ import annotations
 
-import colorsys
 import re
 import zipfile
 from dataclasses import dataclass
@@ -15,31 +14,24 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from defusedxml import ElementTree as SafeET
-from openpyxl.styles.colors import COLOR_INDEX, Color
 from openpyxl.utils.cell import range_boundaries
 from python_calamine import CalamineWorkbook
 
 from boardbook.config import Agency, Config, load_config
-from boardbook.ooxml import NS_MAIN, sheet_parts
 from boardbook.section11 import contract as c
 from boardbook.section11.pipeline import collate
 from boardbook.templates import build_all
 from boardbook.templates.styles import contrast_ratio
-from tests.conftest import GOOD_EVIDENCE, make_return
-
-AA = 4.5  # WCAG 1.4.3, normal-size text
-NS = {"m": NS_MAIN,
-      "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-      "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
-      "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
-BLACK, WHITE = "000000", "FFFFFF"
-
-# Built-in table styles we know the colours of: (header fill, header font, row-stripe fill) as theme
-# colour index (with tint) or RGB. TableStyleMedium2: white bold on accent1, stripes accent1 at 80 % tint.
-TABLE_STYLES: dict[str, tuple[tuple[int, float], str, tuple[int, float]]] = {
-    "TableStyleMedium2": ((4, 0.0), WHITE, (4, 0.7999816888943144)),
-}
+from tests.helpers import (
+    GOOD_EVIDENCE,
+    WHITE,
+    cell_pairs,
+    chart_frames,
+    conditional_pairs,
+    failing,
+    make_return,
+    tinted,
+)
 
 AGENCIES = [Agency("Moorlands Police", "Police"), Agency("Northmoor ICB", "Health"),
             Agency("Fellside Council", "District council"), Agency("Dale Academy Trust", "Education")]
@@ -103,134 +95,6 @@ EMPTY_TEMPLATES = ("summary template", "budget template")  # no table rows with 
 FILLED = ["collated summary", "re-collated summary"]
 
 
-# -- colours, resolved the way Excel does from the package's own theme ---------------------------------
-def theme_colours(zf: zipfile.ZipFile) -> list[str]:
-    """Theme colours in Excel's index order: lt1, dk1, lt2, dk2, accent1..6, hlink, folHlink."""
-    root = SafeET.fromstring(zf.read("xl/theme/theme1.xml"))
-    scheme = root.find(".//a:clrScheme", NS)
-    assert scheme is not None, "the package has no theme colour scheme"
-    colours = {}
-    for child in scheme:
-        name = child.tag.split("}")[1]
-        srgb, sys_ = child.find("a:srgbClr", NS), child.find("a:sysClr", NS)
-        colours[name] = srgb.get("val") if srgb is not None else sys_.get("lastClr")  # type: ignore[union-attr]
-    order = ["lt1", "dk1", "lt2", "dk2", *(f"accent{i}" for i in range(1, 7)), "hlink", "folHlink"]
-    return [colours[n].upper() for n in order]
-
-
-def tinted(rgb: str, tint: float) -> str:
-    """Excel's tint: lighten (tint > 0) or darken (tint < 0) the HLS luminance."""
-    if not tint:
-        return rgb
-    r, g, b = (int(rgb[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    h, lum, s = colorsys.rgb_to_hls(r, g, b)
-    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
-    return "".join(f"{round(v * 255):02X}" for v in colorsys.hls_to_rgb(h, lum, s))
-
-
-def resolve(colour: object, theme: list[str]) -> str | None:
-    """RRGGBB of an openpyxl Color or a styles.xml <color> element; None when it names no colour."""
-    if colour is None:
-        return None
-    if isinstance(colour, Color):  # only the attribute its type names is meaningful
-        kind, value, tint = colour.type, colour.value, float(colour.tint or 0)
-    else:  # an XML element: rgb | theme | indexed | auto attribute
-        kind = next((k for k in ("rgb", "theme", "indexed") if colour.get(k) is not None), None)  # type: ignore[attr-defined]
-        value, tint = (colour.get(kind) if kind else None), float(colour.get("tint") or 0)  # type: ignore[attr-defined]
-    if kind == "rgb" and isinstance(value, str):
-        return value[-6:].upper()
-    if kind == "theme" and value is not None:
-        return tinted(theme[int(value)], tint)
-    if kind == "indexed" and value is not None:
-        i = int(value)
-        return COLOR_INDEX[i][-6:].upper() if i < 64 else (BLACK if i == 64 else WHITE)
-    return None
-
-
-@dataclass
-class Pair:
-    where: str
-    text: str  # RRGGBB
-    fill: str  # RRGGBB
-    kind: str  # conditional | header (table style) | direct (cell fill) | text (coloured or default text)
-    sheet: str = ""
-    rule: str = ""  # a conditional format's formula (the text it matches)
-
-    @property
-    def ratio(self) -> float:
-        return contrast_ratio(self.text, self.fill)
-
-
-def conditional_pairs(path: Path) -> list[Pair]:
-    """Text/fill of every conditional-format rule: the dxf's font colour (default black) on each fill colour."""
-    pairs = []
-    with zipfile.ZipFile(path) as zf:
-        theme = theme_colours(zf)
-        styles = SafeET.fromstring(zf.read("xl/styles.xml"))
-        dxfs = styles.findall("m:dxfs/m:dxf", NS)
-        for sheet, part in sheet_parts(zf).items():
-            root = SafeET.fromstring(zf.read(part))
-            for cf in root.findall("m:conditionalFormatting", NS):
-                for rule in cf.findall("m:cfRule", NS):
-                    if rule.get("dxfId") is None:
-                        continue
-                    dxf = dxfs[int(rule.get("dxfId"))]  # type: ignore[arg-type]
-                    where = f"{sheet}!{cf.get('sqref')} {rule.get('type')} {rule.findtext('m:formula', '', NS)}"
-                    text = resolve(dxf.find("m:font/m:color", NS), theme) or BLACK
-                    fill = dxf.find("m:fill/m:patternFill", NS)
-                    fills = [] if fill is None or fill.get("patternType") == "none" else [
-                        resolve(fill.find(f"m:{k}", NS), theme) for k in ("bgColor", "fgColor")]
-                    fills = list(dict.fromkeys(f for f in fills if f)) or [WHITE]
-                    formula = rule.findtext("m:formula", "", NS)
-                    pairs.extend(Pair(where, text, f, "conditional", sheet, formula) for f in fills)
-    return pairs
-
-
-def cell_pairs(path: Path) -> list[Pair]:
-    """Text/fill of every cell with a direct fill, a coloured font, or sitting in a table (table style)."""
-    with zipfile.ZipFile(path) as zf:
-        theme = theme_colours(zf)
-    wb = openpyxl.load_workbook(path)
-    pairs = []
-    for ws in wb.worksheets:
-        headers: dict[str, tuple[str, str]] = {}  # cell -> (fill, font) from the table style
-        striped: dict[str, str] = {}  # data cell -> stripe fill
-        for table in ws.tables.values():
-            style = table.tableStyleInfo.name if table.tableStyleInfo else None
-            if style is None:
-                continue
-            assert style in TABLE_STYLES, f"{ws.title}: table {table.name} uses {style}: add its colours here"
-            (h_idx, h_tint), h_font, (s_idx, s_tint) = TABLE_STYLES[style]
-            c1, r1, c2, r2 = range_boundaries(table.ref)
-            for col in range(c1, c2 + 1):
-                headers[ws.cell(r1, col).coordinate] = (tinted(theme[h_idx], h_tint), h_font)
-                if table.tableStyleInfo.showRowStripes:
-                    for row in range(r1 + 1, r2 + 1):
-                        striped[ws.cell(row, col).coordinate] = tinted(theme[s_idx], s_tint)
-        for row in ws.iter_rows():
-            for cell in row:
-                direct_fill = cell.fill.fill_type not in (None, "none")
-                font = resolve(cell.font.color, theme) if cell.font and cell.font.color is not None else None
-                explicit_font = cell.font.color is not None and cell.font.color.type == "rgb"
-                where = f"{ws.title}!{cell.coordinate}"
-                if cell.coordinate in headers:
-                    style_fill, style_font = headers[cell.coordinate]
-                    fill = resolve(cell.fill.fgColor, theme) if direct_fill else style_fill
-                    pairs.append(Pair(where + " (table header)", font if explicit_font else style_font, fill,
-                                      "header", ws.title))
-                elif direct_fill:
-                    pairs.append(Pair(where, font or BLACK, resolve(cell.fill.fgColor, theme) or WHITE, "direct",
-                                      ws.title))
-                elif cell.value not in (None, ""):
-                    backgrounds = [WHITE] + ([striped[cell.coordinate]] if cell.coordinate in striped else [])
-                    pairs.extend(Pair(where, font or BLACK, b, "text", ws.title) for b in backgrounds)
-    return pairs
-
-
-def failing(pairs: list[Pair]) -> list[str]:
-    return [f"{p.where}: #{p.text} on #{p.fill} = {p.ratio:.2f}:1" for p in pairs if p.ratio < AA]
-
-
 # -- contrast_ratio itself --------------------------------------------------------------------------------
 @pytest.mark.parametrize(("a", "b", "expected"), [
     ("000000", "FFFFFF", 21.0),
@@ -285,21 +149,6 @@ def test_table_header_text_has_contrast_on_the_table_style_fill(workbooks: Workb
 
 
 # -- charts ----------------------------------------------------------------------------------------------
-def chart_frames(path: Path) -> list[tuple[str, str, str]]:
-    """(drawing part, frame name, descr) of every chart frame in the package."""
-    frames = []
-    with zipfile.ZipFile(path) as zf:
-        for part in sorted(n for n in zf.namelist() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)):
-            root = SafeET.fromstring(zf.read(part))
-            for frame in root.iter(f"{{{NS['xdr']}}}graphicFrame"):
-                if frame.find(".//c:chart", NS) is None:
-                    continue
-                nv = frame.find("xdr:nvGraphicFramePr/xdr:cNvPr", NS)
-                assert nv is not None, f"{part}: a chart frame without cNvPr"
-                frames.append((part, nv.get("name", ""), nv.get("descr", "")))
-    return frames
-
-
 @pytest.mark.parametrize("what", FILLED)
 def test_every_chart_has_alt_text(workbooks: Workbooks, what: str) -> None:
     frames = chart_frames(workbooks.paths[what])

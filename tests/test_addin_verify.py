@@ -17,7 +17,7 @@ from boardbook.addin import verify as v
 from boardbook.addin import wrappers
 from boardbook.addin.vbaproject import Module, vba_project_bin
 from boardbook.errors import UsageError, WorkbookError
-from tests.libreoffice import require_soffice
+from tests.helpers import require_soffice
 
 TYPES = "worksheet function types"  # fails until boardbook.udfs uses hints xlwings converts (see the README)
 

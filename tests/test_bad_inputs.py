@@ -24,7 +24,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 from boardbook.config import Config
 from boardbook.errors import UsageError
 from boardbook.section11.pipeline import CollationResult, collate
-from tests.conftest import GOOD_EVIDENCE, hashes, make_return, sha256
+from tests.helpers import GOOD_EVIDENCE, hashes, make_return, sha256
 
 BIN = str(Path(sys.executable).with_name("boardbook"))
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

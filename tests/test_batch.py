@@ -13,7 +13,7 @@ import python_calamine as pc
 from boardbook.batch import load_manifest, run_batch
 from boardbook.demo import run_demo
 from boardbook.errors import ConfigError
-from tests.conftest import hashes
+from tests.helpers import hashes
 
 BIN = str(Path(sys.executable).with_name("boardbook"))
 

@@ -19,8 +19,7 @@ from boardbook.budget.model import BudgetInputError
 from boardbook.budget.pipeline import fill_budget_file
 from boardbook.budget.propose import partners_from_file
 from boardbook.errors import Location, WorkbookError
-from tests.conftest import hashes, sha256
-from tests.test_budget_fill import (
+from tests.helpers import (
     DATA,
     OFFICER_AMOUNTS,
     OFFICER_CONTRIBUTIONS,
@@ -28,9 +27,11 @@ from tests.test_budget_fill import (
     OFFICER_NAMES,
     OFFICER_OTHER_INCOME,
     OFFICER_TOTALS,
+    hashes,
     names_openpyxl,
     officer_workbook,
     run,
+    sha256,
 )
 
 D = Decimal

@@ -10,10 +10,7 @@ table must reconcile to the penny with the defined names. LibreOffice runs twice
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +22,6 @@ import pytest
 import python_calamine as pc
 from openpyxl.utils.cell import range_boundaries
 
-import boardbook.data
 from boardbook.book import open_book
 from boardbook.book.base import Formula
 from boardbook.budget import contract as c
@@ -35,13 +31,24 @@ from boardbook.config import load_config
 from boardbook.errors import UsageError
 from boardbook.ooxml import defined_names
 from boardbook.templates.budget import BLANK_INPUT_ROWS, build_budget
-from tests.conftest import hashes, sha256
-from tests.corpus.make_corpus import officer_budget
-from tests.libreoffice import recalculate_many, require_soffice
+from tests.helpers import (
+    DATA,
+    OFFICER_AMOUNTS,
+    OFFICER_CONTRIBUTIONS,
+    OFFICER_EXPENDITURE,
+    OFFICER_NAMES,
+    OFFICER_OTHER_INCOME,
+    OFFICER_TOTALS,
+    hashes,
+    names_openpyxl,
+    officer_workbook,
+    recalculate_many,
+    require_soffice,
+    run,
+    sha256,
+)
 
 D = Decimal
-BIN = str(Path(sys.executable).with_name("boardbook"))
-DATA = Path(boardbook.data.__file__).parent
 DEMO_2024 = DATA / "demo-budget-2024-25.toml"
 DEMO_2025 = DATA / "demo-budget-2025-26.toml"
 PENNY = 0.005
@@ -50,42 +57,8 @@ TABLE_OF = {c.CONTRIBUTIONS: "Contributions", c.OTHER_INCOME: "Other income", c.
 
 # -- making inputs ----------------------------------------------------------------------------------
 
-def officer_workbook(path: Path, *, names: dict[str, object], contributions: list | tuple = (),
-                     other_income: list | tuple = (), expenditure: list | tuple = ()) -> Path:
-    """The budget template filled in as a finance officer would (see ``make_corpus.officer_budget``)."""
-    return officer_budget(path, load_config(), names, contributions, other_income, expenditure)
-
-
-# The Northmoor budget as its finance officer typed it. Row 3 of Contributions, row 4 of Other income and
-# row 5 of Expenditure are left blank; amounts are typed as text with £ and commas; shares as numbers
-# (Excel stores 40 % as 0.4) or as text; 40 / 33.33 / 26.67 % of £250,001 leaves two pounds to place.
-OFFICER_NAMES = {"FinancialYear": "2025/26", "ReservesBroughtForward": "£52,345.67", "Requirement": "£250,001"}
-OFFICER_CONTRIBUTIONS = [
-    ["Northmoor Council", "Local authority", "share", 0.4, None],
-    ["Northmoor and Eastvale ICB", "Health", "share", "33.3333333333333%", None],
-    None,
-    ["Moorlands Police", "Police", "share", 0.266666666666667, None],
-    ["Probation Service Moorlands", "Probation", "fixed", None, "£2,500"],
-    ["Fellside District Council", "District council", "fixed", None, 3500],
-    ["Northmoor Schools Forum", "Schools", "Fixed", None, 0],
-]
-OFFICER_OTHER_INCOME = [
-    ["Dedicated Schools Grant", "Funding stream", "£18,000"],
-    ["Training fees", None, "1,250.50"],  # Kind blank: Income
-    None,
-    ["Non-attendance charges", "Income", 840],
-]
-OFFICER_EXPENDITURE = [
-    ["Independent scrutineer", "38,500", "£37,999.99"],
-    ["Business unit staffing", 256000, None],  # no actual yet: the budget counts
-    ["Child safeguarding practice reviews", 40000, 0],  # an actual of £0 is an actual
-    None,
-    ["Subgroup development", None, None],
-]
-OFFICER_AMOUNTS = [D(100_000), D(83_334), D(66_667), D(2500), D(3500), D(0)]
-OFFICER_TOTALS = {"TotalContributions": D("256001"), "TotalIncome": D("276091.50"),
-                  "TotalExpenditure": D("293999.99"), "Surplus": D("-17908.49"), "Drawdown": D("17908.49"),
-                  "AddToReserves": D(0), "ReservesCarriedForward": D("34437.18")}
+# The Northmoor budget as its finance officer typed it (OFFICER_NAMES, OFFICER_CONTRIBUTIONS, ... in
+# tests/helpers.py, shared with the bad-input tests) and the annual report it must give.
 OFFICER_REPORT = [
     ("Funding streams", "Dedicated Schools Grant", 18000),
     ("Income", "Training fees", 1250.50),
@@ -190,15 +163,6 @@ def write_toml_pair(folder: Path) -> tuple[Path, Path]:
 
 # -- reading outputs --------------------------------------------------------------------------------
 
-def names_openpyxl(path: Path, *, data_only: bool = True) -> dict[str, object]:
-    wb = openpyxl.load_workbook(path, data_only=data_only)
-    out = {}
-    for name, dn in wb.defined_names.items():
-        ((sheet, cell),) = list(dn.destinations)
-        out[name] = wb[sheet][cell.replace("$", "")].value
-    return out
-
-
 def names_calamine(path: Path) -> dict[str, object]:
     """Defined names as a downstream reader sees them: the cells from xl/workbook.xml, values by calamine."""
     with zipfile.ZipFile(path) as zf:
@@ -252,13 +216,6 @@ def assert_reconciles(lines: list[tuple[str, str, float]], names: dict[str, obje
     assert penny(sum(a for s, _n, a in lines if s in INCOME_SECTIONS), report_line(lines, "TOTAL INCOME"))
     assert penny(sum(a for s, _n, a in lines if s == "Expenditure"), report_line(lines, "TOTAL"))
     assert penny(names["ReservesBroughtForward"] + names["Surplus"], names["ReservesCarriedForward"])
-
-
-def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, encoding="utf-8", timeout=120,
-                          env=env)
 
 
 # -- the files this module reads ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import python_calamine as pc
 
-from tests.conftest import hashes
+from tests.helpers import hashes
 
 BIN = str(Path(sys.executable).with_name("boardbook"))
 

@@ -9,20 +9,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import python_calamine as pc
 
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError
 from boardbook.section11.pipeline import collate
-from tests.conftest import hashes
+from tests.helpers import hashes, table
 
 AGENCIES = [Agency("Moorlands Police", "Police"), Agency("Northmoor ICB", "Health"),
             Agency("Fellside Council", "District council")]
-
-
-def table(path: Path, name: str) -> list[dict[str, object]]:
-    t = pc.CalamineWorkbook.from_path(str(path), load_tables=True).get_table_by_name(name)
-    return [dict(zip(t.columns, row, strict=True)) for row in t.to_python() if any(v != "" for v in row)]
 
 
 def test_summary_tables(three: Path, tmp_path: Path, config: Config) -> None:

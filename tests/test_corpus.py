@@ -37,8 +37,8 @@ from boardbook.performance import reader
 from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import fill_workbook
 from boardbook.section11.pipeline import CollationResult, collate, find_inputs, read_one
-from tests.conftest import hashes
 from tests.corpus import make_corpus as mc
+from tests.helpers import hashes
 
 BIN = str(Path(sys.executable).with_name("boardbook"))
 README = Path(__file__).parent / "corpus" / "README.md"

@@ -56,7 +56,7 @@ from boardbook.section11.pipeline import collate, read_one
 from boardbook.section11.reader import RawReturn, load_return
 from boardbook.section11.validate import CODES, validate_return
 from boardbook.templates.budget import build_budget
-from tests.conftest import GOOD_EVIDENCE, hashes, make_return
+from tests.helpers import GOOD_EVIDENCE, hashes, make_return
 
 FUZZ_EXAMPLES = int(os.environ.get("BOARDBOOK_FUZZ_EXAMPLES", "200"))
 settings.register_profile(

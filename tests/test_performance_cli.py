@@ -15,7 +15,7 @@ from boardbook.errors import BoardbookError
 from boardbook.performance import contract as c
 from boardbook.performance.cli import app as performance_app
 from boardbook.performance.demo import write_demo_inputs
-from tests.conftest import hashes
+from tests.helpers import hashes
 
 EES = Path("/work/shared/data/ees") if Path("/work/shared/data/ees").is_dir() else \
     Path(__file__).resolve().parents[2] / "shared" / "data" / "ees"

@@ -17,7 +17,7 @@ from boardbook.performance import reader
 from boardbook.performance.ees import board_period, import_measures, is_ees, parse_value, write_indicator_csv
 from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import EesOptions, fill_workbook
-from tests.conftest import sha256
+from tests.helpers import sha256
 
 EES = Path("/work/shared/data/ees") if Path("/work/shared/data/ees").is_dir() else \
     Path(__file__).resolve().parents[2] / "shared" / "data" / "ees"

@@ -39,9 +39,17 @@ from boardbook.templates.performance import (
     TREND_HIGHLIGHTS,
 )
 from boardbook.templates.styles import contrast_ratio
-from tests.conftest import hashes, sha256
-from tests.libreoffice import recalculate_many, require_soffice
-from tests.test_accessibility import AA, cell_pairs, chart_frames, conditional_pairs, failing
+from tests.helpers import (
+    AA,
+    cell_pairs,
+    chart_frames,
+    conditional_pairs,
+    failing,
+    hashes,
+    recalculate_many,
+    require_soffice,
+    sha256,
+)
 
 FORMULA_LIKE = ["=SUM(1,1) children seen", "+44 7700 900123 is the out-of-hours line", "-18 % missing episodes",
                 "@risk register reviewed", '=HYPERLINK("http://example.invalid","minutes")']

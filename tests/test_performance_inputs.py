@@ -15,7 +15,7 @@ from boardbook.errors import WorkbookError
 from boardbook.performance import reader
 from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import fill_workbook
-from tests.conftest import hashes
+from tests.helpers import hashes
 
 HEADER = "Priority,Indicator,Period,Numerator,Denominator,Per,Value,Target,Polarity,Tolerance\n"
 GOOD = "Neglect,Repeat child protection plans,2024/25,41,168,100,,20,lower,3\n"

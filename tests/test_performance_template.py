@@ -15,7 +15,7 @@ from boardbook.config import load_config
 from boardbook.performance import contract as c
 from boardbook.recorded import CONFIG_HEADERS, CONFIG_SHEET, CONFIG_TABLE
 from boardbook.templates.performance import build_performance
-from tests.test_accessibility import cell_pairs, failing
+from tests.helpers import cell_pairs, failing
 
 TIMESTAMPS = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
 

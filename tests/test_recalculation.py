@@ -22,8 +22,7 @@ from boardbook.config import parse_config
 from boardbook.demo import run_demo
 from boardbook.section11 import contract as c
 from boardbook.section11.pipeline import collate
-from tests.conftest import make_return
-from tests.libreoffice import NEVER, recalculate, recalculate_many, require_soffice
+from tests.helpers import NEVER, make_return, recalculate, recalculate_many, require_soffice
 
 # Text that a spreadsheet would evaluate if it were written as a formula: each must stay text.
 FORMULA_LIKE = {

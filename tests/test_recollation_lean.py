@@ -20,7 +20,7 @@ from boardbook.book.sheetrows import strip_rows
 from boardbook.config import Config
 from boardbook.section11 import contract as c
 from boardbook.section11.pipeline import collate
-from tests.test_collate import table
+from tests.helpers import table
 
 SHEET = ('<worksheet><dimension ref="A1:C4"/><sheetData>'
          '<row r="1"><c r="A1" t="inlineStr"><is><t>H</t></is></c></row>'

@@ -17,7 +17,7 @@ from boardbook.config import Config
 from boardbook.errors import UsageError, WorkbookError
 from boardbook.package import MAX_UNPACKED, open_package
 from boardbook.section11.pipeline import collate, find_inputs
-from tests.conftest import hashes
+from tests.helpers import hashes
 
 
 def test_replaced_summary_is_kept_as_backup_and_skipped_as_input(return_factory: Callable[..., Path],

@@ -20,7 +20,7 @@ from openpyxl.worksheet.table import Table
 
 from boardbook.book import ColumnFormat, Formula, OpenpyxlBook
 from boardbook.textsafe import EXCEL_CELL_LIMIT, clean_text
-from tests.libreoffice import recalculate, require_soffice
+from tests.helpers import recalculate, require_soffice
 
 HEADERS = ["Name", "Count", "Share", "Due", "At", "Flag", "Note", "Total"]
 N = 300

@@ -29,7 +29,7 @@ from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Return
 from boardbook.section11.pipeline import collate
 from boardbook.section11.reader import load_return
 from boardbook.section11.validate import CODES, validate_return
-from tests.conftest import GOOD_EVIDENCE, hashes, make_return
+from tests.helpers import GOOD_EVIDENCE, hashes, make_return
 
 RULE_CODES = {"duplicate-return", "agency-unknown", "other-partnership", "unreadable"}
 LABELS = "Fully met, Mostly met, Partially met, Not met, Not applicable"

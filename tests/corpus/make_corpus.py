@@ -32,6 +32,11 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
+if __package__ in (None, ""):  # run as a script (python tests/corpus/make_corpus.py): make ``tests`` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.helpers import GOOD_EVIDENCE, officer_budget  # one maker for the corpus and the tests
+
 from boardbook.config import Config, load_config
 from boardbook.ooxml import sheet_parts
 from boardbook.section11 import contract as c
@@ -39,7 +44,6 @@ from boardbook.section11 import contract as c
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 GOOD = "Moorlands Police.xlsx"
 OTHER = "Northmoor ICB.xlsx"
-GOOD_EVIDENCE = "Policy approved by the board on 12/02/2026; audit of 40 case files; training at 94%."
 FORMULA_LIKE = ("=SUM(1,2)", '=HYPERLINK("http://example.com/x","click")', "=cmd|' /C calc'!A0",
                 "+44 20 7946 0000 safeguarding line", "-see the policy", "@designated safeguarding lead",
                 "=1+1", "+", "-", "@")
@@ -54,32 +58,6 @@ HUGE = 32_767  # Excel's limit on the characters in one cell
 
 
 # -- the registry -----------------------------------------------------------------------------------------
-
-def officer_budget(path: Path, config: Config, names: dict[str, object],
-                   contributions: Sequence[Sequence[object] | None] = (),
-                   other_income: Sequence[Sequence[object] | None] = (),
-                   expenditure: Sequence[Sequence[object] | None] = ()) -> Path:
-    """The budget template filled in as a finance officer types it: into the defined-name cells and the
-    template's blank table rows (``None`` leaves a row blank). Returns ``path``."""
-    from boardbook.budget import contract as bc
-    from boardbook.templates.budget import build_budget
-
-    build_budget(config).save(path)
-    wb = openpyxl.load_workbook(path)
-    for name, value in names.items():
-        ((sheet, cell),) = list(wb.defined_names[name].destinations)
-        wb[sheet][cell.replace("$", "")].value = value
-    for table, rows in ((bc.CONTRIBUTIONS, contributions), (bc.OTHER_INCOME, other_income),
-                        (bc.EXPENDITURE, expenditure)):
-        ws = next(ws for ws in wb.worksheets if table in ws.tables)
-        c1, r1, _c2, r2 = range_boundaries(ws.tables[table].ref)
-        assert len(rows) <= r2 - r1, f"{table}: more rows than the template's blank rows"
-        for i, row in enumerate(rows):
-            for j, value in enumerate(row or ()):
-                ws.cell(r1 + 1 + i, c1 + j).value = value
-    wb.save(path)
-    return path
-
 
 @dataclass(frozen=True)
 class Kind:
