@@ -17,7 +17,6 @@ TESTS = Path(__file__).resolve().parent
 # Files other work in progress still has to move to tests.helpers: their imports of test modules are expected
 # failures for now. Delete each entry once the file imports only from tests.helpers.
 PENDING = {
-    "test_excel_handlers.py",  # make_return from tests.conftest (at the last commit)
     "test_performance_scatter.py",  # chart_frames, open_xlwings from tests.test_book_port
     "test_xlmemory.py",  # chart_frames from tests.test_book_port
 }
