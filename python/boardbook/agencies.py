@@ -53,11 +53,3 @@ def load_agencies(path: str | Path) -> tuple[Agency, ...]:
     if not agencies:
         raise ConfigError(f"{p.name}: the agency list has no agencies")
     return tuple(agencies)
-
-
-def write_agencies(agencies: tuple[Agency, ...], path: str | Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(COLUMNS)
-        for a in agencies:
-            w.writerow([a.name, a.sector, a.email, "; ".join(a.partnerships)])

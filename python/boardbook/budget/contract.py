@@ -24,5 +24,4 @@ KINDS = (FUNDING_STREAM, INCOME)
 SECTORS = ("Local authority", "Health", "Police", "Probation", "District council", "Schools", "Education",
            "Fire and rescue", "Voluntary sector", "Other")
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
-WHOLE_POUNDS = '"£"#,##0;-"£"#,##0'
 PERCENT_FORMAT = "0.00%"

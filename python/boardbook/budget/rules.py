@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 PENNY = Decimal("0.01")
@@ -129,7 +129,3 @@ def annual_report(funding: Sequence[tuple[str, Decimal]], income: Sequence[tuple
     lines.append(ReportLine("Reserves", "Add to reserves", t.add_to_reserves, 1, "add"))
     lines.append(ReportLine("Reserves", "Reserves balance", t.reserves_carried_forward, 1, "balance"))
     return lines
-
-
-def to_pounds(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1), rounding=ROUND_FLOOR)
