@@ -10,6 +10,7 @@ import contextlib
 import glob
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -104,17 +105,14 @@ def output_lock(target: str | Path, *, wait: float = 30.0) -> Iterator[None]:
 
 def _try_lock(fh) -> bool:
     try:
-        import fcntl
+        if sys.platform == "win32":
+            import msvcrt
 
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
             msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
+        else:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
     except OSError:
         return False

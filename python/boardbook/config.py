@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from boardbook.errors import ConfigError
 
@@ -302,7 +302,7 @@ class _Getter:
     def __init__(self, source: str):
         self.source = source
 
-    def fail(self, key: str, message: str) -> None:
+    def fail(self, key: str, message: str) -> NoReturn:
         raise ConfigError(f"{self.source}: {key} {message}")
 
     def _find(self, data: dict[str, Any], key: str, root: bool) -> object:
@@ -347,7 +347,7 @@ class _Getter:
             return []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.fail(key, "must be an array of tables ([[...]] entries)")
-        return value  # type: ignore[return-value]
+        return value
 
 
 def config_toml(config: Config, *, agencies: bool = True) -> str:

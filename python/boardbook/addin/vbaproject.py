@@ -254,6 +254,12 @@ def _cfb_key(name: str) -> tuple[int, str]:
     return len(name.encode("utf-16-le")), name.upper()
 
 
+def _children(storage: _Entry) -> list[_Entry]:
+    """The children of a storage (or the root), which is always made with ``children=[]``."""
+    assert storage.children is not None, f"{storage.name!r} is a stream, not a storage"
+    return storage.children
+
+
 def _tree(children: list[_Entry]) -> int:
     """Link sorted siblings into a balanced binary tree coloured as a valid red-black tree; returns the root.
 
@@ -291,9 +297,9 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
             key = f"{parent}/{part}" if parent else part
             if key not in storages:
                 storages[key] = _Entry(part, _STORAGE, children=[])
-                storages[parent].children.append(storages[key])
+                _children(storages[parent]).append(storages[key])
             parent = key
-        storages[parent].children.append(_Entry(parts[-1], _STREAM, data=streams[path]))
+        _children(storages[parent]).append(_Entry(parts[-1], _STREAM, data=streams[path]))
     entries: list[_Entry] = []
 
     def number(entry: _Entry) -> None:
