@@ -43,6 +43,7 @@ class BudgetInput:
     contributions: list[Contribution]
     other_income: list[OtherIncome]
     expenditure: list[Expense]
+    requirement_at: Location = field(default_factory=Location)
 
 
 class BudgetInputError(BoardbookError):
