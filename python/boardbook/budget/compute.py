@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from boardbook.budget import contract as c
 from boardbook.budget import rules
-from boardbook.budget.model import BudgetInput
+from boardbook.budget.model import BudgetInput, Contribution
 from boardbook.budget.values import pounds
 
 
@@ -29,12 +30,17 @@ class BudgetResult:
 def contribution_amounts(inp: BudgetInput) -> list[Decimal]:
     """Fixed amounts as given; share-based ones apportioned from the Requirement in whole pounds."""
     share_rows = [i for i, x in enumerate(inp.contributions) if x.basis == c.SHARE]
-    apportioned = rules.apportion(int(inp.requirement or 0), [inp.contributions[i].share for i in share_rows]) \
+    apportioned = rules.apportion(int(inp.requirement or 0), [_share(inp.contributions[i]) for i in share_rows]) \
         if share_rows else []
     amounts = [x.amount or Decimal(0) for x in inp.contributions]
     for i, amount in zip(share_rows, apportioned, strict=True):
         amounts[i] = Decimal(amount)
     return amounts
+
+
+def _share(x: Contribution) -> Fraction:
+    assert x.share is not None, f"{x.partner} is share-based without a Share (the reader rejects that)"
+    return x.share
 
 
 def budget_result(inp: BudgetInput, previous: BudgetInput | None = None, *,

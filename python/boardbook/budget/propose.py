@@ -72,10 +72,15 @@ def partners_from_file(path: Path) -> list[Partner]:
             for x, amount in zip(budget.contributions, contribution_amounts(budget), strict=True)]
 
 
+def _share(p: Partner) -> Fraction:
+    assert p.share is not None, f"{p.name} is share-based without a Share (partners_from_file rejects that)"
+    return p.share
+
+
 def propose(requirement: Decimal, partners: list[Partner]) -> list[Proposal]:
     """Share-based partners split ``requirement`` (whole pounds, reconciled); fixed partners stay as they are."""
     share_based = [p for p in partners if p.basis == c.SHARE]
-    amounts = iter(rules.apportion(int(requirement), [p.share for p in share_based]))
+    amounts = iter(rules.apportion(int(requirement), [_share(p) for p in share_based]))
     out = []
     for p in partners:
         nxt = Decimal(next(amounts)) if p.basis == c.SHARE else (p.this_year or Decimal(0))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 from boardbook.book.base import Book, TableData
 from boardbook.book.fast import RawWorkbook, read_workbook
@@ -25,6 +26,8 @@ from boardbook.budget.values import parse_money, parse_share, pounds
 from boardbook.errors import Location, WorkbookError
 from boardbook.recorded import CONFIG_TABLE
 from boardbook.textsafe import cell_text, csv_text
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -45,7 +48,7 @@ class Problems:
     def add(self, where: Location, message: str) -> None:
         self.items.append((where, message))
 
-    def parse(self, where: Location, parser: Callable[[object], object], value: object) -> object:
+    def parse(self, where: Location, parser: Callable[[object], T | None], value: object) -> T | None:
         try:
             return parser(value)
         except ValueError as exc:
@@ -189,12 +192,17 @@ def _from_toml(p: Path, problems: Problems) -> tuple[Names, Tables]:
         if isinstance(value, str):  # a CSV file beside the TOML
             tables[name] = _csv_records(p.parent / value, headers, problems)
         elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
-            tables[name] = _records_from_dicts(value, str(p), lambda i, h, k=key: f"{k}[{max(i, 0)}].{h}", headers,
+            tables[name] = _records_from_dicts(value, str(p), _toml_label(key), headers,
                                                problems, f"[[{key}]]", optional=headers[1:])  # keys may be left out
         else:
             problems.add(Location(str(p), "", f"key {key}"), "must be a CSV file name or [[...]] entries")
             tables[name] = []
     return names, tables
+
+
+def _toml_label(key: str) -> Callable[[int, str], str]:
+    """Names the value of header ``h`` in entry ``i`` of the TOML array ``key``: ``key[i].h``."""
+    return lambda i, h: f"{key}[{max(i, 0)}].{h}"
 
 
 def _validate(source: str, names: Names, tables: Tables, problems: Problems) -> BudgetInput:
