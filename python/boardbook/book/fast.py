@@ -9,9 +9,10 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from xml.etree.ElementTree import ParseError
 
 import python_calamine as pc
@@ -58,7 +59,7 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (), names: Iterable[
         sheet_names = list(wb.sheet_names)
         hidden = [m.name for m in wb.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible]
         table_names = list(wb.table_names or [])
-        grids: dict[str, list[list[Value]]] = {}
+        grids: dict[str, Sequence[Sequence[Value]]] = {}
 
         def cell_value(sheet: str, cell: str) -> Value:
             if sheet not in grids:
@@ -81,8 +82,10 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (), names: Iterable[
             if actual is not None:
                 t = wb.get_table_by_name(actual)
                 start = t.start or (1, 0)
+                # Widened to TableData's cell type: the rows are fresh lists, held nowhere else.
+                rows = cast("list[list[Value]]", t.to_python())
                 found_tables[wanted_table] = TableData(actual, t.sheet, [str(h) for h in t.columns],
-                                                       t.to_python(), start[0], start[1] + 1)
+                                                       rows, start[0], start[1] + 1)
         sheets = frozenset(t.sheet for t in found_tables.values())
         uncalculated = functools.cache(lambda: _uncalculated(pkg, sheets))
     return RawWorkbook(str(pkg.path), found_names, found_tables, table_names, sheet_names, hidden,

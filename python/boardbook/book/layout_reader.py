@@ -52,7 +52,7 @@ def read_by_layout(data: bytes, file: str, *, table: str, required: Sequence[str
                 first = min(keys.index(h) for h in need)
                 last = max(i for i, k in enumerate(keys) if k) + 1
                 headers = [cell_text(v) for v in row[first:last]]
-                body = [list(grid[i][first:last]) for i in range(r + 1, len(grid))]
+                body: list[list[Value]] = [list(grid[i][first:last]) for i in range(r + 1, len(grid))]
                 tables[table] = TableData(table, sheet, headers, body, r + 1, first + 1)
                 continue
             for c, k in enumerate(keys):

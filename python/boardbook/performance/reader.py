@@ -66,6 +66,8 @@ class Rows:
 def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequence[str]) -> Rows:
     """Read the source's table (a file's table, first sheet or CSV; or an open Book's table), checking the
     ``required`` columns are there."""
+    found: Sequence[object]
+    body: Sequence[Sequence[object]]
     if isinstance(source, Book):
         file = str(source.path or "the workbook")
         if table not in source.table_names():
@@ -106,7 +108,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
     return Rows(header_where, set(mapping.values()), rows)
 
 
-def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[object]]]:
+def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[str]]]:
     text = csv_text(p.read_bytes())
     records = list(csv.reader(io.StringIO(text, newline="")))
     start = next((i for i, r in enumerate(records) if any(v.strip() for v in r)), None)
@@ -115,12 +117,13 @@ def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[object]]]:
     return start + 1, 1, [v.strip() for v in records[start]], [list(r) for r in records[start + 1:]]
 
 
-def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, list[object], list[list[object]]]:
+def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, Sequence[object], Sequence[Sequence[object]]]:
     pkg = open_package(p)
     with reading(p):
         wb = pc.CalamineWorkbook.from_filelike(pkg.stream(), load_tables=True)
         if table in (wb.table_names or []):
             t = wb.get_table_by_name(table)
+            assert t.start is not None, "a table always has a data row"
             return t.sheet, t.start[0], t.start[1] + 1, list(t.columns), t.to_python()
         visible = [m.name for m in wb.sheets_metadata if str(m.visible).endswith("Visible")
                    and str(m.typ).endswith("WorkSheet")] or wb.sheet_names
@@ -260,8 +263,8 @@ def indicators_from_records(rows: Sequence[Row]) -> list[Indicator]:
         k = (*ind.key, fold(ind.period))
         if ind.priority and ind.indicator:
             if k in seen:
-                other = seen[k]
-                also = f"row {other.row}" if other.file == where.file else f"{Path(other.file).name} row {other.row}"
+                first = seen[k]
+                also = f"row {first.row}" if first.file == where.file else f"{Path(first.file).name} row {first.row}"
                 check.add(where, "Indicator", f"'{ind.indicator}' for period '{ind.period}' under priority "
                                               f"'{ind.priority}' is listed twice (also {also})")
             else:

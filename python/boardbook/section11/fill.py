@@ -34,15 +34,15 @@ class SummaryContent:
     partnership: str
     collated_at: datetime
     round: str
-    returns: list[list[object]]
+    returns: Sequence[Sequence[object]]
     matrix: list[tuple[str, dict[str, str], float | None]]  # agency, ref -> label, met fraction
     standards: list[StandardSummary]
-    challenge: list[list[object]] = field(default_factory=list)
-    comparison: list[list[object]] = field(default_factory=list)
-    missing: list[list[object]] = field(default_factory=list)
-    problems: list[list[object]] = field(default_factory=list)
-    removed: list[list[object]] = field(default_factory=list)
-    log: list[list[object]] = field(default_factory=list)
+    challenge: Sequence[Sequence[object]] = field(default_factory=list)
+    comparison: Sequence[Sequence[object]] = field(default_factory=list)
+    missing: Sequence[Sequence[object]] = field(default_factory=list)
+    problems: Sequence[Sequence[object]] = field(default_factory=list)
+    removed: Sequence[Sequence[object]] = field(default_factory=list)
+    log: Sequence[Sequence[object]] = field(default_factory=list)
 
 
 def _range(col: int, first: int, last: int, sheet: str = "") -> str:
@@ -100,11 +100,11 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
         rated_cell = f"{get_column_letter(s_col + headers.index('Rated'))}{r}"
         met_cell = f"{get_column_letter(s_col + headers.index('Met'))}{r}"
         rated = "+".join(v for lb, v in label_cells.items() if lb != scale.not_applicable)
-        met = "+".join(v for lb, v in label_cells.items() if scale.is_met(lb))
+        met_sum = "+".join(v for lb, v in label_cells.items() if scale.is_met(lb))
         std_rows.append([
             st.ref, titles.get(st.ref, ""), *counts,
             Formula(f"={rated}", st.rated),
-            Formula(f"={met}", st.met),
+            Formula(f"={met_sum}", st.met),
             Formula(f"=IF({rated_cell}=0,\"\",{met_cell}/{rated_cell})", _blank(st.met_fraction)),
             Formula(f"=IF({rated_cell}=0,\"\",SUMPRODUCT(--({ref_rng}={ref_cell}),{score_rng})/{rated_cell})",
                     _blank(st.mean_score)),

@@ -195,7 +195,7 @@ def collate(
 
     with output_lock(out):  # read what people typed in the existing summary, fill, save (keeping a backup)
         live = book is not None
-        book = book if live else _open_summary(out, config)
+        book = book if book is not None else _open_summary(out, config)
         kept = _carry_forward(book, new_rows, now)
 
         sample = config.thresholds.sample if sample is None else sample

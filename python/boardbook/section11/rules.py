@@ -140,7 +140,7 @@ def challenge(config: Config, returns: Sequence[Return], previous: Mapping[Key, 
     round; and a random sample of whole returns, reproducible with ``seed``.
     """
     scale, t = config.scale, config.thresholds
-    rows = []
+    rows: list[list[object]] = []
     for r in returns:
         for rt in r.ratings:
             reasons = []
@@ -176,7 +176,7 @@ def _change(scale: Scale, before: str | None, after: str) -> float | None:
 def comparison(config: Config, returns: Sequence[Return], previous: Mapping[Key, str]
                ) -> list[list[object]]:
     """[agency, ref, previous, current, change in score] for every current rating."""
-    rows = []
+    rows: list[list[object]] = []
     for r in returns:
         for rt in r.ratings:
             before = previous.get(key(r.agency, rt.ref))
