@@ -63,7 +63,8 @@ def build_budget(config: Config) -> OpenpyxlBook:
         for r in range(2, 2 + BLANK_INPUT_ROWS):
             for j, h in enumerate(headers, start=1):
                 cell = tws.cell(r, j)
-                cell.protection = UNLOCKED if h in inputs else cell.protection
+                if h in inputs:
+                    cell.protection = UNLOCKED
                 if h in FORMATS:
                     cell.number_format = FORMATS[h]
         tws.protection.sheet = True
@@ -77,8 +78,8 @@ def build_budget(config: Config) -> OpenpyxlBook:
 
     config_sheet(wb, config)
     book = OpenpyxlBook(wb)
-    for name, cell in cells.items():
-        book.define_name(name, BUDGET_SHEET, cell)
+    for name, address in cells.items():
+        book.define_name(name, BUDGET_SHEET, address)
     book.set_choices(c.CONTRIBUTIONS, "Basis", c.BASES)
     book.set_choices(c.CONTRIBUTIONS, "Sector", c.SECTORS, strict=False)
     book.set_choices(c.OTHER_INCOME, "Kind", c.KINDS)

@@ -6,7 +6,7 @@ A4 landscape printing, so sheets read top-left to bottom-right on screen, on pap
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.cell import get_column_letter
@@ -34,11 +34,16 @@ def print_setup(ws: Worksheet, title_rows: str | None = "1:1") -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup_pr = ws.sheet_properties.pageSetUpPr
+    assert page_setup_pr is not None  # openpyxl makes one with the sheet properties
+    page_setup_pr.fitToPage = True
     ws.print_options.gridLines = False
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "&A – page &P of &N"
+    footer = ws.oddFooter
+    # openpyxl makes the sheet's headers and footers, and the left, center and right parts of each
+    assert footer is not None and footer.center is not None
+    footer.center.text = "&A – page &P of &N"
 
 
 def table_sheet(
@@ -46,7 +51,7 @@ def table_sheet(
     title: str,
     table_name: str,
     headers: Sequence[str],
-    widths: dict[str, float] | None = None,
+    widths: Mapping[str, float] | None = None,
     rows: Sequence[Sequence[object]] = (),
 ) -> Worksheet:
     """A sheet holding one Excel table at A1 (at least one data row, as Excel requires)."""
@@ -70,6 +75,7 @@ def table_sheet(
 def cover_sheet(wb: Workbook, title: str, heading: str, paragraphs: Sequence[tuple[str, str]]) -> Worksheet:
     """A first sheet with a heading, then (label, paragraph) rows: label in A, wrapped text in B."""
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # the first sheet of a new workbook
     ws.title = title
     wb.properties.title = heading  # screen readers announce the document title
     wb.properties.creator = "boardbook"
