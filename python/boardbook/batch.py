@@ -147,10 +147,10 @@ def run_job(job: Job) -> Report:
             report.seconds["budget"] = round(time.perf_counter() - t0, 3)
         if job.indicators:
             step, t0 = "performance", time.perf_counter()
-            result = fill_workbook(job.out / "quadrant-performance.xlsx", config, indicators=job.indicators,
+            filled = fill_workbook(job.out / "quadrant-performance.xlsx", config, indicators=job.indicators,
                                    evidence=job.evidence, risk_factors=job.risk_factors,
                                    previous=job.performance_previous)
-            report.written.append(str(result.out))
+            report.written.append(str(filled.out))
             report.seconds["performance"] = round(time.perf_counter() - t0, 3)
     except BudgetInputError as exc:
         report.ok, report.error = False, f"{step}: " + "; ".join(exc.lines)

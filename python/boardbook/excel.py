@@ -155,7 +155,8 @@ def handler(tag: str) -> Callable[[Excel], str] | None:
     if target is None:
         return None
     module, name = target.split(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    fn: Callable[[Excel], str] = getattr(importlib.import_module(module), name)
+    return fn
 
 
 def dispatch(tag: str, xl: Excel | None = None) -> str:

@@ -17,7 +17,7 @@ import math
 import time
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal, overload
 
 import xlwings as xw
 
@@ -65,6 +65,10 @@ def udf(fn: Callable[..., Any]) -> Callable[..., Any]:
     return xw.func(category=CATEGORY)(wrapper)
 
 
+@overload
+def _number(name: str, value: object, *, required: Literal[True] = True) -> float: ...
+@overload
+def _number(name: str, value: object, *, required: Literal[False]) -> float | None: ...
 def _number(name: str, value: object, *, required: bool = True) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:

@@ -220,7 +220,7 @@ def package_parts(src: Path = SRC, settings: dict[str, str | bool] | None = None
         vba = vba_project_bin(PROJECT_NAME, vba_modules(src))
     except ValueError as exc:
         raise UsageError(f"cannot build the VBA project: {exc}") from None
-    parts = {
+    parts: dict[str, str | bytes] = {
         "[Content_Types].xml": _content_types(),
         "_rels/.rels": _rels([(f"{REL_OFFICE}/officeDocument", "xl/workbook.xml"),
                               ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/"

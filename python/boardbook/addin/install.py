@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,8 @@ class Installed:
     applescript: Path | None = None
 
 
-def startup_folder(platform: str = sys.platform, home: Path | None = None, env: dict | None = None) -> Path:
+def startup_folder(platform: str = sys.platform, home: Path | None = None,
+                   env: Mapping[str, str] | None = None) -> Path:
     """Excel's per-user start-up folder (XLSTART) on this platform; UsageError where there is no Excel."""
     env = os.environ if env is None else env
     home = home or Path.home()

@@ -109,7 +109,9 @@ def describe(fn: Any, category: str, arg_docs: dict[str, str] | None = None) -> 
 def udfs(module: ModuleType | None = None) -> list[Udf]:
     """Every worksheet function of ``module`` (default boardbook.udfs), in ``dir()`` order as xlwings walks it."""
     if module is None:
-        from boardbook import udfs as module
+        from boardbook import udfs as default
+
+        module = default
     listed = set(module.UDFS)
     return [describe(getattr(module, name), module.CATEGORY, module.ARG_DOCS.get(name)) for name in dir(module)
             if name in listed]

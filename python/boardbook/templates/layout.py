@@ -55,7 +55,7 @@ def table_sheet(
     rows: Sequence[Sequence[object]] = (),
 ) -> Worksheet:
     """A sheet holding one Excel table at A1 (at least one data row, as Excel requires)."""
-    ws = wb.create_sheet(title)
+    ws: Worksheet = wb.create_sheet(title)
     for j, h in enumerate(headers, start=1):
         put(ws.cell(1, j), h)
         style_header(ws.cell(1, j))
