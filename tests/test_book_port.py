@@ -11,9 +11,6 @@ behaves differently (it computes formulas itself), an xlwings-only assertion say
 
 from __future__ import annotations
 
-import os
-import re
-import sys
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -21,39 +18,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 import python_calamine as pc
-from defusedxml import ElementTree as SafeET
 from openpyxl.comments import Comment
 from openpyxl.worksheet.table import Table
 
 from boardbook.book import Book, ChartSpec, ColumnFormat, Formula, Highlight, OpenpyxlBook, ScatterSpec
-from boardbook.book.xlwings_book import XlwingsBook
 from boardbook.errors import UnsupportedOperation, UsageError, WorkbookError
-from tests.xlmemory import chart_models, memory_app, open_memory_book
+from tests.xlmemory import REAL_EXCEL, chart_frames, chart_models, chart_parts, open_xlwings
 
-REAL_EXCEL = os.environ.get("BOARDBOOK_REAL_EXCEL") == "1" and sys.platform in ("win32", "darwin")
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 NS = {"xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
       "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
-
-
-def chart_frames(path: Path) -> list[tuple[str, str, str]]:
-    """(drawing part, frame name, descr) of every chart frame in the package."""
-    frames = []
-    with zipfile.ZipFile(path) as zf:
-        for part in sorted(n for n in zf.namelist() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)):
-            for frame in SafeET.fromstring(zf.read(part)).iter(f"{{{NS['xdr']}}}graphicFrame"):
-                if frame.find(".//c:chart", NS) is not None:
-                    nv = frame.find("xdr:nvGraphicFramePr/xdr:cNvPr", NS)
-                    assert nv is not None, f"{part}: a chart frame without cNvPr"
-                    frames.append((part, nv.get("name", ""), nv.get("descr", "")))
-    return frames
-
-
-def chart_parts(path: Path) -> list:
-    """The parsed chart parts of the package, in part order."""
-    with zipfile.ZipFile(path) as zf:
-        names = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
-        return [SafeET.fromstring(zf.read(n)) for n in names]
 
 
 def _make_file(path: Path) -> Path:
@@ -72,20 +46,6 @@ def _make_file(path: Path) -> Path:
     wb.defined_names["Title"] = openpyxl.workbook.defined_name.DefinedName("Title", attr_text="'People'!$F$1")
     wb.save(path)
     return path
-
-
-def open_xlwings(request: pytest.FixtureRequest, path: Path) -> XlwingsBook:
-    """``path`` open in "Excel" behind the xlwings backend: the in-memory engine, or a real Excel if asked."""
-    if REAL_EXCEL:
-        import xlwings as xw
-
-        app = xw.App(visible=False, add_book=False)
-        request.addfinalizer(app.quit)
-        return XlwingsBook(app.books.open(str(path)))
-    context = memory_app()
-    app = context.__enter__()
-    request.addfinalizer(lambda: context.__exit__(None, None, None))
-    return XlwingsBook(open_memory_book(path, app))
 
 
 @pytest.fixture(params=["openpyxl", "xlwings"])

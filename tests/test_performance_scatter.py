@@ -17,7 +17,7 @@ from boardbook.book.base import Book, Formula, ScatterSpec
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.book.scatter import nice_max
 from boardbook.errors import WorkbookError
-from tests.test_book_port import chart_frames, open_xlwings
+from tests.xlmemory import chart_frames, open_xlwings
 
 NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
 ALT = "Scatter chart of three things: Alpha is high on both."

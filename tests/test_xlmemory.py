@@ -13,8 +13,14 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.table import Table
 
 from boardbook.book import Formula, OpenpyxlBook
-from tests.test_book_port import chart_frames
-from tests.xlmemory import chart_models, excel_parse, memory_app, open_memory_book, status_bar_history
+from tests.xlmemory import (
+    chart_frames,
+    chart_models,
+    excel_parse,
+    memory_app,
+    open_memory_book,
+    status_bar_history,
+)
 
 
 def _file(path: Path) -> Path:

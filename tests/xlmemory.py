@@ -9,6 +9,10 @@ the part of the interface boardbook's ``XlwingsBook`` uses. Tests get real ``xlw
         ...
         book.save()                             # writes a real .xlsx, read back with openpyxl / calamine
         status_bar_history(app)                 # every value app.status_bar was set to
+        chart_models(book.sheets["Chart"])      # the engine's records of a sheet's charts
+
+For the port's tests: ``open_xlwings(request, path)`` (an ``XlwingsBook`` on the engine, or on a real Excel
+with ``BOARDBOOK_REAL_EXCEL=1``), and ``chart_frames`` / ``chart_parts`` to read charts out of a saved file.
 
 Model: a book is an openpyxl ``Workbook`` loaded from the file, so saving writes a real package. Where a
 test could notice, Excel's semantics are followed:
@@ -50,6 +54,7 @@ import os
 import posixpath
 import re
 import shutil
+import sys
 import tempfile
 import weakref
 import zipfile
@@ -58,7 +63,7 @@ from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 import xlwings as xw
@@ -84,6 +89,12 @@ from xlwings.base_classes import _UNSET
 
 from boardbook.ooxml import patch_package, sheet_parts
 
+if TYPE_CHECKING:
+    import pytest
+
+    from boardbook.book.xlwings_book import XlwingsBook
+
+REAL_EXCEL = os.environ.get("BOARDBOOK_REAL_EXCEL") == "1" and sys.platform in ("win32", "darwin")
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 AUTHOR = "xlmemory"
 PT_PER_CM = 72 / 2.54
@@ -111,6 +122,20 @@ def status_bar_history(app: xw.App) -> list[str | bool]:
     impl = app.impl
     assert isinstance(impl, MemoryApp), "not an in-memory app"
     return list(impl.status_bar_history)
+
+
+def open_xlwings(request: pytest.FixtureRequest, path: Path) -> XlwingsBook:
+    """``path`` open in "Excel" behind boardbook's xlwings backend, closed when the test ends: in the in-memory
+    engine, or in a real Excel when ``BOARDBOOK_REAL_EXCEL=1`` on Windows or macOS."""
+    from boardbook.book.xlwings_book import XlwingsBook
+
+    if REAL_EXCEL:
+        real = xw.App(visible=False, add_book=False)
+        request.addfinalizer(real.quit)
+        return XlwingsBook(real.books.open(str(path)))
+    app = xw.App(impl=MemoryApp(ENGINE))
+    request.addfinalizer(app.quit)
+    return XlwingsBook(open_memory_book(path, app))
 
 
 def chart_models(sheet: xw.Sheet) -> list[ChartModel]:
@@ -2164,3 +2189,28 @@ def _anchor_from(chart: Any) -> tuple[int, int]:
         return anchor._from.col + 1, anchor._from.row + 1
     except AttributeError:
         return 1, 1
+
+
+# -- reading what a saved package holds (for the tests of either backend) -----------------------------------
+_NS = {"xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+       "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+
+
+def chart_frames(path: Path) -> list[tuple[str, str, str]]:
+    """(drawing part, frame name, descr) of every chart frame in the package."""
+    frames = []
+    with zipfile.ZipFile(path) as zf:
+        for part in sorted(n for n in zf.namelist() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)):
+            for frame in SafeET.fromstring(zf.read(part)).iter(f"{{{_NS['xdr']}}}graphicFrame"):
+                if frame.find(".//c:chart", _NS) is not None:
+                    nv = frame.find("xdr:nvGraphicFramePr/xdr:cNvPr", _NS)
+                    assert nv is not None, f"{part}: a chart frame without cNvPr"
+                    frames.append((part, nv.get("name", ""), nv.get("descr", "")))
+    return frames
+
+
+def chart_parts(path: Path) -> list[Any]:
+    """The parsed chart parts of the package, in part order."""
+    with zipfile.ZipFile(path) as zf:
+        names = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        return [SafeET.fromstring(zf.read(n)) for n in names]

@@ -8,16 +8,18 @@ goes where ``OpenpyxlBook`` keeps it for its own charts (written into the drawin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.legend import Legend, LegendEntry
 from openpyxl.chart.marker import Marker
-from openpyxl.chart.series import SeriesLabel, StrRef
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
 from openpyxl.utils.cell import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from boardbook.book.base import ScatterSpec, Value
 from boardbook.book.openpyxl_book import _anchor_cell
@@ -35,9 +37,10 @@ def _quoted(sheet: str) -> str:
 def draw_scatter(book: OpenpyxlBook, spec: ScatterSpec) -> None:
     """Draw ``spec`` (replacing any chart at the same anchor) and record its alt text."""
     wb = book.wb
-    if spec.sheet not in wb.sheetnames:
+    found = wb[spec.sheet] if spec.sheet in wb.sheetnames else None
+    if not isinstance(found, Worksheet):
         raise WorkbookError(f"sheet '{spec.sheet}' not found", Location(str(book.path or "")))
-    ws = wb[spec.sheet]
+    ws = cast(Worksheet, found)  # the stubs' sheet union does not narrow
     data = book.read_table(spec.table)
     cached = book._cached.get(data.sheet, {})
 
@@ -50,7 +53,7 @@ def draw_scatter(book: OpenpyxlBook, spec: ScatterSpec) -> None:
     chart.title = spec.title
     chart.style = 2
     chart.scatterStyle = "lineMarker"
-    chart.width, chart.height = spec.width_cm, spec.height_cm
+    chart.width, chart.height = spec.width_cm, spec.height_cm  # type: ignore[assignment]  # cm, floats welcome
     chart.x_axis.title = spec.x_title or spec.x
     chart.y_axis.title = spec.y_title or spec.y
     chart.x_axis.scaling.min, chart.x_axis.scaling.max = 0, plan.x_max
@@ -93,6 +96,8 @@ def draw_scatter(book: OpenpyxlBook, spec: ScatterSpec) -> None:
     chart.legend = Legend(legendPos="b")
     chart.legend.legendEntry = [LegendEntry(idx=k, delete=True) for k in range(len(plan.points))]
     chart.legend.overlay = False
-    ws._charts = [ch for ch in ws._charts if _anchor_cell(ch) != spec.anchor]  # re-fill replaces
+    # re-fill replaces (openpyxl keeps a sheet's charts in a private list, which its stubs leave out)
+    charts = ws._charts  # type: ignore[attr-defined]
+    ws._charts = [ch for ch in charts if _anchor_cell(ch) != spec.anchor]  # type: ignore[attr-defined]
     ws.add_chart(chart, spec.anchor)
     book._alt_texts.setdefault(ws.title, {})[spec.anchor] = spec.alt_text
