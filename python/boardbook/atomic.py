@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from boardbook.errors import UsageError
 
@@ -103,7 +104,7 @@ def output_lock(target: str | Path, *, wait: float = 30.0) -> Iterator[None]:
         fh.close()  # releases the lock; the file stays (unlinking it would let two waiters both "win")
 
 
-def _try_lock(fh) -> bool:
+def _try_lock(fh: IO[str]) -> bool:
     try:
         if sys.platform == "win32":
             import msvcrt

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -21,6 +21,9 @@ from boardbook.errors import BoardbookError
 from boardbook.performance.cli import app as performance_app
 from boardbook.section11.cli import app as s11_app
 from boardbook.terminal import ConfigOpt, err, out, progress_bar
+
+if TYPE_CHECKING:
+    from boardbook.config import Config
 
 app = typer.Typer(help="Fill the standard workbooks of safeguarding children partnerships.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -42,7 +45,7 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
     """boardbook: section 11 audits, budgets and performance workbooks for safeguarding partnerships."""
 
 
-def _config(path: Path | None):
+def _config(path: Path | None) -> Config:
     from boardbook.config import load_config
 
     return load_config(path)

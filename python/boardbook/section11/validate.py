@@ -6,6 +6,7 @@ of problem has a stable code (``CODES``) and a message an agency safeguarding le
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from boardbook.book.base import TableData, Value
@@ -208,8 +209,8 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
     return ratings
 
 
-def _rating(chk: _Checker, table: TableData, config: Config, ref: str, row: list[Value], get, cell: str
-            ) -> str | None:
+def _rating(chk: _Checker, table: TableData, config: Config, ref: str, row: list[Value],
+            get: Callable[[list[Value], str], Value], cell: str) -> str | None:
     raw = get(row, "Rating")
     if cell_text(raw) == "" and (table.sheet, cell) in chk.raw.uncalculated():
         chk.add("rating-uncalculated", f"{ref}'s rating is a formula with no calculated result (the file was "

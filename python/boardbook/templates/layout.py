@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -22,7 +23,7 @@ UNLOCKED = Protection(locked=False)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def style_header(cell) -> None:
+def style_header(cell: Cell | MergedCell) -> None:
     """Header cells carry their own dark fill and white bold text (8.7:1), whatever the table style or theme."""
     cell.fill = PatternFill(fill_type="solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
     cell.font = Font(bold=True, color=HEADER_FONT)
