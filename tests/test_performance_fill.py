@@ -30,7 +30,7 @@ from boardbook.performance import rules
 from boardbook.performance.demo import INPUTS, run_performance_demo, write_demo_inputs
 from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import fill_workbook
-from boardbook.recorded import CONFIG_SHEET
+from boardbook.recorded import CONFIG_HEADERS, CONFIG_SHEET, CONFIG_TABLE
 from boardbook.templates.performance import (
     LENS_HIGHLIGHTS,
     POINT_COLOURS,
@@ -163,7 +163,7 @@ def test_tables_and_headers_are_the_contract(filled: Filled) -> None:
     tables = {t.name: (ws, t) for ws in wb.worksheets for t in ws.tables.values()}
     expected = {c.INDICATORS: c.INDICATORS_HEADERS, c.EVIDENCE: c.EVIDENCE_HEADERS,
                 c.RISK_FACTORS: c.RISK_FACTORS_HEADERS, c.QUADRANT: c.QUADRANT_HEADERS,
-                c.THRESHOLD_LINES: c.THRESHOLD_LINES_HEADERS}
+                c.THRESHOLD_LINES: c.THRESHOLD_LINES_HEADERS, CONFIG_TABLE: CONFIG_HEADERS}
     assert set(tables) == set(expected)
     for name, headers in expected.items():
         _ws, t = tables[name]
