@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -346,6 +347,13 @@ def chart_frames(path: Path) -> list[tuple[str, str, str]]:
                 assert nv is not None, f"{part}: a chart frame without cNvPr"
                 frames.append((part, nv.get("name", ""), nv.get("descr", "")))
     return frames
+
+
+def chart_parts(path: Path) -> list[Any]:
+    """The parsed chart parts of the package, in part order."""
+    with zipfile.ZipFile(path) as zf:
+        names = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        return [SafeET.fromstring(zf.read(n)) for n in names]
 
 
 # -- LibreOffice as an independent spreadsheet engine ---------------------------------------------------------

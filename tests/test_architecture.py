@@ -4,6 +4,7 @@ as the only way into a workbook, and the doors (CLI, ribbon, batch) calling the 
 from __future__ import annotations
 
 import ast
+import itertools
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,8 @@ def test_no_import_cycles_between_modules() -> None:
     for name in sorted(graph):
         if name not in state:
             visit(name, [name])
-    real = [c for c in cycles if not all(a.startswith(b + ".") or b.startswith(a + ".") for a, b in
-                                         zip(c, c[1:], strict=False))]
+    real = [c for c in cycles if not all(a.startswith(b + ".") or b.startswith(a + ".")
+                                         for a, b in itertools.pairwise(c))]
     assert not real, "import cycles: " + "; ".join(" -> ".join(c) for c in real)
 
 

@@ -23,7 +23,8 @@ from openpyxl.worksheet.table import Table
 
 from boardbook.book import Book, ChartSpec, ColumnFormat, Formula, Highlight, OpenpyxlBook, ScatterSpec
 from boardbook.errors import UnsupportedOperation, UsageError, WorkbookError
-from tests.xlmemory import REAL_EXCEL, chart_frames, chart_models, chart_parts, open_xlwings
+from tests.helpers import chart_frames, chart_parts
+from tests.xlmemory import REAL_EXCEL, chart_models, open_xlwings
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 NS = {"xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",

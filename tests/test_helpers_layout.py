@@ -14,14 +14,6 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 
-# Files other work in progress still has to move to tests.helpers: their imports of test modules are expected
-# failures for now. Delete each entry once the file imports only from tests.helpers.
-PENDING = {
-    "test_performance_scatter.py",  # chart_frames, open_xlwings from tests.test_book_port
-    "test_xlmemory.py",  # chart_frames from tests.test_book_port
-}
-
-
 def forbidden(module: str) -> bool:
     """``tests.test_*`` or ``tests.conftest`` (and anything inside them)."""
     parts = module.split(".")
@@ -57,8 +49,6 @@ def test_the_check_catches_each_form(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", sorted(TESTS.glob("test_*.py")), ids=lambda p: p.name)
 def test_no_test_module_imports_another(path: Path) -> None:
     found = imported_test_modules(path)
-    if found and path.name in PENDING:
-        pytest.xfail("pending: move these helpers to tests/helpers.py:\n" + "\n".join(found))
     assert not found, "import shared helpers from tests.helpers, not from test modules:\n" + "\n".join(found)
 
 

@@ -17,7 +17,8 @@ from boardbook.book.base import Book, Formula, ScatterSpec
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.book.scatter import nice_max
 from boardbook.errors import WorkbookError
-from tests.xlmemory import chart_frames, open_xlwings
+from tests.helpers import chart_frames
+from tests.xlmemory import open_xlwings
 
 NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
 ALT = "Scatter chart of three things: Alpha is high on both."

@@ -13,8 +13,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.table import Table
 
 from boardbook.book import Formula, OpenpyxlBook
+from tests.helpers import chart_frames
 from tests.xlmemory import (
-    chart_frames,
     chart_models,
     excel_parse,
     memory_app,

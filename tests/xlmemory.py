@@ -2192,25 +2192,3 @@ def _anchor_from(chart: Any) -> tuple[int, int]:
 
 
 # -- reading what a saved package holds (for the tests of either backend) -----------------------------------
-_NS = {"xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
-       "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
-
-
-def chart_frames(path: Path) -> list[tuple[str, str, str]]:
-    """(drawing part, frame name, descr) of every chart frame in the package."""
-    frames = []
-    with zipfile.ZipFile(path) as zf:
-        for part in sorted(n for n in zf.namelist() if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)):
-            for frame in SafeET.fromstring(zf.read(part)).iter(f"{{{_NS['xdr']}}}graphicFrame"):
-                if frame.find(".//c:chart", _NS) is not None:
-                    nv = frame.find("xdr:nvGraphicFramePr/xdr:cNvPr", _NS)
-                    assert nv is not None, f"{part}: a chart frame without cNvPr"
-                    frames.append((part, nv.get("name", ""), nv.get("descr", "")))
-    return frames
-
-
-def chart_parts(path: Path) -> list[Any]:
-    """The parsed chart parts of the package, in part order."""
-    with zipfile.ZipFile(path) as zf:
-        names = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
-        return [SafeET.fromstring(zf.read(n)) for n in names]
