@@ -208,14 +208,13 @@ def test_choices_follow_a_grown_table(book: Book) -> None:
 
 def test_xlwings_backend_keeps_text_as_text_without_excel() -> None:
     """What the xlwings backend assigns to cells, checked without any engine."""
-    from boardbook.book.xlwings_book import _bgr, cell_input
+    from boardbook.book.xlwings_book import cell_input
 
     assert [cell_input(v) for v in ("=1+1", "+44", "-5", "@x", "plain")] == ["'=1+1", "'+44", "'-5", "'@x", "plain"]
     assert [cell_input(v) for v in ("2026", "12%", "1/2", "TRUE", "#N/A", "'quoted", "Year 7")] == [
         "'2026", "'12%", "'1/2", "'TRUE", "'#N/A", "''quoted", "'Year 7"]
     assert cell_input(Formula("=A1*2", 4)) == "=A1*2"
     assert cell_input(date(2026, 3, 31)).year == 2026
-    assert _bgr("FF0000") == 255 and _bgr("0000FF") == 255 << 16
 
 
 def test_notes_replace_earlier_boardbook_notes(book: Book) -> None:

@@ -44,13 +44,6 @@ BAR_TYPES = {("bar", True): "bar_stacked", ("col", True): "column_stacked",
              ("bar", False): "bar_clustered", ("col", False): "column_clustered"}
 
 
-def _bgr(hex_rgb: str) -> int:
-    """Excel's COM colours are BGR integers."""
-    h = hex_rgb[-6:]
-    r, g, b = int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
-    return r + (g << 8) + (b << 16)
-
-
 def _excel_would_convert(text: str) -> bool:
     return (text.startswith(KEPT_AS_TEXT) or any(ch.isdigit() for ch in text)
             or text.strip().upper() in ("TRUE", "FALSE"))
