@@ -145,6 +145,20 @@ def chart_models(sheet: xw.Sheet) -> list[ChartModel]:
     return list(impl.state.charts)
 
 
+class _Delegated:
+    """An attribute kept on an inner model object (``top = _Delegated("model", "top", float)``): the many plain
+    properties of Excel's objects, written once."""
+
+    def __init__(self, holder: str, name: str, convert: Any = None) -> None:
+        self.holder, self.name, self.convert = holder, name, convert
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        return self if obj is None else getattr(getattr(obj, self.holder), self.name)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        setattr(getattr(obj, self.holder), self.name, self.convert(value) if self.convert else value)
+
+
 # -- values -------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CellError:
@@ -1558,13 +1572,7 @@ class MemoryChart:
             raise NotImplementedError("a chart read from the file is kept as it was by the in-memory engine")
         return self.model
 
-    @property
-    def name(self) -> str:
-        return self.model.name
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self.model.name = value
+    name = _Delegated('model', 'name')
 
     @property
     def parent(self) -> MemorySheet:
@@ -1654,37 +1662,13 @@ class MemoryChart:
     def style(self, value: int) -> None:
         self._editable().style = value
 
-    @property
-    def left(self) -> float:
-        return self.model.left
+    left = _Delegated('model', 'left', float)
 
-    @left.setter
-    def left(self, value: float) -> None:
-        self.model.left = float(value)
+    top = _Delegated('model', 'top', float)
 
-    @property
-    def top(self) -> float:
-        return self.model.top
+    width = _Delegated('model', 'width', float)
 
-    @top.setter
-    def top(self, value: float) -> None:
-        self.model.top = float(value)
-
-    @property
-    def width(self) -> float:
-        return self.model.width
-
-    @width.setter
-    def width(self, value: float) -> None:
-        self.model.width = float(value)
-
-    @property
-    def height(self) -> float:
-        return self.model.height
-
-    @height.setter
-    def height(self, value: float) -> None:
-        self.model.height = float(value)
+    height = _Delegated('model', 'height', float)
 
     def delete(self) -> None:
         self.sheet.state.charts.remove(self.model)
@@ -1699,13 +1683,7 @@ class MemoryLegend:
 
     api = None
 
-    @property
-    def visible(self) -> bool:
-        return self.model.legend_visible
-
-    @visible.setter
-    def visible(self, value: bool) -> None:
-        self.model.legend_visible = bool(value)
+    visible = _Delegated('model', 'legend_visible', bool)
 
     @property
     def position(self) -> str | None:
@@ -1990,29 +1968,11 @@ class _NativeDataLabels(_Native):
     def __init__(self, labels: LabelsModel):
         self._labels = labels
 
-    @property
-    def ShowSeriesName(self) -> bool:
-        return self._labels.show_series_name
+    ShowSeriesName = _Delegated('_labels', 'show_series_name', bool)
 
-    @ShowSeriesName.setter
-    def ShowSeriesName(self, value: bool) -> None:
-        self._labels.show_series_name = bool(value)
+    ShowValue = _Delegated('_labels', 'show_value', bool)
 
-    @property
-    def ShowValue(self) -> bool:
-        return self._labels.show_value
-
-    @ShowValue.setter
-    def ShowValue(self, value: bool) -> None:
-        self._labels.show_value = bool(value)
-
-    @property
-    def Position(self) -> int | None:
-        return self._labels.position
-
-    @Position.setter
-    def Position(self, value: int) -> None:
-        self._labels.position = value
+    Position = _Delegated('_labels', 'position')
 
 
 class _NativeFormat(_Native):
