@@ -30,6 +30,7 @@ def default_workdir() -> Path:
 
 def cpu_busy(seconds: float = 0.5) -> float:
     """Share of all cores busy (0..1) over ``seconds``, from /proc/stat; 0 where it cannot be read."""
+
     def sample() -> tuple[int, int]:
         fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
         idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
@@ -76,7 +77,7 @@ def run_measured(args: Sequence[str], *, cwd: Path | None = None) -> dict:
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(MARK)]
     if not lines:
         raise RuntimeError(f"{' '.join(args)} printed no result:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
-    result = json.loads(lines[-1][len(MARK):])
+    result = json.loads(lines[-1][len(MARK) :])
     result["total"] = total
     result["busy_before"] = busy
     return result
@@ -127,8 +128,9 @@ def machine() -> dict[str, str]:
             versions[module] = "not installed"
     commit = ""
     with contextlib.suppress(OSError):
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
-                                text=True, check=False).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=False
+        ).stdout.strip()
     return {
         "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
         "cpu": cpu,
@@ -149,8 +151,15 @@ def fmt_x(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}×"
 
 
-def print_table(title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], *, markdown: list[str],
-                right: Sequence[int] = (), note: str = "") -> None:
+def print_table(
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    markdown: list[str],
+    right: Sequence[int] = (),
+    note: str = "",
+) -> None:
     """Print with rich, and append the same table as Markdown to ``markdown``."""
     from rich.console import Console
     from rich.table import Table

@@ -32,8 +32,21 @@ from pathlib import Path
 T0 = float(os.environ.get("BENCH_T0") or time.time())  # when the driver spawned us
 MARK = "BENCH-JSON "
 
-RETURNS_HEADERS = ("Agency", "Sector", "Ref", "Rating", "Score", "Evidence", "Action", "Owner", "Due",
-                   "Moderated rating", "Board comment", "Action status", "Source file")
+RETURNS_HEADERS = (
+    "Agency",
+    "Sector",
+    "Ref",
+    "Rating",
+    "Score",
+    "Evidence",
+    "Action",
+    "Owner",
+    "Due",
+    "Moderated rating",
+    "Board comment",
+    "Action status",
+    "Source file",
+)
 # The bundled four-point scale (the returns factory uses the bundled configuration).
 SCORES = {"Fully met": 3, "Mostly met": 2, "Partially met": 1, "Not met": 0, "Not applicable": None}
 
@@ -109,9 +122,19 @@ def run_boardbook(returns: str, out: str, jobs: int) -> None:
     collate_module.collate = timed_collate
     run_main(cli.main, ["s11", "collate", returns, "--out", out, "--jobs", str(jobs)])
     t = seen["timings"]
-    emit({"startup": seen["entered"], "read": t.get("read"), "validate": t.get("validate"),
-          "reading_wall": t.get("reading (wall)"), "rules": t.get("rules"), "write": t.get("write"),
-          "collate": seen["left"] - seen["entered"], "accepted": seen["accepted"], "rejected": seen["rejected"]})
+    emit(
+        {
+            "startup": seen["entered"],
+            "read": t.get("read"),
+            "validate": t.get("validate"),
+            "reading_wall": t.get("reading (wall)"),
+            "rules": t.get("rules"),
+            "write": t.get("write"),
+            "collate": seen["left"] - seen["entered"],
+            "accepted": seen["accepted"],
+            "rejected": seen["rejected"],
+        }
+    )
 
 
 # -- naive: openpyxl only ----------------------------------------------------------------------------------
@@ -138,23 +161,45 @@ def run_naive(returns: str, out: str) -> None:
         for ws in wb.worksheets:
             if "Assessment" in ws.tables:
                 c1, r1, c2, r2 = range_boundaries(ws.tables["Assessment"].ref)
-                cells = [[c.value for c in row] for row in ws.iter_rows(min_row=r1, max_row=r2,
-                                                                         min_col=c1, max_col=c2)]
+                cells = [[c.value for c in row] for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2)]
                 headers = [str(h) for h in cells[0]]
                 table_rows = [dict(zip(headers, row, strict=False)) for row in cells[1:]]
         t2 = time.perf_counter()
         read_s += t2 - t
         for row in table_rows:
-            ws_out.append([details["Agency"], details["Sector"], row["Ref"], row["Rating"],
-                           SCORES.get(row["Rating"]), row["Evidence"], row["Action"], row["Owner"], row["Due"],
-                           None, None, None, path.name])
+            ws_out.append(
+                [
+                    details["Agency"],
+                    details["Sector"],
+                    row["Ref"],
+                    row["Rating"],
+                    SCORES.get(row["Rating"]),
+                    row["Evidence"],
+                    row["Action"],
+                    row["Owner"],
+                    row["Due"],
+                    None,
+                    None,
+                    None,
+                    path.name,
+                ]
+            )
             n_rows += 1
         write_s += time.perf_counter() - t2
     t = time.perf_counter()
     target.save(out)
     write_s += time.perf_counter() - t
-    emit({"startup": ready, "read": read_s, "validate": None, "reading_wall": None, "rules": None,
-          "write": write_s, "rows": n_rows})
+    emit(
+        {
+            "startup": ready,
+            "read": read_s,
+            "validate": None,
+            "reading_wall": None,
+            "rules": None,
+            "write": write_s,
+            "rows": n_rows,
+        }
+    )
 
 
 # -- floor: python-calamine + XlsxWriter constant_memory ---------------------------------------------------
@@ -193,8 +238,9 @@ def run_floor(returns: str, out: str) -> None:
         read_s += t2 - t
         for ref, _standard, rating, evidence, action, owner, due in rows:
             r += 1
-            ws_out.write_row(r, 0, (details["Agency"], details["Sector"], ref, rating, SCORES.get(rating),
-                                    evidence, action, owner))
+            ws_out.write_row(
+                r, 0, (details["Agency"], details["Sector"], ref, rating, SCORES.get(rating), evidence, action, owner)
+            )
             if due not in (None, ""):
                 ws_out.write_datetime(r, 8, due, date_format)
             ws_out.write_string(r, 12, path.name)
@@ -202,8 +248,17 @@ def run_floor(returns: str, out: str) -> None:
     t = time.perf_counter()
     wb_out.close()
     write_s += time.perf_counter() - t
-    emit({"startup": ready, "read": read_s, "validate": None, "reading_wall": None, "rules": None,
-          "write": write_s, "rows": r})
+    emit(
+        {
+            "startup": ready,
+            "read": read_s,
+            "validate": None,
+            "reading_wall": None,
+            "rules": None,
+            "write": write_s,
+            "rows": r,
+        }
+    )
 
 
 # -- fills -------------------------------------------------------------------------------------------------

@@ -31,16 +31,21 @@ def _inputs(workdir: Path) -> dict[str, Path]:
     perf = write_demo_inputs(folder / "performance-inputs")
     from collate import ensure_returns
 
-    return {"folder": folder, "budget": budget / "demo-budget-2025-26.toml",
-            "budget_previous": budget / "demo-budget-2024-25.toml", "returns": ensure_returns(workdir, 100), **{
-                k.split(".")[0]: v for k, v in perf.items()}}
+    return {
+        "folder": folder,
+        "budget": budget / "demo-budget-2025-26.toml",
+        "budget_previous": budget / "demo-budget-2024-25.toml",
+        "returns": ensure_returns(workdir, 100),
+        **{k.split(".")[0]: v for k, v in perf.items()},
+    }
 
 
 BATCH_SIZE, BATCH_RETURNS = 20, 100
 
 
-def batch_manifest(workdir: Path, perf: dict[str, Path], budget: Path, budget_previous: Path,
-                   perf_previous: Path) -> Path:
+def batch_manifest(
+    workdir: Path, perf: dict[str, Path], budget: Path, budget_previous: Path, perf_previous: Path
+) -> Path:
     """20 partnerships, each with its own 100 returns (their Partnership cell names it), the demo budget and
     the demo performance inputs; written once per version of the returns factory."""
     import hashlib
@@ -59,14 +64,20 @@ def batch_manifest(workdir: Path, perf: dict[str, Path], budget: Path, budget_pr
         for k, name in enumerate(names, start=1):
             make_returns(folder / f"returns-{k:02d}", BATCH_RETURNS, seed=k, partnership=name)
         stamp.write_text(stamp_text)
-    lines = ["# Made by benchmarks/fills.py: 20 partnerships, each its own returns plus the demo budget and",
-             "# performance inputs.", "[defaults]",
-             f"budget = {str(budget)!r}", f"budget_previous = {str(budget_previous)!r}",
-             f"indicators = [{str(perf['indicators'])!r}]", f"evidence = {str(perf['evidence'])!r}",
-             f"risk_factors = {str(perf['risk-factors'])!r}", f"performance_previous = {str(perf_previous)!r}", ""]
+    lines = [
+        "# Made by benchmarks/fills.py: 20 partnerships, each its own returns plus the demo budget and",
+        "# performance inputs.",
+        "[defaults]",
+        f"budget = {str(budget)!r}",
+        f"budget_previous = {str(budget_previous)!r}",
+        f"indicators = [{str(perf['indicators'])!r}]",
+        f"evidence = {str(perf['evidence'])!r}",
+        f"risk_factors = {str(perf['risk-factors'])!r}",
+        f"performance_previous = {str(perf_previous)!r}",
+        "",
+    ]
     for k, name in enumerate(names, start=1):
-        lines += ["[[partnerships]]", f"name = {name!r}", f'out = "out/p{k:02d}"', f'returns = ["returns-{k:02d}"]',
-                  ""]
+        lines += ["[[partnerships]]", f"name = {name!r}", f'out = "out/p{k:02d}"', f'returns = ["returns-{k:02d}"]', ""]
     manifest = folder / "batch.toml"
     manifest.write_text("\n".join(lines), encoding="utf-8")
     return manifest
@@ -78,24 +89,61 @@ def fills(workdir: Path) -> list[tuple[str, list[str] | None, Path | None]]:
     out = i["folder"] / "out"
     out.mkdir(exist_ok=True)
     perf_last = out / "quadrant-performance-2023-24.xlsx"
-    manifest = batch_manifest(workdir, {k: v for k, v in i.items() if isinstance(v, Path)}, i["budget"],
-                              i["budget_previous"], perf_last)
+    manifest = batch_manifest(
+        workdir, {k: v for k, v in i.items() if isinstance(v, Path)}, i["budget"], i["budget_previous"], perf_last
+    )
     return [
         ("start-up only (boardbook --version)", ["--version"], None),
-        ("summary: s11 collate, 100 returns", ["s11", "collate", str(i["returns"]), "--out",
-                                               str(out / "section11-summary.xlsx")], out / "section11-summary.xlsx"),
-        ("budget fill (2025/26 TOML + CSV, --previous 2024/25)",
-         ["budget", "fill", str(i["budget"]), "--previous", str(i["budget_previous"]), "--out",
-          str(out / "budget.xlsx")], out / "budget.xlsx"),
-        ("performance fill (2023/24: indicators only)",
-         ["performance", "fill", "--indicators", str(i["indicators-2023-24"]), "--out", str(perf_last)], perf_last),
-        ("performance fill (2024/25: indicators, evidence, risk factors, --previous)",
-         ["performance", "fill", "--indicators", str(i["indicators"]), "--evidence", str(i["evidence"]),
-          "--risk-factors", str(i["risk-factors"]), "--previous", str(perf_last), "--out",
-          str(out / "quadrant-performance.xlsx")], out / "quadrant-performance.xlsx"),
-    ] + [(f"batch of {BATCH_SIZE} partnerships, each {BATCH_RETURNS} returns + budget + performance "
-          f"(boardbook batch --jobs {j})", ["batch", str(manifest), "--jobs", str(j)], manifest.parent / "out")
-         for j in (1, 2)]
+        (
+            "summary: s11 collate, 100 returns",
+            ["s11", "collate", str(i["returns"]), "--out", str(out / "section11-summary.xlsx")],
+            out / "section11-summary.xlsx",
+        ),
+        (
+            "budget fill (2025/26 TOML + CSV, --previous 2024/25)",
+            [
+                "budget",
+                "fill",
+                str(i["budget"]),
+                "--previous",
+                str(i["budget_previous"]),
+                "--out",
+                str(out / "budget.xlsx"),
+            ],
+            out / "budget.xlsx",
+        ),
+        (
+            "performance fill (2023/24: indicators only)",
+            ["performance", "fill", "--indicators", str(i["indicators-2023-24"]), "--out", str(perf_last)],
+            perf_last,
+        ),
+        (
+            "performance fill (2024/25: indicators, evidence, risk factors, --previous)",
+            [
+                "performance",
+                "fill",
+                "--indicators",
+                str(i["indicators"]),
+                "--evidence",
+                str(i["evidence"]),
+                "--risk-factors",
+                str(i["risk-factors"]),
+                "--previous",
+                str(perf_last),
+                "--out",
+                str(out / "quadrant-performance.xlsx"),
+            ],
+            out / "quadrant-performance.xlsx",
+        ),
+    ] + [
+        (
+            f"batch of {BATCH_SIZE} partnerships, each {BATCH_RETURNS} returns + budget + performance "
+            f"(boardbook batch --jobs {j})",
+            ["batch", str(manifest), "--jobs", str(j)],
+            manifest.parent / "out",
+        )
+        for j in (1, 2)
+    ]
 
 
 def _fresh(path: Path | None) -> None:
@@ -126,7 +174,8 @@ def measure_fills(workdir: Path, repeats: int) -> dict[str, dict[str, list[dict]
                 copy = roundtrip_out / out.name
                 shutil.copyfile(out, copy)
                 measured[label]["baseline"].append(
-                    run_measured(["roundtrip", str(copy), str(roundtrip_out / ("saved-" + out.name))]))
+                    run_measured(["roundtrip", str(copy), str(roundtrip_out / ("saved-" + out.name))])
+                )
             print(f"  fill {label}: run {rep + 1}: {measured[label]['fill'][-1]['total']:.2f} s", file=sys.stderr)
     return measured
 
@@ -149,20 +198,40 @@ def render_fills(measured: dict[str, dict[str, list[dict]]], md: list[str]) -> N
             base_total = BATCH_SIZE * sum(singles.values())  # the three fills above, once per partnership
             base_load = base_save = "—"
         workers = fill.median("children_peak_mb")
-        rows.append([
-            label, fmt_s(fill.median("startup")), fmt_s(fill.median("command")),
-            f"{total:.2f} ({lo_hi[0]:.2f}–{lo_hi[1]:.2f})" if len(fill.runs) > 1 else f"{total:.2f}",
-            f"{fill.median('peak_mb'):.0f}" + (f" (workers {workers:.0f})" if workers else ""),
-            base_load, base_save, fmt_s(base_total),
-            f"{total / base_total:.2f}×" if base_total else "—",
-            f"{len(fill.runs)}" + (f" ({fill.busy_runs()} busy)" if fill.busy_runs() else ""),
-        ])
-    print_table("Fills: seconds end to end (median), against openpyxl load + save of the same output",
-                ["Fill", "Start-up", "Command", "Total s (min–max)", "Peak RSS MB", "Baseline load",
-                 "Baseline save", "Baseline total", "Fill ÷ baseline", "Runs"], rows, markdown=md,
-                right=(1, 2, 3, 4, 5, 6, 7, 8, 9),
-                note=f"The batch rows' baseline is {BATCH_SIZE} × (summary + budget + performance 2024/25 above): "
-                     "the same work as separate commands, one after another.")
+        rows.append(
+            [
+                label,
+                fmt_s(fill.median("startup")),
+                fmt_s(fill.median("command")),
+                f"{total:.2f} ({lo_hi[0]:.2f}–{lo_hi[1]:.2f})" if len(fill.runs) > 1 else f"{total:.2f}",
+                f"{fill.median('peak_mb'):.0f}" + (f" (workers {workers:.0f})" if workers else ""),
+                base_load,
+                base_save,
+                fmt_s(base_total),
+                f"{total / base_total:.2f}×" if base_total else "—",
+                f"{len(fill.runs)}" + (f" ({fill.busy_runs()} busy)" if fill.busy_runs() else ""),
+            ]
+        )
+    print_table(
+        "Fills: seconds end to end (median), against openpyxl load + save of the same output",
+        [
+            "Fill",
+            "Start-up",
+            "Command",
+            "Total s (min–max)",
+            "Peak RSS MB",
+            "Baseline load",
+            "Baseline save",
+            "Baseline total",
+            "Fill ÷ baseline",
+            "Runs",
+        ],
+        rows,
+        markdown=md,
+        right=(1, 2, 3, 4, 5, 6, 7, 8, 9),
+        note=f"The batch rows' baseline is {BATCH_SIZE} × (summary + budget + performance 2024/25 above): "
+        "the same work as separate commands, one after another.",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,8 +255,11 @@ def main(argv: list[str] | None = None) -> int:
         runs = measure_fills(args.workdir, args.repeats)
         if args.json:
             args.json.write_text(json.dumps({"machine": info, "fills": runs}, indent=1))
-    md = [f"Run {info['date']} on {info['cpu']}, {info['cores']} cores, {info['memory']}, Python {info['python']}; "
-          f"{info['libraries']}; commit {info['commit']}.", ""]
+    md = [
+        f"Run {info['date']} on {info['cpu']}, {info['cores']} cores, {info['memory']}, Python {info['python']}; "
+        f"{info['libraries']}; commit {info['commit']}.",
+        "",
+    ]
     render_fills(runs, md)
     if args.markdown:
         args.markdown.write_text("\n".join(md) + "\n")

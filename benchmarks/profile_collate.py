@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                     outer, _ = stack.pop()
                     stack.append((outer, end))
                     profiles[outer].enable()
+
         return run
 
     cm.load_return = wrap(cm.load_return, "read")
@@ -78,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     collate([returns], out, load_config(), jobs=1)
     wall = time.perf_counter() - t
-    print(f"collate of {args.size:,} returns under cProfile: {wall:.2f} s "
-          + ", ".join(f"{p} {seconds[p]:.2f} s" for p in PHASES))
+    print(
+        f"collate of {args.size:,} returns under cProfile: {wall:.2f} s "
+        + ", ".join(f"{p} {seconds[p]:.2f} s" for p in PHASES)
+    )
     for phase in PHASES:
         path = args.workdir / f"profile-{phase}-{args.size}.prof"
         profiles[phase].dump_stats(str(path))
@@ -87,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         stats = pstats.Stats(profiles[phase], stream=text).strip_dirs().sort_stats(args.sort)
         stats.print_stats(args.top)
         body = text.getvalue()
-        body = body[body.find("   ncalls"):] if "   ncalls" in body else body
+        body = body[body.find("   ncalls") :] if "   ncalls" in body else body
         print(f"\n=== {phase}: {seconds[phase]:.2f} s (profile saved to {path}) ===")
         print(body.rstrip())
     return 0

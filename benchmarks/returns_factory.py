@@ -14,13 +14,16 @@ from boardbook.section11 import contract as c
 from boardbook.templates.section11_return import build_return
 
 PLACEHOLDER = "AGENCY-PLACEHOLDER-0000000"
-EVIDENCE = ("Safeguarding policy approved by the board on 12/02/2026; audit of {n} case files; training at {p}%.",
-            "Named lead in post since 2021; supervision records sampled ({n}); quarterly reports to the executive.",
-            "Yes")
+EVIDENCE = (
+    "Safeguarding policy approved by the board on 12/02/2026; audit of {n} case files; training at {p}%.",
+    "Named lead in post since 2021; supervision records sampled ({n}); quarterly reports to the executive.",
+    "Yes",
+)
 
 
-def _variants(config: Config, folder: Path, k: int, rng: random.Random, partnership: str | None = None
-              ) -> list[dict[str, bytes]]:
+def _variants(
+    config: Config, folder: Path, k: int, rng: random.Random, partnership: str | None = None
+) -> list[dict[str, bytes]]:
     """``k`` real returns with different ratings, as {part name: bytes}."""
     labels = config.scale.labels
     out = []
@@ -37,8 +40,17 @@ def _variants(config: Config, folder: Path, k: int, rng: random.Random, partners
         for s in config.standards:
             rating = rng.choices(labels, weights=(30, 40, 18, 6, 6))[0]
             evidence = rng.choice(EVIDENCE).format(n=rng.randint(5, 90), p=rng.randint(60, 99))
-            rows.append([s.ref, s.title, rating, evidence, "Review the policy" if rating in labels[2:4] else None,
-                         "DSL", date(2026, 12, 1)])
+            rows.append(
+                [
+                    s.ref,
+                    s.title,
+                    rating,
+                    evidence,
+                    "Review the policy" if rating in labels[2:4] else None,
+                    "DSL",
+                    date(2026, 12, 1),
+                ]
+            )
         book.write_table(c.ASSESSMENT, rows)
         path = book.save(folder / f"variant-{v}.xlsx")
         with zipfile.ZipFile(path) as zf:
@@ -47,8 +59,9 @@ def _variants(config: Config, folder: Path, k: int, rng: random.Random, partners
     return out
 
 
-def make_returns(folder: Path, n: int, *, seed: int = 1, config: Config | None = None,
-                 partnership: str | None = None) -> list[Path]:
+def make_returns(
+    folder: Path, n: int, *, seed: int = 1, config: Config | None = None, partnership: str | None = None
+) -> list[Path]:
     """Write ``n`` returns (distinct agencies) into ``folder``; ``partnership``: what their Partnership cell says
     (default: the configured partnership)."""
     config = config or load_config()

@@ -35,7 +35,10 @@ def return_factory(tmp_path: Path, config: Config) -> Callable[..., Path]:
 def three(return_factory: Callable[..., Path], config: Config) -> Path:
     """A returns folder: two good returns and one with a typo (collate and re-collation tests)."""
     return_factory("Moorlands Police")
-    return_factory("Northmoor ICB", sector="Health",
-                   ratings=["Mostly met", "Partially met", "Not met", "Not applicable"] + ["Fully met"] * 6)
+    return_factory(
+        "Northmoor ICB",
+        sector="Health",
+        ratings=["Mostly met", "Partially met", "Not met", "Not applicable"] + ["Fully met"] * 6,
+    )
     return_factory("Fellside Council", sector="District council", ratings=["Fuly met"] + ["Fully met"] * 9)
     return return_factory("Moorlands Police").parent

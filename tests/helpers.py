@@ -77,8 +77,7 @@ def make_return(
         n = len(config.standards)
         ratings = list(ratings) if ratings is not None else ["Fully met"] * n
         evidence = list(evidence) if evidence is not None else [GOOD_EVIDENCE] * n
-        rows = [[s.ref, s.title, ratings[i], evidence[i], None, None, None]
-                for i, s in enumerate(config.standards)]
+        rows = [[s.ref, s.title, ratings[i], evidence[i], None, None, None] for i, s in enumerate(config.standards)]
     book.write_table(c.ASSESSMENT, rows)
     path = folder / (file_name or f"{agency}.xlsx")
     book.save(path)
@@ -86,6 +85,7 @@ def make_return(
 
 
 # -- files: hashes and tables --------------------------------------------------------------------------------
+
 
 def sha256(path: Path) -> str:
     """SHA-256 of one file: an input must be byte-identical after a run."""
@@ -105,10 +105,15 @@ def table(path: Path, name: str) -> list[dict[str, object]]:
 
 # -- budgets --------------------------------------------------------------------------------------------------
 
-def officer_budget(path: Path, config: Config, names: dict[str, object],
-                   contributions: Sequence[Sequence[object] | None] = (),
-                   other_income: Sequence[Sequence[object] | None] = (),
-                   expenditure: Sequence[Sequence[object] | None] = ()) -> Path:
+
+def officer_budget(
+    path: Path,
+    config: Config,
+    names: dict[str, object],
+    contributions: Sequence[Sequence[object] | None] = (),
+    other_income: Sequence[Sequence[object] | None] = (),
+    expenditure: Sequence[Sequence[object] | None] = (),
+) -> Path:
     """The budget template filled in as a finance officer types it: into the defined-name cells and the
     template's blank table rows (``None`` leaves a row blank). Returns ``path``. One maker for the corpus
     (``make_corpus``) and the budget tests."""
@@ -117,8 +122,11 @@ def officer_budget(path: Path, config: Config, names: dict[str, object],
     for name, value in names.items():
         ((sheet, cell),) = list(wb.defined_names[name].destinations)
         wb[sheet][cell.replace("$", "")].value = value
-    for table, rows in ((bc.CONTRIBUTIONS, contributions), (bc.OTHER_INCOME, other_income),
-                        (bc.EXPENDITURE, expenditure)):
+    for table, rows in (
+        (bc.CONTRIBUTIONS, contributions),
+        (bc.OTHER_INCOME, other_income),
+        (bc.EXPENDITURE, expenditure),
+    ):
         ws = next(ws for ws in wb.worksheets if table in ws.tables)
         c1, r1, _c2, r2 = range_boundaries(ws.tables[table].ref)
         assert len(rows) <= r2 - r1, f"{table}: more rows than the template's blank rows"
@@ -129,8 +137,14 @@ def officer_budget(path: Path, config: Config, names: dict[str, object],
     return path
 
 
-def officer_workbook(path: Path, *, names: dict[str, object], contributions: list | tuple = (),
-                     other_income: list | tuple = (), expenditure: list | tuple = ()) -> Path:
+def officer_workbook(
+    path: Path,
+    *,
+    names: dict[str, object],
+    contributions: list | tuple = (),
+    other_income: list | tuple = (),
+    expenditure: list | tuple = (),
+) -> Path:
     """``officer_budget`` with the packaged configuration and keyword arguments, as the budget tests call it."""
     return officer_budget(path, load_config(), names, contributions, other_income, expenditure)
 
@@ -163,10 +177,15 @@ OFFICER_EXPENDITURE = [
     ["Subgroup development", None, None],
 ]
 OFFICER_AMOUNTS = [Decimal(100_000), Decimal(83_334), Decimal(66_667), Decimal(2500), Decimal(3500), Decimal(0)]
-OFFICER_TOTALS = {"TotalContributions": Decimal("256001"), "TotalIncome": Decimal("276091.50"),
-                  "TotalExpenditure": Decimal("293999.99"), "Surplus": Decimal("-17908.49"),
-                  "Drawdown": Decimal("17908.49"), "AddToReserves": Decimal(0),
-                  "ReservesCarriedForward": Decimal("34437.18")}
+OFFICER_TOTALS = {
+    "TotalContributions": Decimal("256001"),
+    "TotalIncome": Decimal("276091.50"),
+    "TotalExpenditure": Decimal("293999.99"),
+    "Surplus": Decimal("-17908.49"),
+    "Drawdown": Decimal("17908.49"),
+    "AddToReserves": Decimal(0),
+    "ReservesCarriedForward": Decimal("34437.18"),
+}
 
 
 def names_openpyxl(path: Path, *, data_only: bool = True) -> dict[str, object]:
@@ -183,17 +202,20 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """Run the installed ``boardbook`` command (UTF-8, no terminal size), as the budget tests drive it."""
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, encoding="utf-8", timeout=120,
-                          env=env)
+    return subprocess.run(
+        [BIN, *map(str, args)], capture_output=True, text=True, encoding="utf-8", timeout=120, env=env
+    )
 
 
 # -- accessibility: WCAG contrast of every text/fill pair, chart alt text -------------------------------------
 
 AA = 4.5  # WCAG 1.4.3, normal-size text
-NS = {"m": NS_MAIN,
-      "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-      "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
-      "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+NS = {
+    "m": NS_MAIN,
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+}
 BLACK, WHITE = "000000", "FFFFFF"
 
 # Built-in table styles we know the colours of: (header fill, header font, row-stripe fill) as theme
@@ -280,8 +302,11 @@ def conditional_pairs(path: Path) -> list[Pair]:
                     where = f"{sheet}!{cf.get('sqref')} {rule.get('type')} {rule.findtext('m:formula', '', NS)}"
                     text = resolve(dxf.find("m:font/m:color", NS), theme) or BLACK
                     fill = dxf.find("m:fill/m:patternFill", NS)
-                    fills = [] if fill is None or fill.get("patternType") == "none" else [
-                        resolve(fill.find(f"m:{k}", NS), theme) for k in ("bgColor", "fgColor")]
+                    fills = (
+                        []
+                        if fill is None or fill.get("patternType") == "none"
+                        else [resolve(fill.find(f"m:{k}", NS), theme) for k in ("bgColor", "fgColor")]
+                    )
                     fills = list(dict.fromkeys(f for f in fills if f)) or [WHITE]
                     formula = rule.findtext("m:formula", "", NS)
                     pairs.extend(Pair(where, text, f, "conditional", sheet, formula) for f in fills)
@@ -318,11 +343,13 @@ def cell_pairs(path: Path) -> list[Pair]:
                 if cell.coordinate in headers:
                     style_fill, style_font = headers[cell.coordinate]
                     fill = resolve(cell.fill.fgColor, theme) if direct_fill else style_fill
-                    pairs.append(Pair(where + " (table header)", font if explicit_font else style_font, fill,
-                                      "header", ws.title))
+                    pairs.append(
+                        Pair(where + " (table header)", font if explicit_font else style_font, fill, "header", ws.title)
+                    )
                 elif direct_fill:
-                    pairs.append(Pair(where, font or BLACK, resolve(cell.fill.fgColor, theme) or WHITE, "direct",
-                                      ws.title))
+                    pairs.append(
+                        Pair(where, font or BLACK, resolve(cell.fill.fgColor, theme) or WHITE, "direct", ws.title)
+                    )
                 elif cell.value not in (None, ""):
                     backgrounds = [WHITE] + ([striped[cell.coordinate]] if cell.coordinate in striped else [])
                     pairs.extend(Pair(where, font or BLACK, b, "text", ws.title) for b in backgrounds)
@@ -393,8 +420,9 @@ def _profile(mode: int) -> Path:
     return root
 
 
-def recalculate_many(sources: Sequence[Path], outdir: Path, *, timeout: float = TIMEOUT_S,
-                     recalc_mode: int = ALWAYS) -> list[Path]:
+def recalculate_many(
+    sources: Sequence[Path], outdir: Path, *, timeout: float = TIMEOUT_S, recalc_mode: int = ALWAYS
+) -> list[Path]:
     """Open every source in one soffice run, recalculate all formulas, save as .xlsx into ``outdir``.
 
     ``recalc_mode`` NEVER exists only to prove, in tests, that ALWAYS is what makes the difference.
@@ -422,21 +450,33 @@ def recalculate_many(sources: Sequence[Path], outdir: Path, *, timeout: float = 
         out.unlink(missing_ok=True)
 
     profile = _profile(recalc_mode)
-    cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-           "--nolockcheck", "--convert-to", "xlsx", "--outdir", str(outdir), *map(str, sources)]
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(outdir),
+        *map(str, sources),
+    ]
     env = {**os.environ, "HOME": str(profile)}  # keep soffice away from the real home directory
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise LibreOfficeError(f"soffice timed out after {timeout:.0f} s: {' '.join(cmd)}\n"
-                               f"stdout: {exc.stdout!r}\nstderr: {exc.stderr!r}") from None
+        raise LibreOfficeError(
+            f"soffice timed out after {timeout:.0f} s: {' '.join(cmd)}\nstdout: {exc.stdout!r}\nstderr: {exc.stderr!r}"
+        ) from None
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     missing = [o for o in outputs if not o.is_file()]
     if proc.returncode != 0 or missing:
         raise LibreOfficeError(
             f"soffice exited {proc.returncode}; missing outputs: {[str(m) for m in missing]}\n"
-            f"command: {' '.join(cmd)}\nstdout: {proc.stdout}\nstderr: {proc.stderr}")
+            f"command: {' '.join(cmd)}\nstdout: {proc.stdout}\nstderr: {proc.stderr}"
+        )
     return outputs
 
 

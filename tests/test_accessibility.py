@@ -33,8 +33,12 @@ from tests.helpers import (
     tinted,
 )
 
-AGENCIES = [Agency("Moorlands Police", "Police"), Agency("Northmoor ICB", "Health"),
-            Agency("Fellside Council", "District council"), Agency("Dale Academy Trust", "Education")]
+AGENCIES = [
+    Agency("Moorlands Police", "Police"),
+    Agency("Northmoor ICB", "Health"),
+    Agency("Fellside Council", "District council"),
+    Agency("Dale Academy Trust", "Education"),
+]
 
 
 # -- the workbooks ------------------------------------------------------------------------------------
@@ -62,8 +66,14 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
     returns.mkdir()
     ratings = {a.name: _ratings(config, k) for k, a in enumerate(AGENCIES)}  # every label, every colour
     for a in AGENCIES:
-        make_return(returns, config, a.name, ratings=ratings[a.name], sector=a.sector,
-                    evidence=[GOOD_EVIDENCE] * len(config.standards))
+        make_return(
+            returns,
+            config,
+            a.name,
+            ratings=ratings[a.name],
+            sector=a.sector,
+            evidence=[GOOD_EVIDENCE] * len(config.standards),
+        )
     first = collate([returns], tmp / "first" / "section11-summary.xlsx", config, agencies=AGENCIES)
     assert first.accepted == len(AGENCIES), [p.row() for p in first.problems]
     again = tmp / "again" / "section11-summary.xlsx"
@@ -77,36 +87,52 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
     from boardbook.budget.pipeline import fill_budget_file
 
     budget = tmp / "budget.xlsx"
-    fill_budget_file(ROOT / "python/boardbook/data/demo-budget-2025-26.toml", budget,
-                     previous=ROOT / "python/boardbook/data/demo-budget-2024-25.toml")
-    return Workbooks(config, {
-        "budget template": by_name["budget.xlsx"],
-        "filled budget": budget,
-        "return template": by_name["section11-return.xlsx"],
-        "summary template": by_name["section11-summary.xlsx"],
-        "collated summary": first.out,
-        "re-collated summary": second.out,
-    }, {agency: dict(zip(config.refs, labels, strict=True)) for agency, labels in ratings.items()})
+    fill_budget_file(
+        ROOT / "python/boardbook/data/demo-budget-2025-26.toml",
+        budget,
+        previous=ROOT / "python/boardbook/data/demo-budget-2024-25.toml",
+    )
+    return Workbooks(
+        config,
+        {
+            "budget template": by_name["budget.xlsx"],
+            "filled budget": budget,
+            "return template": by_name["section11-return.xlsx"],
+            "summary template": by_name["section11-summary.xlsx"],
+            "collated summary": first.out,
+            "re-collated summary": second.out,
+        },
+        {agency: dict(zip(config.refs, labels, strict=True)) for agency, labels in ratings.items()},
+    )
 
 
-ALL = ["return template", "summary template", "collated summary", "re-collated summary", "budget template",
-       "filled budget"]
+ALL = [
+    "return template",
+    "summary template",
+    "collated summary",
+    "re-collated summary",
+    "budget template",
+    "filled budget",
+]
 EMPTY_TEMPLATES = ("summary template", "budget template")  # no table rows with text yet
 FILLED = ["collated summary", "re-collated summary"]
 
 
 # -- contrast_ratio itself --------------------------------------------------------------------------------
-@pytest.mark.parametrize(("a", "b", "expected"), [
-    ("000000", "FFFFFF", 21.0),
-    ("FFFFFF", "000000", 21.0),
-    ("777777", "FFFFFF", 4.478),  # the classic near-miss grey
-    ("767676", "FFFFFF", 4.542),  # the lightest grey that passes AA on white
-    ("FF0000", "FFFFFF", 3.998),
-    ("0000FF", "FFFFFF", 8.592),
-    ("00FF00", "000000", 15.304),
-    ("808080", "808080", 1.0),
-    ("FF777777", "FFFFFFFF", 4.478),  # ARGB, as openpyxl stores colours
-])
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("000000", "FFFFFF", 21.0),
+        ("FFFFFF", "000000", 21.0),
+        ("777777", "FFFFFF", 4.478),  # the classic near-miss grey
+        ("767676", "FFFFFF", 4.542),  # the lightest grey that passes AA on white
+        ("FF0000", "FFFFFF", 3.998),
+        ("0000FF", "FFFFFF", 8.592),
+        ("00FF00", "000000", 15.304),
+        ("808080", "808080", 1.0),
+        ("FF777777", "FFFFFFFF", 4.478),  # ARGB, as openpyxl stores colours
+    ],
+)
 def test_contrast_ratio_matches_wcag(a: str, b: str, expected: float) -> None:
     assert contrast_ratio(a, b) == pytest.approx(expected, abs=0.001)
 
@@ -182,8 +208,9 @@ def test_tables_have_header_rows_of_text(workbooks: Workbooks, what: str) -> Non
         header = [ws.cell(r1, col).value for col in range(c1, c2 + 1)]
         blank = [i for i, h in enumerate(header) if not isinstance(h, str) or not h.strip()]
         assert not blank, f"{what}: table {t.name} header {header} has blank/non-text cells"
-        assert [col.name for col in t.tableColumns] == header, \
+        assert [col.name for col in t.tableColumns] == header, (
             f"{what}: table {t.name} column names differ from its header cells"
+        )
 
 
 @pytest.mark.parametrize("what", ALL)

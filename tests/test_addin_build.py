@@ -38,7 +38,8 @@ def test_the_committed_addin_is_what_the_sources_build(built: bytes) -> None:
     assert committed.is_file(), "addin/boardbook.xlam is missing: run `boardbook addin build`"
     assert committed.read_bytes() == built, (
         "addin/boardbook.xlam is out of date (addin/src, boardbook.udfs or xlwings changed): run "
-        "`boardbook addin build` and commit the result")
+        "`boardbook addin build` and commit the result"
+    )
 
 
 def test_zip_depends_on_nothing_but_the_parts(built: bytes) -> None:
@@ -66,16 +67,28 @@ def test_every_xml_part_is_well_formed_and_the_ribbon_is_the_source(built: bytes
 def test_xlwings_vba_is_the_installed_package_with_only_the_project_name_changed() -> None:
     module = next(m for m in b.xlwings_modules() if m.name == "xlwings")
     original = (b.xlwings_dir() / "xlwings_custom_addin.bas").read_bytes().decode("cp1252").splitlines()
-    changed = [line for line in difflib.unified_diff(original, module.source.splitlines(), lineterm="", n=0)
-               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert changed == ['-Public Const PROJECT_NAME As String = "myaddin"',
-                       '+Public Const PROJECT_NAME As String = "boardbook"']
+    changed = [
+        line
+        for line in difflib.unified_diff(original, module.source.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == [
+        '-Public Const PROJECT_NAME As String = "myaddin"',
+        '+Public Const PROJECT_NAME As String = "boardbook"',
+    ]
 
 
 def test_vba_project_holds_every_module_in_order() -> None:
     names = [m.name for m in b.vba_modules()]
-    assert names == ["ThisWorkbook", "Sheet1", "xlwings", "Dictionary", "BoardbookRibbon", "BoardbookSetup",
-                     wrappers.MODULE_NAME]
+    assert names == [
+        "ThisWorkbook",
+        "Sheet1",
+        "xlwings",
+        "Dictionary",
+        "BoardbookRibbon",
+        "BoardbookSetup",
+        wrappers.MODULE_NAME,
+    ]
 
 
 def test_settings_sheet_as_xlwings_reads_it(built: bytes) -> None:

@@ -33,8 +33,9 @@ def test_linux_says_excel_is_not_available(addin: Path) -> None:
         inst.install(addin, Path("/tmp/anywhere"), platform="linux")
 
 
-def test_windows_installs_into_xlstart_set_to_this_python(addin: Path, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_windows_installs_into_xlstart_set_to_this_python(
+    addin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("APPDATA", str(tmp_path / "AppData" / "Roaming"))
     done = inst.install(addin, platform="win32", interpreter=r"C:\bb\.venv\Scripts\python.exe")
     assert done.addin == tmp_path / "AppData/Roaming/Microsoft/Excel/XLSTART/boardbook.xlam"
@@ -48,8 +49,10 @@ def test_windows_installs_into_xlstart_set_to_this_python(addin: Path, tmp_path:
 
 def test_macos_installs_into_the_startup_folder_with_the_applescript(addin: Path, tmp_path: Path) -> None:
     done = inst.install(addin, platform="darwin", interpreter="/Users/me/.venv/bin/python", home=tmp_path)
-    assert done.addin == tmp_path / "Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel" \
-        / "boardbook.xlam"
+    assert (
+        done.addin
+        == tmp_path / "Library/Group Containers/UBF8T346G9.Office/User Content/Startup/Excel" / "boardbook.xlam"
+    )
     assert _setting(done.addin, "B2") == "/Users/me/.venv/bin/python" and _setting(done.addin, "B1") is None
     script = tmp_path / "Library/Application Scripts/com.microsoft.Excel" / f"xlwings-{b.xlwings_version()}.applescript"
     assert done.applescript == script and "on VbaHandler" in script.read_text()
@@ -83,8 +86,15 @@ def test_cli_verify_prints_every_check(addin: Path) -> None:
     from boardbook.addin import wrappers
 
     result = runner.invoke(app, ["verify", str(addin), "--libreoffice", "skip"])
-    for name in ("package", "settings", "VBA read back (olevba)", "ribbon → VBA", "ribbon → Python",
-                 "worksheet functions", "xlwings version"):
+    for name in (
+        "package",
+        "settings",
+        "VBA read back (olevba)",
+        "ribbon → VBA",
+        "ribbon → Python",
+        "worksheet functions",
+        "xlwings version",
+    ):
         assert name in result.output
     if v.udf_types(wrappers.udfs()).ok:
         assert result.exit_code == 0, result.output

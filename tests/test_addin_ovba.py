@@ -25,10 +25,41 @@ from boardbook.addin import ovba
 from boardbook.addin.build import xlwings_dir
 
 CHUNK = ovba.CHUNK
-LENGTHS = st.one_of(st.integers(0, 600), st.integers(CHUNK - 64, CHUNK + 64), st.integers(3600, 3700),
-                    st.integers(2 * CHUNK - 32, 2 * CHUNK + 32), st.integers(3 * CHUNK - 500, 3 * CHUNK + 500))
-WORDS = ["Sub", "End", "If", "Then", "Dim", " As ", "String", "    ", "\r\n", "'", '"', "RunPython", "boardbook",
-         "(", ")", "=", "&", "_", "x", "1", "0", "é", "\t", "ChrW(247)", "Application.StatusBar", " "]
+LENGTHS = st.one_of(
+    st.integers(0, 600),
+    st.integers(CHUNK - 64, CHUNK + 64),
+    st.integers(3600, 3700),
+    st.integers(2 * CHUNK - 32, 2 * CHUNK + 32),
+    st.integers(3 * CHUNK - 500, 3 * CHUNK + 500),
+)
+WORDS = [
+    "Sub",
+    "End",
+    "If",
+    "Then",
+    "Dim",
+    " As ",
+    "String",
+    "    ",
+    "\r\n",
+    "'",
+    '"',
+    "RunPython",
+    "boardbook",
+    "(",
+    ")",
+    "=",
+    "&",
+    "_",
+    "x",
+    "1",
+    "0",
+    "é",
+    "\t",
+    "ChrW(247)",
+    "Application.StatusBar",
+    " ",
+]
 
 
 def _chunks(container: bytes) -> list[tuple[bool, int]]:
@@ -65,8 +96,9 @@ def test_random_bytes_round_trip_through_oletools(data: st.DataObject) -> None:
 @given(st.data())
 def test_random_text_round_trips_exactly(data: st.DataObject) -> None:
     n = data.draw(LENGTHS, label="length")
-    pieces = data.draw(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)), min_size=1, max_size=80),
-                       label="pieces")
+    pieces = data.draw(
+        st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)), min_size=1, max_size=80), label="pieces"
+    )
     text = ("".join(pieces) * (n // max(1, len("".join(pieces))) + 1))[:n]
     encoded = text.encode("utf-8")
     assert not ovba.padded(encoded)  # text repeats enough to compress: never the padded case

@@ -33,10 +33,10 @@ def _records(data: bytes) -> list[tuple[int, bytes]]:
     while pos < len(data):
         rid, size = struct.unpack_from("<HI", data, pos)
         if rid == 0x0009:
-            out.append((rid, data[pos + 6:pos + 12]))
+            out.append((rid, data[pos + 6 : pos + 12]))
             pos += 12
             continue
-        out.append((rid, data[pos + 6:pos + 6 + size]))
+        out.append((rid, data[pos + 6 : pos + 6 + size]))
         pos += 6 + size
     return out
 
@@ -44,9 +44,9 @@ def _records(data: bytes) -> list[tuple[int, bytes]]:
 def _shape(records: list[tuple[int, bytes]]) -> tuple[list[int], list[list[int]]]:
     """Project-information record ids (before the references) and each module's record ids."""
     ids = [rid for rid, _ in records]
-    info = ids[:ids.index(0x0016)]
+    info = ids[: ids.index(0x0016)]
     modules, current = [], []
-    for rid in ids[ids.index(0x0013) + 1:]:
+    for rid in ids[ids.index(0x0013) + 1 :]:
         current.append(rid)
         if rid == 0x002B:
             modules.append(current)
@@ -141,7 +141,7 @@ def test_project_stream_names_modules_by_kind_and_is_unprotected() -> None:
     kinds = "Document=ThisWorkbook/&H00000000\r\nDocument=Sheet1/&H00000000\r\nModule=xlwings\r\nClass=Dictionary"
     assert kinds in text
     project_id = text.split('"')[1]
-    values = dict(line.split("=", 1) for line in text.split("\r\n") if line[:4] in ("CMG=", "DPB=", "GC=\""))
+    values = dict(line.split("=", 1) for line in text.split("\r\n") if line[:4] in ("CMG=", "DPB=", 'GC="'))
     assert ovba.decrypt(values["CMG"].strip('"'), project_id)[0] == bytes(4)
     assert ovba.decrypt(values["DPB"].strip('"'), project_id)[0] == b"\x00"
     assert ovba.decrypt(values["GC"].strip('"'), project_id)[0] == b"\xff"

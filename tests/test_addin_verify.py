@@ -107,8 +107,9 @@ def test_a_missing_wrapper_and_a_stale_module(tmp_path: Path, parts) -> None:
 
 
 def test_a_missing_module(tmp_path: Path, parts) -> None:
-    checks = v.verify(_write(tmp_path, _with_modules(parts, lambda m: None if m.name == "Dictionary" else m)),
-                      libreoffice="skip")
+    checks = v.verify(
+        _write(tmp_path, _with_modules(parts, lambda m: None if m.name == "Dictionary" else m)), libreoffice="skip"
+    )
     assert "missing ['Dictionary']" in next(c.detail for c in checks if c.name == "VBA read back (olevba)")
 
 
@@ -120,8 +121,10 @@ def test_an_xlwings_version_other_than_the_installed_one(addin: Path, monkeypatc
 
 def test_libreoffice_modes(addin: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(v, "find_soffice", lambda: None)
-    by_mode = {mode: next(c for c in v.verify(addin, libreoffice=mode) if "LibreOffice" in c.name)
-               for mode in ("auto", "require", "skip")}
+    by_mode = {
+        mode: next(c for c in v.verify(addin, libreoffice=mode) if "LibreOffice" in c.name)
+        for mode in ("auto", "require", "skip")
+    }
     assert by_mode["auto"].ok is None and "not installed" in by_mode["auto"].detail
     assert by_mode["require"].ok is False
     assert by_mode["skip"].ok is None
@@ -139,8 +142,12 @@ def test_not_an_addin(tmp_path: Path) -> None:
 
 
 def test_procedure_parser_reads_continuations_and_scopes() -> None:
-    source = ("Attribute VB_Name = \"M\"\r\nPrivate Sub A(x As Long, _\r\n    ByVal y)\r\nEnd Sub\r\n"
-              "Function B()\r\nEnd Function\r\n  Public Static Sub C(control As IRibbonControl)\r\n")
-    assert v.procedures(source) == {"a": ("Private", "Sub", ["x As Long", "ByVal y"]),
-                                    "b": ("Public", "Function", []),
-                                    "c": ("Public", "Sub", ["control As IRibbonControl"])}
+    source = (
+        'Attribute VB_Name = "M"\r\nPrivate Sub A(x As Long, _\r\n    ByVal y)\r\nEnd Sub\r\n'
+        "Function B()\r\nEnd Function\r\n  Public Static Sub C(control As IRibbonControl)\r\n"
+    )
+    assert v.procedures(source) == {
+        "a": ("Private", "Sub", ["x As Long", "ByVal y"]),
+        "b": ("Public", "Function", []),
+        "c": ("Public", "Sub", ["control As IRibbonControl"]),
+    }

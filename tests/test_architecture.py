@@ -48,8 +48,10 @@ def test_every_domain_has_the_same_rooms() -> None:
 
 def test_no_import_cycles_between_modules() -> None:
     modules = _modules()
-    graph = {name: {m for m in _imports(path, top_level_only=True) if m in modules and m != name}
-             for name, path in modules.items()}
+    graph = {
+        name: {m for m in _imports(path, top_level_only=True) if m in modules and m != name}
+        for name, path in modules.items()
+    }
     # a package's __init__ imports its children; a child importing the package is not a cycle through code
     cycles = []
     state: dict[str, int] = {}
@@ -58,7 +60,7 @@ def test_no_import_cycles_between_modules() -> None:
         state[node] = 1
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycles.append([*stack[stack.index(nxt):], nxt])
+                cycles.append([*stack[stack.index(nxt) :], nxt])
             elif nxt not in state:
                 visit(nxt, [*stack, nxt])
         state[node] = 2
@@ -66,8 +68,9 @@ def test_no_import_cycles_between_modules() -> None:
     for name in sorted(graph):
         if name not in state:
             visit(name, [name])
-    real = [c for c in cycles if not all(a.startswith(b + ".") or b.startswith(a + ".")
-                                         for a, b in itertools.pairwise(c))]
+    real = [
+        c for c in cycles if not all(a.startswith(b + ".") or b.startswith(a + ".") for a, b in itertools.pairwise(c))
+    ]
     assert not real, "import cycles: " + "; ".join(" -> ".join(c) for c in real)
 
 
@@ -88,14 +91,21 @@ def test_fills_and_pipelines_never_probe_the_port() -> None:
             assert "getattr(book" not in text and "hasattr(book" not in text, f"{domain}/{room}.py"
 
 
-@pytest.mark.parametrize("door", ["batch", "section11.cli", "budget.cli", "performance.cli", "section11.excel",
-                                  "budget.excel", "performance.excel"])
+@pytest.mark.parametrize(
+    "door",
+    ["batch", "section11.cli", "budget.cli", "performance.cli", "section11.excel", "budget.excel", "performance.excel"],
+)
 def test_doors_call_the_pipelines_and_nothing_below_them(door: str) -> None:
     """A door gathers arguments and shows results: it imports a domain's pipeline, never its fill or reader."""
     path = PACKAGE / (door.replace(".", "/") + ".py")
     imported = _imports(path, top_level_only=False)
-    below = sorted(m for m in imported for d in DOMAINS
-                   if m.startswith((f"boardbook.{d}.fill", f"boardbook.{d}.reader", f"boardbook.{d}.compute",
-                                    "boardbook.templates")))
+    below = sorted(
+        m
+        for m in imported
+        for d in DOMAINS
+        if m.startswith(
+            (f"boardbook.{d}.fill", f"boardbook.{d}.reader", f"boardbook.{d}.compute", "boardbook.templates")
+        )
+    )
     assert not below, f"{door} reaches below the pipeline: {below}"
     assert any(m.startswith(f"boardbook.{d}.pipeline") for m in imported for d in DOMAINS)

@@ -33,10 +33,10 @@ GOOD = "Moorlands Police.xlsx"
 
 # -- helpers ------------------------------------------------------------------------------------------
 
+
 def table(path: Path, name: str) -> list[dict[str, object]]:
     t = pc.CalamineWorkbook.from_path(str(path), load_tables=True).get_table_by_name(name)
-    return [dict(zip(t.columns, row, strict=True)) for row in t.to_python()
-            if any(v not in ("", None) for v in row)]
+    return [dict(zip(t.columns, row, strict=True)) for row in t.to_python() if any(v not in ("", None) for v in row)]
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -89,12 +89,15 @@ def to_xlsm(good: bytes) -> bytes:
     ct = parts["[Content_Types].xml"]
     assert isinstance(ct, bytes) and main_xlsx in ct
     parts["[Content_Types].xml"] = ct.replace(main_xlsx, main_xlsm).replace(
-        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+    )
     rels = parts["xl/_rels/workbook.xml.rels"]
     assert isinstance(rels, bytes)
     parts["xl/_rels/workbook.xml.rels"] = rels.replace(
-        b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/'
-        b'relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+        b"</Relationships>",
+        b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/'
+        b'relationships/vbaProject" Target="vbaProject.bin"/></Relationships>',
+    )
     parts["xl/vbaProject.bin"] = vba
     return zip_of(parts)
 
@@ -134,31 +137,58 @@ def assert_bad_listed(out: Path, result: CollationResult, bad: str, words: list[
 
 Maker = Callable[[bytes], bytes]
 BAD: dict[str, tuple[str, Maker, list[str]]] = {
-    "csv renamed .xlsx": ("Northmoor ICB.xlsx", lambda g: b"Ref,Standard,Rating,Evidence\r\nS1,Clear line,"
-                          b"Fully met,Policy approved\r\n", ["not an Excel workbook", "CSV", "must be an .xlsx",
-                                                             "template"]),
-    "html renamed .xlsx": ("Northmoor ICB.xlsx", lambda g: b"<!DOCTYPE html>\n<html><head><title>Sign in</title>"
-                           b"</head><body>Your session has expired</body></html>",
-                           ["not an Excel workbook", "web page", "must be an .xlsx"]),
-    "pdf renamed .xlsx": ("Northmoor ICB.xlsx", lambda g: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
-                          ["not an Excel workbook", "PDF", "must be an .xlsx"]),
+    "csv renamed .xlsx": (
+        "Northmoor ICB.xlsx",
+        lambda g: b"Ref,Standard,Rating,Evidence\r\nS1,Clear line,Fully met,Policy approved\r\n",
+        ["not an Excel workbook", "CSV", "must be an .xlsx", "template"],
+    ),
+    "html renamed .xlsx": (
+        "Northmoor ICB.xlsx",
+        lambda g: (
+            b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>Your session has expired</body></html>"
+        ),
+        ["not an Excel workbook", "web page", "must be an .xlsx"],
+    ),
+    "pdf renamed .xlsx": (
+        "Northmoor ICB.xlsx",
+        lambda g: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+        ["not an Excel workbook", "PDF", "must be an .xlsx"],
+    ),
     "zero bytes": ("Northmoor ICB.xlsx", lambda g: b"", ["empty", "0 bytes", "send it again"]),
-    "truncated zip": ("Northmoor ICB.xlsx", lambda g: g[: len(g) // 2],
-                      ["damaged or incomplete", "send it again"]),
+    "truncated zip": ("Northmoor ICB.xlsx", lambda g: g[: len(g) // 2], ["damaged or incomplete", "send it again"]),
     "zip missing its end": ("Northmoor ICB.xlsx", lambda g: g[:-10], ["damaged or incomplete", "send it again"]),
-    "password-protected": ("Northmoor ICB.xlsx", encrypt,
-                           ["password-protected", "remove the password", "send it again"]),
-    "legacy .xls (OLE)": ("Northmoor ICB.xlsx", lambda g: OLE_MAGIC + b"\0" * 4088,
-                          ["97-2003", ".xls", "save it as", ".xlsx"]),
-    "ods": ("Northmoor ICB.xlsx", lambda g: zip_of({
-        "mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<office:document-content/>",
-        "META-INF/manifest.xml": "<manifest:manifest/>"}, first_stored="mimetype"),
-        ["OpenDocument", ".ods", "save it as .xlsx"]),
-    "word document renamed .xlsx": ("Northmoor ICB.xlsx", lambda g: zip_of({
-        "[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}),
-        ["not an Excel workbook", "Word document"]),
-    "damaged sheet part": ("Northmoor ICB.xlsx", lambda g: repack(g, {"xl/worksheets/sheet2.xml": b"<worksheet"}),
-                           ["cannot be read", "damaged"]),
+    "password-protected": (
+        "Northmoor ICB.xlsx",
+        encrypt,
+        ["password-protected", "remove the password", "send it again"],
+    ),
+    "legacy .xls (OLE)": (
+        "Northmoor ICB.xlsx",
+        lambda g: OLE_MAGIC + b"\0" * 4088,
+        ["97-2003", ".xls", "save it as", ".xlsx"],
+    ),
+    "ods": (
+        "Northmoor ICB.xlsx",
+        lambda g: zip_of(
+            {
+                "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+                "content.xml": "<office:document-content/>",
+                "META-INF/manifest.xml": "<manifest:manifest/>",
+            },
+            first_stored="mimetype",
+        ),
+        ["OpenDocument", ".ods", "save it as .xlsx"],
+    ),
+    "word document renamed .xlsx": (
+        "Northmoor ICB.xlsx",
+        lambda g: zip_of({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"}),
+        ["not an Excel workbook", "Word document"],
+    ),
+    "damaged sheet part": (
+        "Northmoor ICB.xlsx",
+        lambda g: repack(g, {"xl/worksheets/sheet2.xml": b"<worksheet"}),
+        ["cannot be read", "damaged"],
+    ),
 }
 
 
@@ -204,9 +234,21 @@ def libreoffice_copies(tmp_path_factory: pytest.TempPathFactory, config: Config)
     src = make_return(root, config, "Northmoor ICB", sector="Health", file_name="Northmoor ICB.xlsx")
     out = {}
     for fmt in ("xls", "ods"):
-        proc = subprocess.run([soffice, f"-env:UserInstallation={(root / 'profile').as_uri()}", "--headless",
-                               "--convert-to", fmt, "--outdir", str(root / "out"), str(src)],
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={(root / 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(root / "out"),
+                str(src),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         made = root / "out" / f"Northmoor ICB.{fmt}"
         if not made.is_file():
             pytest.skip(f"LibreOffice could not convert to {fmt}: {proc.stderr[-300:]}")
@@ -215,8 +257,9 @@ def libreoffice_copies(tmp_path_factory: pytest.TempPathFactory, config: Config)
 
 
 @pytest.mark.parametrize(("fmt", "words"), [("xls", ["97-2003", "next time"]), ("ods", ["OpenDocument"])])
-def test_real_libreoffice_file_renamed_xlsx(fmt: str, words: list[str], libreoffice_copies: dict[str, Path],
-                                            folder: Path, tmp_path: Path, config: Config) -> None:
+def test_real_libreoffice_file_renamed_xlsx(
+    fmt: str, words: list[str], libreoffice_copies: dict[str, Path], folder: Path, tmp_path: Path, config: Config
+) -> None:
     """Files LibreOffice really wrote (even with an .xlsx name) are read by layout, with a note to send .xlsx."""
     shutil.copyfile(libreoffice_copies[fmt], folder / "Northmoor ICB.xlsx")
     out = tmp_path / "summary.xlsx"
@@ -229,10 +272,13 @@ def test_real_libreoffice_file_renamed_xlsx(fmt: str, words: list[str], libreoff
 
 # -- .xlsm: data read, macros never run, noted ------------------------------------------------------------
 
-def test_xlsm_data_read_and_noted(folder: Path, tmp_path: Path, config: Config,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    good = make_return(tmp_path, config, "Northmoor ICB", sector="Health",
-                       ratings=["Mostly met"] * len(config.standards))
+
+def test_xlsm_data_read_and_noted(
+    folder: Path, tmp_path: Path, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = make_return(
+        tmp_path, config, "Northmoor ICB", sector="Health", ratings=["Mostly met"] * len(config.standards)
+    )
     (folder / "Northmoor ICB.xlsm").write_bytes(to_xlsm(good.read_bytes()))
 
     def no_process(*args: object, **kwargs: object) -> None:
@@ -259,20 +305,36 @@ def test_xlsm_data_read_and_noted(folder: Path, tmp_path: Path, config: Config,
 
 # -- evidence that looks like a formula ------------------------------------------------------------------
 
-FORMULA_LIKE = ["=SUM(1,2)", '=HYPERLINK("http://example.com/x","click")', "=cmd|' /C calc'!A0",
-                "+44 20 7946 0000 safeguarding line", "-see the policy", "@designated safeguarding lead",
-                "=1+1", "+", "-", "@"]
+FORMULA_LIKE = [
+    "=SUM(1,2)",
+    '=HYPERLINK("http://example.com/x","click")',
+    "=cmd|' /C calc'!A0",
+    "+44 20 7946 0000 safeguarding line",
+    "-see the policy",
+    "@designated safeguarding lead",
+    "=1+1",
+    "+",
+    "-",
+    "@",
+]
 
 
 def test_formula_like_text_arrives_as_text(folder: Path, tmp_path: Path, config: Config) -> None:
     """Evidence (and action, owner) starting with = + - @ lands in the summary as text, never a formula."""
     n = len(config.standards)
     evidence = (FORMULA_LIKE * 2)[:n]
-    body = [[s.ref, s.title, "Fully met", evidence[i], "=A1*2" if i == 0 else None, "@owner" if i == 0 else None,
-             None] for i, s in enumerate(config.standards)]
+    body = [
+        [s.ref, s.title, "Fully met", evidence[i], "=A1*2" if i == 0 else None, "@owner" if i == 0 else None, None]
+        for i, s in enumerate(config.standards)
+    ]
     make_return(folder, config, "Northmoor ICB", sector="Health", rows=body)
-    make_return(folder, config, "=Fellside Council", rows=[["S1", "", "=1+1", "-", None, None, None]],
-                file_name="=Fellside.xlsx")
+    make_return(
+        folder,
+        config,
+        "=Fellside Council",
+        rows=[["S1", "", "=1+1", "-", None, None, None]],
+        file_name="=Fellside.xlsx",
+    )
     out = tmp_path / "summary.xlsx"
     result = collate_checked(folder, out, config)
     assert result.accepted == 2 and result.rejected == 1
@@ -293,8 +355,11 @@ def test_formula_like_text_arrives_as_text(folder: Path, tmp_path: Path, config:
         ws = wb[name]
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.value[:1] in "=+-@" and cell.value in (
-                        *FORMULA_LIKE, "=A1*2", "@owner", "=Fellside.xlsx"):
+                if (
+                    isinstance(cell.value, str)
+                    and cell.value[:1] in "=+-@"
+                    and cell.value in (*FORMULA_LIKE, "=A1*2", "@owner", "=Fellside.xlsx")
+                ):
                     assert cell.data_type == "s", (name, cell.coordinate, cell.value)
                     seen += 1
     assert seen >= n + 3
@@ -304,6 +369,7 @@ def test_formula_like_text_arrives_as_text(folder: Path, tmp_path: Path, config:
 
 
 # -- lock files, empty folders, the command line ---------------------------------------------------------
+
 
 def test_office_lock_files_are_skipped(folder: Path, tmp_path: Path, config: Config) -> None:
     owner = b"\x08A.Tester" + b" " * 46 + b"\x08\x00A\x00.\x00T\x00e\x00s\x00t\x00e\x00r\x00" + b"\x00" * 100
@@ -357,8 +423,13 @@ def test_strict_exit_codes(folder: Path, tmp_path: Path, config: Config) -> None
     good = run("s11", "collate", folder, "--out", tmp_path / "good.xlsx", "--strict")
     assert good.returncode == 0, good.stderr
     assert hashes(folder) == before
-    make_return(folder, config, "Northmoor ICB", sector="Health",
-                ratings=["Fully met"] * 3 + ["Fuly met"] + ["Fully met"] * (len(config.standards) - 4))
+    make_return(
+        folder,
+        config,
+        "Northmoor ICB",
+        sector="Health",
+        ratings=["Fully met"] * 3 + ["Fuly met"] + ["Fully met"] * (len(config.standards) - 4),
+    )
     (folder / "Fellside Council.xlsx").write_bytes(b"")
     before = hashes(folder)
     strict = run("s11", "collate", folder, "--out", tmp_path / "strict.xlsx", "--strict")
@@ -374,8 +445,12 @@ def test_strict_exit_codes(folder: Path, tmp_path: Path, config: Config) -> None
 def test_cli_shows_file_names_with_brackets(tmp_path: Path, config: Config) -> None:
     returns = tmp_path / "returns"
     returns.mkdir()
-    make_return(returns, config, file_name="Moorlands Police [final].xlsx",
-                ratings=["Fuly met"] + ["Fully met"] * (len(config.standards) - 1))
+    make_return(
+        returns,
+        config,
+        file_name="Moorlands Police [final].xlsx",
+        ratings=["Fuly met"] + ["Fully met"] * (len(config.standards) - 1),
+    )
     result = run("s11", "collate", returns, "--out", tmp_path / "summary.xlsx")
     assert result.returncode == 0
     assert "Moorlands Police [final].xlsx" in result.stderr, result.stderr
@@ -393,12 +468,19 @@ def test_cli_survives_markup_in_a_rating(tmp_path: Path, config: Config) -> None
 def test_inputs_byte_identical_with_previous(folder: Path, tmp_path: Path, config: Config) -> None:
     """A second round collated with --previous (and collated again in place) changes no input file."""
     round1 = tmp_path / "round1.xlsx"
-    make_return(folder, config, "Northmoor ICB", sector="Health",
-                ratings=["Partially met"] * len(config.standards), completed_on=date(2024, 5, 1))
+    make_return(
+        folder,
+        config,
+        "Northmoor ICB",
+        sector="Health",
+        ratings=["Partially met"] * len(config.standards),
+        completed_on=date(2024, 5, 1),
+    )
     collate_checked(folder, round1, config)
     n = len(config.standards)
-    make_return(folder, config, "Northmoor ICB", sector="Health", ratings=["Fully met"] * n,
-                evidence=[GOOD_EVIDENCE] * n)
+    make_return(
+        folder, config, "Northmoor ICB", sector="Health", ratings=["Fully met"] * n, evidence=[GOOD_EVIDENCE] * n
+    )
     (folder / "broken.xlsx").write_bytes(b"")
     before = hashes(folder)
     round1_hash = sha256(round1)

@@ -27,8 +27,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_demo_manifest_runs_in_parallel(demo: Path) -> None:
     before = hashes(demo / "returns-2026")
-    proc = subprocess.run([BIN, "batch", str(demo / "demo-batch.toml"), "--jobs", "2"], capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [BIN, "batch", str(demo / "demo-batch.toml"), "--jobs", "2"], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads((demo / "demo-batch.report.json").read_text())
     assert report["partnerships"] == 2 and report["failed"] == 0
@@ -46,8 +47,10 @@ def test_demo_manifest_runs_in_parallel(demo: Path) -> None:
 
 def test_one_failure_does_not_stop_the_others(demo: Path, tmp_path: Path) -> None:
     bad_budget = tmp_path / "bad.toml"
-    bad_budget.write_text('[budget]\npartnership = "X"\nfinancial_year = "2025/26"\nrequirement = "lots"\n'
-                          '[[contributions]]\nPartner = "A"\nShare = "100%"\n')
+    bad_budget.write_text(
+        '[budget]\npartnership = "X"\nfinancial_year = "2025/26"\nrequirement = "lots"\n'
+        '[[contributions]]\nPartner = "A"\nShare = "100%"\n'
+    )
     manifest = tmp_path / "m.toml"
     manifest.write_text(f'''
 [[partnerships]]
@@ -58,7 +61,7 @@ budget = "{bad_budget}"
 [[partnerships]]
 name = "Fine"
 out = "out/fine"
-budget = "{demo / 'budget-inputs' / 'demo-budget-2024-25.toml'}"
+budget = "{demo / "budget-inputs" / "demo-budget-2024-25.toml"}"
 ''')
     reports = run_batch(load_manifest(manifest), workers=2)
     assert [r.ok for r in reports] == [False, True]
@@ -68,15 +71,21 @@ budget = "{demo / 'budget-inputs' / 'demo-budget-2024-25.toml'}"
     assert proc.returncode == 1 and "Broken failed" in proc.stderr and "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "at least one"),
-    ('[[partnerships]]\nout = "x"\nbudget = "b.toml"\n', r"partnerships\[0\]\.name is required"),
-    ('[[partnerships]]\nname = "A"\nbudget = "b.toml"\n', r"partnerships\[0\]\.out is required"),
-    ('[[partnerships]]\nname = "A"\nout = "x"\n', "nothing to fill"),
-    ('[[partnerships]]\nname = "A"\nout = "x"\nbudegt = "b.toml"\n', "unknown key 'budegt'"),
-    ('[[partnerships]]\nname = "A"\nout = "x"\nbudget = "b"\n[[partnerships]]\nname = "a"\nout = "y"\nbudget = "b"\n',
-     "listed twice"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "at least one"),
+        ('[[partnerships]]\nout = "x"\nbudget = "b.toml"\n', r"partnerships\[0\]\.name is required"),
+        ('[[partnerships]]\nname = "A"\nbudget = "b.toml"\n', r"partnerships\[0\]\.out is required"),
+        ('[[partnerships]]\nname = "A"\nout = "x"\n', "nothing to fill"),
+        ('[[partnerships]]\nname = "A"\nout = "x"\nbudegt = "b.toml"\n', "unknown key 'budegt'"),
+        (
+            '[[partnerships]]\nname = "A"\nout = "x"\nbudget = "b"\n'
+            '[[partnerships]]\nname = "a"\nout = "y"\nbudget = "b"\n',
+            "listed twice",
+        ),
+    ],
+)
 def test_manifest_errors_name_the_key(tmp_path: Path, text: str, message: str) -> None:
     manifest = tmp_path / "m.toml"
     manifest.write_text(text)

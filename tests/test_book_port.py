@@ -27,8 +27,10 @@ from tests.helpers import chart_frames, chart_parts
 from tests.xlmemory import REAL_EXCEL, chart_models, open_xlwings
 
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-NS = {"xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
-      "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+NS = {
+    "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+}
 
 
 def _make_file(path: Path) -> Path:
@@ -115,8 +117,11 @@ def test_text_is_never_a_formula_or_a_number(book: Book) -> None:
 
 
 def test_formulas_carry_cached_values(book: Book) -> None:
-    book.write_table("People", [["Ada", 36, Formula("=B2*2", 72)], ["Bo", 41, Formula('=IF(B3>40,"old","")', "old")]],
-                     headers=["Name", "Age", "Double"])
+    book.write_table(
+        "People",
+        [["Ada", 36, Formula("=B2*2", 72)], ["Bo", 41, Formula('=IF(B3>40,"old","")', "old")]],
+        headers=["Name", "Age", "Double"],
+    )
     book.save()
     table = pc.CalamineWorkbook.from_path(str(book.path), load_tables=True).get_table_by_name("People")
     ws = openpyxl.load_workbook(book.path)["People"]
@@ -160,8 +165,16 @@ def test_highlight_replaces_earlier_rules(book: Book) -> None:
 
 
 def test_chart_with_alt_text_replaces_chart_at_same_anchor(book: Book) -> None:
-    spec = ChartSpec(sheet="Chart", table="People", categories="Name", series=["Age"], title="Ages",
-                     alt_text="Bar chart of ages: Ada 36, Bo 41.", anchor="A3", stacked=False)
+    spec = ChartSpec(
+        sheet="Chart",
+        table="People",
+        categories="Name",
+        series=["Age"],
+        title="Ages",
+        alt_text="Bar chart of ages: Ada 36, Bo 41.",
+        anchor="A3",
+        stacked=False,
+    )
     book.add_chart(spec)
     book.add_chart(spec)
     path = book.save()
@@ -196,7 +209,6 @@ def test_open_missing_or_broken_file(tmp_path: Path) -> None:
         OpenpyxlBook.open(bad)
 
 
-
 def test_choices_follow_a_grown_table(book: Book) -> None:
     book.set_choices("People", "Name", ["A", "B"])
     book.write_table("People", [[f"P{i}", i, None] for i in range(6)])
@@ -212,15 +224,23 @@ def test_xlwings_backend_keeps_text_as_text_without_excel() -> None:
 
     assert [cell_input(v) for v in ("=1+1", "+44", "-5", "@x", "plain")] == ["'=1+1", "'+44", "'-5", "'@x", "plain"]
     assert [cell_input(v) for v in ("2026", "12%", "1/2", "TRUE", "#N/A", "'quoted", "Year 7")] == [
-        "'2026", "'12%", "'1/2", "'TRUE", "'#N/A", "''quoted", "'Year 7"]
+        "'2026",
+        "'12%",
+        "'1/2",
+        "'TRUE",
+        "'#N/A",
+        "''quoted",
+        "'Year 7",
+    ]
     assert cell_input(Formula("=A1*2", 4)) == "=A1*2"
     assert cell_input(date(2026, 3, 31)).year == 2026
 
 
 def test_notes_replace_earlier_boardbook_notes(book: Book) -> None:
     book.mark_problems([("People", "A2", "first"), ("People", "B3", "second")])
-    book.mark_problems([("People", "B2", "third"), ("People", "E2", "clash"), ("Nowhere", "A1", "ignored"),
-                        ("People", "", "ignored")])
+    book.mark_problems(
+        [("People", "B2", "third"), ("People", "E2", "clash"), ("Nowhere", "A1", "ignored"), ("People", "", "ignored")]
+    )
     book.save()
     ws = openpyxl.load_workbook(book.path)["People"]
     notes = {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment is not None}
@@ -228,8 +248,11 @@ def test_notes_replace_earlier_boardbook_notes(book: Book) -> None:
 
 
 def test_column_formats(book: Book) -> None:
-    book.write_table("People", [["Ada", 36.25, None], ["Bo", 41, None]],
-                     formats={"Name": ColumnFormat(wrap=True), "Age": ColumnFormat("0.0")})
+    book.write_table(
+        "People",
+        [["Ada", 36.25, None], ["Bo", 41, None]],
+        formats={"Name": ColumnFormat(wrap=True), "Age": ColumnFormat("0.0")},
+    )
     book.save()
     ws = openpyxl.load_workbook(book.path)["People"]
     assert [ws[c].alignment.wrap_text for c in ("A2", "A3")] == [True, True]
@@ -262,8 +285,13 @@ def _make_scatter_file(path: Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Data"
-    for row in (["Name", "Count", "Group", "Share"], ["Alpha", 40, "hot", 0.5], ["Beta", 10, "cold", 0.1],
-                ["Gamma", 25, "cold", 0.3], ["No figure", None, "cold", 0.2]):
+    for row in (
+        ["Name", "Count", "Group", "Share"],
+        ["Alpha", 40, "hot", 0.5],
+        ["Beta", 10, "cold", 0.1],
+        ["Gamma", 25, "cold", 0.3],
+        ["No figure", None, "cold", 0.2],
+    ):
         ws.append(row)
     ws.add_table(Table(displayName="Things", ref="A1:D5"))
     chart = wb.create_sheet("Chart")
@@ -281,10 +309,24 @@ def scatter_book(request: pytest.FixtureRequest, tmp_path: Path) -> Book:
 
 def scatter(**kw: object) -> ScatterSpec:
     base: dict[str, object] = {
-        "sheet": "Chart", "table": "Things", "x": "Count", "y": "Share", "label": "Name", "title": "Things",
-        "alt_text": SCATTER_ALT, "x_threshold": 25, "y_threshold": 0.3, "lines_table": "Lines", "anchor": "A5",
-        "x_line_label": "Count threshold", "y_line_label": "Share threshold", "group": "Group",
-        "colours": {"hot": "C00000"}, "x_format": "#,##0", "y_format": "0%"}
+        "sheet": "Chart",
+        "table": "Things",
+        "x": "Count",
+        "y": "Share",
+        "label": "Name",
+        "title": "Things",
+        "alt_text": SCATTER_ALT,
+        "x_threshold": 25,
+        "y_threshold": 0.3,
+        "lines_table": "Lines",
+        "anchor": "A5",
+        "x_line_label": "Count threshold",
+        "y_line_label": "Share threshold",
+        "group": "Group",
+        "colours": {"hot": "C00000"},
+        "x_format": "#,##0",
+        "y_format": "0%",
+    }
     return ScatterSpec(**{**base, **kw})  # type: ignore[arg-type]
 
 
@@ -298,20 +340,22 @@ def test_scatter_points_lines_alt_text_and_one_chart_per_anchor(scatter_book: Bo
     assert len(series) == 3 + 2, "one series per plotted row (the row without a figure is left out), two lines"
     names = [s.find("c:tx/c:strRef/c:f", NS).text for s in series]
     assert names == ["'Data'!$A$2", "'Data'!$A$3", "'Data'!$A$4", "'Chart'!$A$2", "'Chart'!$A$4"]
-    assert [s.find("c:xVal/c:numRef/c:f", NS).text for s in series[:3]] == ["'Data'!$B$2", "'Data'!$B$3",
-                                                                           "'Data'!$B$4"]
+    assert [s.find("c:xVal/c:numRef/c:f", NS).text for s in series[:3]] == ["'Data'!$B$2", "'Data'!$B$3", "'Data'!$B$4"]
     assert [s.find("c:dLbls/c:showSerName", NS).get("val") for s in series[:3]] == ["1"] * 3
     assert series[0].find("c:marker/c:spPr/a:solidFill/a:srgbClr", {**NS, "a": A}).get("val") == "C00000"
     assert all(s.find("c:marker/c:symbol", NS).get("val") == "none" for s in series[3:])
     assert all(s.find("c:spPr/a:ln/a:prstDash", {**NS, "a": A}).get("val") == "dash" for s in series[3:])
     hidden = [e.find("c:idx", NS).get("val") for e in chart.findall(".//c:legend/c:legendEntry", NS)]
     assert hidden == ["0", "1", "2"], "the legend names only the threshold lines"
-    assert [m.get("val") for m in chart.findall(".//c:valAx/c:scaling/c:max", NS)] in (["50", "0.6"],
-                                                                                        ["50.0", "0.6"])
+    assert [m.get("val") for m in chart.findall(".//c:valAx/c:scaling/c:max", NS)] in (["50", "0.6"], ["50.0", "0.6"])
     lines = openpyxl.load_workbook(path)["Chart"]
     assert [[c.value for c in row] for row in lines["A1:C5"]] == [
-        ["Line", "Count", "Share"], ["Count threshold", 25, 0], ["Count threshold", 25, 0.6],
-        ["Share threshold", 0, 0.3], ["Share threshold", 50, 0.3]]  # axes end at round numbers above the data
+        ["Line", "Count", "Share"],
+        ["Count threshold", 25, 0],
+        ["Count threshold", 25, 0.6],
+        ["Share threshold", 0, 0.3],
+        ["Share threshold", 50, 0.3],
+    ]  # axes end at round numbers above the data
     assert lines.tables["Lines"].ref == "A1:C5"
 
 
@@ -350,20 +394,38 @@ def test_xlwings_scatter_as_excel_holds_it(request: pytest.FixtureRequest, tmp_p
 
 def test_xlwings_chart_series_must_sit_side_by_side(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     book = open_xlwings(request, _make_scatter_file(tmp_path / "scatter.xlsx"))
-    spec = ChartSpec(sheet="Chart", table="Things", categories="Name", series=["Count", "Share"], title="T",
-                     alt_text="Chart of things.", anchor="E5")
+    spec = ChartSpec(
+        sheet="Chart",
+        table="Things",
+        categories="Name",
+        series=["Count", "Share"],
+        title="T",
+        alt_text="Chart of things.",
+        anchor="E5",
+    )
     with pytest.raises(UnsupportedOperation, match="side by side"):
         book.add_chart(spec)
     assert chart_models(book.book.sheets["Chart"]) == [], "nothing drawn before refusing"
-    book.add_chart(ChartSpec(sheet="Chart", table="Things", categories="Name", series=["Count"], title="T",
-                             alt_text="Chart of things.", anchor="E5", colours={"Count": "FF0000"}))
+    book.add_chart(
+        ChartSpec(
+            sheet="Chart",
+            table="Things",
+            categories="Name",
+            series=["Count"],
+            title="T",
+            alt_text="Chart of things.",
+            anchor="E5",
+            colours={"Count": "FF0000"},
+        )
+    )
     [model] = chart_models(book.book.sheets["Chart"])
     assert model.chart_type == "bar_stacked" and model.series[0].fill_color == (255, 0, 0)
     assert (model.series[0].name_ref, model.series[0].x_ref) == ("'Data'!$B$1", "'Data'!$A$2:$A$5")
 
 
-def test_xlwings_on_a_mac_refuses_what_needs_com_plainly(request: pytest.FixtureRequest, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_xlwings_on_a_mac_refuses_what_needs_com_plainly(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On a Mac xlwings hands over AppleScript objects: what needs COM is refused, before anything changes."""
     from tests.xlmemory import MemoryBook
 

@@ -45,14 +45,21 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #   Budget:        B1 Partnership, B2 FinancialYear, B3 ReservesBroughtForward, B4 Requirement
 
 
-def officer_with(path: Path, *, names: dict[str, object] | None = None, contributions: dict[int, list | None]
-                 | None = None, other_income: dict[int, list | None] | None = None,
-                 expenditure: dict[int, list | None] | None = None) -> Path:
+def officer_with(
+    path: Path,
+    *,
+    names: dict[str, object] | None = None,
+    contributions: dict[int, list | None] | None = None,
+    other_income: dict[int, list | None] | None = None,
+    expenditure: dict[int, list | None] | None = None,
+) -> Path:
     """The officer's workbook with some cells typed differently: ``{row index: row}`` replaces rows."""
     tables = {}
-    for label, base, changes in (("contributions", OFFICER_CONTRIBUTIONS, contributions),
-                                 ("other_income", OFFICER_OTHER_INCOME, other_income),
-                                 ("expenditure", OFFICER_EXPENDITURE, expenditure)):
+    for label, base, changes in (
+        ("contributions", OFFICER_CONTRIBUTIONS, contributions),
+        ("other_income", OFFICER_OTHER_INCOME, other_income),
+        ("expenditure", OFFICER_EXPENDITURE, expenditure),
+    ):
         rows = copy.deepcopy(base)
         for i, row in (changes or {}).items():
             rows.extend([None] * (i + 1 - len(rows)))
@@ -85,11 +92,14 @@ def at(err: BudgetInputError) -> list[tuple[str, str]]:
 
 # -- amounts typed as text are understood ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("typed", ["£2,500", "2,500", "£2,500.00", " £2,500 ", "2500", 2500, 2500.0, "GBP 2,500"])
 def test_amounts_typed_with_pound_signs_and_commas_are_parsed(tmp_path: Path, typed: object) -> None:
-    src = officer_with(tmp_path / "in.xlsx", contributions={4: ["Probation Service Moorlands", "Probation",
-                                                                "fixed", None, typed]},
-                       names={"Requirement": "250,001", "ReservesBroughtForward": "£52,345.67"})
+    src = officer_with(
+        tmp_path / "in.xlsx",
+        contributions={4: ["Probation Service Moorlands", "Probation", "fixed", None, typed]},
+        names={"Requirement": "250,001", "ReservesBroughtForward": "£52,345.67"},
+    )
     r = fill_budget_file(src, tmp_path / "out.xlsx")
     assert r.amounts == OFFICER_AMOUNTS and r.totals.as_names() == OFFICER_TOTALS
     ws = openpyxl.load_workbook(tmp_path / "out.xlsx")["Contributions"]  # compacted: Probation is on row 5
@@ -100,25 +110,28 @@ def test_amounts_typed_with_pound_signs_and_commas_are_parsed(tmp_path: Path, ty
 
 # -- words instead of numbers -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("where", "typed", "sheet", "cell", "message"), [
-    ("Requirement", "about £250k", "Budget", "B4", "expected an amount in £"),
-    ("ReservesBroughtForward", "see last year", "Budget", "B3", "expected an amount in £"),
-    ("contribution amount", "two thousand five hundred", "Contributions", "E6", "expected an amount in £"),
-    ("contribution share", "a third", "Contributions", "D3", "expected a share"),
-    ("income amount", "TBC", "Other income", "C5", "expected an amount in £"),
-    ("expenditure budget", "about 40k", "Expenditure", "B4", "expected an amount in £"),
-    ("expenditure actual", "not known", "Expenditure", "C2", "expected an amount in £"),
-    ("garbled commas", "£2,50", "Contributions", "E6", "expected an amount in £"),
-])
-def test_words_instead_of_numbers(tmp_path: Path, where: str, typed: str, sheet: str, cell: str,
-                                  message: str) -> None:
+
+@pytest.mark.parametrize(
+    ("where", "typed", "sheet", "cell", "message"),
+    [
+        ("Requirement", "about £250k", "Budget", "B4", "expected an amount in £"),
+        ("ReservesBroughtForward", "see last year", "Budget", "B3", "expected an amount in £"),
+        ("contribution amount", "two thousand five hundred", "Contributions", "E6", "expected an amount in £"),
+        ("contribution share", "a third", "Contributions", "D3", "expected a share"),
+        ("income amount", "TBC", "Other income", "C5", "expected an amount in £"),
+        ("expenditure budget", "about 40k", "Expenditure", "B4", "expected an amount in £"),
+        ("expenditure actual", "not known", "Expenditure", "C2", "expected an amount in £"),
+        ("garbled commas", "£2,50", "Contributions", "E6", "expected an amount in £"),
+    ],
+)
+def test_words_instead_of_numbers(tmp_path: Path, where: str, typed: str, sheet: str, cell: str, message: str) -> None:
     changes: dict[str, dict] = {
         "Requirement": {"names": {"Requirement": typed}},
         "ReservesBroughtForward": {"names": {"ReservesBroughtForward": typed}},
-        "contribution amount": {"contributions": {4: ["Probation Service Moorlands", "Probation", "fixed", None,
-                                                      typed]}},
-        "garbled commas": {"contributions": {4: ["Probation Service Moorlands", "Probation", "fixed", None,
-                                                 typed]}},
+        "contribution amount": {
+            "contributions": {4: ["Probation Service Moorlands", "Probation", "fixed", None, typed]}
+        },
+        "garbled commas": {"contributions": {4: ["Probation Service Moorlands", "Probation", "fixed", None, typed]}},
         "contribution share": {"contributions": {1: ["Northmoor and Eastvale ICB", "Health", "share", typed]}},
         "income amount": {"other_income": {3: ["Non-attendance charges", "Income", typed]}},
         "expenditure budget": {"expenditure": {2: ["Child safeguarding practice reviews", typed, 0]}},
@@ -133,10 +146,12 @@ def test_words_instead_of_numbers(tmp_path: Path, where: str, typed: str, sheet:
 
 # -- negative contributions -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("typed", [-2500, "-£2,500", "£-2,500", "(2,500)", "(£2,500.00)"])
 def test_negative_contribution(tmp_path: Path, typed: object) -> None:
-    src = officer_with(tmp_path / "in.xlsx", contributions={4: ["Probation Service Moorlands", "Probation",
-                                                                "fixed", None, typed]})
+    src = officer_with(
+        tmp_path / "in.xlsx", contributions={4: ["Probation Service Moorlands", "Probation", "fixed", None, typed]}
+    )
     where, text = one_problem(refused(src, tmp_path))
     assert (where.sheet, where.cell) == ("Contributions", "E6")
     assert "Probation Service Moorlands" in text and "must not be negative" in text
@@ -150,6 +165,7 @@ def test_negative_share(tmp_path: Path) -> None:
 
 
 # -- shares -----------------------------------------------------------------------------------------
+
 
 def test_shares_not_adding_up_to_100_percent(tmp_path: Path) -> None:
     src = officer_with(tmp_path / "in.xlsx", contributions={3: ["Moorlands Police", "Police", "share", 0.25]})
@@ -167,16 +183,19 @@ def test_share_based_row_with_no_share(tmp_path: Path) -> None:
 
 
 def test_fixed_row_with_no_amount(tmp_path: Path) -> None:
-    src = officer_with(tmp_path / "in.xlsx", contributions={4: ["Probation Service Moorlands", "Probation",
-                                                                "fixed", None, None]})
+    src = officer_with(
+        tmp_path / "in.xlsx", contributions={4: ["Probation Service Moorlands", "Probation", "fixed", None, None]}
+    )
     where, text = one_problem(refused(src, tmp_path))
     assert (where.sheet, where.cell) == ("Contributions", "E6") and "no Amount" in text
 
 
 def test_unknown_basis_and_kind(tmp_path: Path) -> None:
-    src = officer_with(tmp_path / "in.xlsx",
-                       contributions={4: ["Probation Service Moorlands", "Probation", "fixd", None, "£2,500"]},
-                       other_income={0: ["Dedicated Schools Grant", "Grant", "£18,000"]})
+    src = officer_with(
+        tmp_path / "in.xlsx",
+        contributions={4: ["Probation Service Moorlands", "Probation", "fixd", None, "£2,500"]},
+        other_income={0: ["Dedicated Schools Grant", "Grant", "£18,000"]},
+    )
     err = refused(src, tmp_path)
     assert at(err) == [("Contributions", "C6"), ("Other income", "B2")]
     assert "Basis must be 'share' or 'fixed', found 'fixd'" in err.problems[0][1]
@@ -184,6 +203,7 @@ def test_unknown_basis_and_kind(tmp_path: Path) -> None:
 
 
 # -- partners ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("duplicate", ["Moorlands Police", "moorlands  police", " MOORLANDS POLICE"])
 def test_duplicate_partner_names(tmp_path: Path, duplicate: str) -> None:
@@ -194,21 +214,29 @@ def test_duplicate_partner_names(tmp_path: Path, duplicate: str) -> None:
 
 
 def test_row_with_amounts_but_no_name(tmp_path: Path) -> None:
-    src = officer_with(tmp_path / "in.xlsx", contributions={8: [None, "Police", "fixed", None, 100]},
-                       other_income={5: [None, "Income", 50]}, expenditure={6: [None, 100, None]})
+    src = officer_with(
+        tmp_path / "in.xlsx",
+        contributions={8: [None, "Police", "fixed", None, 100]},
+        other_income={5: [None, "Income", 50]},
+        expenditure={6: [None, 100, None]},
+    )
     err = refused(src, tmp_path)
     assert at(err) == [("Contributions", "A10"), ("Other income", "A7"), ("Expenditure", "A8")]
 
 
 # -- the Requirement ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "message"), [
-    (None, "Requirement is blank"),
-    ("", "Requirement is blank"),
-    ("£250,001.50", "has pence"),
-    (250_001.5, "has pence"),
-    (-250_001, "must not be negative"),
-])
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (None, "Requirement is blank"),
+        ("", "Requirement is blank"),
+        ("£250,001.50", "has pence"),
+        (250_001.5, "has pence"),
+        (-250_001, "must not be negative"),
+    ],
+)
 def test_requirement_problems(tmp_path: Path, typed: object, message: str) -> None:
     where, text = one_problem(refused(officer_with(tmp_path / "in.xlsx", names={"Requirement": typed}), tmp_path))
     assert (where.sheet, where.cell) == ("Budget", "B4") and message in text
@@ -216,8 +244,11 @@ def test_requirement_problems(tmp_path: Path, typed: object, message: str) -> No
 
 @pytest.mark.parametrize("typed", [1000, "£1,000", 0.5])
 def test_requirement_without_share_based_partners(tmp_path: Path, typed: object) -> None:
-    src = officer_workbook(tmp_path / "in.xlsx", names={"FinancialYear": "2025/26", "Requirement": typed},
-                           contributions=[["Council", "Local authority", "fixed", None, 5000]])
+    src = officer_workbook(
+        tmp_path / "in.xlsx",
+        names={"FinancialYear": "2025/26", "Requirement": typed},
+        contributions=[["Council", "Local authority", "fixed", None, 5000]],
+    )
     where, text = one_problem(refused(src, tmp_path))
     assert (where.sheet, where.cell) == ("Budget", "B4")
     assert "no partner is share-based" in text
@@ -225,16 +256,27 @@ def test_requirement_without_share_based_partners(tmp_path: Path, typed: object)
 
 # -- blank and inserted rows ---------------------------------------------------------------------------
 
+
 def test_blank_rows_are_skipped_and_cells_still_named_right(tmp_path: Path) -> None:
-    rows = [None, None, ["Council", "Local authority", "share", 1], None, ["   ", "", None, None, "  "],
-            ["Police", "Police", "fixed", None, "£1,000"], None, ["Trust", "Other", "share", None]]
-    src = officer_workbook(tmp_path / "in.xlsx", names={"FinancialYear": "2025/26", "Requirement": 5000},
-                           contributions=rows)
+    rows = [
+        None,
+        None,
+        ["Council", "Local authority", "share", 1],
+        None,
+        ["   ", "", None, None, "  "],
+        ["Police", "Police", "fixed", None, "£1,000"],
+        None,
+        ["Trust", "Other", "share", None],
+    ]
+    src = officer_workbook(
+        tmp_path / "in.xlsx", names={"FinancialYear": "2025/26", "Requirement": 5000}, contributions=rows
+    )
     where, _text = one_problem(refused(src, tmp_path))
     assert (where.sheet, where.cell) == ("Contributions", "D9")  # the ninth row, blank rows counted
     rows[7] = None
-    src = officer_workbook(tmp_path / "in.xlsx", names={"FinancialYear": "2025/26", "Requirement": 5000},
-                           contributions=rows)
+    src = officer_workbook(
+        tmp_path / "in.xlsx", names={"FinancialYear": "2025/26", "Requirement": 5000}, contributions=rows
+    )
     r = fill_budget_file(src, tmp_path / "out.xlsx")
     assert [x.partner for x in r.input.contributions] == ["Council", "Police"]
     assert r.amounts == [D(5000), D(1000)]
@@ -261,12 +303,16 @@ def insert_rows(path: Path, sheet: str, table: str, at_row: int, rows: list[list
 
 def test_inserted_rows_are_read(tmp_path: Path) -> None:
     src = officer_with(tmp_path / "in.xlsx")
-    insert_rows(src, "Contributions", c.CONTRIBUTIONS, 3, [["Fellside Academy Trust", "Schools", "fixed", None,
-                                                            "£1,000"]])
+    insert_rows(
+        src, "Contributions", c.CONTRIBUTIONS, 3, [["Fellside Academy Trust", "Schools", "fixed", None, "£1,000"]]
+    )
     insert_rows(src, "Expenditure", c.EXPENDITURE, 2, [["Chair's expenses", "£500", None], [None] * 3])
     r = fill_budget_file(src, tmp_path / "out.xlsx")
-    assert [x.partner for x in r.input.contributions][:3] == ["Northmoor Council", "Fellside Academy Trust",
-                                                             "Northmoor and Eastvale ICB"]
+    assert [x.partner for x in r.input.contributions][:3] == [
+        "Northmoor Council",
+        "Fellside Academy Trust",
+        "Northmoor and Eastvale ICB",
+    ]
     assert r.totals.total_contributions == OFFICER_TOTALS["TotalContributions"] + 1000
     assert r.totals.total_expenditure == OFFICER_TOTALS["TotalExpenditure"] + 500
     assert len(r.input.expenditure) == 5
@@ -274,14 +320,20 @@ def test_inserted_rows_are_read(tmp_path: Path) -> None:
 
 def test_inserted_rows_problems_name_the_shifted_cells(tmp_path: Path) -> None:
     src = officer_with(tmp_path / "in.xlsx")
-    insert_rows(src, "Contributions", c.CONTRIBUTIONS, 3, [["Fellside Academy Trust", "Schools", "share", None],
-                                                           ["Moorlands Police", "Police", "fixed", None, 10]])
+    insert_rows(
+        src,
+        "Contributions",
+        c.CONTRIBUTIONS,
+        3,
+        [["Fellside Academy Trust", "Schools", "share", None], ["Moorlands Police", "Police", "fixed", None, 10]],
+    )
     err = refused(src, tmp_path)
     assert at(err) == [("Contributions", "D3"), ("Contributions", "A7")]  # the old row 5 is now row 7
     assert "no Share" in err.problems[0][1] and "listed twice (also A4)" in err.problems[1][1]
 
 
 # -- a missing table, column or defined name ------------------------------------------------------------
+
 
 def edit(path: Path, change) -> Path:
     wb = openpyxl.load_workbook(path)
@@ -293,8 +345,9 @@ def edit(path: Path, change) -> Path:
 def test_missing_table(tmp_path: Path) -> None:
     src = edit(officer_with(tmp_path / "in.xlsx"), lambda wb: wb["Expenditure"].tables.pop(c.EXPENDITURE))
     where, text = one_problem(refused(src, tmp_path))
-    assert where.file == str(src) and text.startswith("table 'Expenditure' not found (tables: Contributions, "
-                                                      "OtherIncome, AnnualReport, ContributionChanges)")
+    assert where.file == str(src) and text.startswith(
+        "table 'Expenditure' not found (tables: Contributions, OtherIncome, AnnualReport, ContributionChanges)"
+    )
     assert "workbooks/budget.xlsx" in text
 
 
@@ -337,14 +390,18 @@ def test_defined_name_that_is_not_one_cell(tmp_path: Path) -> None:
 
 # -- not an Excel workbook -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("budget.xlsx", b"Partner,Sector,Basis,Share,Amount\nCouncil,,share,1,\n", "not an Excel workbook"),
-    ("budget.xlsx", b"", "empty"),
-    ("budget.xlsx", b"%PDF-1.7\n...", "not an Excel workbook (it looks like a PDF)"),
-    ("budget.xls", OLE_MAGIC + b"\0" * 600, "legacy Excel 97-2003 (.xls)"),
-    ("budget.csv", b"Partner,Share\nCouncil,100%\n", "not an Excel workbook"),
-    ("budget.txt", b"Requirement: 250000\n", "not an Excel workbook"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("budget.xlsx", b"Partner,Sector,Basis,Share,Amount\nCouncil,,share,1,\n", "not an Excel workbook"),
+        ("budget.xlsx", b"", "empty"),
+        ("budget.xlsx", b"%PDF-1.7\n...", "not an Excel workbook (it looks like a PDF)"),
+        ("budget.xls", OLE_MAGIC + b"\0" * 600, "legacy Excel 97-2003 (.xls)"),
+        ("budget.csv", b"Partner,Share\nCouncil,100%\n", "not an Excel workbook"),
+        ("budget.txt", b"Requirement: 250000\n", "not an Excel workbook"),
+    ],
+)
 def test_not_an_excel_file(tmp_path: Path, name: str, data: bytes, message: str) -> None:
     src = tmp_path / name
     src.write_bytes(data)
@@ -366,23 +423,33 @@ def test_not_an_excel_file_on_the_command_line(tmp_path: Path) -> None:
 
 # -- everything at once, on the command line ------------------------------------------------------
 
+
 def test_all_problems_reported_together_on_the_command_line(tmp_path: Path) -> None:
-    src = officer_with(tmp_path / "in.xlsx", names={"ReservesBroughtForward": "unknown"},
-                       contributions={3: ["Moorlands Police", "Police", "share", None],
-                                      4: ["Probation Service Moorlands", "Probation", "fixed", None, "-£5"]},
-                       expenditure={1: ["Business unit staffing", "lots", None]})
+    src = officer_with(
+        tmp_path / "in.xlsx",
+        names={"ReservesBroughtForward": "unknown"},
+        contributions={
+            3: ["Moorlands Police", "Police", "share", None],
+            4: ["Probation Service Moorlands", "Probation", "fixed", None, "-£5"],
+        },
+        expenditure={1: ["Business unit staffing", "lots", None]},
+    )
     before = sha256(src)
     proc = run("budget", "fill", src, "--out", tmp_path / "out.xlsx")
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert [line.removeprefix("boardbook: error: ").split(": ")[0] for line in lines] == [
-        "in.xlsx sheet 'Budget' cell B3", "in.xlsx sheet 'Contributions' cell D5",
-        "in.xlsx sheet 'Contributions' cell E6", "in.xlsx sheet 'Expenditure' cell B3"]
+        "in.xlsx sheet 'Budget' cell B3",
+        "in.xlsx sheet 'Contributions' cell D5",
+        "in.xlsx sheet 'Contributions' cell E6",
+        "in.xlsx sheet 'Expenditure' cell B3",
+    ]
     assert all(line.startswith("boardbook: error: ") for line in lines)
     assert sha256(src) == before and not (tmp_path / "out.xlsx").exists()
 
 
 # -- TOML and CSV inputs ----------------------------------------------------------------------------
+
 
 def demo_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "demo"
@@ -397,27 +464,32 @@ def test_csv_problems_name_row_and_column(tmp_path: Path) -> None:
         "Northmoor Council,Local authority,share,40%,\n"
         "Northmoor and Eastvale Integrated Care Board,Health,share,a third,\n"
         "Moorlands Police,Police,share,26.667%,\n"
-        "Probation Service Moorlands,Probation,fixed,,\"-£2,000\"\n"
-        "northmoor council,Local authority,fixed,,100\n", encoding="utf-8")
+        'Probation Service Moorlands,Probation,fixed,,"-£2,000"\n'
+        "northmoor council,Local authority,fixed,,100\n",
+        encoding="utf-8",
+    )
     (folder / "demo-budget-2025-26-expenditure.csv").write_text(
-        "Item,Budget,Actual\nIndependent scrutineer,\"38,500\",\n,,\n , , \nStaffing,TBC,\n", encoding="utf-8")
+        'Item,Budget,Actual\nIndependent scrutineer,"38,500",\n,,\n , , \nStaffing,TBC,\n', encoding="utf-8"
+    )
     before = hashes(folder)
     err = refused(folder / "demo-budget-2025-26.toml", tmp_path)
     assert hashes(folder) == before
     found = [(Path(w.file).name, w.cell) for w, _m in err.problems]
-    assert found == [("demo-budget-2025-26-contributions.csv", "row 3, column Share"),
-                     ("demo-budget-2025-26-contributions.csv", "row 5, column Amount"),
-                     ("demo-budget-2025-26-contributions.csv", "row 6, column Partner"),
-                     ("demo-budget-2025-26-expenditure.csv", "row 5, column Budget")]
-    assert err.lines[0].startswith("demo-budget-2025-26-contributions.csv row 3, column Share: expected a "
-                                   "share")
+    assert found == [
+        ("demo-budget-2025-26-contributions.csv", "row 3, column Share"),
+        ("demo-budget-2025-26-contributions.csv", "row 5, column Amount"),
+        ("demo-budget-2025-26-contributions.csv", "row 6, column Partner"),
+        ("demo-budget-2025-26-expenditure.csv", "row 5, column Budget"),
+    ]
+    assert err.lines[0].startswith("demo-budget-2025-26-contributions.csv row 3, column Share: expected a share")
     assert "listed twice" in err.problems[2][1]
 
 
 def test_csv_row_numbers_count_empty_lines(tmp_path: Path) -> None:
     folder = demo_copy(tmp_path)
     (folder / "demo-budget-2025-26-expenditure.csv").write_text(
-        "Item,Budget,Actual\nIndependent scrutineer,\"38,500\",\n\nStaffing,TBC,\n", encoding="utf-8")
+        'Item,Budget,Actual\nIndependent scrutineer,"38,500",\n\nStaffing,TBC,\n', encoding="utf-8"
+    )
     where, _text = one_problem(refused(folder / "demo-budget-2025-26.toml", tmp_path))
     assert where.cell == "row 4, column Budget"  # line 4 of the file
 
@@ -440,18 +512,29 @@ def test_inline_toml_problems_name_the_key(tmp_path: Path) -> None:
     err = refused(src, tmp_path)
     assert [w.cell for w, _m in err.problems] == ["contributions[4].Amount", "key budget.requirement"]
     assert "expected an amount in £" in err.problems[0][1] and "has pence" in err.problems[1][1]
-    assert err.lines[1] == "budget.toml key budget.requirement: Requirement £372,000.25 has pence: " \
+    assert (
+        err.lines[1] == "budget.toml key budget.requirement: Requirement £372,000.25 has pence: "
         "contributions are apportioned in whole pounds, so give it in whole pounds"
+    )
 
 
-@pytest.mark.parametrize(("text", "error", "message"), [
-    ("[budget\npartnership = 1", WorkbookError, "not valid TOML"),
-    ('[budget]\npartnership = "P"\nfinancial_year = "2025/26"\ncontributions = "nowhere.csv"\n', WorkbookError,
-     "file not found"),
-    ('[budget]\npartnership = "P"\n', BudgetInputError, "key budget.financial_year: is required"),
-    ('[budget]\npartnership = "P"\nfinancial_year = "2025/26"\ncontributions = 5\n', BudgetInputError,
-     "must be a CSV file name or [[...]] entries"),
-])
+@pytest.mark.parametrize(
+    ("text", "error", "message"),
+    [
+        ("[budget\npartnership = 1", WorkbookError, "not valid TOML"),
+        (
+            '[budget]\npartnership = "P"\nfinancial_year = "2025/26"\ncontributions = "nowhere.csv"\n',
+            WorkbookError,
+            "file not found",
+        ),
+        ('[budget]\npartnership = "P"\n', BudgetInputError, "key budget.financial_year: is required"),
+        (
+            '[budget]\npartnership = "P"\nfinancial_year = "2025/26"\ncontributions = 5\n',
+            BudgetInputError,
+            "must be a CSV file name or [[...]] entries",
+        ),
+    ],
+)
 def test_toml_that_cannot_be_used(tmp_path: Path, text: str, error: type[Exception], message: str) -> None:
     src = tmp_path / "budget.toml"
     src.write_text(text, encoding="utf-8")
@@ -470,21 +553,28 @@ def test_bad_previous_year_is_named(tmp_path: Path) -> None:
 
 def test_inline_toml_may_leave_out_empty_columns(tmp_path: Path) -> None:
     src = tmp_path / "budget.toml"
-    src.write_text('[budget]\npartnership = "P"\nfinancial_year = "2025/26"\n\n'
-                   '[[contributions]]\nPartner = "Council"\nSector = "Local authority"\nBasis = "fixed"\n'
-                   'Amount = 5000\n\n[[expenditure]]\nItem = "Staff"\nBudget = 4000\n', encoding="utf-8")
+    src.write_text(
+        '[budget]\npartnership = "P"\nfinancial_year = "2025/26"\n\n'
+        '[[contributions]]\nPartner = "Council"\nSector = "Local authority"\nBasis = "fixed"\n'
+        'Amount = 5000\n\n[[expenditure]]\nItem = "Staff"\nBudget = 4000\n',
+        encoding="utf-8",
+    )
     r = fill_budget_file(src, tmp_path / "out.xlsx")
     assert r.totals.surplus == D(1000)
 
 
 # -- propose: bad shares ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "cell", "message"), [
-    ("Partner,Share\nA,50%\nB,40%\n", "column Share", "add up to 90 %, not 100 %"),
-    ("Partner,Share\nA,50%\nB,\n", "row 3, column Share", "B has no Share"),
-    ("Partner,Share\nA,50%\nB,half\n", "row 3, column Share", "expected a share"),
-    ("Partner,Sector\nA,Health\n", "row 1, column Share", "has no column 'Share'"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "cell", "message"),
+    [
+        ("Partner,Share\nA,50%\nB,40%\n", "column Share", "add up to 90 %, not 100 %"),
+        ("Partner,Share\nA,50%\nB,\n", "row 3, column Share", "B has no Share"),
+        ("Partner,Share\nA,50%\nB,half\n", "row 3, column Share", "expected a share"),
+        ("Partner,Sector\nA,Health\n", "row 1, column Share", "has no column 'Share'"),
+    ],
+)
 def test_propose_bad_shares(tmp_path: Path, text: str, cell: str, message: str) -> None:
     shares = tmp_path / "shares.csv"
     shares.write_text(text, encoding="utf-8")

@@ -84,8 +84,13 @@ INCOME_SECTIONS = ("Funding streams", "Income", "Contributions")
 
 
 def officer(path: Path) -> Path:
-    return officer_workbook(path, names=OFFICER_NAMES, contributions=OFFICER_CONTRIBUTIONS,
-                            other_income=OFFICER_OTHER_INCOME, expenditure=OFFICER_EXPENDITURE)
+    return officer_workbook(
+        path,
+        names=OFFICER_NAMES,
+        contributions=OFFICER_CONTRIBUTIONS,
+        other_income=OFFICER_OTHER_INCOME,
+        expenditure=OFFICER_EXPENDITURE,
+    )
 
 
 # Last year and this year of a small all-fixed partnership, inline TOML: a partner who paid £0 last year
@@ -163,6 +168,7 @@ def write_toml_pair(folder: Path) -> tuple[Path, Path]:
 
 # -- reading outputs --------------------------------------------------------------------------------
 
+
 def names_calamine(path: Path) -> dict[str, object]:
     """Defined names as a downstream reader sees them: the cells from xl/workbook.xml, values by calamine."""
     with zipfile.ZipFile(path) as zf:
@@ -220,6 +226,7 @@ def assert_reconciles(lines: list[tuple[str, str, float]], names: dict[str, obje
 
 # -- the files this module reads ---------------------------------------------------------------------
 
+
 @dataclass
 class Filled:
     folder: Path
@@ -262,6 +269,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Filled:
 
 # -- the template ----------------------------------------------------------------------------------
 
+
 def test_template_contract(tmp_path: Path) -> None:
     path = build_budget(load_config()).save(tmp_path / "budget.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -274,8 +282,11 @@ def test_template_contract(tmp_path: Path) -> None:
         if name not in ("Partnership", "FinancialYear"):
             assert "£" in target.number_format, f"{name} is not £ formatted"
     assert wb["Budget"].protection.sheet
-    expected = {c.CONTRIBUTIONS: c.CONTRIBUTIONS_HEADERS, c.OTHER_INCOME: c.OTHER_INCOME_HEADERS,
-                c.EXPENDITURE: c.EXPENDITURE_HEADERS}
+    expected = {
+        c.CONTRIBUTIONS: c.CONTRIBUTIONS_HEADERS,
+        c.OTHER_INCOME: c.OTHER_INCOME_HEADERS,
+        c.EXPENDITURE: c.EXPENDITURE_HEADERS,
+    }
     for name, headers in expected.items():
         ws = wb[TABLE_OF[name]]
         c1, r1, c2, r2 = range_boundaries(ws.tables[name].ref)
@@ -290,8 +301,9 @@ def test_template_contract(tmp_path: Path) -> None:
                 elif h in ("Amount", "Budget", "Actual"):
                     assert cell.number_format == c.MONEY_FORMAT and "£" in cell.number_format
         assert ws.protection.sheet and not ws.protection.insertRows
-    choices = {(ws.title, str(dv.sqref)): dv.formula1 for ws in wb.worksheets
-               for dv in ws.data_validations.dataValidation}
+    choices = {
+        (ws.title, str(dv.sqref)): dv.formula1 for ws in wb.worksheets for dv in ws.data_validations.dataValidation
+    }
     assert choices[("Contributions", "C2:C13")] == '"share,fixed"'
     assert choices[("Contributions", "B2:B13")] == '"' + ",".join(c.SECTORS) + '"'
     assert choices[("Other income", "B2:B13")] == '"Funding stream,Income"'
@@ -305,11 +317,16 @@ def test_templates_command_writes_the_budget_workbook(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     wb = openpyxl.load_workbook(tmp_path / "budget.xlsx")
     assert set(c.INPUT_NAMES) <= set(wb.defined_names)
-    assert {t for ws in wb.worksheets for t in ws.tables} >= {c.CONTRIBUTIONS, c.OTHER_INCOME, c.EXPENDITURE,
-                                                               c.ANNUAL_REPORT}
+    assert {t for ws in wb.worksheets for t in ws.tables} >= {
+        c.CONTRIBUTIONS,
+        c.OTHER_INCOME,
+        c.EXPENDITURE,
+        c.ANNUAL_REPORT,
+    }
 
 
 # -- a workbook typed by a finance officer -------------------------------------------------------------
+
 
 def test_officer_workbook_amounts_and_totals(filled: Filled) -> None:
     r = filled.results["officer"]
@@ -360,8 +377,9 @@ def test_filled_workbook_formats_and_formulas(filled: Filled) -> None:
     assert r2 - r1 == len(OFFICER_REPORT)
     assert all(ws.cell(r, 3).number_format == c.MONEY_FORMAT for r in range(r1 + 1, r2 + 1))
     assert all(str(ws.cell(r, 3).value).startswith("=") for r in range(r1 + 1, r2 + 1))
-    choices = {(w.title, str(dv.sqref).split(":")[0][0]) for w in wb.worksheets
-               for dv in w.data_validations.dataValidation}
+    choices = {
+        (w.title, str(dv.sqref).split(":")[0][0]) for w in wb.worksheets for dv in w.data_validations.dataValidation
+    }
     assert {("Contributions", "B"), ("Contributions", "C"), ("Other income", "B")} <= choices
 
 
@@ -384,8 +402,9 @@ def test_annual_report_council_convention(filled: Filled) -> None:
     assert_reconciles(lines, names, council=True)
 
 
-@pytest.mark.parametrize("label", ["officer", "officer-council", "demo-2024-25-council", "demo-2025-26",
-                                   "fixed-changes-council"])
+@pytest.mark.parametrize(
+    "label", ["officer", "officer-council", "demo-2024-25-council", "demo-2025-26", "fixed-changes-council"]
+)
 def test_every_filled_budget_reconciles(filled: Filled, label: str) -> None:
     out = filled.outputs[label]
     names = names_openpyxl(out)
@@ -406,12 +425,15 @@ def test_refilling_a_filled_workbook_gives_the_same_numbers(filled: Filled, tmp_
 
 @pytest.mark.parametrize("requirement", [None, 0, "£0"], ids=["blank", "zero", "text-zero"])
 def test_all_fixed_budget_needs_no_requirement(tmp_path: Path, requirement: object) -> None:
-    src = officer_workbook(tmp_path / "fixed.xlsx",
-                           names={"FinancialYear": "2025/26", "ReservesBroughtForward": 5000,
-                                  "Requirement": requirement},
-                           contributions=[["Council", "Local authority", "fixed", None, "£40,000"],
-                                          ["Police", "Police", "fixed", None, 25000.5]],
-                           expenditure=[["Business unit", 60000, None]])
+    src = officer_workbook(
+        tmp_path / "fixed.xlsx",
+        names={"FinancialYear": "2025/26", "ReservesBroughtForward": 5000, "Requirement": requirement},
+        contributions=[
+            ["Council", "Local authority", "fixed", None, "£40,000"],
+            ["Police", "Police", "fixed", None, 25000.5],
+        ],
+        expenditure=[["Business unit", 60000, None]],
+    )
     r = fill_budget_file(src, tmp_path / "out.xlsx")
     assert r.amounts == [D(40_000), D("25000.50")] and r.warnings == []
     names = names_openpyxl(tmp_path / "out.xlsx")
@@ -420,6 +442,7 @@ def test_all_fixed_budget_needs_no_requirement(tmp_path: Path, requirement: obje
 
 
 # -- TOML, TOML + CSV, and last year ---------------------------------------------------------------------
+
 
 def test_demo_budgets_fill_and_roll_reserves_forward(filled: Filled) -> None:
     y24, y25 = filled.results["demo-2024-25-council"], filled.results["demo-2025-26"]
@@ -431,8 +454,10 @@ def test_demo_budgets_fill_and_roll_reserves_forward(filled: Filled) -> None:
         assert len(shares) == 3 and sum(shares) == requirement
     assert [x.kind for x in y25.input.other_income] == ["Funding stream", "Income", "Income"]  # blank Kind
     names = names_openpyxl(filled.outputs["demo-2025-26"])
-    assert penny(names["ReservesBroughtForward"], names_openpyxl(filled.outputs["demo-2024-25-council"])[
-        "ReservesCarriedForward"])
+    assert penny(
+        names["ReservesBroughtForward"],
+        names_openpyxl(filled.outputs["demo-2024-25-council"])["ReservesCarriedForward"],
+    )
 
 
 def test_previous_year_changes_from_toml(filled: Filled) -> None:
@@ -469,8 +494,9 @@ def test_toml_with_csv_tables_leaves_its_files_alone(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     before = hashes(folder)
-    r = fill_budget_file(folder / "demo-budget-2025-26.toml", tmp_path / "out.xlsx",
-                         previous=folder / "demo-budget-2024-25.toml")
+    r = fill_budget_file(
+        folder / "demo-budget-2025-26.toml", tmp_path / "out.xlsx", previous=folder / "demo-budget-2024-25.toml"
+    )
     assert hashes(folder) == before
     assert r.totals.total_contributions == D(386_000 + 2000 + 3500 + 3500 + 2500)
 
@@ -489,9 +515,13 @@ def recalculated(filled: Filled) -> dict[str, tuple[Path, Path]]:
 
 def formula_cells(path: Path) -> dict[tuple[str, str], str]:
     wb = openpyxl.load_workbook(path)
-    return {(ws.title, cell.coordinate): cell.value
-            for ws in wb.worksheets for row in ws.iter_rows() for cell in row
-            if cell.data_type == "f" and isinstance(cell.value, str) and cell.value.startswith("=")}
+    return {
+        (ws.title, cell.coordinate): cell.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f" and isinstance(cell.value, str) and cell.value.startswith("=")
+    }
 
 
 def same(ours: object, theirs: object) -> bool:
@@ -508,10 +538,12 @@ def test_libreoffice_really_recalculated(recalculated: dict[str, tuple[Path, Pat
     assert penny(names_openpyxl(theirs)["Surplus"], -17_908.49), "LibreOffice kept the cached value"
 
 
-@pytest.mark.parametrize("label", ["officer", "officer-council", "demo-2024-25-council", "demo-2025-26",
-                                   "fixed-changes-council"])
-def test_every_formula_cell_equals_libreoffice(recalculated: dict[str, tuple[Path, Path]], label: str,
-                                               record_property: pytest.RecordProperty) -> None:
+@pytest.mark.parametrize(
+    "label", ["officer", "officer-council", "demo-2024-25-council", "demo-2025-26", "fixed-changes-council"]
+)
+def test_every_formula_cell_equals_libreoffice(
+    recalculated: dict[str, tuple[Path, Path]], label: str, record_property: pytest.RecordProperty
+) -> None:
     ours, theirs = recalculated[label]
     formulas = formula_cells(ours)
     per_sheet: dict[str, int] = {}
@@ -537,10 +569,12 @@ def test_every_formula_cell_equals_libreoffice(recalculated: dict[str, tuple[Pat
     assert blanks == 0
 
 
-@pytest.mark.parametrize("label", ["officer", "officer-council", "demo-2024-25-council", "demo-2025-26",
-                                   "fixed-changes-council"])
-def test_recalculated_report_reconciles_to_the_penny(recalculated: dict[str, tuple[Path, Path]], filled: Filled,
-                                                     label: str) -> None:
+@pytest.mark.parametrize(
+    "label", ["officer", "officer-council", "demo-2024-25-council", "demo-2025-26", "fixed-changes-council"]
+)
+def test_recalculated_report_reconciles_to_the_penny(
+    recalculated: dict[str, tuple[Path, Path]], filled: Filled, label: str
+) -> None:
     _ours, theirs = recalculated[label]
     names = names_openpyxl(theirs)
     lines = report(theirs)
@@ -563,12 +597,18 @@ def test_formula_like_partner_name_stays_text(recalculated: dict[str, tuple[Path
     name = '=HYPERLINK("http://example.invalid","Youth Club")'
     for path in recalculated["fixed-changes-council"]:  # ours, and after LibreOffice
         wb = openpyxl.load_workbook(path)
-        found = [(ws.title, cell.data_type) for ws in wb.worksheets for row in ws.iter_rows() for cell in row
-                 if cell.value == name]
+        found = [
+            (ws.title, cell.data_type)
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.value == name
+        ]
         assert sorted(found) == [("Annual report", "s"), ("Changes", "s"), ("Contributions", "s")], (path, found)
 
 
 # -- the command line ----------------------------------------------------------------------------------
+
 
 def test_cli_fill_workbook(tmp_path: Path) -> None:
     src = officer(tmp_path / "officer.xlsx")
@@ -588,7 +628,8 @@ def test_cli_fill_warns_when_reserves_would_go_negative(tmp_path: Path) -> None:
     assert "boardbook: warning: reserves would go negative: -£399.50 carried forward" in proc.stderr
     assert "error" not in proc.stderr
     assert {r["Partner"]: r["Change %"] for r in table(tmp_path / "filled.xlsx", c.CHANGES)}[
-        "Fellside Council"] == "n/a"
+        "Fellside Council"
+    ] == "n/a"
 
 
 def test_output_that_is_an_input_is_refused(tmp_path: Path) -> None:
@@ -628,8 +669,18 @@ def test_propose_from_csv_of_shares(tmp_path: Path) -> None:
     shares = tmp_path / "shares.csv"
     shares.write_text(SHARES_CSV, encoding="utf-8")
     before = sha256(shares)
-    proc = run("budget", "propose", "--requirement", "£100,001", "--shares", shares, "--out",
-               tmp_path / "proposal.csv", "--year", "2026/27")
+    proc = run(
+        "budget",
+        "propose",
+        "--requirement",
+        "£100,001",
+        "--shares",
+        shares,
+        "--out",
+        tmp_path / "proposal.csv",
+        "--year",
+        "2026/27",
+    )
     assert proc.returncode == 0, proc.stderr
     rows = read_csv(tmp_path / "proposal.csv")
     assert list(rows[0]) == list(c.PROPOSAL_HEADERS)

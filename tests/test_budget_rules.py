@@ -35,20 +35,24 @@ THIRD = F(1, 3)
 
 # -- apportion: examples ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("requirement", "shares", "expected"), [
-    (100, [THIRD] * 3, [34, 33, 33]),
-    (200, [THIRD] * 3, [67, 67, 66]),
-    (300_000, [THIRD] * 3, [100_000] * 3),
-    (1, [THIRD] * 3, [1, 0, 0]),
-    (0, [THIRD] * 3, [0, 0, 0]),
-    (100, [F(1, 7)] * 7, [15, 15, 14, 14, 14, 14, 14]),
-    (10, [F(1, 2), F(1, 2)], [5, 5]),
-    # 250,001 x 40 % / 33.33 % / 26.67 %: exact 100,000.4 / 83,333.67 / 66,666.93; the two pounds left over
-    # go to the largest remainders (.93, then .67), not to the largest share.
-    (250_001, [F(2, 5), F(1, 3), F(4, 15)], [100_000, 83_334, 66_667]),
-    # The demo's 40 / 33.333 / 26.667 %.
-    (372_000, [F(40, 100), F(33_333, 100_000), F(26_667, 100_000)], [148_800, 123_999, 99_201]),
-])
+
+@pytest.mark.parametrize(
+    ("requirement", "shares", "expected"),
+    [
+        (100, [THIRD] * 3, [34, 33, 33]),
+        (200, [THIRD] * 3, [67, 67, 66]),
+        (300_000, [THIRD] * 3, [100_000] * 3),
+        (1, [THIRD] * 3, [1, 0, 0]),
+        (0, [THIRD] * 3, [0, 0, 0]),
+        (100, [F(1, 7)] * 7, [15, 15, 14, 14, 14, 14, 14]),
+        (10, [F(1, 2), F(1, 2)], [5, 5]),
+        # 250,001 x 40 % / 33.33 % / 26.67 %: exact 100,000.4 / 83,333.67 / 66,666.93; the two pounds left over
+        # go to the largest remainders (.93, then .67), not to the largest share.
+        (250_001, [F(2, 5), F(1, 3), F(4, 15)], [100_000, 83_334, 66_667]),
+        # The demo's 40 / 33.333 / 26.667 %.
+        (372_000, [F(40, 100), F(33_333, 100_000), F(26_667, 100_000)], [148_800, 123_999, 99_201]),
+    ],
+)
 def test_apportion_examples(requirement: int, shares: list[Fraction], expected: list[int]) -> None:
     assert apportion(requirement, shares) == expected
     assert sum(expected) == requirement
@@ -103,8 +107,10 @@ def test_apportion_always_reconciles(requirement: int, weights: list[int]) -> No
     for amount, share in zip(amounts, shares, strict=True):
         entitlement = requirement * share
         assert abs(amount - entitlement) < 1, (amount, entitlement)
-        assert amount in (entitlement.numerator // entitlement.denominator,
-                          -(-entitlement.numerator // entitlement.denominator))  # floor or ceiling
+        assert amount in (
+            entitlement.numerator // entitlement.denominator,
+            -(-entitlement.numerator // entitlement.denominator),
+        )  # floor or ceiling
     assert apportion(requirement, list(shares)) == amounts  # deterministic
 
 
@@ -128,8 +134,10 @@ def test_apportion_equal_awkward_shares(requirement: int, n: int) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(requirement=REQUIREMENTS,
-       percents=st.lists(st.floats(min_value=0.01, max_value=100, allow_nan=False), min_size=1, max_size=12))
+@given(
+    requirement=REQUIREMENTS,
+    percents=st.lists(st.floats(min_value=0.01, max_value=100, allow_nan=False), min_size=1, max_size=12),
+)
 def test_apportion_reconciles_with_float_percentages(requirement: int, percents: list[float]) -> None:
     """Shares as a spreadsheet stores them (floats), whatever they add up to: still exactly the requirement."""
     shares = [F(p) / 100 for p in percents]
@@ -142,66 +150,78 @@ def test_apportion_reconciles_with_float_percentages(requirement: int, percents:
 
 # -- shares add up ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("shares", "ok"), [
-    ([THIRD] * 3, True),
-    ([F(0.333333333333333)] * 3, True),  # Excel's 15 significant digits
-    ([F(40, 100), F(33_333, 100_000), F(26_667, 100_000)], True),
-    ([F(1)], True),
-    ([F(40, 100), F(30, 100), F(20, 100)], False),  # 90 %
-    ([F(60, 100), F(50, 100)], False),  # 110 %
-    ([F(33_333, 100_000)] * 3, False),  # 99.999 %: a thousandth of a point short is not rounding noise
-])
+
+@pytest.mark.parametrize(
+    ("shares", "ok"),
+    [
+        ([THIRD] * 3, True),
+        ([F(0.333333333333333)] * 3, True),  # Excel's 15 significant digits
+        ([F(40, 100), F(33_333, 100_000), F(26_667, 100_000)], True),
+        ([F(1)], True),
+        ([F(40, 100), F(30, 100), F(20, 100)], False),  # 90 %
+        ([F(60, 100), F(50, 100)], False),  # 110 %
+        ([F(33_333, 100_000)] * 3, False),  # 99.999 %: a thousandth of a point short is not rounding noise
+    ],
+)
 def test_shares_add_up(shares: list[Fraction], ok: bool) -> None:
     assert shares_add_up(shares) is ok
 
 
 # -- money and shares as typed ---------------------------------------------------------------------
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    (12500, D("12500.00")),
-    (12500.5, D("12500.50")),
-    (0.1 + 0.2, D("0.30")),  # float noise never survives as a fraction of a penny
-    ("12500", D("12500.00")),
-    ("£12,500", D("12500.00")),
-    ("£12,500.00", D("12500.00")),
-    ("£1,234,567.89", D("1234567.89")),
-    (" £ 12,500 ", D("12500.00")),
-    ("£\u00a012,500", D("12500.00")),
-    ("-£1,200.50", D("-1200.50")),
-    ("£-1,200.50", D("-1200.50")),
-    ("(1,200.50)", D("-1200.50")),
-    ("(£1,200.50)", D("-1200.50")),
-    ("GBP 300", D("300.00")),
-    (".5", D("0.50")),
-    (None, None),
-    ("", None),
-    ("   ", None),
-])
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (12500, D("12500.00")),
+        (12500.5, D("12500.50")),
+        (0.1 + 0.2, D("0.30")),  # float noise never survives as a fraction of a penny
+        ("12500", D("12500.00")),
+        ("£12,500", D("12500.00")),
+        ("£12,500.00", D("12500.00")),
+        ("£1,234,567.89", D("1234567.89")),
+        (" £ 12,500 ", D("12500.00")),
+        ("£\u00a012,500", D("12500.00")),
+        ("-£1,200.50", D("-1200.50")),
+        ("£-1,200.50", D("-1200.50")),
+        ("(1,200.50)", D("-1200.50")),
+        ("(£1,200.50)", D("-1200.50")),
+        ("GBP 300", D("300.00")),
+        (".5", D("0.50")),
+        (None, None),
+        ("", None),
+        ("   ", None),
+    ],
+)
 def test_parse_money(typed: object, expected: Decimal | None) -> None:
     assert parse_money(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["twelve thousand", "£12,50", "12,5000", "£", "1.2.3", "£12k", "n/a", True,
-                                   float("nan"), float("inf")])
+@pytest.mark.parametrize(
+    "typed", ["twelve thousand", "£12,50", "12,5000", "£", "1.2.3", "£12k", "n/a", True, float("nan"), float("inf")]
+)
 def test_parse_money_refuses_words_and_garbled_numbers(typed: object) -> None:
     with pytest.raises(ValueError, match="expected an amount in £"):
         parse_money(typed)
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    (0.25, F(1, 4)),
-    (25, F(1, 4)),  # above 1: a percentage
-    ("25%", F(1, 4)),
-    ("25 %", F(1, 4)),
-    ("0.25", F(1, 4)),
-    ("1/3", THIRD),
-    ("33.3333%", F(333_333, 1_000_000)),
-    (1, F(1)),  # 1 means 100 %
-    ("100%", F(1)),
-    ("0%", F(0)),
-    (None, None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (0.25, F(1, 4)),
+        (25, F(1, 4)),  # above 1: a percentage
+        ("25%", F(1, 4)),
+        ("25 %", F(1, 4)),
+        ("0.25", F(1, 4)),
+        ("1/3", THIRD),
+        ("33.3333%", F(333_333, 1_000_000)),
+        (1, F(1)),  # 1 means 100 %
+        ("100%", F(1)),
+        ("0%", F(0)),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_parse_share(typed: object, expected: Fraction | None) -> None:
     assert parse_share(typed) == expected
 
@@ -213,6 +233,7 @@ def test_parse_share_refuses_words(typed: object) -> None:
 
 
 # -- totals ----------------------------------------------------------------------------------------
+
 
 def test_spent_uses_the_actual_where_given_else_the_budget() -> None:
     assert spent(D(100), D(90)) == D(90)
@@ -231,9 +252,15 @@ def test_totals_surplus_adds_to_reserves() -> None:
     assert t.surplus == D("550.25")
     assert (t.drawdown, t.add_to_reserves) == (D(0), D("550.25"))
     assert t.reserves_carried_forward == D("58750.25")
-    assert t.as_names() == {"TotalContributions": D("1500.50"), "TotalIncome": D("1700.50"),
-                            "TotalExpenditure": D("1150.25"), "Surplus": D("550.25"), "Drawdown": D(0),
-                            "AddToReserves": D("550.25"), "ReservesCarriedForward": D("58750.25")}
+    assert t.as_names() == {
+        "TotalContributions": D("1500.50"),
+        "TotalIncome": D("1700.50"),
+        "TotalExpenditure": D("1150.25"),
+        "Surplus": D("550.25"),
+        "Drawdown": D(0),
+        "AddToReserves": D("550.25"),
+        "ReservesCarriedForward": D("58750.25"),
+    }
     assert set(t.as_names()) == set(c.OUTPUT_NAMES)
 
 
@@ -250,6 +277,7 @@ def test_totals_of_nothing() -> None:
 
 # -- changes against last year ---------------------------------------------------------------------
 
+
 def test_change_in_pounds_and_percent() -> None:
     assert change(D(1000), D(1100)) == (D(100), pytest.approx(0.10))
     assert change(D(1000), D(900)) == (D(-100), pytest.approx(-0.10))
@@ -259,8 +287,9 @@ def test_change_in_pounds_and_percent() -> None:
 
 
 def test_changes_match_partners_ignoring_case_and_spaces() -> None:
-    out = changes({"Moorlands Police": D(1000), "Gone Trust": D(5)},
-                  [("moorlands police ", D(1100)), ("New Council", D(50))])
+    out = changes(
+        {"Moorlands Police": D(1000), "Gone Trust": D(5)}, [("moorlands police ", D(1100)), ("New Council", D(50))]
+    )
     assert out[0][:4] == ("moorlands police ", D(1000), D(1100), D(100))
     assert out[0][4] == pytest.approx(0.1)
     assert out[1] == ("New Council", None, D(50), None, None)
@@ -269,10 +298,16 @@ def test_changes_match_partners_ignoring_case_and_spaces() -> None:
 
 # -- the annual-report lines ----------------------------------------------------------------------
 
+
 def test_annual_report_layout_as_published() -> None:
     t = totals([D(600), D(400)], [D(50), D(25)], [(D(700), D(650)), (D(300), None)], D(100))
-    lines = annual_report([("DSG grant", D(50))], [("Training fees", D(25))],
-                          [("Council", D(600)), ("Police", D(400))], [("Staff", D(650)), ("Reviews", D(300))], t)
+    lines = annual_report(
+        [("DSG grant", D(50))],
+        [("Training fees", D(25))],
+        [("Council", D(600)), ("Police", D(400))],
+        [("Staff", D(650)), ("Reviews", D(300))],
+        t,
+    )
     assert [(x.section, x.line, x.amount) for x in lines] == [
         ("Funding streams", "DSG grant", D(50)),
         ("Income", "Training fees", D(25)),
@@ -305,11 +340,17 @@ ITEMS = st.lists(st.tuples(st.text(min_size=1, max_size=8), MONEY), max_size=6)
 
 
 @settings(max_examples=150, deadline=None)
-@given(funding=ITEMS, income=ITEMS, contributions=ITEMS, spend=st.lists(st.tuples(MONEY, st.none() | MONEY),
-                                                                        max_size=6),
-       brought_forward=st.decimals(min_value=-10**6, max_value=10**7, places=2), council=st.booleans())
-def test_annual_report_reconciles_to_the_penny(funding: list, income: list, contributions: list, spend: list,
-                                               brought_forward: Decimal, council: bool) -> None:
+@given(
+    funding=ITEMS,
+    income=ITEMS,
+    contributions=ITEMS,
+    spend=st.lists(st.tuples(MONEY, st.none() | MONEY), max_size=6),
+    brought_forward=st.decimals(min_value=-(10**6), max_value=10**7, places=2),
+    council=st.booleans(),
+)
+def test_annual_report_reconciles_to_the_penny(
+    funding: list, income: list, contributions: list, spend: list, brought_forward: Decimal, council: bool
+) -> None:
     t = totals([a for _n, a in contributions], [a for _n, a in [*funding, *income]], spend, brought_forward)
     expenditure = [(f"line {i}", spent(b, a)) for i, (b, a) in enumerate(spend)]
     lines = annual_report(funding, income, contributions, expenditure, t, council_convention=council)
@@ -319,18 +360,34 @@ def test_annual_report_reconciles_to_the_penny(funding: list, income: list, cont
     spend_lines = [x for x in lines if x.section == "Expenditure"]
     assert sum((x.amount for x in income_lines), D(0)) == roles["total-income"].amount == sign * t.total_income
     assert sum((x.amount for x in spend_lines), D(0)) == roles["total-expenditure"].amount == t.total_expenditure
-    assert roles["balance"].amount == t.reserves_carried_forward == \
-        brought_forward + t.total_income - t.total_expenditure
+    assert (
+        roles["balance"].amount == t.reserves_carried_forward == brought_forward + t.total_income - t.total_expenditure
+    )
     assert roles["brought-forward"].amount + roles["add"].amount - roles["drawdown"].amount == roles["balance"].amount
     assert min(roles["add"].amount, roles["drawdown"].amount) == 0
 
 
 # -- the whole computation, still pure ------------------------------------------------------------
 
-def budget(contributions: list[Contribution], *, requirement: str | None, reserves: str = "0",
-           other: list[OtherIncome] | None = None, spend: list[Expense] | None = None) -> BudgetInput:
-    return BudgetInput("test", "Test Partnership", "2025/26", D(reserves), None if requirement is None else
-                       D(requirement), contributions, other or [], spend or [])
+
+def budget(
+    contributions: list[Contribution],
+    *,
+    requirement: str | None,
+    reserves: str = "0",
+    other: list[OtherIncome] | None = None,
+    spend: list[Expense] | None = None,
+) -> BudgetInput:
+    return BudgetInput(
+        "test",
+        "Test Partnership",
+        "2025/26",
+        D(reserves),
+        None if requirement is None else D(requirement),
+        contributions,
+        other or [],
+        spend or [],
+    )
 
 
 def share(partner: str, s: Fraction) -> Contribution:
@@ -342,8 +399,7 @@ def fixed(partner: str, amount: str) -> Contribution:
 
 
 def test_contribution_amounts_share_and_fixed() -> None:
-    inp = budget([share("A", THIRD), fixed("F", "2500.50"), share("B", THIRD), share("C", THIRD)],
-                 requirement="100000")
+    inp = budget([share("A", THIRD), fixed("F", "2500.50"), share("B", THIRD), share("C", THIRD)], requirement="100000")
     assert contribution_amounts(inp) == [D(33_334), D("2500.50"), D(33_333), D(33_333)]
 
 
@@ -366,10 +422,14 @@ def test_budget_result_warns_when_reserves_would_go_negative() -> None:
 
 def test_budget_result_changes_against_previous() -> None:
     prev = budget([share("A", F(1, 2)), share("B", F(1, 2)), fixed("Zero", "0")], requirement="1000")
-    cur = budget([share("a", F(1, 2)), share("B", F(1, 2)), fixed("Zero", "100"), fixed("New", "50")],
-                 requirement="1101")
+    cur = budget(
+        [share("a", F(1, 2)), share("B", F(1, 2)), fixed("Zero", "100"), fixed("New", "50")], requirement="1101"
+    )
     r = budget_result(cur, prev)
     assert [(p, b, a, d) for p, b, a, d, _pct in r.changes] == [
-        ("a", D(500), D(551), D(51)), ("B", D(500), D(550), D(50)), ("Zero", D(0), D(100), D(100)),
-        ("New", None, D(50), None)]
+        ("a", D(500), D(551), D(51)),
+        ("B", D(500), D(550), D(50)),
+        ("Zero", D(0), D(100), D(100)),
+        ("New", None, D(50), None),
+    ]
     assert [pct for *_rest, pct in r.changes] == [pytest.approx(0.102), pytest.approx(0.1), "n/a", None]

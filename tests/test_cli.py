@@ -18,9 +18,23 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
     return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
-@pytest.mark.parametrize("command", [[], ["templates"], ["s11"], ["s11", "returns"], ["s11", "collate"], ["demo"],
-                                     ["budget"], ["budget", "fill"], ["budget", "propose"],
-                                     ["performance"], ["performance", "fill"], ["performance", "ees"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["templates"],
+        ["s11"],
+        ["s11", "returns"],
+        ["s11", "collate"],
+        ["demo"],
+        ["budget"],
+        ["budget", "fill"],
+        ["budget", "propose"],
+        ["performance"],
+        ["performance", "fill"],
+        ["performance", "ees"],
+    ],
+)
 def test_help_on_every_command(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout and len(result.stdout) > 200
@@ -47,9 +61,11 @@ def test_usage_error_exit_2(tmp_path: Path) -> None:
 
 def test_returns_then_collate(tmp_path: Path) -> None:
     agencies = tmp_path / "agencies.csv"
-    agencies.write_text("Agency,Sector,Email,Partnerships\nMoorlands Police,Police,p@x,All\n"
-                        "Eastvale Council,Local authority,e@x,Eastvale\n"
-                        "Northmoor ICB,Health,i@x,Northmoor Safeguarding Children Partnership\n")
+    agencies.write_text(
+        "Agency,Sector,Email,Partnerships\nMoorlands Police,Police,p@x,All\n"
+        "Eastvale Council,Local authority,e@x,Eastvale\n"
+        "Northmoor ICB,Health,i@x,Northmoor Safeguarding Children Partnership\n"
+    )
     result = run("s11", "returns", "--agencies", agencies, "--round", "2026", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
     made = sorted(p.name for p in (tmp_path / "out").iterdir())
@@ -85,6 +101,13 @@ def test_excel_flag_falls_back_to_the_file_and_says_so(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Excel is not available on linux: filled the file with the openpyxl backend instead" in result.stderr
     assert (tmp_path / "b.xlsx").exists()
-    result = run("performance", "fill", "--indicators", data / "performance/indicators.csv", "--out",
-                 tmp_path / "q.xlsx", "--excel")
+    result = run(
+        "performance",
+        "fill",
+        "--indicators",
+        data / "performance/indicators.csv",
+        "--out",
+        tmp_path / "q.xlsx",
+        "--excel",
+    )
     assert result.returncode == 0 and "Excel is not available" in result.stderr and (tmp_path / "q.xlsx").exists()

@@ -15,8 +15,11 @@ from boardbook.errors import UsageError
 from boardbook.section11.pipeline import collate
 from tests.helpers import hashes, table
 
-AGENCIES = [Agency("Moorlands Police", "Police"), Agency("Northmoor ICB", "Health"),
-            Agency("Fellside Council", "District council")]
+AGENCIES = [
+    Agency("Moorlands Police", "Police"),
+    Agency("Northmoor ICB", "Health"),
+    Agency("Fellside Council", "District council"),
+]
 
 
 def test_summary_tables(three: Path, tmp_path: Path, config: Config) -> None:
@@ -45,8 +48,9 @@ def test_summary_tables(three: Path, tmp_path: Path, config: Config) -> None:
     assert wb.defined_names["Partnership"] is not None
 
 
-def test_recollation_keeps_manual_columns_and_logs(three: Path, tmp_path: Path, config: Config,
-                                                    return_factory: Callable[..., Path]) -> None:
+def test_recollation_keeps_manual_columns_and_logs(
+    three: Path, tmp_path: Path, config: Config, return_factory: Callable[..., Path]
+) -> None:
     out = tmp_path / "summary.xlsx"
     collate([three], out, config, now=datetime(2026, 6, 1, 9, 0))
     # The board types into the manual columns, in Excel (here: openpyxl, the same file format).
@@ -109,14 +113,19 @@ def test_cross_border_partnership(return_factory: Callable[..., Path], tmp_path:
     assert notes and notes[0]["Severity"] == "Info" and "not Northmoor" in notes[0]["Problem"]
 
 
-def test_previous_round_comparison_and_challenge(return_factory: Callable[..., Path], tmp_path: Path,
-                                                 config: Config) -> None:
+def test_previous_round_comparison_and_challenge(
+    return_factory: Callable[..., Path], tmp_path: Path, config: Config
+) -> None:
     return_factory("Moorlands Police", ratings=["Partially met"] * 10, file_name="2024.xlsx")
     folder = tmp_path / "returns"
     prev = tmp_path / "summary-2024.xlsx"
     collate([folder / "2024.xlsx"], prev, config)
-    return_factory("Moorlands Police", ratings=["Fully met", "Mostly met"] + ["Partially met"] * 8,
-                   evidence=["short"] + ["x" * 80] * 9, file_name="2026.xlsx")
+    return_factory(
+        "Moorlands Police",
+        ratings=["Fully met", "Mostly met"] + ["Partially met"] * 8,
+        evidence=["short"] + ["x" * 80] * 9,
+        file_name="2026.xlsx",
+    )
     out = tmp_path / "summary.xlsx"
     collate([folder / "2026.xlsx"], out, config, previous=prev, sample=1, seed=1)
     comp = {r["Ref"]: r for r in table(out, "Comparison")}
@@ -134,8 +143,9 @@ def test_output_that_is_an_input_is_refused(return_factory: Callable[..., Path],
         collate([path.parent], path, config)
 
 
-def test_output_that_is_not_a_summary_is_refused(return_factory: Callable[..., Path], tmp_path: Path,
-                                                 config: Config) -> None:
+def test_output_that_is_not_a_summary_is_refused(
+    return_factory: Callable[..., Path], tmp_path: Path, config: Config
+) -> None:
     path = return_factory("Moorlands Police")
     other = tmp_path / "other.xlsx"
     other.write_bytes(path.read_bytes())
@@ -162,8 +172,9 @@ def test_parallel_reading_gives_the_same_summary(three: Path, tmp_path: Path, co
     assert {"read", "validate", "rules", "write"} <= set(timings)
 
 
-def test_jobs_zero_reads_in_parallel_only_for_big_collations(three: Path, tmp_path: Path, config: Config,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jobs_zero_reads_in_parallel_only_for_big_collations(
+    three: Path, tmp_path: Path, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from boardbook.section11 import pipeline as collate_module
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -35,17 +35,29 @@ def standards(n: int) -> str:
 def test_bundled_default_is_working_together_2023() -> None:
     cfg = load_config()
     assert len(cfg.standards) == 10
-    assert [s.title for s in cfg.standards][:3] == ["Clear line of accountability", "Senior board-level lead",
-                                                     "Culture of listening to children"]
+    assert [s.title for s in cfg.standards][:3] == [
+        "Clear line of accountability",
+        "Senior board-level lead",
+        "Culture of listening to children",
+    ]
     assert cfg.scale.labels == ["Fully met", "Mostly met", "Partially met", "Not met", "Not applicable"]
     assert [cfg.scale.score(x) for x in cfg.scale.labels] == [3, 2, 1, 0, None]
     assert cfg.scale.met == {"Fully met", "Mostly met"}
     assert cfg.evidence_needed("Mostly met") and not cfg.evidence_needed("Partially met")
 
 
-@pytest.mark.parametrize(("raw", "label"), [(" fully MET ", "Fully met"), ("Mostly  met", "Mostly met"),
-                                            ("NOT APPLICABLE", "Not applicable"), ("Fuly met", None), (3, None),
-                                            (None, None), ("", None)])
+@pytest.mark.parametrize(
+    ("raw", "label"),
+    [
+        (" fully MET ", "Fully met"),
+        ("Mostly  met", "Mostly met"),
+        ("NOT APPLICABLE", "Not applicable"),
+        ("Fuly met", None),
+        (3, None),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_four_point_normalisation(raw: object, label: str | None) -> None:
     assert load_config().scale.normalise(raw) == label
 
@@ -66,32 +78,44 @@ def test_zero_to_three_scale_reads_numbers() -> None:
 
 
 def test_percent_scale() -> None:
-    cfg = parse_config(BASE.format(scale='[scale]\nkind = "percent"\nstep = 5\nmet_from = 75',
-                                   standards=standards(12)), "pct.toml")
+    cfg = parse_config(
+        BASE.format(scale='[scale]\nkind = "percent"\nstep = 5\nmet_from = 75', standards=standards(12)), "pct.toml"
+    )
     assert len(cfg.scale.levels) == 21 and cfg.scale.labels[15] == "75%"
     assert cfg.scale.normalise(0.75) == "75%" and cfg.scale.normalise("75 %") == "75%"
     assert cfg.scale.normalise(80) == "80%" and cfg.scale.normalise("73%") is None
     assert cfg.scale.is_met("75%") and not cfg.scale.is_met("70%")
 
 
-@pytest.mark.parametrize(("text", "key"), [
-    (BASE.replace('name = "Eastvale"', "").format(scale=FOUR, standards=standards(8)), "partnership.name"),
-    (BASE.format(scale="", standards=standards(8)), "scale"),
-    (BASE.format(scale=FOUR.replace('met = ["Good"]', 'met = ["Great"]'), standards=standards(8)), "scale.met"),
-    (BASE.format(scale=FOUR.replace("score = 2", 'score = "two"'), standards=standards(8)),
-     "scale.levels[0].score"),
-    (BASE.format(scale=FOUR, standards=""), "standards"),
-    (BASE.format(scale=FOUR, standards=standards(2) + '[[standards]]\nref = "1"\ntitle = "Again"\n'),
-     "standards[2].ref"),
-    (BASE.format(scale=FOUR, standards='[[standards]]\nref = "1"\n'), "standards[0].title"),
-    (BASE.format(scale=FOUR, standards=standards(8)) + '[evidence]\nrequired_for = "sometimes"\n',
-     "evidence.required_for"),
-    (BASE.format(scale=FOUR.replace('label = "Poor"', 'label = "Poor, very"'), standards=standards(8)),
-     "scale.levels[1].label"),
-    (BASE.format(scale='[scale]\nkind = "percent"\nstep = 7', standards=standards(8)), "scale.step"),
-    (BASE.format(scale=FOUR, standards=standards(8)) + "[thresholds]\nsample = -1\n", "thresholds.sample"),
-    ("not = [valid", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (BASE.replace('name = "Eastvale"', "").format(scale=FOUR, standards=standards(8)), "partnership.name"),
+        (BASE.format(scale="", standards=standards(8)), "scale"),
+        (BASE.format(scale=FOUR.replace('met = ["Good"]', 'met = ["Great"]'), standards=standards(8)), "scale.met"),
+        (
+            BASE.format(scale=FOUR.replace("score = 2", 'score = "two"'), standards=standards(8)),
+            "scale.levels[0].score",
+        ),
+        (BASE.format(scale=FOUR, standards=""), "standards"),
+        (
+            BASE.format(scale=FOUR, standards=standards(2) + '[[standards]]\nref = "1"\ntitle = "Again"\n'),
+            "standards[2].ref",
+        ),
+        (BASE.format(scale=FOUR, standards='[[standards]]\nref = "1"\n'), "standards[0].title"),
+        (
+            BASE.format(scale=FOUR, standards=standards(8)) + '[evidence]\nrequired_for = "sometimes"\n',
+            "evidence.required_for",
+        ),
+        (
+            BASE.format(scale=FOUR.replace('label = "Poor"', 'label = "Poor, very"'), standards=standards(8)),
+            "scale.levels[1].label",
+        ),
+        (BASE.format(scale='[scale]\nkind = "percent"\nstep = 7', standards=standards(8)), "scale.step"),
+        (BASE.format(scale=FOUR, standards=standards(8)) + "[thresholds]\nsample = -1\n", "thresholds.sample"),
+        ("not = [valid", "not valid TOML"),
+    ],
+)
 def test_errors_name_the_key(text: str, key: str) -> None:
     with pytest.raises(ConfigError) as exc:
         parse_config(text, "mine.toml")
@@ -105,8 +129,9 @@ def test_missing_config_file(tmp_path: Path) -> None:
 
 def test_agency_list(tmp_path: Path) -> None:
     p = tmp_path / "agencies.csv"
-    p.write_text("\ufeffAgency,Sector,Email,Partnerships\nPolice,Police,a@b,All\nICB,Health,,North; South\n",
-                 encoding="utf-8")
+    p.write_text(
+        "\ufeffAgency,Sector,Email,Partnerships\nPolice,Police,a@b,All\nICB,Health,,North; South\n", encoding="utf-8"
+    )
     police, icb = load_agencies(p)
     assert police.returns_to("Anywhere") and icb.returns_to("south") and not icb.returns_to("East")
     p.write_text("Agency,Sector\nPolice,Police\npolice ,Police\n")

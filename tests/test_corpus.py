@@ -67,8 +67,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 def table(path: Path, name: str) -> list[dict[str, object]]:
     t = pc.CalamineWorkbook.from_path(str(path), load_tables=True).get_table_by_name(name)
-    return [dict(zip(t.columns, row, strict=True)) for row in t.to_python()
-            if any(v not in ("", None) for v in row)]
+    return [dict(zip(t.columns, row, strict=True)) for row in t.to_python() if any(v not in ("", None) for v in row)]
 
 
 def bug(reason: str) -> pytest.MarkDecorator:
@@ -76,6 +75,7 @@ def bug(reason: str) -> pytest.MarkDecorator:
 
 
 # -- section 11: every kind collated, outcome asserted -----------------------------------------------------
+
 
 @dataclass(frozen=True)
 class P:
@@ -111,83 +111,289 @@ def rejected(code: str, sheet: str, cell: str, *words: str, file: str = OTHER) -
 ALLOWED = "allowed: Fully met, Mostly met, Partially met, Not met, Not applicable"
 S11: dict[str, Expect] = {
     "good": Expect((1, 1, 0)),
-    "pdf-renamed-xlsx": unreadable("not an Excel workbook (it looks like a PDF): it must be an .xlsx file saved "
-                                   "from the template"),
-    "csv-renamed-xlsx": unreadable("not an Excel workbook (it looks like a CSV or text file): it must be an .xlsx "
-                                   "file saved from the template"),
+    "pdf-renamed-xlsx": unreadable(
+        "not an Excel workbook (it looks like a PDF): it must be an .xlsx file saved from the template"
+    ),
+    "csv-renamed-xlsx": unreadable(
+        "not an Excel workbook (it looks like a CSV or text file): it must be an .xlsx file saved from the template"
+    ),
     "zero-bytes": unreadable("the file is empty (0 bytes): ask the agency to send it again"),
     "truncated-zip": unreadable("the file is damaged or incomplete", "ask the agency to send it again"),
     "crc-damaged": unreadable("damaged", "send it again"),
-    "password-protected": unreadable("the workbook is password-protected: ask the agency to remove the password "
-                                     "(File > Info > Protect Workbook > Encrypt with Password) and send it again"),
-    "xlsm": Expect((2, 2, 0), (P("Northmoor ICB.xlsm", "macros", "Info", words=(
-        "macro-enabled workbook (.xlsm): its data was read; its macros were not run",)),), icb("Northmoor ICB.xlsm")),
-    "legacy-xls": Expect((2, 2, 0), (P("Northmoor ICB.xls", "legacy-format", "Info", words=(
-        "a legacy Excel 97-2003 (.xls) file: read by its labels and column headers", "please send .xlsx next time")),),
-        icb("Northmoor ICB.xls")),
-    "ods": Expect((2, 2, 0), (P("Northmoor ICB.ods", "legacy-format", "Info", words=(
-        "an OpenDocument (.ods) spreadsheet: read by its labels and column headers",
-        "please send .xlsx next time")),), icb("Northmoor ICB.ods")),
-    "xls-not-template": Expect((2, 1, 1), (P("Northmoor ICB.xls", "unreadable", "Error", words=(
-        "this is a legacy Excel 97-2003 (.xls) file: open it in Excel and save it as .xlsx (Excel Workbook)",)),)),
+    "password-protected": unreadable(
+        "the workbook is password-protected: ask the agency to remove the password "
+        "(File > Info > Protect Workbook > Encrypt with Password) and send it again"
+    ),
+    "xlsm": Expect(
+        (2, 2, 0),
+        (
+            P(
+                "Northmoor ICB.xlsm",
+                "macros",
+                "Info",
+                words=("macro-enabled workbook (.xlsm): its data was read; its macros were not run",),
+            ),
+        ),
+        icb("Northmoor ICB.xlsm"),
+    ),
+    "legacy-xls": Expect(
+        (2, 2, 0),
+        (
+            P(
+                "Northmoor ICB.xls",
+                "legacy-format",
+                "Info",
+                words=(
+                    "a legacy Excel 97-2003 (.xls) file: read by its labels and column headers",
+                    "please send .xlsx next time",
+                ),
+            ),
+        ),
+        icb("Northmoor ICB.xls"),
+    ),
+    "ods": Expect(
+        (2, 2, 0),
+        (
+            P(
+                "Northmoor ICB.ods",
+                "legacy-format",
+                "Info",
+                words=(
+                    "an OpenDocument (.ods) spreadsheet: read by its labels and column headers",
+                    "please send .xlsx next time",
+                ),
+            ),
+        ),
+        icb("Northmoor ICB.ods"),
+    ),
+    "xls-not-template": Expect(
+        (2, 1, 1),
+        (
+            P(
+                "Northmoor ICB.xls",
+                "unreadable",
+                "Error",
+                words=(
+                    "this is a legacy Excel 97-2003 (.xls) file: open it in Excel and "
+                    "save it as .xlsx (Excel Workbook)",
+                ),
+            ),
+        ),
+    ),
     "xlsb": unreadable("this is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx"),
-    "zip-bomb-ratio": unreadable("the file would unpack to 20 MB from 20 KB (limit 256 MB, at most 200:1): it is "
-                                 "not a return, or it is a zip bomb; it was not opened"),
+    "zip-bomb-ratio": unreadable(
+        "the file would unpack to 20 MB from 20 KB (limit 256 MB, at most 200:1): it is "
+        "not a return, or it is a zip bomb; it was not opened"
+    ),
     "zip-bomb-declared": unreadable("the file would unpack to 300 MB from", "zip bomb; it was not opened"),
-    "entity-expansion-workbook": unreadable("the workbook's XML declares entities or a DTD",
-                                            "ask the agency to open it in Excel, save it as .xlsx and send it again"),
-    "entity-expansion-sheet": unreadable("the workbook cannot be read", "unrecognized entity `&lol9;`",
-                                         "save it as .xlsx and send it again"),
+    "entity-expansion-workbook": unreadable(
+        "the workbook's XML declares entities or a DTD",
+        "ask the agency to open it in Excel, save it as .xlsx and send it again",
+    ),
+    "entity-expansion-sheet": unreadable(
+        "the workbook cannot be read", "unrecognized entity `&lol9;`", "save it as .xlsx and send it again"
+    ),
     "lock-file": Expect((1, 1, 0)),
-    "version-old": rejected("version-old", "Cover", "B17", "this return uses an older template (version 2024.1); "
-                            "the current version is 2026.1: copy the answers into the current template"),
-    "version-unknown": rejected("version-unknown", "Cover", "B17", "template version '2031.7' is not one boardbook "
-                                "knows (expected 2026.1): use the partnership's template"),
-    "name-missing": rejected("name-missing", "", "", "defined name 'Agency' is missing: use the partnership's "
-                             "template"),
-    "table-missing": rejected("table-missing", "Assessment", "", "table 'Assessment' not found (the workbook has no "
-                              "tables): use the partnership's template"),
-    "column-renamed": rejected("column-missing", "Assessment", "C1", "column 'Rating' is missing from table "
-                               "Assessment ('Ratings' looks like it: rename it back to 'Rating')"),
-    "column-optional-renamed": Expect((2, 2, 0), (P(OTHER, "column-missing", "Warning", "Assessment", "A1", (
-        "column 'Owner' is missing from table Assessment; treated as blank",)),), icb()),
-    "inserted-and-blank-rows": Expect((2, 2, 0), (P(OTHER, "standard-unknown", "Warning", "Assessment", "A11", (
-        "a row has answers but no Ref; the row was ignored",)),), icb()),
-    "ten-thousand-blank-rows": Expect((2, 2, 0), (P(OTHER, "evidence-missing", "Warning", "Assessment", "D10011", (
-        "S10 is rated 'Fully met' but has no evidence: say what shows it",)),), icb()),
+    "version-old": rejected(
+        "version-old",
+        "Cover",
+        "B17",
+        "this return uses an older template (version 2024.1); "
+        "the current version is 2026.1: copy the answers into the current template",
+    ),
+    "version-unknown": rejected(
+        "version-unknown",
+        "Cover",
+        "B17",
+        "template version '2031.7' is not one boardbook knows (expected 2026.1): use the partnership's template",
+    ),
+    "name-missing": rejected(
+        "name-missing", "", "", "defined name 'Agency' is missing: use the partnership's template"
+    ),
+    "table-missing": rejected(
+        "table-missing",
+        "Assessment",
+        "",
+        "table 'Assessment' not found (the workbook has no tables): use the partnership's template",
+    ),
+    "column-renamed": rejected(
+        "column-missing",
+        "Assessment",
+        "C1",
+        "column 'Rating' is missing from table Assessment ('Ratings' looks like it: rename it back to 'Rating')",
+    ),
+    "column-optional-renamed": Expect(
+        (2, 2, 0),
+        (
+            P(
+                OTHER,
+                "column-missing",
+                "Warning",
+                "Assessment",
+                "A1",
+                ("column 'Owner' is missing from table Assessment; treated as blank",),
+            ),
+        ),
+        icb(),
+    ),
+    "inserted-and-blank-rows": Expect(
+        (2, 2, 0),
+        (
+            P(
+                OTHER,
+                "standard-unknown",
+                "Warning",
+                "Assessment",
+                "A11",
+                ("a row has answers but no Ref; the row was ignored",),
+            ),
+        ),
+        icb(),
+    ),
+    "ten-thousand-blank-rows": Expect(
+        (2, 2, 0),
+        (
+            P(
+                OTHER,
+                "evidence-missing",
+                "Warning",
+                "Assessment",
+                "D10011",
+                ("S10 is rated 'Fully met' but has no evidence: say what shows it",),
+            ),
+        ),
+        icb(),
+    ),
     "rating-variants": Expect((2, 2, 0), returns=icb()),
-    "rating-typo": rejected("rating-unknown", "Assessment", "C5", "S4 rating 'Fuly met' is not on the scale (did you "
-                            f"mean 'Fully met'?); {ALLOWED}"),
-    "rating-blank": rejected("rating-blank", "Assessment", "C3", "S2 has no rating: choose one of Fully met, Mostly "
-                             "met, Partially met, Not met, Not applicable"),
+    "rating-typo": rejected(
+        "rating-unknown",
+        "Assessment",
+        "C5",
+        f"S4 rating 'Fuly met' is not on the scale (did you mean 'Fully met'?); {ALLOWED}",
+    ),
+    "rating-blank": rejected(
+        "rating-blank",
+        "Assessment",
+        "C3",
+        "S2 has no rating: choose one of Fully met, Mostly met, Partially met, Not met, Not applicable",
+    ),
     "rating-formula-cached": Expect((2, 2, 0), returns=icb()),
-    "rating-formula-uncached": Expect((2, 1, 1), (
-        P(OTHER, "rating-uncalculated", "Error", "Assessment", "C2", ("S1's rating is a formula with no calculated",)),
-        P(OTHER, "rating-uncalculated", "Error", "Assessment", "C3", ("S2's rating is a formula",)))),
+    "rating-formula-uncached": Expect(
+        (2, 1, 1),
+        (
+            P(
+                OTHER,
+                "rating-uncalculated",
+                "Error",
+                "Assessment",
+                "C2",
+                ("S1's rating is a formula with no calculated",),
+            ),
+            P(OTHER, "rating-uncalculated", "Error", "Assessment", "C3", ("S2's rating is a formula",)),
+        ),
+    ),
     "formula-like-evidence": Expect((2, 2, 0), returns=icb()),
     "control-characters": Expect((2, 2, 0), returns=icb()),
     "huge-text-at-limit": Expect((2, 2, 0), returns=icb()),
     "huge-text-over-limit": Expect((2, 2, 0), returns=icb()),
     "huge-text-in-rating": rejected("rating-unknown", "Assessment", "C2", "S1 rating 'Fully met because Fully met"),
-    "merged-cells": Expect((2, 2, 0), (P(OTHER, "evidence-missing", "Warning", "Assessment", "D3", (
-        "S2 is rated 'Fully met' but has no evidence: say what shows it",)),), icb()),
-    "hidden-sheet": Expect((2, 2, 0), (P(OTHER, "hidden-sheet", "Warning", "Assessment", "", (
-        "the Assessment table is on hidden sheet 'Assessment'; read anyway",)),), icb()),
+    "merged-cells": Expect(
+        (2, 2, 0),
+        (
+            P(
+                OTHER,
+                "evidence-missing",
+                "Warning",
+                "Assessment",
+                "D3",
+                ("S2 is rated 'Fully met' but has no evidence: say what shows it",),
+            ),
+        ),
+        icb(),
+    ),
+    "hidden-sheet": Expect(
+        (2, 2, 0),
+        (
+            P(
+                OTHER,
+                "hidden-sheet",
+                "Warning",
+                "Assessment",
+                "",
+                ("the Assessment table is on hidden sheet 'Assessment'; read anyway",),
+            ),
+        ),
+        icb(),
+    ),
     "dates-uk-text": Expect((2, 2, 0), returns=icb()),
-    "date-us-format": Expect((2, 2, 0), (
-        P(OTHER, "date-invalid", "Warning", "Assessment", "G2", ("Due '03/31/2027' for S1 is not a date: write it as "
-                                                                 "dd/mm/yyyy",)),
-        P(OTHER, "date-invalid", "Warning", "Cover", "B16", ("'Completed on' 'last Tuesday' is not a date: write it "
-                                                             "as dd/mm/yyyy",))), icb()),
-    "date-impossible-day": Expect((2, 2, 0), (P(OTHER, "date-invalid", "Warning", "Assessment", "G2", (
-        "Due '31 Sep 2026' for S1 is not a date: write it as dd/mm/yyyy",)),), icb()),
-    "two-returns-one-agency": Expect((3, 2, 0), (P("Northmoor ICB draft.xlsx", "duplicate-return", "Warning", words=(
-        "a second return from Northmoor ICB: Northmoor ICB final.xlsx (completed 20/05/2026) is used instead of "
-        "this one (completed 01/04/2026)",)),), icb("Northmoor ICB final.xlsx")),
-    "agency-not-listed": Expect((2, 2, 0), (P("Moorlands Constabulary.xlsx", "agency-unknown", "Warning", words=(
-        "agency 'Moorlands Constabulary' is not in the agency list (did you mean 'Moorlands Police'?); collated "
-        "anyway",)),), frozenset({("Moorlands Constabulary", "Moorlands Constabulary.xlsx"),
-                                   ("Northmoor ICB", OTHER)})),
+    "date-us-format": Expect(
+        (2, 2, 0),
+        (
+            P(
+                OTHER,
+                "date-invalid",
+                "Warning",
+                "Assessment",
+                "G2",
+                ("Due '03/31/2027' for S1 is not a date: write it as dd/mm/yyyy",),
+            ),
+            P(
+                OTHER,
+                "date-invalid",
+                "Warning",
+                "Cover",
+                "B16",
+                ("'Completed on' 'last Tuesday' is not a date: write it as dd/mm/yyyy",),
+            ),
+        ),
+        icb(),
+    ),
+    "date-impossible-day": Expect(
+        (2, 2, 0),
+        (
+            P(
+                OTHER,
+                "date-invalid",
+                "Warning",
+                "Assessment",
+                "G2",
+                ("Due '31 Sep 2026' for S1 is not a date: write it as dd/mm/yyyy",),
+            ),
+        ),
+        icb(),
+    ),
+    "two-returns-one-agency": Expect(
+        (3, 2, 0),
+        (
+            P(
+                "Northmoor ICB draft.xlsx",
+                "duplicate-return",
+                "Warning",
+                words=(
+                    "a second return from Northmoor ICB: Northmoor ICB final.xlsx "
+                    "(completed 20/05/2026) is used instead of "
+                    "this one (completed 01/04/2026)",
+                ),
+            ),
+        ),
+        icb("Northmoor ICB final.xlsx"),
+    ),
+    "agency-not-listed": Expect(
+        (2, 2, 0),
+        (
+            P(
+                "Moorlands Constabulary.xlsx",
+                "agency-unknown",
+                "Warning",
+                words=(
+                    "agency 'Moorlands Constabulary' is not in the agency list (did you "
+                    "mean 'Moorlands Police'?); collated "
+                    "anyway",
+                ),
+            ),
+        ),
+        frozenset({("Moorlands Constabulary", "Moorlands Constabulary.xlsx"), ("Northmoor ICB", OTHER)}),
+    ),
 }
 S11_BUGS: dict[str, str] = {}  # kinds that show a known bug (none open)
 
@@ -219,15 +425,19 @@ def test_section11_kind(kind: str, corpus: Corpus, tmp_path: Path, config: Confi
     got = sorted((Path(p.file).name, p.code, p.severity, p.sheet, p.cell) for p in result.problems)
     assert got == sorted((p.file, p.code, p.severity, p.sheet, p.cell) for p in expect.problems), result.problems
     for want in expect.problems:
-        message = next(p.message for p in result.problems if (Path(p.file).name, p.code, p.sheet, p.cell) == (
-            want.file, want.code, want.sheet, want.cell))
+        message = next(
+            p.message
+            for p in result.problems
+            if (Path(p.file).name, p.code, p.sheet, p.cell) == (want.file, want.code, want.sheet, want.cell)
+        )
         for words in want.words:
             assert words in message, f"{words!r} not in {message!r}"
         assert "Traceback" not in message and "\n" not in message
 
     problems = table(out, "Problems")  # the board sees the same, file/sheet/cell named
     assert sorted((r["File"], r["Sheet"], r["Cell"], r["Severity"]) for r in problems) == sorted(
-        (p.file, p.sheet, p.cell, p.severity) for p in expect.problems)
+        (p.file, p.sheet, p.cell, p.severity) for p in expect.problems
+    )
     returns = table(out, "Returns")
     assert {(r["Agency"], r["Source file"]) for r in returns} == set(expect.returns)
     assert len(returns) == len(expect.returns) * len(config.refs)
@@ -236,6 +446,7 @@ def test_section11_kind(kind: str, corpus: Corpus, tmp_path: Path, config: Confi
 
 
 # Extra checks for kinds whose point is what lands in the summary, or how fast/small the refusal is.
+
 
 def _ratings_of(out: Path, agency: str = "Northmoor ICB") -> list[object]:
     return [r["Rating"] for r in table(out, "Returns") if r["Agency"] == agency]
@@ -257,8 +468,21 @@ def _bounded(folder: Path, out: Path, config: Config, file: str = OTHER) -> None
 
 
 def _variants(folder: Path, out: Path, config: Config) -> None:
-    assert _ratings_of(out) == ["Fully met", "Not applicable", "Not applicable", "Mostly met", "Partially met",
-                                "Not met", "Fully met", "Not applicable", "Mostly met", "Fully met"][:len(config.refs)]
+    assert (
+        _ratings_of(out)
+        == [
+            "Fully met",
+            "Not applicable",
+            "Not applicable",
+            "Mostly met",
+            "Partially met",
+            "Not met",
+            "Fully met",
+            "Not applicable",
+            "Mostly met",
+            "Fully met",
+        ][: len(config.refs)]
+    )
 
 
 def _formula_cached(folder: Path, out: Path, config: Config) -> None:
@@ -266,11 +490,16 @@ def _formula_cached(folder: Path, out: Path, config: Config) -> None:
 
 
 def _formula_like(folder: Path, out: Path, config: Config) -> None:
-    evidence = (list(mc.FORMULA_LIKE) * 2)[:len(config.refs)]
+    evidence = (list(mc.FORMULA_LIKE) * 2)[: len(config.refs)]
     assert _evidence_of(out) == evidence
     wb = openpyxl.load_workbook(out)
-    formulas = [cell.coordinate for ws in (wb["Returns"], wb["Challenge"]) for row in ws.iter_rows() for cell in row
-                if cell.data_type == "f"]
+    formulas = [
+        cell.coordinate
+        for ws in (wb["Returns"], wb["Challenge"])
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
     assert formulas == []
     s1 = next(r for r in table(out, "Returns") if r["Agency"] == "Northmoor ICB" and r["Ref"] == "S1")
     assert (s1["Action"], s1["Owner"]) == ("=A1*2", "@owner")
@@ -293,15 +522,26 @@ def _huge_over(folder: Path, out: Path, config: Config) -> None:
 
 def _huge_rating(folder: Path, out: Path, config: Config) -> None:
     (message,) = [str(r["Problem"]) for r in table(out, "Problems")]
-    assert message.startswith("S1 rating 'Fully met because Fully met because Fully met because Fully "
-                              "'… (40,000 characters) is not on the scale") and len(message) < 300
+    assert (
+        message.startswith(
+            "S1 rating 'Fully met because Fully met because Fully met because Fully "
+            "'… (40,000 characters) is not on the scale"
+        )
+        and len(message) < 300
+    )
 
 
 def _dates(folder: Path, out: Path, config: Config) -> None:
     rows = [r for r in table(out, "Returns") if r["Agency"] == "Northmoor ICB"]
-    expected = [date(2027, 3, 31)] * 4 + [date(2027, 9, 30), date(2027, 4, 1), date(2027, 4, 1), date(2027, 3, 31),
-                                          date(2027, 12, 1), date(2027, 1, 15)]
-    assert [r["Due"] for r in rows] == expected[:len(rows)]
+    expected = [date(2027, 3, 31)] * 4 + [
+        date(2027, 9, 30),
+        date(2027, 4, 1),
+        date(2027, 4, 1),
+        date(2027, 3, 31),
+        date(2027, 12, 1),
+        date(2027, 1, 15),
+    ]
+    assert [r["Due"] for r in rows] == expected[: len(rows)]
     ret, _r, _v = read_one(folder / OTHER, config)
     assert ret.completed_on == date(2026, 5, 1)
 
@@ -321,11 +561,21 @@ def _blank_rows(folder: Path, out: Path, config: Config) -> None:
 
 
 S11_CHECKS: dict[str, Callable[[Path, Path, Config], None]] = {
-    "zip-bomb-ratio": _bounded, "zip-bomb-declared": _bounded, "entity-expansion-workbook": _bounded,
-    "entity-expansion-sheet": _bounded, "rating-variants": _variants, "rating-formula-cached": _formula_cached,
-    "formula-like-evidence": _formula_like, "control-characters": _control, "huge-text-at-limit": _huge_at,
-    "huge-text-over-limit": _huge_over, "huge-text-in-rating": _huge_rating, "dates-uk-text": _dates,
-    "two-returns-one-agency": _two, "agency-not-listed": _unlisted, "ten-thousand-blank-rows": _blank_rows,
+    "zip-bomb-ratio": _bounded,
+    "zip-bomb-declared": _bounded,
+    "entity-expansion-workbook": _bounded,
+    "entity-expansion-sheet": _bounded,
+    "rating-variants": _variants,
+    "rating-formula-cached": _formula_cached,
+    "formula-like-evidence": _formula_like,
+    "control-characters": _control,
+    "huge-text-at-limit": _huge_at,
+    "huge-text-over-limit": _huge_over,
+    "huge-text-in-rating": _huge_rating,
+    "dates-uk-text": _dates,
+    "two-returns-one-agency": _two,
+    "agency-not-listed": _unlisted,
+    "ten-thousand-blank-rows": _blank_rows,
 }
 
 
@@ -360,6 +610,7 @@ def test_empty_folder(corpus: Corpus, tmp_path: Path, config: Config) -> None:
 
 # -- the output: unwritable, an input, two at once, interrupted ------------------------------------------------
 
+
 def test_unwritable_output_folder(corpus: Corpus, tmp_path: Path, config: Config) -> None:
     folder = corpus("unwritable-output")
     before = hashes(folder)
@@ -370,8 +621,9 @@ def test_unwritable_output_folder(corpus: Corpus, tmp_path: Path, config: Config
     assert hashes(folder) == before and blocker.is_file()
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user (root ignores "
-                    "folder permissions)")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user (root ignores folder permissions)"
+)
 def test_read_only_output_folder(corpus: Corpus, tmp_path: Path, config: Config) -> None:
     folder = corpus("unwritable-output")
     before = hashes(folder)
@@ -390,8 +642,11 @@ def test_read_only_output_folder(corpus: Corpus, tmp_path: Path, config: Config)
 def test_output_is_an_input(corpus: Corpus, config: Config) -> None:
     folder = corpus("output-is-input")
     before = hashes(folder)
-    with pytest.raises(UsageError, match=r"the output .*Moorlands Police\.xlsx is also an input: choose another "
-                                         r"--out"):
+    with pytest.raises(
+        UsageError,
+        match=r"the output .*Moorlands Police\.xlsx is also an input: choose another "
+        r"--out",
+    ):
         collate([folder], folder / GOOD, config)
     with pytest.raises(UsageError, match=r"is also an input: choose another --out \(inputs are never modified\)"):
         fill_budget_file(folder / "budget.xlsx", folder / "budget.xlsx")
@@ -406,8 +661,12 @@ def test_second_collation_waits_for_the_first(corpus: Corpus, tmp_path: Path) ->
     before = hashes(folder)
     out = tmp_path / "summary.xlsx"
     with output_lock(out):  # the first run, mid-write
-        second = subprocess.Popen([BIN, "s11", "collate", str(folder), "--out", str(out)], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
+        second = subprocess.Popen(
+            [BIN, "s11", "collate", str(folder), "--out", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(2.0)
         assert second.poll() is None, "the second run did not wait"
         assert not out.exists()
@@ -418,8 +677,9 @@ def test_second_collation_waits_for_the_first(corpus: Corpus, tmp_path: Path) ->
     assert_clean_output(out)
 
 
-def test_second_collation_refused_when_the_wait_runs_out(corpus: Corpus, tmp_path: Path, config: Config,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_second_collation_refused_when_the_wait_runs_out(
+    corpus: Corpus, tmp_path: Path, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = corpus("two-collations-at-once")
     out = tmp_path / "summary.xlsx"
     collate([folder], out, config)
@@ -427,8 +687,11 @@ def test_second_collation_refused_when_the_wait_runs_out(corpus: Corpus, tmp_pat
     monkeypatch.setattr(collate_module, "output_lock", functools.partial(output_lock, wait=1.0))
     with output_lock(out):
         started = time.monotonic()
-        with pytest.raises(UsageError, match=r"^another boardbook run is writing summary\.xlsx \(waited 1 s\); try "
-                                             r"again when it has finished$"):
+        with pytest.raises(
+            UsageError,
+            match=r"^another boardbook run is writing summary\.xlsx \(waited 1 s\); try "
+            r"again when it has finished$",
+        ):
             collate([folder], out, config)
         assert time.monotonic() - started >= 1.0
     assert out.read_bytes() == previous
@@ -439,8 +702,15 @@ def test_two_real_collations_at_once(corpus: Corpus, tmp_path: Path) -> None:
     """Two real commands started together: both succeed, one after the other (two Log rows, a valid summary)."""
     folder = corpus("two-collations-at-once")
     out = tmp_path / "summary.xlsx"
-    runs = [subprocess.Popen([BIN, "s11", "collate", str(folder), "--out", str(out)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            [BIN, "s11", "collate", str(folder), "--out", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for run in runs:
         _stdout, stderr = run.communicate(timeout=120)
         assert run.returncode == 0, stderr
@@ -448,8 +718,9 @@ def test_two_real_collations_at_once(corpus: Corpus, tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [".summary.xlsx.lock", "summary.backup.xlsx", "summary.xlsx"]
 
 
-def test_interrupted_write_keeps_the_previous_summary(corpus: Corpus, tmp_path: Path, config: Config,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_write_keeps_the_previous_summary(
+    corpus: Corpus, tmp_path: Path, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Ctrl-C while the new summary is half-written: the previous one is untouched and no temporary file is left."""
     import boardbook.book.openpyxl_book as ob
 
@@ -500,8 +771,11 @@ def test_killed_write_keeps_the_previous_summary(corpus: Corpus, tmp_path: Path,
     previous = out.read_bytes()
     before = hashes(folder)
     ready = tmp_path / "ready"
-    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(KILLED_RUN), str(folder), str(out), str(ready)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(KILLED_RUN), str(folder), str(out), str(ready)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 60
         while not ready.exists():
@@ -525,15 +799,24 @@ def test_killed_write_keeps_the_previous_summary(corpus: Corpus, tmp_path: Path,
 # -- budget ---------------------------------------------------------------------------------------------------
 
 BUDGET_AMOUNTS = [Decimal(50_000), Decimal(30_000), Decimal(20_000), Decimal(2500)]
-BUDGET_TOTALS = {"total_contributions": Decimal("102500"), "total_income": Decimal("121750.50"),
-                 "total_expenditure": Decimal("117999.99"), "surplus": Decimal("3750.51"),
-                 "reserves_carried_forward": Decimal("13750.51")}
+BUDGET_TOTALS = {
+    "total_contributions": Decimal("102500"),
+    "total_income": Decimal("121750.50"),
+    "total_expenditure": Decimal("117999.99"),
+    "surplus": Decimal("3750.51"),
+    "reserves_carried_forward": Decimal("13750.51"),
+}
 
 
-@pytest.mark.parametrize(("kind", "source"), [
-    ("budget-pound-text", "budget.xlsx"), ("budget-toml-csv-bom", "budget.toml"),
-    ("budget-csv-mac-line-endings", "budget.toml"), ("budget-csv-windows", "budget.toml"),
-])
+@pytest.mark.parametrize(
+    ("kind", "source"),
+    [
+        ("budget-pound-text", "budget.xlsx"),
+        ("budget-toml-csv-bom", "budget.toml"),
+        ("budget-csv-mac-line-endings", "budget.toml"),
+        ("budget-csv-windows", "budget.toml"),
+    ],
+)
 def test_budget_parsed(kind: str, source: str, corpus: Corpus, tmp_path: Path) -> None:
     folder = corpus(kind)
     before = hashes(folder)
@@ -542,8 +825,12 @@ def test_budget_parsed(kind: str, source: str, corpus: Corpus, tmp_path: Path) -
     assert hashes(folder) == before
     assert result.amounts == BUDGET_AMOUNTS
     assert {k: getattr(result.totals, k) for k in BUDGET_TOTALS} == BUDGET_TOTALS
-    assert [x.partner for x in result.input.contributions] == ["Northmoor Council", "Northmoor ICB",
-                                                               "Moorlands Police", "Probation Service"]
+    assert [x.partner for x in result.input.contributions] == [
+        "Northmoor Council",
+        "Northmoor ICB",
+        "Moorlands Police",
+        "Probation Service",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["filled.xlsx"]
 
 
@@ -556,7 +843,8 @@ def test_budget_words(corpus: Corpus, tmp_path: Path) -> None:
         "budget.xlsx sheet 'Budget' cell B4: expected an amount in £ (e.g. 12500, £12,500 or £12,500.00), found "
         "'about £250k'",
         "budget.xlsx sheet 'Expenditure' cell C3: expected an amount in £ (e.g. 12500, £12,500 or £12,500.00), found "
-        "'TBC'"]
+        "'TBC'",
+    ]
     assert hashes(folder) == before and list(tmp_path.iterdir()) == []
 
 
@@ -581,10 +869,17 @@ def test_budget_toml_without_requirement(corpus: Corpus, tmp_path: Path) -> None
     assert "equirement" in str(info.value) and str(info.value).startswith("budget.toml")
 
 
-@pytest.mark.parametrize(("kind", "source", "message"), [
-    ("budget-legacy-xls", "budget.xls", "budget.xls: this is a legacy Excel 97-2003 (.xls) file: open it in Excel and "
-                                        "save it as .xlsx (Excel Workbook)"),
-])
+@pytest.mark.parametrize(
+    ("kind", "source", "message"),
+    [
+        (
+            "budget-legacy-xls",
+            "budget.xls",
+            "budget.xls: this is a legacy Excel 97-2003 (.xls) file: open it in Excel and "
+            "save it as .xlsx (Excel Workbook)",
+        ),
+    ],
+)
 def test_budget_refused(kind: str, source: str, message: str, corpus: Corpus, tmp_path: Path) -> None:
     folder = corpus(kind)
     before = hashes(folder)
@@ -596,16 +891,19 @@ def test_budget_refused(kind: str, source: str, message: str, corpus: Corpus, tm
 
 # -- performance ----------------------------------------------------------------------------------------------
 
+
 def test_indicators_bom_and_quoted_empties(corpus: Corpus, tmp_path: Path, config: Config) -> None:
     folder = corpus("indicators-bom-quoted-empties")
     before = hashes(folder)
     result = fill_workbook(tmp_path / "performance.xlsx", config, indicators=[folder / "indicators.csv"])
     assert hashes(folder) == before
     got = [(i.indicator, i.value, i.rag, i.note) for i in result.indicators]
-    assert got == [("Repeat child protection plans", 24.4, "Red", ""),
-                   ("Children in need", 1234.0, None, "no polarity: RAG and trend left blank"),
-                   ("Re-referrals", 34.8, "Red", ""),
-                   ("Missing returns", None, None, "Value: suppressed to protect confidentiality (c)")]
+    assert got == [
+        ("Repeat child protection plans", 24.4, "Red", ""),
+        ("Children in need", 1234.0, None, "no polarity: RAG and trend left blank"),
+        ("Re-referrals", 34.8, "Red", ""),
+        ("Missing returns", None, None, "Value: suppressed to protect confidentiality (c)"),
+    ]
     assert [r["Value"] for r in table(tmp_path / "performance.xlsx", "Indicators")] == [24.4, 1234.0, 34.8, ""]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["performance.xlsx"]
 
@@ -668,18 +966,36 @@ def test_risk_factors_impossible(corpus: Corpus) -> None:
         "risk-factors.csv row 4, column Assessments: 0: the conversion to a plan needs assessments above 0 (leave out "
         "factors no assessment identified)",
         "risk-factors.csv row 5, column Assessments: 12.5 is not a count (a whole number, 0 or more)",
-        "risk-factors.csv row 6, column Factor: 'domestic abuse' is listed twice (also row 2)"]
+        "risk-factors.csv row 6, column Factor: 'domestic abuse' is listed twice (also row 2)",
+    ]
     assert hashes(folder) == before
 
 
 # -- the corpus itself --------------------------------------------------------------------------------------
 
 TESTED_ELSEWHERE = {
-    "empty-folder", "unwritable-output", "output-is-input", "two-collations-at-once", "interrupted-write",
-    "budget-pound-text", "budget-toml-csv-bom", "budget-words", "budget-csv-windows", "budget-legacy-xls",
-    "indicators-bom-quoted-empties", "evidence-uk-dates", "evidence-impossible-date", "indicators-legacy-xls",
-    "indicators-csv-renamed-xlsx", "indicators-overflow", "risk-factors-impossible", "date-cell-huge-negative",
-    "budget-csv-mac-line-endings", "budget-huge-amount", "budget-share-overflow", "budget-toml-no-requirement",
+    "empty-folder",
+    "unwritable-output",
+    "output-is-input",
+    "two-collations-at-once",
+    "interrupted-write",
+    "budget-pound-text",
+    "budget-toml-csv-bom",
+    "budget-words",
+    "budget-csv-windows",
+    "budget-legacy-xls",
+    "indicators-bom-quoted-empties",
+    "evidence-uk-dates",
+    "evidence-impossible-date",
+    "indicators-legacy-xls",
+    "indicators-csv-renamed-xlsx",
+    "indicators-overflow",
+    "risk-factors-impossible",
+    "date-cell-huge-negative",
+    "budget-csv-mac-line-endings",
+    "budget-huge-amount",
+    "budget-share-overflow",
+    "budget-toml-no-requirement",
 }
 
 
@@ -693,14 +1009,21 @@ def test_every_kind_has_a_test_and_a_readme_line() -> None:
 
 
 def test_corpus_is_generated_not_committed() -> None:
-    committed = [p.name for p in README.parent.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods",
-                                                                                  ".csv", ".toml")]
+    committed = [
+        p.name
+        for p in README.parent.iterdir()
+        if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".toml")
+    ]
     assert committed == [], "the corpus is generated by make_corpus.py; do not commit its files"
 
 
 def test_script_writes_a_kind(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, str(Path(mc.__file__)), str(tmp_path), "--kind", "zero-bytes", "--kind",
-                           "good"], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(Path(mc.__file__)), str(tmp_path), "--kind", "zero-bytes", "--kind", "good"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "zero-bytes" / OTHER).read_bytes() == b""
     assert (tmp_path / "good" / GOOD).stat().st_size > 0

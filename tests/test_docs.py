@@ -34,6 +34,10 @@ def test_budget_worked_example_is_true() -> None:
     assert [int(a) for a in r.amounts[:3]] == [148800, 123999, 99201]
     t = r.totals
     assert (t.total_income, t.total_expenditure, t.surplus, t.reserves_carried_forward) == (
-        Decimal("405420.00"), Decimal("398272.95"), Decimal("7147.05"), Decimal("65347.05"))
+        Decimal("405420.00"),
+        Decimal("398272.95"),
+        Decimal("7147.05"),
+        Decimal("65347.05"),
+    )
     for figure in ("£148,800", "£123,999", "£99,201", "£405,420", "£398,272.95", "£7,147.05", "£65,347.05"):
         assert figure in README

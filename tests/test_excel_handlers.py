@@ -41,8 +41,13 @@ EVIDENCE = "Audit of 20 files in March 2026; policy signed off by the board."
 class Script:
     """Dialogs answered from a script: each question takes the next answer of its kind (None = Cancel)."""
 
-    def __init__(self, *, files: Sequence[Path | None] = (), folders: Sequence[Path | None] = (),
-                 answers: Sequence[str | None] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        files: Sequence[Path | None] = (),
+        folders: Sequence[Path | None] = (),
+        answers: Sequence[str | None] = (),
+    ) -> None:
         self.files, self.folders, self.answers = list(files), list(folders), list(answers)
         self.asked: list[tuple[str, str]] = []  # (prompt, the default offered)
         self.messages: list[str] = []
@@ -83,10 +88,26 @@ def press(app: xw.App, path: Path, tag: str, script: Script) -> tuple[str, excel
 
 
 def eastvale_returns(folder: Path, config: Config, round_: str = "2026") -> Path:
-    make_return(folder, config, "Eastvale Police", ratings=["Green", "Amber", "Red", "N/A"], evidence=[EVIDENCE] * 4,
-                partnership=config.partnership, round_=round_, sector="Police")
-    make_return(folder, config, "Eastvale Council", ratings=["Green"] * 4, evidence=[EVIDENCE] * 4,
-                partnership=config.partnership, round_=round_, sector="Local authority")
+    make_return(
+        folder,
+        config,
+        "Eastvale Police",
+        ratings=["Green", "Amber", "Red", "N/A"],
+        evidence=[EVIDENCE] * 4,
+        partnership=config.partnership,
+        round_=round_,
+        sector="Police",
+    )
+    make_return(
+        folder,
+        config,
+        "Eastvale Council",
+        ratings=["Green"] * 4,
+        evidence=[EVIDENCE] * 4,
+        partnership=config.partnership,
+        round_=round_,
+        sector="Local authority",
+    )
     return folder
 
 
@@ -99,17 +120,26 @@ def summary_2024(tmp_path: Path, eastvale: Config) -> Path:
 
 
 def test_every_tag_has_a_handler_and_a_test() -> None:
-    assert set(excel.HANDLERS) == {"s11.new_returns", "s11.validate", "s11.collate", "s11.challenge_sample",
-                                   "budget.recalculate", "performance.refresh_quadrant", "performance.import_ees",
-                                   "help.version", "help.docs"}
+    assert set(excel.HANDLERS) == {
+        "s11.new_returns",
+        "s11.validate",
+        "s11.collate",
+        "s11.challenge_sample",
+        "budget.recalculate",
+        "performance.refresh_quadrant",
+        "performance.import_ees",
+        "help.version",
+        "help.docs",
+    }
     for tag in excel.HANDLERS:
         assert callable(excel.handler(tag)), tag
     tested = Path(__file__).read_text(encoding="utf-8")
     assert all(f'"{tag}"' in tested.split("def test_every_tag_has_a_handler_and_a_test")[1] for tag in excel.HANDLERS)
 
 
-def test_new_returns_offers_the_next_round_and_carries_answers(app: xw.App, summary_2024: Path, tmp_path: Path,
-                                                              eastvale: Config) -> None:
+def test_new_returns_offers_the_next_round_and_carries_answers(
+    app: xw.App, summary_2024: Path, tmp_path: Path, eastvale: Config
+) -> None:
     script = Script(answers=["<default>"], folders=[tmp_path / "returns-2026"])
     message, _xl = press(app, summary_2024, "s11.new_returns", script)
     assert script.asked[0][1] == "2026", "the round after the summary's Round (2024) is offered"
@@ -124,7 +154,8 @@ def test_new_returns_offers_the_next_round_and_carries_answers(app: xw.App, summ
 
 
 def test_new_returns_asks_for_the_agency_list_when_the_configuration_has_none(
-        app: xw.App, tmp_path: Path, eastvale: Config) -> None:
+    app: xw.App, tmp_path: Path, eastvale: Config
+) -> None:
     no_list = replace(eastvale, agencies=())
     out = tmp_path / "summary.xlsx"
     collate([eastvale_returns(tmp_path / "r", no_list)], out, no_list)
@@ -142,8 +173,14 @@ def test_new_returns_cancelled_changes_nothing(app: xw.App, summary_2024: Path, 
 
 
 def test_validate_uses_the_returns_own_scale_and_marks_cells(app: xw.App, tmp_path: Path, eastvale: Config) -> None:
-    path = make_return(tmp_path, eastvale, "Eastvale Police", ratings=["Green", "Gren", "Red", "N/A"],
-                       evidence=[EVIDENCE, EVIDENCE, "", EVIDENCE], partnership=eastvale.partnership)
+    path = make_return(
+        tmp_path,
+        eastvale,
+        "Eastvale Police",
+        ratings=["Green", "Gren", "Red", "N/A"],
+        evidence=[EVIDENCE, EVIDENCE, "", EVIDENCE],
+        partnership=eastvale.partnership,
+    )
     message, xl = press(app, path, "s11.validate", Script())
     # the bundled four-point scale would reject every RAG rating; the return's own scale finds two problems
     assert message.startswith("2 problems"), message
@@ -158,16 +195,27 @@ def test_validate_uses_the_returns_own_scale_and_marks_cells(app: xw.App, tmp_pa
 
 
 def test_validate_a_good_return(app: xw.App, tmp_path: Path, eastvale: Config) -> None:
-    path = make_return(tmp_path, eastvale, "Eastvale Council", ratings=["Green"] * 4, evidence=[EVIDENCE] * 4,
-                       partnership=eastvale.partnership)
+    path = make_return(
+        tmp_path,
+        eastvale,
+        "Eastvale Council",
+        ratings=["Green"] * 4,
+        evidence=[EVIDENCE] * 4,
+        partnership=eastvale.partnership,
+    )
     message, _xl = press(app, path, "s11.validate", Script())
     assert message == "No problems found: the return is ready to send."
 
 
-def test_a_workbook_that_records_no_configuration_asks_for_one(app: xw.App, tmp_path: Path,
-                                                               eastvale: Config) -> None:
-    path = make_return(tmp_path, eastvale, "Eastvale Council", ratings=["Green"] * 4, evidence=[EVIDENCE] * 4,
-                       partnership=eastvale.partnership)
+def test_a_workbook_that_records_no_configuration_asks_for_one(app: xw.App, tmp_path: Path, eastvale: Config) -> None:
+    path = make_return(
+        tmp_path,
+        eastvale,
+        "Eastvale Council",
+        ratings=["Green"] * 4,
+        evidence=[EVIDENCE] * 4,
+        partnership=eastvale.partnership,
+    )
     wb = openpyxl.load_workbook(path)
     del wb[CONFIG_SHEET]
     wb.save(path)
@@ -195,8 +243,10 @@ def test_collate_fills_the_open_summary_live(app: xw.App, summary_2024: Path, tm
     assert values == {"Round": "2026", "Partnership": "Eastvale Safeguarding Children Partnership"}
     matrix = pc.CalamineWorkbook.from_path(str(saved), load_tables=True).get_table_by_name("Matrix")
     assert list(matrix.columns)[:5] == ["Agency", "E1", "E2", "E3", "E4"]
-    assert [r[:5] for r in matrix.to_python()] == [["Eastvale Council", "Green", "Green", "Green", "Green"],
-                                                   ["Eastvale Police", "Green", "Amber", "Red", "N/A"]]
+    assert [r[:5] for r in matrix.to_python()] == [
+        ["Eastvale Council", "Green", "Green", "Green", "Green"],
+        ["Eastvale Police", "Green", "Amber", "Red", "N/A"],
+    ]
 
 
 def test_challenge_sample_uses_the_configured_size(app: xw.App, summary_2024: Path, tmp_path: Path) -> None:
@@ -235,8 +285,13 @@ def test_budget_recalculate_reads_and_fills_the_open_workbook(app: xw.App, tmp_p
 def test_refresh_quadrant_reads_and_fills_the_open_workbook(app: xw.App, tmp_path: Path, eastvale: Config) -> None:
     require_soffice()
     inputs = write_demo_inputs(tmp_path / "inputs")
-    workbook = fill_workbook(tmp_path / "quadrant.xlsx", eastvale, indicators=[inputs["indicators.csv"]],
-                             evidence=inputs["evidence.csv"], risk_factors=inputs["risk-factors.csv"]).out
+    workbook = fill_workbook(
+        tmp_path / "quadrant.xlsx",
+        eastvale,
+        indicators=[inputs["indicators.csv"]],
+        evidence=inputs["evidence.csv"],
+        risk_factors=inputs["risk-factors.csv"],
+    ).out
     message, xl = press(app, workbook, "performance.refresh_quadrant", Script())
     assert message.startswith("Quadrant refreshed: 12 indicators"), message
     saved = tmp_path / "saved.xlsx"
@@ -251,12 +306,14 @@ def test_refresh_quadrant_reads_and_fills_the_open_workbook(app: xw.App, tmp_pat
     wb = openpyxl.load_workbook(saved)
     partnership = wb.defined_names["Partnership"].attr_text.split("!")[1].replace("$", "")
     assert wb["About"][partnership].value == eastvale.partnership  # not the bundled Northmoor
-    assert any(ch.tagname == "scatterChart" or "scatter" in type(ch).__name__.lower()
-               for ws in wb.worksheets for ch in ws._charts)
+    assert any(
+        ch.tagname == "scatterChart" or "scatter" in type(ch).__name__.lower()
+        for ws in wb.worksheets
+        for ch in ws._charts
+    )
 
 
-def test_import_ees_writes_indicator_rows_beside_the_workbook(app: xw.App, tmp_path: Path,
-                                                              eastvale: Config) -> None:
+def test_import_ees_writes_indicator_rows_beside_the_workbook(app: xw.App, tmp_path: Path, eastvale: Config) -> None:
     source = EES / "d3_cpps_subsequent_plan_2013_to_2025.csv"
     if not source.is_file():
         pytest.skip(f"DfE open data not found at {EES}")

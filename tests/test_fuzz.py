@@ -60,9 +60,17 @@ from tests.helpers import GOOD_EVIDENCE, hashes, make_return
 
 FUZZ_EXAMPLES = int(os.environ.get("BOARDBOOK_FUZZ_EXAMPLES", "200"))
 settings.register_profile(
-    "boardbook-fuzz", max_examples=FUZZ_EXAMPLES, deadline=None, print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example,
-                           HealthCheck.function_scoped_fixture])
+    "boardbook-fuzz",
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 FUZZ = settings.get_profile("boardbook-fuzz")
 END_TO_END = settings(FUZZ, max_examples=max(10, FUZZ_EXAMPLES // 10))
 CONFIG = load_config()
@@ -71,6 +79,7 @@ REFS = list(CONFIG.refs)
 
 
 # -- known bugs: inputs hitting a bug parked here are filtered out (none is parked now) ------------------------------
+
 
 def file_bug(value: object) -> bool:
     return False  # every bug this filtered is fixed; kept so a new one can be parked here
@@ -96,23 +105,49 @@ def no_panic(fn: Callable[..., object], *args: object, **kwargs: object) -> obje
 
 # -- cell values -------------------------------------------------------------------------------------------------
 
+
 def _noisy(label: str, flips: list[bool], pad: str) -> str:
     """A label as people type it: case flipped here and there, spaces around."""
-    return pad + "".join(ch.swapcase() if f else ch for ch, f in zip(label, flips + [False] * len(label),
-                                                                      strict=False)) + pad[::-1]
+    return (
+        pad
+        + "".join(ch.swapcase() if f else ch for ch, f in zip(label, flips + [False] * len(label), strict=False))
+        + pad[::-1]
+    )
 
 
 def noisy(words: list[str], pad: str = " ") -> st.SearchStrategy[str]:
-    return st.builds(_noisy, st.sampled_from(words), st.lists(st.booleans(), max_size=20),
-                     st.sampled_from(["", pad, pad * 2]))
+    return st.builds(
+        _noisy, st.sampled_from(words), st.lists(st.booleans(), max_size=20), st.sampled_from(["", pad, pad * 2])
+    )
 
 
 ANY_TEXT = st.text(max_size=40)
 # What a workbook can hold: openpyxl refuses the C0 controls but tab and line breaks; XML has no surrogates.
-FILE_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), include_characters="\t\n\r\x7f\x85",
-                                  exclude_characters="\ufffe\uffff"), max_size=40)
-MONTHS = ["Jan", "January", "Feb", "Mar", "March", "Apr", "Sep", "Sept", "September", "SEPT", "Dec", "Decmber", "Mai",
-          "Octobre"]
+FILE_TEXT = st.text(
+    st.characters(
+        codec="utf-8",
+        exclude_categories=("Cs", "Cc"),
+        include_characters="\t\n\r\x7f\x85",
+        exclude_characters="\ufffe\uffff",
+    ),
+    max_size=40,
+)
+MONTHS = [
+    "Jan",
+    "January",
+    "Feb",
+    "Mar",
+    "March",
+    "Apr",
+    "Sep",
+    "Sept",
+    "September",
+    "SEPT",
+    "Dec",
+    "Decmber",
+    "Mai",
+    "Octobre",
+]
 
 
 @st.composite
@@ -128,18 +163,27 @@ def date_text(draw: st.DrawFn) -> str:
 
 def money_text(magnitude: float = 1e300) -> st.SearchStrategy[str]:
     """Amounts and shares as finance officers type them, right and wrong."""
-    number = st.one_of(st.integers(-10**12, 10**12).map(str),
-                       st.decimals(-10**15, 10**15, allow_nan=False, allow_infinity=False, places=3).map(str),
-                       st.floats(-magnitude, magnitude, allow_nan=False, allow_infinity=False).map(repr))
-    return st.builds(lambda pre, n, post, commas: pre + (f"{int(n):,}" if commas and n.lstrip("-").isdigit() else n)
-                     + post, st.sampled_from(["", "£", "(", "-£", "£-", "GBP ", " "]), number,
-                     st.sampled_from(["", "%", " %", ")", ".00", "k", " "]), st.booleans())
+    number = st.one_of(
+        st.integers(-(10**12), 10**12).map(str),
+        st.decimals(-(10**15), 10**15, allow_nan=False, allow_infinity=False, places=3).map(str),
+        st.floats(-magnitude, magnitude, allow_nan=False, allow_infinity=False).map(repr),
+    )
+    return st.builds(
+        lambda pre, n, post, commas: pre + (f"{int(n):,}" if commas and n.lstrip("-").isdigit() else n) + post,
+        st.sampled_from(["", "£", "(", "-£", "£-", "GBP ", " "]),
+        number,
+        st.sampled_from(["", "%", " %", ")", ".00", "k", " "]),
+        st.booleans(),
+    )
 
 
 def huge_text() -> st.SearchStrategy[str]:
     """Beyond Excel's 32,767 characters, cheaply."""
-    return st.builds(lambda s, n: (s * n)[:n], st.text(st.sampled_from("ab =\n£"), min_size=1, max_size=3),
-                     st.integers(30_000, 40_000))
+    return st.builds(
+        lambda s, n: (s * n)[:n],
+        st.text(st.sampled_from("ab =\n£"), min_size=1, max_size=3),
+        st.integers(30_000, 40_000),
+    )
 
 
 def values(*, in_file: bool, words: list[str] = LABELS, magnitude: float | None = None) -> st.SearchStrategy[object]:
@@ -149,26 +193,39 @@ def values(*, in_file: bool, words: list[str] = LABELS, magnitude: float | None 
     low = -(magnitude or math.inf)
     high = magnitude or math.inf
     finite_only = in_file or magnitude is not None
-    floats = st.floats(min_value=None if math.isinf(low) else low, max_value=None if math.isinf(high) else high,
-                       allow_nan=not finite_only, allow_infinity=not finite_only)
+    floats = st.floats(
+        min_value=None if math.isinf(low) else low,
+        max_value=None if math.isinf(high) else high,
+        allow_nan=not finite_only,
+        allow_infinity=not finite_only,
+    )
     ints = st.integers(-(10**18) if math.isinf(low) else int(low), 10**18 if math.isinf(high) else int(high))
-    moments = st.one_of(st.datetimes(datetime(1900, 3, 1), datetime(9999, 12, 31)),
-                        st.dates(date(1900, 3, 1), date(9999, 12, 31)))
+    moments = st.one_of(
+        st.datetimes(datetime(1900, 3, 1), datetime(9999, 12, 31)), st.dates(date(1900, 3, 1), date(9999, 12, 31))
+    )
     return st.one_of(
-        st.none(), st.just(""), st.booleans(), ints, floats, moments,
+        st.none(),
+        st.just(""),
+        st.booleans(),
+        ints,
+        floats,
+        moments,
         st.times() if not in_file else st.just(time(12, 30)),
         st.timedeltas(timedelta(0), timedelta(days=3000)) if not in_file else st.just(" "),
         text,
         st.builds(lambda p, s: p + s, st.sampled_from(["=", "+", "-", "@", "\t", "'"]), text),
         noisy([*words, "N/A", "NA", "n.a."], " " if in_file else "\t"),
-        date_text(), money_text(magnitude or 1e300), huge_text(),
+        date_text(),
+        money_text(magnitude or 1e300),
+        huge_text(),
         st.text(st.characters(max_codepoint=0x1F), min_size=1, max_size=5) if not in_file else st.just("\t\n"),
     )
 
 
 @st.composite
-def mutated_tables(draw: st.DrawFn, tables: list[list[list[object]]], cell: st.SearchStrategy[object]
-                   ) -> list[list[list[object]]]:
+def mutated_tables(
+    draw: st.DrawFn, tables: list[list[list[object]]], cell: st.SearchStrategy[object]
+) -> list[list[list[object]]]:
     """``tables`` (lists of rows) with a few cells made wild — none at all now and then — or, a quarter of the
     time, every cell."""
     tables = [[list(r) for r in rows] for rows in tables]
@@ -209,13 +266,30 @@ def assert_located(exc: BoardbookError, *files: Path) -> None:
 
 # -- section 11 ------------------------------------------------------------------------------------------------
 
-GOOD_NAMES: dict[str, object] = {"Agency": "Northmoor ICB", "Sector": "Health", "Partnership": CONFIG.partnership,
-                                 "Round": "2026", "CompletedBy": "A. Tester", "CompletedOn": date(2026, 5, 1),
-                                 "TemplateVersion": c.TEMPLATE_VERSION}
-GOOD_ROWS: list[list[object]] = [[s.ref, s.title, LABELS[i % len(LABELS)], GOOD_EVIDENCE, "Review the policy",
-                                  "DSL", date(2027, 3, 31)] for i, s in enumerate(CONFIG.standards)]
-LOCATED = set(CODES) - {"unreadable", "macros", "legacy-format", "name-missing", "duplicate-return",
-                         "agency-unknown", "other-partnership", "table-missing", "hidden-sheet"}
+GOOD_NAMES: dict[str, object] = {
+    "Agency": "Northmoor ICB",
+    "Sector": "Health",
+    "Partnership": CONFIG.partnership,
+    "Round": "2026",
+    "CompletedBy": "A. Tester",
+    "CompletedOn": date(2026, 5, 1),
+    "TemplateVersion": c.TEMPLATE_VERSION,
+}
+GOOD_ROWS: list[list[object]] = [
+    [s.ref, s.title, LABELS[i % len(LABELS)], GOOD_EVIDENCE, "Review the policy", "DSL", date(2027, 3, 31)]
+    for i, s in enumerate(CONFIG.standards)
+]
+LOCATED = set(CODES) - {
+    "unreadable",
+    "macros",
+    "legacy-format",
+    "name-missing",
+    "duplicate-return",
+    "agency-unknown",
+    "other-partnership",
+    "table-missing",
+    "hidden-sheet",
+}
 
 
 @pytest.fixture(scope="module")
@@ -249,22 +323,32 @@ WILD = values(in_file=False)
 def return_input(cell: st.SearchStrategy[object]) -> st.SearchStrategy[tuple[dict[str, object], list[list[object]]]]:
     """The good return's cover names and Assessment rows, some cells (or all) wild."""
     return mutated_tables([[list(GOOD_NAMES.values())], GOOD_ROWS], cell).map(
-        lambda t: (dict(zip(GOOD_NAMES, t[0][0], strict=True)), t[1]))
+        lambda t: (dict(zip(GOOD_NAMES, t[0][0], strict=True)), t[1])
+    )
 
 
 @FUZZ
-@given(ret=return_input(WILD), extra=st.lists(st.lists(WILD, max_size=9), max_size=3),
-       headers=st.one_of(st.just(list(c.ASSESSMENT_HEADERS)), st.permutations(list(c.ASSESSMENT_HEADERS)),
-                         st.lists(st.one_of(st.sampled_from(c.ASSESSMENT_HEADERS), ANY_TEXT), max_size=8)))
-def test_section11_rules_never_crash(raw_return: RawReturn, ret: tuple[dict[str, object], list[list[object]]],
-                                     extra: list[list[object]], headers: list[str]) -> None:
+@given(
+    ret=return_input(WILD),
+    extra=st.lists(st.lists(WILD, max_size=9), max_size=3),
+    headers=st.one_of(
+        st.just(list(c.ASSESSMENT_HEADERS)),
+        st.permutations(list(c.ASSESSMENT_HEADERS)),
+        st.lists(st.one_of(st.sampled_from(c.ASSESSMENT_HEADERS), ANY_TEXT), max_size=8),
+    ),
+)
+def test_section11_rules_never_crash(
+    raw_return: RawReturn,
+    ret: tuple[dict[str, object], list[list[object]]],
+    extra: list[list[object]],
+    headers: list[str],
+) -> None:
     """Every Assessment cell and every cover defined-name cell random (and headers, extra rows); validation of the
     raw form a real file gives never raises."""
     names, rows = ret
     base = raw_return.table
     assert base is not None
-    table = TableData(base.name, base.sheet, [str(h) for h in headers], rows + extra, base.header_row,
-                      base.first_col)
+    table = TableData(base.name, base.sheet, [str(h) for h in headers], rows + extra, base.header_row, base.first_col)
     named = {n: NamedCell(cell.sheet, cell.cell, names[n]) for n, cell in raw_return.names.items() if cell}
     raw = replace(raw_return, names=named, table=table)
     check_return(validate_return(raw, CONFIG), raw.file)
@@ -332,8 +416,9 @@ def test_section11_files_never_crash(writer: ReturnWriter, ret: tuple[dict[str, 
 
 @END_TO_END
 @given(ret=FILE_RETURN)
-def test_section11_collation_never_crashes(writer: ReturnWriter, return_file: Path,
-                                           ret: tuple[dict[str, object], list[list[object]]]) -> None:
+def test_section11_collation_never_crashes(
+    writer: ReturnWriter, return_file: Path, ret: tuple[dict[str, object], list[list[object]]]
+) -> None:
     """A fuzzed return collated beside a good one: the summary is written and reads back; inputs unchanged."""
     names, rows = ret
     assume(_file_ok(names, rows))
@@ -360,18 +445,30 @@ def test_section11_collation_never_crashes(writer: ReturnWriter, return_file: Pa
 
 # -- budget: TOML (any TOML value), CSV (any text) and the workbook (any cell) --------------------------------------
 
-BUDGET_KEYS = {bc.CONTRIBUTIONS: ("contributions", bc.CONTRIBUTIONS_HEADERS),
-               bc.OTHER_INCOME: ("other_income", bc.OTHER_INCOME_HEADERS),
-               bc.EXPENDITURE: ("expenditure", bc.EXPENDITURE_HEADERS)}
-NAME_KEYS = {"Partnership": "partnership", "FinancialYear": "financial_year",
-             "ReservesBroughtForward": "reserves_brought_forward", "Requirement": "requirement"}
-GOOD_BUDGET_NAMES: dict[str, object] = {"Partnership": "Northmoor", "FinancialYear": "2025/26",
-                                        "ReservesBroughtForward": "£10,000.00", "Requirement": "£100,000"}
+BUDGET_KEYS = {
+    bc.CONTRIBUTIONS: ("contributions", bc.CONTRIBUTIONS_HEADERS),
+    bc.OTHER_INCOME: ("other_income", bc.OTHER_INCOME_HEADERS),
+    bc.EXPENDITURE: ("expenditure", bc.EXPENDITURE_HEADERS),
+}
+NAME_KEYS = {
+    "Partnership": "partnership",
+    "FinancialYear": "financial_year",
+    "ReservesBroughtForward": "reserves_brought_forward",
+    "Requirement": "requirement",
+}
+GOOD_BUDGET_NAMES: dict[str, object] = {
+    "Partnership": "Northmoor",
+    "FinancialYear": "2025/26",
+    "ReservesBroughtForward": "£10,000.00",
+    "Requirement": "£100,000",
+}
 GOOD_BUDGET: dict[str, list[list[object]]] = {
-    bc.CONTRIBUTIONS: [["Northmoor Council", "Local authority", "share", "50%", None],
-                       ["Northmoor ICB", "Health", "share", 0.3, None],
-                       ["Moorlands Police", "Police", "share", "20 %", None],
-                       ["Probation Service", "Probation", "fixed", None, "£2,500.00"]],
+    bc.CONTRIBUTIONS: [
+        ["Northmoor Council", "Local authority", "share", "50%", None],
+        ["Northmoor ICB", "Health", "share", 0.3, None],
+        ["Moorlands Police", "Police", "share", "20 %", None],
+        ["Probation Service", "Probation", "fixed", None, "£2,500.00"],
+    ],
     bc.OTHER_INCOME: [["Dedicated Schools Grant", "Funding stream", "£18,000"], ["Training fees", None, 1250.5]],
     bc.EXPENDITURE: [["Independent scrutineer", "38,500", "£37,999.99"], ["Business unit", 80000, None]],
 }
@@ -397,25 +494,37 @@ def toml_value(value: object) -> str | None:
     return json.dumps(str(value))
 
 
-TOML_WILD = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
-                      st.sampled_from([math.nan, math.inf, -math.inf]), st.dates(date(1, 1, 1)), st.datetimes(),
-                      st.times(), st.text(st.characters(codec="utf-8"), max_size=30), money_text(), date_text(),
-                      noisy(BUDGET_WORDS))
+TOML_WILD = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.sampled_from([math.nan, math.inf, -math.inf]),
+    st.dates(date(1, 1, 1)),
+    st.datetimes(),
+    st.times(),
+    st.text(st.characters(codec="utf-8"), max_size=30),
+    money_text(),
+    date_text(),
+    noisy(BUDGET_WORDS),
+)
 BUDGET_TEXT = st.one_of(FILE_TEXT, money_text(), noisy(BUDGET_WORDS), st.just(""))
 BUDGET_CELL = values(in_file=True, words=BUDGET_WORDS)
 
 
 @st.composite
-def budget_input(draw: st.DrawFn, cell: st.SearchStrategy[object]) -> tuple[dict[str, object],
-                                                                             dict[str, list[list[object]]]]:
+def budget_input(
+    draw: st.DrawFn, cell: st.SearchStrategy[object]
+) -> tuple[dict[str, object], dict[str, list[list[object]]]]:
     """The good budget with some cells (or all) wild, and sometimes a table's rows shuffled, repeated or added."""
     names, *tables = draw(mutated_tables([[list(GOOD_BUDGET_NAMES.values())], *GOOD_BUDGET.values()], cell))
     out = dict(zip(GOOD_BUDGET, tables, strict=True))
     if draw(st.integers(0, 4)) == 0:
         table = draw(st.sampled_from(list(GOOD_BUDGET)))
         width = len(GOOD_BUDGET[table][0])
-        out[table] = draw(st.lists(st.sampled_from(out[table]), max_size=5)) + draw(st.lists(
-            st.lists(cell, min_size=width, max_size=width), max_size=2))
+        out[table] = draw(st.lists(st.sampled_from(out[table]), max_size=5)) + draw(
+            st.lists(st.lists(cell, min_size=width, max_size=width), max_size=2)
+        )
     return dict(zip(GOOD_BUDGET_NAMES, names[0], strict=True)), out
 
 
@@ -442,8 +551,10 @@ def run_budget(path: Path) -> None:
         if inp.requirement is None:  # known bug, test_corpus budget-toml-no-requirement: accepted, apportions £0
             event("known bug: share-based partners and no requirement")
             return
-        assert sum(a for a, x in zip(result.amounts, inp.contributions, strict=True) if x.basis == bc.SHARE) == \
-            inp.requirement
+        assert (
+            sum(a for a, x in zip(result.amounts, inp.contributions, strict=True) if x.basis == bc.SHARE)
+            == inp.requirement
+        )
 
 
 @FUZZ
@@ -456,8 +567,11 @@ def test_budget_toml_never_crashes(budget: tuple[dict[str, object], dict[str, li
         key, headers = BUDGET_KEYS[table]
         for row in rows:
             lines.append(f"[[{key}]]")
-            lines += [f"{json.dumps(h)} = {lit}" for h, v in zip(headers, row, strict=False)
-                      if (lit := toml_value(v)) is not None]
+            lines += [
+                f"{json.dumps(h)} = {lit}"
+                for h, v in zip(headers, row, strict=False)
+                if (lit := toml_value(v)) is not None
+            ]
     with example_dir() as tmp:
         path = tmp / "budget.toml"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -466,8 +580,9 @@ def test_budget_toml_never_crashes(budget: tuple[dict[str, object], dict[str, li
 
 @FUZZ
 @given(budget=budget_input(BUDGET_TEXT), bom=st.booleans(), crlf=st.booleans(), header_case=st.booleans())
-def test_budget_csv_never_crashes(budget: tuple[dict[str, object], dict[str, list[list[object]]]], bom: bool,
-                                  crlf: bool, header_case: bool) -> None:
+def test_budget_csv_never_crashes(
+    budget: tuple[dict[str, object], dict[str, list[list[object]]]], bom: bool, crlf: bool, header_case: bool
+) -> None:
     names, tables = budget
     assume(_budget_ok(names, tables))
     lines = ["[budget]"] + [f"{NAME_KEYS[n]} = {json.dumps('' if v is None else str(v))}" for n, v in names.items()]
@@ -511,8 +626,9 @@ class BudgetWriter:
             given_rows = tables[table]
             for r, row in enumerate(rows):
                 for j, cell in enumerate(row):
-                    put(cell, given_rows[r][j] if r < len(given_rows) and j < len(given_rows[r]) else None,
-                        self.formats)
+                    put(
+                        cell, given_rows[r][j] if r < len(given_rows) and j < len(given_rows[r]) else None, self.formats
+                    )
         buf = io.BytesIO()
         self.wb.save(buf)
         path.write_bytes(buf.getvalue())
@@ -526,8 +642,9 @@ def budget_writer(tmp_path_factory: pytest.TempPathFactory) -> BudgetWriter:
 
 @FUZZ
 @given(budget=budget_input(BUDGET_CELL))
-def test_budget_workbook_never_crashes(budget_writer: BudgetWriter,
-                                       budget: tuple[dict[str, object], dict[str, list[list[object]]]]) -> None:
+def test_budget_workbook_never_crashes(
+    budget_writer: BudgetWriter, budget: tuple[dict[str, object], dict[str, list[list[object]]]]
+) -> None:
     names, tables = budget
     assume(_budget_ok(names, tables))
     with example_dir() as tmp:
@@ -536,8 +653,9 @@ def test_budget_workbook_never_crashes(budget_writer: BudgetWriter,
 
 @END_TO_END
 @given(budget=budget_input(BUDGET_CELL))
-def test_budget_fill_never_crashes(budget_writer: BudgetWriter,
-                                   budget: tuple[dict[str, object], dict[str, list[list[object]]]]) -> None:
+def test_budget_fill_never_crashes(
+    budget_writer: BudgetWriter, budget: tuple[dict[str, object], dict[str, list[list[object]]]]
+) -> None:
     """The whole `budget fill`: a filled workbook, or a located error and nothing written; the input unchanged."""
     names, tables = budget
     assume(_budget_ok(names, tables))
@@ -559,8 +677,20 @@ def test_budget_fill_never_crashes(budget_writer: BudgetWriter,
 
 # -- performance: indicators, evidence and risk factors as CSV (and .xlsx end to end) --------------------------------
 
-INDICATOR_COLUMNS = ["Priority", "Indicator", "Period", "Numerator", "Denominator", "Per", "Value", "Previous",
-                     "Target", "Polarity", "Tolerance", "Note"]
+INDICATOR_COLUMNS = [
+    "Priority",
+    "Indicator",
+    "Period",
+    "Numerator",
+    "Denominator",
+    "Per",
+    "Value",
+    "Previous",
+    "Target",
+    "Polarity",
+    "Tolerance",
+    "Note",
+]
 GOOD_INDICATORS: list[list[object]] = [
     ["Neglect", "Repeat child protection plans", "2024/25", "41", "168", "100", "", "", "20", "lower", "3", ""],
     ["Neglect", "Repeat child protection plans", "2023/24", "", "", "", "21.9", "", "20", "lower", "3", ""],
@@ -574,10 +704,26 @@ GOOD_EVIDENCE_ROWS: list[list[object]] = [
     ["Child exploitation", "Qualitative data", "Return interviews late", "r", "Audit", ""],
 ]
 RISK_COLUMNS = ["Factor", "Assessments", "Plans"]
-GOOD_RISKS: list[list[object]] = [["Domestic abuse", "400", "120"], ["Parental mental health", "350", "60"],
-                                  ["Neglect", "1,200", "300"], ["Substance misuse", "90", "40"]]
-PERF_WORDS = ["higher", "lower", "Green", "A", "r", "c", "z", ":", "Practitioner views", "Quantitative data",
-              "2024/25", "Neglect"]
+GOOD_RISKS: list[list[object]] = [
+    ["Domestic abuse", "400", "120"],
+    ["Parental mental health", "350", "60"],
+    ["Neglect", "1,200", "300"],
+    ["Substance misuse", "90", "40"],
+]
+PERF_WORDS = [
+    "higher",
+    "lower",
+    "Green",
+    "A",
+    "r",
+    "c",
+    "z",
+    ":",
+    "Practitioner views",
+    "Quantitative data",
+    "2024/25",
+    "Neglect",
+]
 PERF_TEXT = st.one_of(FILE_TEXT, money_text(), date_text(), noisy(PERF_WORDS), st.just(""))
 
 
@@ -658,8 +804,7 @@ def test_risk_factors_never_crash(table: tuple[list[str], list[list[object]]], b
 
 
 @END_TO_END
-@given(inputs=mutated_tables([GOOD_INDICATORS, GOOD_EVIDENCE_ROWS, GOOD_RISKS],
-                             values(in_file=True, words=PERF_WORDS)))
+@given(inputs=mutated_tables([GOOD_INDICATORS, GOOD_EVIDENCE_ROWS, GOOD_RISKS], values(in_file=True, words=PERF_WORDS)))
 def test_performance_fill_never_crashes(inputs: list[list[list[object]]]) -> None:
     """The whole `performance fill` from .xlsx inputs with random cells (each read from its first sheet)."""
     from boardbook.performance.pipeline import fill_workbook
@@ -669,8 +814,11 @@ def test_performance_fill_never_crashes(inputs: list[list[list[object]]]) -> Non
     assume(_perf_ok(indicators + evidence + risks))
     with example_dir() as tmp:
         paths = []
-        for name, header, rows in (("indicators", INDICATOR_COLUMNS, indicators),
-                                   ("evidence", EVIDENCE_COLUMNS, evidence), ("risk-factors", RISK_COLUMNS, risks)):
+        for name, header, rows in (
+            ("indicators", INDICATOR_COLUMNS, indicators),
+            ("evidence", EVIDENCE_COLUMNS, evidence),
+            ("risk-factors", RISK_COLUMNS, risks),
+        ):
             wb = openpyxl.Workbook()
             wb.active.title = "Figures"
             for row in [header, *rows]:
@@ -693,6 +841,7 @@ def test_performance_fill_never_crashes(inputs: list[list[list[object]]]) -> Non
 
 # -- the fuzzing harness itself ---------------------------------------------------------------------------------
 
+
 def test_examples_follow_the_environment_variable() -> None:
     assert FUZZ.max_examples == FUZZ_EXAMPLES and FUZZ.deadline is None
     assert END_TO_END.max_examples == max(10, FUZZ_EXAMPLES // 10) and END_TO_END.deadline is None
@@ -701,8 +850,11 @@ def test_examples_follow_the_environment_variable() -> None:
 def test_inputs_that_once_crashed_are_now_handled() -> None:
     """The fuzzer's first findings (each was a crash or a wrong result): now a value or a clear ValueError."""
     assert parse_date("31 Sep 2026") is None
-    for parse, value in ((parse_money, "123456789012345678901234567890"), (parse_share, "1e999"),
-                         (reader.number, "1e999")):
+    for parse, value in (
+        (parse_money, "123456789012345678901234567890"),
+        (parse_share, "1e999"),
+        (reader.number, "1e999"),
+    ):
         with pytest.raises(ValueError):
             parse(value)
     assert not any(f(v) for f in (file_bug, budget_bug, performance_bug) for v in ("30 Sep 2026", "£12,500", "25%"))

@@ -14,6 +14,7 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 
+
 def forbidden(module: str) -> bool:
     """``tests.test_*`` or ``tests.conftest`` (and anything inside them)."""
     parts = module.split(".")
@@ -32,17 +33,21 @@ def imported_test_modules(path: Path) -> list[str]:
             names = [base] if node.module else []
             names += [f"{base}.{a.name}" for a in node.names]
             if any(forbidden(n) for n in names):
-                found.append(f"{path.name}:{node.lineno}: from {'.' * node.level}{node.module or ''} import "
-                             + ", ".join(a.name for a in node.names))
+                found.append(
+                    f"{path.name}:{node.lineno}: from {'.' * node.level}{node.module or ''} import "
+                    + ", ".join(a.name for a in node.names)
+                )
     return found
 
 
 def test_the_check_catches_each_form(tmp_path: Path) -> None:
     bad = tmp_path / "test_bad.py"
-    bad.write_text("import tests.test_cli\nfrom tests.conftest import make_return\nfrom tests import test_collate\n"
-                   "from . import conftest\nfrom .test_accessibility import failing\n"
-                   "from tests.helpers import hashes\nfrom tests import helpers\nimport tests.corpus.make_corpus\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "import tests.test_cli\nfrom tests.conftest import make_return\nfrom tests import test_collate\n"
+        "from . import conftest\nfrom .test_accessibility import failing\n"
+        "from tests.helpers import hashes\nfrom tests import helpers\nimport tests.corpus.make_corpus\n",
+        encoding="utf-8",
+    )
     assert [line.split(":")[1] for line in imported_test_modules(bad)] == ["1", "2", "3", "4", "5"]
 
 

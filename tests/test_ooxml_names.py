@@ -18,18 +18,23 @@ WORKBOOK = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <workbook xmlns="{NS_MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
 <sheets><sheet name="Cover &amp; notes" sheetId="1" r:id="rId1"/></sheets>
 {{names}}</workbook>"""
-NAMES = ("<definedNames><definedName name=\"Agency\">'Cover &amp; notes'!$B$2</definedName>"
-         "<definedName name=\"Local\" localSheetId=\"0\">'Cover &amp; notes'!$B$3</definedName>"
-         "<definedName name=\"Range\">'Cover &amp; notes'!$B$2:$B$9</definedName></definedNames>")
+NAMES = (
+    "<definedNames><definedName name=\"Agency\">'Cover &amp; notes'!$B$2</definedName>"
+    '<definedName name="Local" localSheetId="0">\'Cover &amp; notes\'!$B$3</definedName>'
+    "<definedName name=\"Range\">'Cover &amp; notes'!$B$2:$B$9</definedName></definedNames>"
+)
 EXPECTED = {"Agency": ("Cover & notes", "B2"), "Range": None}
 
 
 def _package(workbook_xml: str, part: str = "xl/workbook.xml") -> zipfile.ZipFile:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                   f'officeDocument/2006/relationships/officeDocument" Target="{part}"/></Relationships>')
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            f'officeDocument/2006/relationships/officeDocument" Target="{part}"/></Relationships>',
+        )
         z.writestr(part, workbook_xml)
     return zipfile.ZipFile(io.BytesIO(buf.getvalue()))
 
@@ -48,9 +53,15 @@ def test_unusual_workbooks_take_the_full_parse_and_agree(variant: str) -> None:
     if variant == "comment":
         xml = xml.replace("<sheets>", "<!-- saved by something unusual --><sheets>")
     elif variant == "prefixed":
-        xml = (xml.replace("<workbook xmlns=", "<x:workbook xmlns:x=").replace("</workbook>", "</x:workbook>")
-               .replace("<sheets>", "<x:sheets>").replace("</sheets>", "</x:sheets>").replace("<sheet ", "<x:sheet ")
-               .replace("<definedName", "<x:definedName").replace("</definedName", "</x:definedName"))
+        xml = (
+            xml.replace("<workbook xmlns=", "<x:workbook xmlns:x=")
+            .replace("</workbook>", "</x:workbook>")
+            .replace("<sheets>", "<x:sheets>")
+            .replace("</sheets>", "</x:sheets>")
+            .replace("<sheet ", "<x:sheet ")
+            .replace("<definedName", "<x:definedName")
+            .replace("</definedName", "</x:definedName")
+        )
     elif variant == "other-part":
         part = "xl/main-workbook.xml"
     elif variant == "no-names":
@@ -65,7 +76,8 @@ def test_unusual_workbooks_take_the_full_parse_and_agree(variant: str) -> None:
 
 def test_a_dtd_is_still_refused() -> None:
     xml = WORKBOOK.format(names=NAMES).replace(
-        "<workbook", '<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa">]><workbook', 1)
+        "<workbook", '<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa">]><workbook', 1
+    )
     xml = xml.replace(">'Cover &amp; notes'!$B$2<", ">&a;<")
     assert _defined_names_element(xml.encode()) is None
     with pytest.raises(DefusedXmlException):
@@ -81,11 +93,14 @@ def test_a_real_return_gives_the_same_names_both_ways(tmp_path: Path) -> None:
     assert quick == full and "Agency" in quick
 
 
-@pytest.mark.parametrize("decoy", [
-    "<extLst><ext><![CDATA[<definedNames><definedName name=\"Agency\">'S'!$C$9</definedName></definedNames>]]>"
-    "</ext></extLst>",
-    "<extLst><ext><definedNames xmlns=\"urn:other\"/></ext></extLst>",
-])
+@pytest.mark.parametrize(
+    "decoy",
+    [
+        "<extLst><ext><![CDATA[<definedNames><definedName name=\"Agency\">'S'!$C$9</definedName></definedNames>]]>"
+        "</ext></extLst>",
+        '<extLst><ext><definedNames xmlns="urn:other"/></ext></extLst>',
+    ],
+)
 def test_decoys_before_the_real_element_send_it_to_the_full_parse(decoy: str) -> None:
     xml = WORKBOOK.format(names=NAMES).replace("<sheets>", decoy + "<sheets>")
     assert _defined_names_element(xml.encode()) is None

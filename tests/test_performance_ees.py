@@ -19,8 +19,11 @@ from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import EesOptions, fill_workbook
 from tests.helpers import sha256
 
-EES = Path("/work/shared/data/ees") if Path("/work/shared/data/ees").is_dir() else \
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "ees"
+EES = (
+    Path("/work/shared/data/ees")
+    if Path("/work/shared/data/ees").is_dir()
+    else Path(__file__).resolve().parents[2] / "shared" / "data" / "ees"
+)
 D3 = EES / "d3_cpps_subsequent_plan_2013_to_2025.csv"
 C1 = EES / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
 SN = EES / "sn_model_2025_wide.csv"
@@ -51,8 +54,10 @@ def test_leeds_repeat_plans_value_england_and_neighbours_read_by_hand() -> None:
     england = one(d3, time_period="2025", geographic_level="National")
     sn = one(rows_of(SN), old_la_code=leeds["old_la_code"])  # the neighbour file uses old LA codes
     codes = [sn[f"SN_{i}"] for i in range(1, 11)]
-    values = [float(one(d3, time_period="2025", geographic_level="Local authority", old_la_code=code)[MEASURE])
-              for code in codes]
+    values = [
+        float(one(d3, time_period="2025", geographic_level="Local authority", old_la_code=code)[MEASURE])
+        for code in codes
+    ]
     mean = float((Decimal(str(sum(values))) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
     got = by_period(import_measures(D3, "Leeds", [MEASURE], neighbours=SN))["2024/25"]
@@ -82,13 +87,16 @@ def test_la_found_by_old_or_new_code_and_despite_punctuation() -> None:
     assert by_period(import_measures(D3, "Kingston upon Hull, City of", [MEASURE]))  # a comma inside quotes
 
 
-@pytest.mark.parametrize(("la", "period", "value", "note"), [
-    ("City of London", "2023/24", None, "suppressed to protect confidentiality (c)"),
-    ("Isles of Scilly", "2023/24", None, "not applicable (z)"),
-    ("Hackney", "2021/22", None, "not available (x)"),
-    ("Hampshire", "2023/24", None, "low reliability (u): no figure published"),
-    ("Hampshire", "2024/25", 25.8, ""),
-])
+@pytest.mark.parametrize(
+    ("la", "period", "value", "note"),
+    [
+        ("City of London", "2023/24", None, "suppressed to protect confidentiality (c)"),
+        ("Isles of Scilly", "2023/24", None, "not applicable (z)"),
+        ("Hackney", "2021/22", None, "not available (x)"),
+        ("Hampshire", "2023/24", None, "low reliability (u): no figure published"),
+        ("Hampshire", "2024/25", 25.8, ""),
+    ],
+)
 def test_dfe_codes_give_an_empty_value_and_the_reason(la: str, period: str, value: float | None, note: str) -> None:
     got = by_period(import_measures(D3, la, [MEASURE], neighbours=SN))[period]
     assert got["Value"] == value
@@ -104,11 +112,15 @@ def test_neighbour_mean_counts_only_the_available_ones() -> None:
         if "850" in [neighbour[f"SN_{i}"] for i in range(1, 11)]:
             got = by_period(import_measures(D3, neighbour["old_la_code"], [MEASURE], neighbours=SN))["2023/24"]
             codes = [neighbour[f"SN_{i}"] for i in range(1, 11)]
-            present = [float(r[MEASURE]) for r in d3 if r["time_period"] == "2024"
-                       and r["old_la_code"] in codes and r[MEASURE] not in ("c", "u", "x", "z")]
+            present = [
+                float(r[MEASURE])
+                for r in d3
+                if r["time_period"] == "2024" and r["old_la_code"] in codes and r[MEASURE] not in ("c", "u", "x", "z")
+            ]
             assert len(present) < 10
             assert got["Statistical neighbours"] == float(
-                (Decimal(str(sum(present))) / len(present)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+                (Decimal(str(sum(present))) / len(present)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            )
             assert f"mean of {len(present)} of 10 available" in str(got["Note"])
             break
     else:
@@ -170,23 +182,25 @@ def test_neighbour_file_with_the_wrong_header(tmp_path: Path) -> None:
 
 
 # -- the awkward bits, in small files written here ----------------------------------------------------------
-HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-          "old_la_code,new_la_code,la_name,referral_count,rereferral_percent\n")
+HEADER = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+    "old_la_code,new_la_code,la_name,referral_count,rereferral_percent\n"
+)
 
 
 def small_release(tmp_path: Path, *, bom: bool = True) -> Path:
     text = HEADER + (
         '202425,Academic year,National,E92000001,England,"","","","","","632,830",22.6\n'
-        '202425,Academic year,Local authority,E92000001,England,E12000001,North East,998,E06999998,'
+        "202425,Academic year,Local authority,E92000001,England,E12000001,North East,998,E06999998,"
         '"Eastvale, City of","1,234",21.5\n'
-        '202425,Academic year,Local authority,E92000001,England,E12000001,North East,997,E06999997,'
+        "202425,Academic year,Local authority,E92000001,England,E12000001,North East,997,E06999997,"
         'Westvale,"12,001",c\n'
-        '202425,Academic year,Local authority,E92000001,England,E12000001,North East,996,E06999996,'
+        "202425,Academic year,Local authority,E92000001,England,E12000001,North East,996,E06999996,"
         'Southvale,"2,001",19.5\n'
         '202324,Academic year,National,E92000001,England,"","","","","","600,010",:\n'
-        '202324,Academic year,Local authority,E92000001,England,E12000001,North East,998,E06999998,'
+        "202324,Academic year,Local authority,E92000001,England,E12000001,North East,998,E06999998,"
         '"Eastvale, City of","1,100",""\n'
-        '\n'  # a blank line at the end, as some exports have
+        "\n"  # a blank line at the end, as some exports have
     )
     path = tmp_path / "release.csv"
     path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
@@ -197,9 +211,14 @@ def test_bom_quoted_empty_strings_and_numbers_with_commas(tmp_path: Path) -> Non
     path = small_release(tmp_path)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     neighbours = tmp_path / "sn.csv"
-    neighbours.write_bytes(b"\xef\xbb\xbf" + ("old_la_code,la_name," + ",".join(f"SN_{i}" for i in range(1, 11))
-                                               + '\n998,"Eastvale, City of",997,996,"","","","","","","",""\n'
-                                               ).encode())
+    neighbours.write_bytes(
+        b"\xef\xbb\xbf"
+        + (
+            "old_la_code,la_name,"
+            + ",".join(f"SN_{i}" for i in range(1, 11))
+            + '\n998,"Eastvale, City of",997,996,"","","","","","","",""\n'
+        ).encode()
+    )
     got = import_measures(path, "Eastvale, City of", ["referral_count", "rereferral_percent"], neighbours=neighbours)
     counts, percents = by_period(got, "referral_count"), by_period(got, "rereferral_percent")
     assert list(counts) == ["2023/24", "2024/25"]  # academic year 202425 is 2024/25
@@ -219,11 +238,13 @@ def test_same_file_without_bom(tmp_path: Path) -> None:
 
 def test_a_breakdown_asks_for_where_and_where_picks_one(tmp_path: Path) -> None:
     path = tmp_path / "breakdown.csv"
-    path.write_text("time_period,time_identifier,geographic_level,la_name,old_la_code,characteristic,count\n"
-                    "2025,Reporting year,National,,,Total,100\n"
-                    "2025,Reporting year,National,,,Girls,40\n"
-                    "2025,Reporting year,Local authority,Eastvale,998,Total,10\n"
-                    "2025,Reporting year,Local authority,Eastvale,998,Girls,4\n")
+    path.write_text(
+        "time_period,time_identifier,geographic_level,la_name,old_la_code,characteristic,count\n"
+        "2025,Reporting year,National,,,Total,100\n"
+        "2025,Reporting year,National,,,Girls,40\n"
+        "2025,Reporting year,Local authority,Eastvale,998,Total,10\n"
+        "2025,Reporting year,Local authority,Eastvale,998,Girls,4\n"
+    )
     with pytest.raises(InputError) as exc:
         import_measures(path, "Eastvale", ["count"])
     assert "breakdown.csv row 5, column characteristic" in str(exc.value)
@@ -234,14 +255,23 @@ def test_a_breakdown_asks_for_where_and_where_picks_one(tmp_path: Path) -> None:
         import_measures(path, "Eastvale", ["count"], where=["characteristics=Girls"])
 
 
-@pytest.mark.parametrize(("raw", "value", "note"), [
-    ("23", 23.0, ""), ("1,234", 1234.0, ""), (" 24.5 ", 24.5, ""), ("-3.5", -3.5, ""),
-    ("c", None, "suppressed to protect confidentiality (c)"), ("z", None, "not applicable (z)"),
-    ("x", None, "not available (x)"), (":", None, "not available (:)"),
-    ("u", None, "low reliability (u): no figure published"),
-    ("12.5u", 12.5, "low reliability (u)"), ("u 7", 7.0, "low reliability (u)"),
-    ("", None, "no figure in the source (blank)"),
-])
+@pytest.mark.parametrize(
+    ("raw", "value", "note"),
+    [
+        ("23", 23.0, ""),
+        ("1,234", 1234.0, ""),
+        (" 24.5 ", 24.5, ""),
+        ("-3.5", -3.5, ""),
+        ("c", None, "suppressed to protect confidentiality (c)"),
+        ("z", None, "not applicable (z)"),
+        ("x", None, "not available (x)"),
+        (":", None, "not available (:)"),
+        ("u", None, "low reliability (u): no figure published"),
+        ("12.5u", 12.5, "low reliability (u)"),
+        ("u 7", 7.0, "low reliability (u)"),
+        ("", None, "no figure in the source (blank)"),
+    ],
+)
 def test_parse_value(raw: str, value: float | None, note: str) -> None:
     assert parse_value(raw) == (value, note)
 
@@ -251,12 +281,18 @@ def test_parse_value_refuses_text() -> None:
         parse_value("Children in Need")
 
 
-@pytest.mark.parametrize(("period", "identifier", "expected"), [
-    ("202425", "Academic year", "2024/25"), ("201920", "Financial year", "2019/20"),
-    ("2025", "Reporting year", "2024/25"), ("2013", "Reporting year", "2012/13"),
-    ("2000", "Reporting year", "1999/00"), ("2024", "Calendar year", "2024"),
-    ("2024", "Spring term", "2024 Spring term"),
-])
+@pytest.mark.parametrize(
+    ("period", "identifier", "expected"),
+    [
+        ("202425", "Academic year", "2024/25"),
+        ("201920", "Financial year", "2019/20"),
+        ("2025", "Reporting year", "2024/25"),
+        ("2013", "Reporting year", "2012/13"),
+        ("2000", "Reporting year", "1999/00"),
+        ("2024", "Calendar year", "2024"),
+        ("2024", "Spring term", "2024 Spring term"),
+    ],
+)
 def test_board_period(period: str, identifier: str, expected: str) -> None:
     assert board_period(period, identifier) == expected
 
@@ -269,26 +305,40 @@ def test_is_ees_tells_a_release_from_an_indicator_list(tmp_path: Path) -> None:
 
 # -- what the import writes, and feeding a workbook directly --------------------------------------------------
 def test_written_csv_reads_back_as_an_indicator_list(tmp_path: Path) -> None:
-    out = write_indicator_csv(({**r.record, "Priority": "Neglect"} for r in
-                               import_measures(D3, "Leeds", [MEASURE], neighbours=SN, periods=3)), tmp_path / "l.csv")
+    out = write_indicator_csv(
+        (
+            {**r.record, "Priority": "Neglect"}
+            for r in import_measures(D3, "Leeds", [MEASURE], neighbours=SN, periods=3)
+        ),
+        tmp_path / "l.csv",
+    )
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel's CSV UTF-8
     with out.open(encoding="utf-8-sig", newline="") as fh:
         assert tuple(next(csv.reader(fh))) == c.INDICATORS_HEADERS
     rows = reader.read_indicators(out)
-    assert [(r.period, r.value, r.england) for r in rows] == [("2022/23", 21.8, 23.6), ("2023/24", 25.0, 24.7),
-                                                              ("2024/25", 23.0, 24.5)]
+    assert [(r.period, r.value, r.england) for r in rows] == [
+        ("2022/23", 21.8, 23.6),
+        ("2023/24", 25.0, 24.7),
+        ("2024/25", 23.0, 24.5),
+    ]
 
 
 def test_fill_straight_from_an_ees_download(tmp_path: Path) -> None:
     """An analyst's own list gives the EES measure a priority, a target and a tolerance (a row with no
     Period is a standing setting); the EES file gives the figures."""
     settings = tmp_path / "indicators.csv"
-    settings.write_text("Priority,Indicator,Period,Value,Target,Polarity,Tolerance\n"
-                        f"Neglect,{MEASURE},,,22,lower,2\n"
-                        "Neglect,Neglect audit score,2024/25,61,70,higher,5\n")
+    settings.write_text(
+        "Priority,Indicator,Period,Value,Target,Polarity,Tolerance\n"
+        f"Neglect,{MEASURE},,,22,lower,2\n"
+        "Neglect,Neglect audit score,2024/25,61,70,higher,5\n"
+    )
     before = {p.name: sha256(p) for p in (D3, SN, settings)}
-    result = fill_workbook(tmp_path / "perf.xlsx", load_config(), indicators=[D3, settings],
-                           ees_options=EesOptions(la="Leeds", measures=[MEASURE], neighbours=SN, periods=2))
+    result = fill_workbook(
+        tmp_path / "perf.xlsx",
+        load_config(),
+        indicators=[D3, settings],
+        ees_options=EesOptions(la="Leeds", measures=[MEASURE], neighbours=SN, periods=2),
+    )
     assert {p.name: sha256(p) for p in (D3, SN, settings)} == before
     table = CalamineWorkbook.from_path(str(result.out), load_tables=True).get_table_by_name(c.INDICATORS)
     rows = [dict(zip(table.columns, r, strict=True)) for r in table.to_python()]
@@ -296,8 +346,12 @@ def test_fill_straight_from_an_ees_download(tmp_path: Path) -> None:
     assert set(imported) == {"2023/24", "2024/25"}
     latest = imported["2024/25"]
     assert (latest["Priority"], latest["Value"], latest["Previous"], latest["Target"]) == ("Neglect", 23.0, 25.0, 22.0)
-    assert (latest["RAG"], latest["Trend"], latest["England"], latest["Statistical neighbours"]) == \
-        ("Amber", "Improving", 24.5, 22.0)  # 23 is within 2 of 22; down from 25 and lower is better
+    assert (latest["RAG"], latest["Trend"], latest["England"], latest["Statistical neighbours"]) == (
+        "Amber",
+        "Improving",
+        24.5,
+        22.0,
+    )  # 23 is within 2 of 22; down from 25 and lower is better
     assert latest["Source"] == D3.name
     assert [r["Indicator"] for r in rows].count("Neglect audit score") == 1
     assert len(rows) == 3  # the standing settings row is not shown

@@ -51,9 +51,13 @@ from tests.helpers import (
     sha256,
 )
 
-FORMULA_LIKE = ["=SUM(1,1) children seen", "+44 7700 900123 is the out-of-hours line", "-18 % missing episodes",
-                "@risk register reviewed", '=HYPERLINK("http://example.invalid","minutes")']
-
+FORMULA_LIKE = [
+    "=SUM(1,1) children seen",
+    "+44 7700 900123 is the out-of-hours line",
+    "-18 % missing episodes",
+    "@risk register reviewed",
+    '=HYPERLINK("http://example.invalid","minutes")',
+]
 
 
 def edge_inputs(folder: Path) -> dict[str, Path]:
@@ -61,19 +65,20 @@ def edge_inputs(folder: Path) -> dict[str, Path]:
     priority = f'"{FORMULA_LIKE[0]}"'  # quoted: it holds a comma
     files = {
         "indicators.csv": "Priority,Indicator,Period,Numerator,Denominator,Per,Value,Previous,Target,Polarity,"
-                          "Tolerance,Source,Note\n"
-                          f"{priority},=1+1,2024/25,0,58410,,,0,0,lower,0,=cmd|' /C calc'!A0,\n"
-                          f"{priority},Missing episodes per 10000,2024/25,1044,58410,,,,180,lower,15,,\n"
-                          f"{priority},Suppressed count,2024/25,,,,c,,10,lower,,DfE,\n"
-                          f"{priority},Return interviews,2024/25,187,262,100,,,80,higher,10,,\n"
-                          "Nothing but evidence,Audit score,2024/25,1,16,100,,,5,higher,,,\n",
+        "Tolerance,Source,Note\n"
+        f"{priority},=1+1,2024/25,0,58410,,,0,0,lower,0,=cmd|' /C calc'!A0,\n"
+        f"{priority},Missing episodes per 10000,2024/25,1044,58410,,,,180,lower,15,,\n"
+        f"{priority},Suppressed count,2024/25,,,,c,,10,lower,,DfE,\n"
+        f"{priority},Return interviews,2024/25,187,262,100,,,80,higher,10,,\n"
+        "Nothing but evidence,Audit score,2024/25,1,16,100,,,5,higher,,,\n",
         "evidence.csv": "Priority,Lens,Finding,RAG,Source,Date\n"
-                        + "".join(f"{priority},Qualitative data,\"{t.replace(chr(34), chr(34) * 2)}\",Red,"
-                                  f"=Audit,\n" for t in FORMULA_LIKE)
-                        + "Only evidence,Child and family views,A parent said nobody listened,,,\n",
+        + "".join(
+            f'{priority},Qualitative data,"{t.replace(chr(34), chr(34) * 2)}",Red,=Audit,\n' for t in FORMULA_LIKE
+        )
+        + "Only evidence,Child and family views,A parent said nobody listened,,,\n",
         "risk.csv": "Factor,Assessments,Plans\n=Domestic abuse,1240,318\nNeglect,690,242\nGangs,72,9\n"
-                    # Self-harm has 24 plans and Learning disability 25 %: exactly at the thresholds
-                    "Young carer,96,6\nSelf-harm,351,24\nLearning disability (parent),100,25\n",
+        # Self-harm has 24 plans and Learning disability 25 %: exactly at the thresholds
+        "Young carer,96,6\nSelf-harm,351,24\nLearning disability (parent),100,25\n",
     }
     out = {}
     for name, text in files.items():
@@ -112,30 +117,50 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Filled:
     inputs = tmp / "demo" / "performance-inputs"
     before = hashes(inputs)
     # Fill the demo once more from its written inputs, exactly as the CLI would, and compare inputs after.
-    again = fill_workbook(tmp / "again" / "quadrant-performance-again.xlsx", load_config(),
-                          indicators=[inputs / "indicators.csv"], evidence=inputs / "evidence.csv",
-                          risk_factors=inputs / "risk-factors.csv",
-                          previous=tmp / "demo" / "quadrant-performance-2023-24.xlsx",
-                          now=datetime(2025, 5, 19, 9, 0))
+    again = fill_workbook(
+        tmp / "again" / "quadrant-performance-again.xlsx",
+        load_config(),
+        indicators=[inputs / "indicators.csv"],
+        evidence=inputs / "evidence.csv",
+        risk_factors=inputs / "risk-factors.csv",
+        previous=tmp / "demo" / "quadrant-performance-2023-24.xlsx",
+        now=datetime(2025, 5, 19, 9, 0),
+    )
     edge = edge_inputs(tmp / "edge-inputs")
-    edge_out = fill_workbook(tmp / "edge" / "quadrant-performance-edge.xlsx", load_config(),
-                             indicators=[edge["indicators.csv"]], evidence=edge["evidence.csv"],
-                             risk_factors=edge["risk.csv"], prevalence_measure=c.PLANS,
-                             prevalence_threshold=24, impact_threshold=0.25)
-    return Filled(tmp, inputs, before, {
-        "demo": demo, "demo 2023/24": tmp / "demo" / "quadrant-performance-2023-24.xlsx",
-        "demo again": again.out, "edge": edge_out.out,
-    }, edge, wrong_cache_workbook(tmp / "wrong-cache.xlsx"))
+    edge_out = fill_workbook(
+        tmp / "edge" / "quadrant-performance-edge.xlsx",
+        load_config(),
+        indicators=[edge["indicators.csv"]],
+        evidence=edge["evidence.csv"],
+        risk_factors=edge["risk.csv"],
+        prevalence_measure=c.PLANS,
+        prevalence_threshold=24,
+        impact_threshold=0.25,
+    )
+    return Filled(
+        tmp,
+        inputs,
+        before,
+        {
+            "demo": demo,
+            "demo 2023/24": tmp / "demo" / "quadrant-performance-2023-24.xlsx",
+            "demo again": again.out,
+            "edge": edge_out.out,
+        },
+        edge,
+        wrong_cache_workbook(tmp / "wrong-cache.xlsx"),
+    )
 
 
 @pytest.fixture(scope="module")
 def recalculated(filled: Filled) -> dict[str, tuple[Path, Path]]:
     require_soffice()
     labels = ["demo", "demo 2023/24", "edge"]
-    outputs = recalculate_many([*(filled.workbooks[k] for k in labels), filled.control],
-                               filled.folder / "libreoffice")
-    return {**{k: (filled.workbooks[k], o) for k, o in zip(labels, outputs, strict=False)},
-            "control": (filled.control, outputs[-1])}
+    outputs = recalculate_many([*(filled.workbooks[k] for k in labels), filled.control], filled.folder / "libreoffice")
+    return {
+        **{k: (filled.workbooks[k], o) for k, o in zip(labels, outputs, strict=False)},
+        "control": (filled.control, outputs[-1]),
+    }
 
 
 def table(path: Path, name: str) -> list[dict[str, object]]:
@@ -145,8 +170,13 @@ def table(path: Path, name: str) -> list[dict[str, object]]:
 
 def formula_cells(path: Path) -> dict[tuple[str, str], str]:
     wb = openpyxl.load_workbook(path)
-    return {(ws.title, cell.coordinate): cell.value for ws in wb.worksheets for row in ws.iter_rows()
-            for cell in row if cell.data_type == "f"}
+    return {
+        (ws.title, cell.coordinate): cell.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    }
 
 
 def _same(a: object, b: object) -> bool:
@@ -161,9 +191,14 @@ def test_tables_and_headers_are_the_contract(filled: Filled) -> None:
     assert wb.sheetnames == [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.RISK_SHEET, c.CHART_SHEET, CONFIG_SHEET]
     assert wb[CONFIG_SHEET].sheet_state == "hidden"
     tables = {t.name: (ws, t) for ws in wb.worksheets for t in ws.tables.values()}
-    expected = {c.INDICATORS: c.INDICATORS_HEADERS, c.EVIDENCE: c.EVIDENCE_HEADERS,
-                c.RISK_FACTORS: c.RISK_FACTORS_HEADERS, c.QUADRANT: c.QUADRANT_HEADERS,
-                c.THRESHOLD_LINES: c.THRESHOLD_LINES_HEADERS, CONFIG_TABLE: CONFIG_HEADERS}
+    expected = {
+        c.INDICATORS: c.INDICATORS_HEADERS,
+        c.EVIDENCE: c.EVIDENCE_HEADERS,
+        c.RISK_FACTORS: c.RISK_FACTORS_HEADERS,
+        c.QUADRANT: c.QUADRANT_HEADERS,
+        c.THRESHOLD_LINES: c.THRESHOLD_LINES_HEADERS,
+        CONFIG_TABLE: CONFIG_HEADERS,
+    }
     assert set(tables) == set(expected)
     for name, headers in expected.items():
         _ws, t = tables[name]
@@ -172,7 +207,8 @@ def test_tables_and_headers_are_the_contract(filled: Filled) -> None:
     for name in c.NAMES:
         assert wb.defined_names[name].localSheetId is None
     assert CalamineWorkbook.from_path(str(filled.workbooks["demo"]), load_tables=True).get_table_by_name(
-        c.INDICATORS).columns == list(c.INDICATORS_HEADERS)
+        c.INDICATORS
+    ).columns == list(c.INDICATORS_HEADERS)
 
 
 def test_demo_content(filled: Filled) -> None:
@@ -294,8 +330,11 @@ def test_every_cached_value_equals_libreoffice(recalculated: dict[str, tuple[Pat
     factors = len(table(ours, c.RISK_FACTORS)) if label != "demo 2023/24" else 0
     assert per_sheet.get(c.INDICATORS, 0) == computed > 0
     assert per_sheet.get(c.RISK_SHEET, 0) == 2 * factors
-    differ = [f"{s}!{cell} {text}: ours {mine[s][cell].value!r}, LibreOffice {lo[s][cell].value!r}"
-              for (s, cell), text in formulas.items() if not _same(mine[s][cell].value, lo[s][cell].value)]
+    differ = [
+        f"{s}!{cell} {text}: ours {mine[s][cell].value!r}, LibreOffice {lo[s][cell].value!r}"
+        for (s, cell), text in formulas.items()
+        if not _same(mine[s][cell].value, lo[s][cell].value)
+    ]
     assert not differ, "\n".join(differ)
 
 
@@ -304,8 +343,13 @@ def test_text_from_inputs_never_becomes_a_formula(recalculated: dict[str, tuple[
     ours, theirs = recalculated["edge"]
     for path in (ours, theirs):
         wb = openpyxl.load_workbook(path)
-        found = [(ws.title, cell.coordinate, cell.data_type) for ws in wb.worksheets for row in ws.iter_rows()
-                 for cell in row if cell.value == text]
+        found = [
+            (ws.title, cell.coordinate, cell.data_type)
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.value == text
+        ]
         assert found and all(dt == "s" for *_x, dt in found), (path.name, found)
     formulas = formula_cells(ours)
     assert all(t.startswith(("=ROUND(", "=IF(")) for t in formulas.values()), set(formulas.values())
@@ -372,8 +416,9 @@ def test_scatter_chart_alt_text_and_series(filled: Filled) -> None:
         assert f"{label}:" in descr
     assert "Low prevalence / High impact: Sexual abuse (adult on child), Learning disability (parent)." in descr
     with zipfile.ZipFile(path) as zf:
-        chart = SafeET.fromstring(next(zf.read(n) for n in zf.namelist()
-                                       if re.fullmatch(r"xl/charts/chart\d+\.xml", n)))
+        chart = SafeET.fromstring(
+            next(zf.read(n) for n in zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        )
     ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
     scatter = chart.find(".//c:scatterChart", ns)
     assert scatter is not None
@@ -402,8 +447,9 @@ def test_refill_replaces_an_existing_performance_workbook(filled: Filled, tmp_pa
     out = tmp_path / "perf.xlsx"
     out.write_bytes(filled.workbooks["demo"].read_bytes())
     inputs = write_demo_inputs(tmp_path / "in")
-    fill_workbook(out, load_config(), indicators=[inputs["indicators-2023-24.csv"]],
-                  risk_factors=inputs["risk-factors.csv"])
+    fill_workbook(
+        out, load_config(), indicators=[inputs["indicators-2023-24.csv"]], risk_factors=inputs["risk-factors.csv"]
+    )
     assert len(table(out, c.INDICATORS)) == 11 and len(table(out, c.EVIDENCE)) <= 1
     assert len(chart_frames(out)) == 1
 

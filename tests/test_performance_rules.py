@@ -15,20 +15,26 @@ from boardbook.performance import rules
 from boardbook.performance.assess import PreviousValue, assess
 from boardbook.performance.model import Indicator, Where
 
-EES = Path("/work/shared/data/ees") if Path("/work/shared/data/ees").is_dir() else \
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "ees"
+EES = (
+    Path("/work/shared/data/ees")
+    if Path("/work/shared/data/ees").is_dir()
+    else Path(__file__).resolve().parents[2] / "shared" / "data" / "ees"
+)
 HERE = Where("test.csv", 2)
 
 
 # -- rates ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("numerator", "denominator", "per", "expected"), [
-    (212, 58_410, 10_000, 36.3),  # 212 ÷ 58,410 = 0.0036295… × 10,000 = 36.295… → 36.3
-    (1_968, 58_410, 10_000, 336.9),  # 336.929… → 336.9
-    (41, 168, 100, 24.4),  # 24.404… → 24.4
-    (15_130, 61_840, 100, 24.5),  # England 2024/25 repeat plans: DfE publishes 24.5 (D3, National row)
-    (191, 829, 100, 23.0),  # Leeds 2024/25 repeat plans: DfE publishes 23 (D3)
-    (0, 58_410, 10_000, 0.0),
-])
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "per", "expected"),
+    [
+        (212, 58_410, 10_000, 36.3),  # 212 ÷ 58,410 = 0.0036295… × 10,000 = 36.295… → 36.3
+        (1_968, 58_410, 10_000, 336.9),  # 336.929… → 336.9
+        (41, 168, 100, 24.4),  # 24.404… → 24.4
+        (15_130, 61_840, 100, 24.5),  # England 2024/25 repeat plans: DfE publishes 24.5 (D3, National row)
+        (191, 829, 100, 23.0),  # Leeds 2024/25 repeat plans: DfE publishes 23 (D3)
+        (0, 58_410, 10_000, 0.0),
+    ],
+)
 def test_rate_per_n_to_one_decimal_place(numerator: float, denominator: float, per: float, expected: float) -> None:
     assert rules.rate(numerator, denominator, per) == expected
 
@@ -71,15 +77,18 @@ def test_rate_reproduces_every_published_la_percentage_in_d3() -> None:
 
 
 # -- percentage change -------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("old", "new", "expected", "text"), [
-    (422, 626, 48.3, "+48.3 %"),  # 204 ÷ 422 = 0.4834…
-    (626, 422, -32.6, "-32.6 %"),  # -204 ÷ 626 = -0.3258…
-    (22.1, 24.4, 10.4, "+10.4 %"),  # 2.3 ÷ 22.1 = 0.1040…
-    (50, 50, 0.0, "0.0 %"),
-    (0, 0, 0.0, "0.0 %"),  # nothing to nothing is no change
-    (0, 5, None, "n/a"),  # anything from 0 has no percentage: never a division error
-    (-10, -5, 50.0, "+50.0 %"),  # from a negative base, the sign follows the direction of travel
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected", "text"),
+    [
+        (422, 626, 48.3, "+48.3 %"),  # 204 ÷ 422 = 0.4834…
+        (626, 422, -32.6, "-32.6 %"),  # -204 ÷ 626 = -0.3258…
+        (22.1, 24.4, 10.4, "+10.4 %"),  # 2.3 ÷ 22.1 = 0.1040…
+        (50, 50, 0.0, "0.0 %"),
+        (0, 0, 0.0, "0.0 %"),  # nothing to nothing is no change
+        (0, 5, None, "n/a"),  # anything from 0 has no percentage: never a division error
+        (-10, -5, 50.0, "+50.0 %"),  # from a negative base, the sign follows the direction of travel
+    ],
+)
 def test_percentage_change(old: float, new: float, expected: float | None, text: str) -> None:
     assert rules.percentage_change(old, new) == expected
     assert rules.describe_change(old, new) == text
@@ -89,8 +98,10 @@ def test_describe_change_without_a_previous_value() -> None:
     assert rules.describe_change(None, 5) == "n/a"
 
 
-@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9),
-       st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9))
+@given(
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9),
+    st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9),
+)
 def test_percentage_change_never_raises(old: float, new: float) -> None:
     change = rules.percentage_change(old, new)
     assert change is None or math.isfinite(change)
@@ -98,18 +109,32 @@ def test_percentage_change_never_raises(old: float, new: float) -> None:
 
 
 # -- RAG ---------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("value", "expected"), [
-    (80, c.GREEN), (95, c.GREEN),  # meets the target
-    (79.9, c.AMBER), (70, c.AMBER),  # within the tolerance of 10 (the edge counts as within)
-    (69.9, c.RED), (0, c.RED),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (80, c.GREEN),
+        (95, c.GREEN),  # meets the target
+        (79.9, c.AMBER),
+        (70, c.AMBER),  # within the tolerance of 10 (the edge counts as within)
+        (69.9, c.RED),
+        (0, c.RED),
+    ],
+)
 def test_rag_higher_is_better(value: float, expected: str) -> None:
     assert rules.rag(value, 80, c.HIGHER, tolerance=10) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (20, c.GREEN), (12, c.GREEN), (20.1, c.AMBER), (23, c.AMBER), (23.1, c.RED), (24.4, c.RED),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (20, c.GREEN),
+        (12, c.GREEN),
+        (20.1, c.AMBER),
+        (23, c.AMBER),
+        (23.1, c.RED),
+        (24.4, c.RED),
+    ],
+)
 def test_rag_lower_is_better(value: float, expected: str) -> None:
     assert rules.rag(value, 20, c.LOWER, tolerance=3) == expected
 
@@ -129,10 +154,13 @@ def test_rag_is_blank_without_value_target_or_polarity(value, target, polarity) 
     assert rules.rag(value, target, polarity, 3) is None
 
 
-@given(st.floats(min_value=0, max_value=1000), st.floats(min_value=0, max_value=1000),
-       st.floats(min_value=0, max_value=1000), st.floats(min_value=0, max_value=100))
-def test_rag_never_gets_better_as_a_higher_is_better_value_falls(a: float, b: float, target: float,
-                                                                 tol: float) -> None:
+@given(
+    st.floats(min_value=0, max_value=1000),
+    st.floats(min_value=0, max_value=1000),
+    st.floats(min_value=0, max_value=1000),
+    st.floats(min_value=0, max_value=100),
+)
+def test_rag_never_gets_better_as_a_higher_is_better_value_falls(a: float, b: float, target: float, tol: float) -> None:
     order = {c.GREEN: 2, c.AMBER: 1, c.RED: 0}
     low, high = sorted((a, b))
     assert order[rules.rag(low, target, c.HIGHER, tol)] <= order[rules.rag(high, target, c.HIGHER, tol)]
@@ -140,24 +168,37 @@ def test_rag_never_gets_better_as_a_higher_is_better_value_falls(a: float, b: fl
 
 
 # -- trend and polarity -------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("current", "previous", "polarity", "expected"), [
-    (71.4, 64.0, c.HIGHER, c.IMPROVING),
-    (60.0, 64.0, c.HIGHER, c.WORSENING),
-    (24.4, 22.1, c.LOWER, c.WORSENING),
-    (21.2, 22.8, c.LOWER, c.IMPROVING),
-    (5.9, 5.9, c.LOWER, c.NO_CHANGE),
-    (0.3, 0.1 + 0.2, c.HIGHER, c.NO_CHANGE),
-    (5.9, None, c.LOWER, None),
-    (5.9, 5.0, None, None),
-])
+@pytest.mark.parametrize(
+    ("current", "previous", "polarity", "expected"),
+    [
+        (71.4, 64.0, c.HIGHER, c.IMPROVING),
+        (60.0, 64.0, c.HIGHER, c.WORSENING),
+        (24.4, 22.1, c.LOWER, c.WORSENING),
+        (21.2, 22.8, c.LOWER, c.IMPROVING),
+        (5.9, 5.9, c.LOWER, c.NO_CHANGE),
+        (0.3, 0.1 + 0.2, c.HIGHER, c.NO_CHANGE),
+        (5.9, None, c.LOWER, None),
+        (5.9, 5.0, None, None),
+    ],
+)
 def test_trend_by_polarity(current, previous, polarity, expected) -> None:
     assert rules.trend(current, previous, polarity) == expected
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("higher", c.HIGHER), ("Higher is better", c.HIGHER), (" HIGH ", c.HIGHER), ("up", c.HIGHER),
-    ("lower", c.LOWER), ("Lower is better.", c.LOWER), ("low", c.LOWER), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("higher", c.HIGHER),
+        ("Higher is better", c.HIGHER),
+        (" HIGH ", c.HIGHER),
+        ("up", c.HIGHER),
+        ("lower", c.LOWER),
+        ("Lower is better.", c.LOWER),
+        ("low", c.LOWER),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_polarity_from_what_people_type(typed, expected) -> None:
     assert rules.polarity(typed) == expected
 
@@ -179,11 +220,20 @@ def test_mean_of_available_values() -> None:
 
 # -- risk factors -----------------------------------------------------------------------------------------
 DEMO_FACTORS = [  # python/boardbook/data/performance/risk-factors.csv
-    ("Domestic abuse (parent)", 1240, 318), ("Mental health (parent)", 1085, 236), ("Emotional abuse", 744, 201),
-    ("Neglect", 690, 242), ("Drug misuse (parent)", 520, 171), ("Alcohol misuse (parent)", 498, 142),
-    ("Physical abuse (adult on child)", 402, 88), ("Self-harm", 351, 24), ("Going missing", 233, 19),
-    ("Child criminal exploitation", 164, 21), ("Sexual abuse (adult on child)", 156, 61),
-    ("Learning disability (parent)", 143, 47), ("Child sexual exploitation", 118, 22), ("Young carer", 96, 6),
+    ("Domestic abuse (parent)", 1240, 318),
+    ("Mental health (parent)", 1085, 236),
+    ("Emotional abuse", 744, 201),
+    ("Neglect", 690, 242),
+    ("Drug misuse (parent)", 520, 171),
+    ("Alcohol misuse (parent)", 498, 142),
+    ("Physical abuse (adult on child)", 402, 88),
+    ("Self-harm", 351, 24),
+    ("Going missing", 233, 19),
+    ("Child criminal exploitation", 164, 21),
+    ("Sexual abuse (adult on child)", 156, 61),
+    ("Learning disability (parent)", 143, 47),
+    ("Child sexual exploitation", 118, 22),
+    ("Young carer", 96, 6),
     ("Gangs", 72, 9),
 ]
 
@@ -237,8 +287,7 @@ def test_classify_factors_refuses_nothing_and_zero_assessments() -> None:
 
 # -- assess: the rules applied to indicator records --------------------------------------------------------
 def _ind(period: str, **kw: object) -> Indicator:
-    return Indicator(priority="Neglect", indicator="Repeat child protection plans", where=HERE, period=period,
-                     **kw)  # type: ignore[arg-type]
+    return Indicator(priority="Neglect", indicator="Repeat child protection plans", where=HERE, period=period, **kw)  # type: ignore[arg-type]
 
 
 def test_assess_computes_values_and_takes_previous_from_the_preceding_period() -> None:
@@ -259,12 +308,23 @@ def test_assess_defaults_per_to_10000_and_notes_a_disagreeing_value() -> None:
 
 def test_assess_previous_workbook_fills_only_blanks_with_an_earlier_period() -> None:
     given_prev = _ind("2024/25", value=24.4, previous=25.0, polarity=c.LOWER)
-    from_wb = Indicator(priority="neglect", indicator=" Re-referrals  within 12 months", where=HERE,
-                        period="2024/25", value=21.2, polarity=c.LOWER)
+    from_wb = Indicator(
+        priority="neglect",
+        indicator=" Re-referrals  within 12 months",
+        where=HERE,
+        period="2024/25",
+        value=21.2,
+        polarity=c.LOWER,
+    )
     key = from_wb.key
-    previous = {given_prev.key: [PreviousValue("2023/24", 22.1, "old.xlsx")],
-                key: [PreviousValue("2024/25", 99.0, "old.xlsx"), PreviousValue("2023/24", 22.8, "old.xlsx"),
-                      PreviousValue("2022/23", 25.0, "old.xlsx")]}
+    previous = {
+        given_prev.key: [PreviousValue("2023/24", 22.1, "old.xlsx")],
+        key: [
+            PreviousValue("2024/25", 99.0, "old.xlsx"),
+            PreviousValue("2023/24", 22.8, "old.xlsx"),
+            PreviousValue("2022/23", 25.0, "old.xlsx"),
+        ],
+    }
     assess([given_prev, from_wb], previous)
     assert given_prev.previous == 25.0  # the input's own value wins
     assert from_wb.previous == 22.8 and from_wb.trend == c.IMPROVING  # latest period before 2024/25

@@ -35,8 +35,9 @@ def small_openpyxl_book() -> OpenpyxlBook:
     chart["A1"], chart["B1"], chart["C1"] = "Line", "Count", "Share"
     chart.add_table(Table(displayName="Lines", ref="A1:C2"))
     book = OpenpyxlBook(wb)
-    book.write_table("Things", [["Alpha", 40, Formula("=0.5", 0.5)], ["Beta", 10, 0.1], ["Gamma", 25, 0.3],
-                                ["No figure", None, 0.2]])
+    book.write_table(
+        "Things", [["Alpha", 40, Formula("=0.5", 0.5)], ["Beta", 10, 0.1], ["Gamma", 25, 0.3], ["No figure", None, 0.2]]
+    )
     return book
 
 
@@ -50,9 +51,21 @@ def small_book(request: pytest.FixtureRequest, tmp_path: Path) -> Book:
 
 
 def spec(**kw: object) -> ScatterSpec:
-    base = {"sheet": "Chart", "table": "Things", "x": "Count", "y": "Share", "label": "Name", "title": "Things",
-            "alt_text": ALT, "x_threshold": 25, "y_threshold": 0.3, "lines_table": "Lines", "anchor": "A5",
-            "x_line_label": "Count threshold", "y_line_label": "Share threshold"}
+    base = {
+        "sheet": "Chart",
+        "table": "Things",
+        "x": "Count",
+        "y": "Share",
+        "label": "Name",
+        "title": "Things",
+        "alt_text": ALT,
+        "x_threshold": 25,
+        "y_threshold": 0.3,
+        "lines_table": "Lines",
+        "anchor": "A5",
+        "x_line_label": "Count threshold",
+        "y_line_label": "Share threshold",
+    }
     return ScatterSpec(**{**base, **kw})  # type: ignore[arg-type]
 
 
@@ -72,8 +85,12 @@ def test_scatter_points_lines_and_alt_text(small_book: Book, tmp_path: Path) -> 
     assert len(series) == 3 + 2  # the row without a figure is not plotted
     lines = openpyxl.load_workbook(path)["Chart"]
     assert [[c.value for c in row] for row in lines["A1:C5"]] == [
-        ["Line", "Count", "Share"], ["Count threshold", 25, 0], ["Count threshold", 25, 0.6],
-        ["Share threshold", 0, 0.3], ["Share threshold", 50, 0.3]]  # axes end at round numbers above the data
+        ["Line", "Count", "Share"],
+        ["Count threshold", 25, 0],
+        ["Count threshold", 25, 0.6],
+        ["Share threshold", 0, 0.3],
+        ["Share threshold", 50, 0.3],
+    ]  # axes end at round numbers above the data
     assert chart.find(".//c:valAx/c:scaling/c:max", NS) is not None
 
 
@@ -100,7 +117,9 @@ def test_errors_name_what_is_missing(small_book: Book) -> None:
         small_book.add_scatter(spec(x="Size"))
 
 
-@pytest.mark.parametrize(("value", "expected"), [(0.33, 0.4), (0.55, 0.6), (1.1, 1.5), (660, 800), (1364, 1500),
-                                                 (6.6, 8.0), (0, 1.0), (100, 100.0)])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.33, 0.4), (0.55, 0.6), (1.1, 1.5), (660, 800), (1364, 1500), (6.6, 8.0), (0, 1.0), (100, 100.0)],
+)
 def test_axis_maxima_are_round(value: float, expected: float) -> None:
     assert nice_max(value) == expected

@@ -39,12 +39,19 @@ def test_template_contract(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
     assert wb.sheetnames == [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.RISK_SHEET, c.CHART_SHEET, CONFIG_SHEET]
     assert wb[CONFIG_SHEET].sheet_state == "hidden"
-    headers = {t.name: [ws.cell(1 if t.name != c.THRESHOLD_LINES else 4, j).value
-                        for j in range(1, len(t.tableColumns) + 1)]
-               for ws in wb.worksheets for t in ws.tables.values()}
-    assert headers == {c.INDICATORS: list(c.INDICATORS_HEADERS), c.EVIDENCE: list(c.EVIDENCE_HEADERS),
-                       c.RISK_FACTORS: list(c.RISK_FACTORS_HEADERS), c.QUADRANT: list(c.QUADRANT_HEADERS),
-                       c.THRESHOLD_LINES: list(c.THRESHOLD_LINES_HEADERS), CONFIG_TABLE: list(CONFIG_HEADERS)}
+    headers = {
+        t.name: [ws.cell(1 if t.name != c.THRESHOLD_LINES else 4, j).value for j in range(1, len(t.tableColumns) + 1)]
+        for ws in wb.worksheets
+        for t in ws.tables.values()
+    }
+    assert headers == {
+        c.INDICATORS: list(c.INDICATORS_HEADERS),
+        c.EVIDENCE: list(c.EVIDENCE_HEADERS),
+        c.RISK_FACTORS: list(c.RISK_FACTORS_HEADERS),
+        c.QUADRANT: list(c.QUADRANT_HEADERS),
+        c.THRESHOLD_LINES: list(c.THRESHOLD_LINES_HEADERS),
+        CONFIG_TABLE: list(CONFIG_HEADERS),
+    }
     for name in c.NAMES:
         [(sheet, cell)] = list(wb.defined_names[name].destinations)
         assert sheet == c.ABOUT and ":" not in cell
@@ -57,8 +64,9 @@ def test_template_contract(template: Path) -> None:
 
 def test_drop_downs(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
-    lists = {(ws.title, str(dv.sqref)): dv.formula1
-             for ws in wb.worksheets for dv in ws.data_validations.dataValidation}
+    lists = {
+        (ws.title, str(dv.sqref)): dv.formula1 for ws in wb.worksheets for dv in ws.data_validations.dataValidation
+    }
     assert lists[(c.EVIDENCE, "B2")] == '"' + ",".join(c.LENSES) + '"'
     assert lists[(c.EVIDENCE, "D2")] == '"Green,Amber,Red"'
     assert lists[(c.INDICATORS, "K2")] == '"higher,lower"'

@@ -61,7 +61,6 @@ title = "Nobody rates this one"  # all N/A: Met % and Mean score are blank ("")
 """
 
 
-
 def wrong_cache_workbook(path: Path) -> Path:
     """A workbook whose formula =1+1 carries the deliberately wrong cached value 5."""
     wb = openpyxl.Workbook()
@@ -104,11 +103,15 @@ class Recalculated:
 def summaries(tmp_path_factory: pytest.TempPathFactory) -> Summaries:
     tmp = tmp_path_factory.mktemp("recalc")
     demo = run_demo(tmp / "demo")
-    return Summaries(tmp, {
-        "demo 2024": demo.folder / "section11-summary-2024.xlsx",
-        "demo 2026": demo.folder / "section11-summary.xlsx",
-        "edge cases": edge_summary(tmp / "edge"),
-    }, wrong_cache_workbook(tmp / "wrong-cache.xlsx"))
+    return Summaries(
+        tmp,
+        {
+            "demo 2024": demo.folder / "section11-summary-2024.xlsx",
+            "demo 2026": demo.folder / "section11-summary.xlsx",
+            "edge cases": edge_summary(tmp / "edge"),
+        },
+        wrong_cache_workbook(tmp / "wrong-cache.xlsx"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -127,14 +130,17 @@ def recalculated(summaries: Summaries) -> Recalculated:
 def test_harness_recalculates_a_wrong_cached_value(recalculated: Recalculated) -> None:
     ours, theirs = recalculated.wrong_cache
     assert openpyxl.load_workbook(ours)["Data"]["B2"].value == "=1+1"
-    assert openpyxl.load_workbook(ours, data_only=True)["Data"]["B2"].value == 5, \
+    assert openpyxl.load_workbook(ours, data_only=True)["Data"]["B2"].value == 5, (
         "precondition: the Book port stores the given cached value"
-    assert openpyxl.load_workbook(theirs, data_only=True)["Data"]["B2"].value == 2, \
+    )
+    assert openpyxl.load_workbook(theirs, data_only=True)["Data"]["B2"].value == 2, (
         "LibreOffice kept the cached value: OOXMLRecalcMode=0 did not take effect"
+    )
 
 
 def test_harness_control_without_recalculation_keeps_the_cached_value(
-        recalculated: Recalculated, tmp_path: Path) -> None:
+    recalculated: Recalculated, tmp_path: Path
+) -> None:
     """Without the profile setting LibreOffice trusts cached values, so the setting is what matters."""
     ours, _ = recalculated.wrong_cache
     out = recalculate(ours, tmp_path / "never", recalc_mode=NEVER)
@@ -157,14 +163,19 @@ def _same(ours: object, theirs: object) -> bool:
 def formula_cells(path: Path) -> dict[tuple[str, str], str]:
     """(sheet, cell) -> formula text, for every formula cell (text starting "=" is not a formula)."""
     wb = openpyxl.load_workbook(path)
-    return {(ws.title, cell.coordinate): cell.value
-            for ws in wb.worksheets for row in ws.iter_rows() for cell in row
-            if cell.data_type == "f" and isinstance(cell.value, str) and cell.value.startswith("=")}
+    return {
+        (ws.title, cell.coordinate): cell.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f" and isinstance(cell.value, str) and cell.value.startswith("=")
+    }
 
 
 @pytest.mark.parametrize("label", ["demo 2024", "demo 2026", "edge cases"])
 def test_every_cached_value_equals_libreoffice_recalculation(
-        recalculated: Recalculated, label: str, record_property: pytest.RecordProperty) -> None:
+    recalculated: Recalculated, label: str, record_property: pytest.RecordProperty
+) -> None:
     ours, theirs = recalculated.summaries[label]
     formulas = formula_cells(ours)
     cached = openpyxl.load_workbook(ours, data_only=True)
@@ -239,8 +250,13 @@ def test_pandas_sees_numbers_in_formula_columns(summaries: Summaries, engine: st
 def _text_cells(path: Path, text: str) -> list[tuple[str, str, str]]:
     """(sheet, cell, data_type) of every cell whose value is exactly ``text``."""
     wb = openpyxl.load_workbook(path)
-    return [(ws.title, cell.coordinate, cell.data_type)
-            for ws in wb.worksheets for row in ws.iter_rows() for cell in row if cell.value == text]
+    return [
+        (ws.title, cell.coordinate, cell.data_type)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value == text
+    ]
 
 
 @pytest.mark.parametrize("text", [t for ev in FORMULA_LIKE.values() for t in ev if t])
@@ -264,6 +280,7 @@ def _text_safe(ours: Path, theirs: Path, text: str) -> None:
     recalc_values = openpyxl.load_workbook(theirs, data_only=True)
     for sheet, cell, _dt in found:
         after = recalc[sheet][cell]
-        assert after.data_type == "s" and after.value == text, \
+        assert after.data_type == "s" and after.value == text, (
             f"{sheet}!{cell} after LibreOffice: {after.value!r} ({after.data_type})"
+        )
         assert recalc_values[sheet][cell].value == text

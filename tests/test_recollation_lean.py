@@ -22,13 +22,15 @@ from boardbook.section11 import contract as c
 from boardbook.section11.pipeline import collate
 from tests.helpers import table
 
-SHEET = ('<worksheet><dimension ref="A1:C4"/><sheetData>'
-         '<row r="1"><c r="A1" t="inlineStr"><is><t>H</t></is></c></row>'
-         '<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>2</v></c></row>'
-         '<row r="3"><c r="A3"><v>3</v></c><c r="B3"><f>A3*2</f><v>6</v></c></row>'
-         '<row r="4" ht="30" customHeight="1"><c r="A4"><v>4</v></c></row>'
-         '<row r="9"><c r="A9"><v>9</v></c></row>'
-         '</sheetData></worksheet>')
+SHEET = (
+    '<worksheet><dimension ref="A1:C4"/><sheetData>'
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>H</t></is></c></row>'
+    '<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>2</v></c></row>'
+    '<row r="3"><c r="A3"><v>3</v></c><c r="B3"><f>A3*2</f><v>6</v></c></row>'
+    '<row r="4" ht="30" customHeight="1"><c r="A4"><v>4</v></c></row>'
+    '<row r="9"><c r="A9"><v>9</v></c></row>'
+    "</sheetData></worksheet>"
+)
 
 
 def test_strip_rows_takes_out_only_the_table_rows() -> None:
@@ -37,20 +39,24 @@ def test_strip_rows_takes_out_only_the_table_rows() -> None:
     assert '<row r="2"' in stripped and '<row r="9"' in stripped
     assert strip_rows(SHEET, 3, 4, 1, 2, values_read=True) is None  # row 3 has a formula: its value is not enough
     assert strip_rows(SHEET, 4, 4, 1, 2, values_read=True) == SHEET.replace(
-        '<row r="4" ht="30" customHeight="1"><c r="A4"><v>4</v></c></row>', "")
+        '<row r="4" ht="30" customHeight="1"><c r="A4"><v>4</v></c></row>', ""
+    )
     assert strip_rows(SHEET, 20, 30, 1, 2, values_read=True) == SHEET  # nothing there
 
 
-@pytest.mark.parametrize("unsafe", [
-    SHEET.replace('<c r="A4">', '<c r="D4">'),  # a cell outside the table's columns
-    SHEET.replace("<f>A3*2</f>", '<f t="shared" ref="B3:B9" si="0">A3*2</f>'),  # a shared formula starts there
-    SHEET.replace('<row r="4"', '<row r="1"'),  # rows out of order
-    SHEET.replace('<c r="A3">', "<c>"),  # a cell that does not say where it is
-    SHEET.replace('<row r="3">', "<row>"),
-    SHEET.replace('<row r="1">', '<row r="1" hidden="1">').replace('<row r="4" ', '<row r="4" hidden="1" '),
-    SHEET.replace('<row r="3">', '<row r="3" outlineLevel="1">'),  # grouped rows
-    SHEET.replace("<row ", "<x:row ").replace("</row>", "</x:row>"),  # a namespace prefix
-])
+@pytest.mark.parametrize(
+    "unsafe",
+    [
+        SHEET.replace('<c r="A4">', '<c r="D4">'),  # a cell outside the table's columns
+        SHEET.replace("<f>A3*2</f>", '<f t="shared" ref="B3:B9" si="0">A3*2</f>'),  # a shared formula starts there
+        SHEET.replace('<row r="4"', '<row r="1"'),  # rows out of order
+        SHEET.replace('<c r="A3">', "<c>"),  # a cell that does not say where it is
+        SHEET.replace('<row r="3">', "<row>"),
+        SHEET.replace('<row r="1">', '<row r="1" hidden="1">').replace('<row r="4" ', '<row r="4" hidden="1" '),
+        SHEET.replace('<row r="3">', '<row r="3" outlineLevel="1">'),  # grouped rows
+        SHEET.replace("<row ", "<x:row ").replace("</row>", "</x:row>"),  # a namespace prefix
+    ],
+)
 def test_strip_rows_refuses_what_it_cannot_vouch_for(unsafe: str) -> None:
     assert strip_rows(unsafe, 3, 4, 1, 2, values_read=False) is None
 
@@ -92,9 +98,14 @@ def _type_into_summary(out: Path, extra: str = "") -> None:
 
 
 @pytest.mark.parametrize("extra", ["plain", "note-beside", "error-typed", "formula-typed", "comment-and-hidden-row"])
-def test_recollation_gives_the_summary_a_full_load_gives(three: Path, tmp_path: Path, config: Config,
-                                                        return_factory: Callable[..., Path],
-                                                        monkeypatch: pytest.MonkeyPatch, extra: str) -> None:
+def test_recollation_gives_the_summary_a_full_load_gives(
+    three: Path,
+    tmp_path: Path,
+    config: Config,
+    return_factory: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    extra: str,
+) -> None:
     first = datetime(2026, 6, 1, 9, 0)
     lean, full = tmp_path / "lean.xlsx", tmp_path / "full.xlsx"
     collate([three], lean, config, now=first)
@@ -129,12 +140,17 @@ def _typed_cells(path: Path, sheet_of_table: str) -> list[tuple]:
     """Every cell of the table's sheet as openpyxl reads it: value and type (int stays int, errors errors)."""
     wb = openpyxl.load_workbook(path)
     ws = next(w for w in wb.worksheets if sheet_of_table in w.tables)
-    return [(cell.coordinate, cell.value, cell.data_type) for row in ws.iter_rows() for cell in row
-            if cell.value is not None]
+    return [
+        (cell.coordinate, cell.value, cell.data_type)
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
 
 
-def test_a_table_opened_for_replacing_must_be_rewritten_before_saving(three: Path, tmp_path: Path,
-                                                                       config: Config) -> None:
+def test_a_table_opened_for_replacing_must_be_rewritten_before_saving(
+    three: Path, tmp_path: Path, config: Config
+) -> None:
     out = tmp_path / "summary.xlsx"
     collate([three], out, config)
     book = OpenpyxlBook.open(out, replacing=(c.MATRIX,), rereading=(c.RETURNS,))

@@ -47,7 +47,7 @@ STANDARDS = '[[standards]]\nref = "A"\ntitle = "One"\n[[standards]]\nref = "B"\n
 SCALES = {
     "percent": '[scale]\nkind = "percent"\nstep = 5\nmet_from = 75\nnot_applicable = "Not applicable"\n',
     "0-3": '[scale]\nmet = ["3", "2"]\naliases = { "two" = "2" }\n[[scale.levels]]\nlabel = "3"\nscore = 3\n'
-           '[[scale.levels]]\nlabel = "2"\nscore = 2.5\n[[scale.levels]]\nlabel = "0"\nscore = 0\n',
+    '[[scale.levels]]\nlabel = "2"\nscore = 2.5\n[[scale.levels]]\nlabel = "0"\nscore = 0\n',
 }
 
 
@@ -61,8 +61,11 @@ def test_config_written_back_reads_equal(scale: str) -> None:
 
 
 def test_odd_text_survives_the_record(eastvale: Config) -> None:
-    odd = replace(eastvale, partnership='Eastvale "Safeguarding" \\ Partnership – Ynys Môn\u200b',
-                  standards=(*eastvale.standards[:1], replace(eastvale.standards[1], title="Line one\nline two\ttab")))
+    odd = replace(
+        eastvale,
+        partnership='Eastvale "Safeguarding" \\ Partnership – Ynys Môn\u200b',
+        standards=(*eastvale.standards[:1], replace(eastvale.standards[1], title="Line one\nline two\ttab")),
+    )
     _same(parse_config(config_toml(odd), "odd"), odd)
 
 
@@ -82,15 +85,29 @@ def test_every_template_records_its_configuration(tmp_path: Path, eastvale: Conf
 
 def test_returns_and_summary_record_configuration_and_round(tmp_path: Path, eastvale: Config) -> None:
     written = make_returns(eastvale.agencies, "2026", tmp_path / "returns", eastvale)
-    assert [p.name for p in written] == ["Section 11 return 2026 - Eastvale Police.xlsx",
-                                         "Section 11 return 2026 - Eastvale Council.xlsx",
-                                         "Section 11 return 2026 - Eastvale ICB.xlsx"]
+    assert [p.name for p in written] == [
+        "Section 11 return 2026 - Eastvale Police.xlsx",
+        "Section 11 return 2026 - Eastvale Council.xlsx",
+        "Section 11 return 2026 - Eastvale ICB.xlsx",
+    ]
     _same(recorded_config_file(written[0]), replace(eastvale, agencies=()))
     for agency in ("Eastvale Police", "Eastvale Council"):
-        make_return(tmp_path / "filled", eastvale, agency, ratings=["Green", "Amber", "Red", "N/A"],
-                    evidence=["Evidence that is long enough"] * 4, round_="2026")
-    make_return(tmp_path / "filled", eastvale, "Eastvale ICB", ratings=["Green"] * 4,
-                evidence=["Evidence that is long enough"] * 4, round_="2024")
+        make_return(
+            tmp_path / "filled",
+            eastvale,
+            agency,
+            ratings=["Green", "Amber", "Red", "N/A"],
+            evidence=["Evidence that is long enough"] * 4,
+            round_="2026",
+        )
+    make_return(
+        tmp_path / "filled",
+        eastvale,
+        "Eastvale ICB",
+        ratings=["Green"] * 4,
+        evidence=["Evidence that is long enough"] * 4,
+        round_="2024",
+    )
     out = tmp_path / "summary.xlsx"
     collate([tmp_path / "filled"], out, eastvale)
     book = open_book(out)
@@ -102,23 +119,46 @@ def test_returns_and_summary_record_configuration_and_round(tmp_path: Path, east
 def test_command_line_uses_the_summarys_configuration_unless_told(tmp_path: Path, eastvale: Config) -> None:
     returns = tmp_path / "returns"
     for agency in ("Eastvale Police", "Eastvale Council"):
-        make_return(returns, eastvale, agency, ratings=["Green", "Amber", "Red", "N/A"],
-                    evidence=["Evidence that is long enough"] * 4)
+        make_return(
+            returns,
+            eastvale,
+            agency,
+            ratings=["Green", "Amber", "Red", "N/A"],
+            evidence=["Evidence that is long enough"] * 4,
+        )
     out = tmp_path / "summary.xlsx"
     boardbook = [sys.executable, "-m", "boardbook.cli"]
-    first = subprocess.run([*boardbook, "s11", "collate", str(returns), "--out", str(out), "--config",
-                            str(EASTVALE)], capture_output=True, text=True)
+    first = subprocess.run(
+        [*boardbook, "s11", "collate", str(returns), "--out", str(out), "--config", str(EASTVALE)],
+        capture_output=True,
+        text=True,
+    )
     assert first.returncode == 0, first.stderr
-    again = subprocess.run([*boardbook, "s11", "collate", str(returns), "--out", str(out)],
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [*boardbook, "s11", "collate", str(returns), "--out", str(out)], capture_output=True, text=True
+    )
     assert again.returncode == 0, again.stderr
     matrix = pc.CalamineWorkbook.from_path(str(out), load_tables=True).get_table_by_name("Matrix")
     assert list(matrix.columns)[:5] == ["Agency", "E1", "E2", "E3", "E4"]  # still Eastvale's standards
-    assert [row[:5] for row in matrix.to_python()] == [["Eastvale Council", "Green", "Amber", "Red", "N/A"],
-                                                       ["Eastvale Police", "Green", "Amber", "Red", "N/A"]]
+    assert [row[:5] for row in matrix.to_python()] == [
+        ["Eastvale Council", "Green", "Amber", "Red", "N/A"],
+        ["Eastvale Police", "Green", "Amber", "Red", "N/A"],
+    ]
     # an explicit --config wins: the bundled four-point scale rejects every RAG rating
-    bundled = subprocess.run([*boardbook, "s11", "collate", str(returns), "--out", str(tmp_path / "b.xlsx"),
-                              "--config", str(DATA / "boardbook.toml")], capture_output=True, text=True)
+    bundled = subprocess.run(
+        [
+            *boardbook,
+            "s11",
+            "collate",
+            str(returns),
+            "--out",
+            str(tmp_path / "b.xlsx"),
+            "--config",
+            str(DATA / "boardbook.toml"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert bundled.returncode == 0 and "rejected" in bundled.stderr
 
 
@@ -153,7 +193,15 @@ def test_a_damaged_record_names_the_workbook(tmp_path: Path, config: Config) -> 
 
 def test_rounds() -> None:
     assert [next_round(r) for r in ("2024", "2024/25", "2024-2025", 2024.0, "Round 3", "", None, "spring")] == [
-        "2026", "2026/27", "2026-2027", "2026", "Round 4", "", "", ""]
+        "2026",
+        "2026/27",
+        "2026-2027",
+        "2026",
+        "Round 4",
+        "",
+        "",
+        "",
+    ]
     returns = [Return(file="a", round=r) for r in ("2024", "2026", "", "2024/25")]
     assert latest_round(returns) == "2026"
     assert latest_round([Return(file="a")]) == ""

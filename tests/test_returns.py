@@ -14,9 +14,11 @@ from boardbook.section11.pipeline import collate, file_name, make_returns
 from boardbook.section11.reader import load_return
 from boardbook.section11.validate import validate_return
 
-AGENCIES = (Agency("Moorlands Police", "Police", "p@x", ("All",)),
-            Agency("Northmoor ICB", "Health", "i@x", ("Northmoor Safeguarding Children Partnership", "Eastvale")),
-            Agency("Eastvale Council", "Local authority", "e@x", ("Eastvale",)))
+AGENCIES = (
+    Agency("Moorlands Police", "Police", "p@x", ("All",)),
+    Agency("Northmoor ICB", "Health", "i@x", ("Northmoor Safeguarding Children Partnership", "Eastvale")),
+    Agency("Eastvale Council", "Local authority", "e@x", ("Eastvale",)),
+)
 
 
 def names(path: Path) -> dict[str, object]:
@@ -31,9 +33,13 @@ def names(path: Path) -> dict[str, object]:
 def test_one_prefilled_return_per_agency(tmp_path: Path, config: Config) -> None:
     written = make_returns(AGENCIES, "2026", tmp_path, config)
     assert [p.name for p in written] == [file_name("Moorlands Police", "2026"), file_name("Northmoor ICB", "2026")]
-    assert names(written[1]) == {"Agency": "Northmoor ICB", "Sector": "Health", "Round": "2026",
-                                 "Partnership": "Northmoor Safeguarding Children Partnership; Eastvale",
-                                 "TemplateVersion": "2026.1"}
+    assert names(written[1]) == {
+        "Agency": "Northmoor ICB",
+        "Sector": "Health",
+        "Round": "2026",
+        "Partnership": "Northmoor Safeguarding Children Partnership; Eastvale",
+        "TemplateVersion": "2026.1",
+    }
     ws = openpyxl.load_workbook(written[0])["Assessment"]
     assert [ws.cell(r, 1).value for r in range(2, 12)] == config.refs
     assert all(ws.cell(r, 3).value is None for r in range(2, 12))
@@ -43,10 +49,12 @@ def test_one_prefilled_return_per_agency(tmp_path: Path, config: Config) -> None
     assert {p.code for p in problems if p.severity == "Error"} == {"rating-blank"}
 
 
-def test_previous_round_answers_are_carried_in(return_factory: Callable[..., Path], tmp_path: Path,
-                                               config: Config) -> None:
-    path = return_factory("Moorlands Police", ratings=["Partially met"] * 10,
-                          evidence=[f"Evidence for S{i}, 2024" for i in range(1, 11)])
+def test_previous_round_answers_are_carried_in(
+    return_factory: Callable[..., Path], tmp_path: Path, config: Config
+) -> None:
+    path = return_factory(
+        "Moorlands Police", ratings=["Partially met"] * 10, evidence=[f"Evidence for S{i}, 2024" for i in range(1, 11)]
+    )
     prev = tmp_path / "summary-2024.xlsx"
     collate([path], prev, config)
     wb = openpyxl.load_workbook(prev)  # the board moderated S1 down at the challenge event

@@ -9,12 +9,21 @@ from boardbook.section11 import rules
 from boardbook.section11.model import ERROR, Problem, Rating, Return
 
 
-def ret(agency: str, labels: list[str], config: Config, *, evidence: str = "x" * 60,
-        completed: date | None = date(2026, 5, 1), file: str = "", partnerships: tuple[str, ...] = (),
-        error: bool = False) -> Return:
+def ret(
+    agency: str,
+    labels: list[str],
+    config: Config,
+    *,
+    evidence: str = "x" * 60,
+    completed: date | None = date(2026, 5, 1),
+    file: str = "",
+    partnerships: tuple[str, ...] = (),
+    error: bool = False,
+) -> Return:
     ratings = [Rating(ref, lb, config.scale.score(lb), evidence) for ref, lb in zip(config.refs, labels, strict=False)]
-    r = Return(file=file or f"{agency}.xlsx", agency=agency, completed_on=completed, ratings=ratings,
-               partnerships=partnerships)
+    r = Return(
+        file=file or f"{agency}.xlsx", agency=agency, completed_on=completed, ratings=ratings, partnerships=partnerships
+    )
     if error:
         r.problems.append(Problem("rating-unknown", "bad", ERROR, r.file))
     return r
@@ -55,8 +64,12 @@ def test_cross_border_selection(config: Config) -> None:
 
 
 def test_missing_lists_no_return_and_rejected(config: Config) -> None:
-    agencies = [Agency("A", "Police"), Agency("B", "Health"), Agency("C", "Health"),
-                Agency("D", "Fire", partnerships=("Eastvale",))]
+    agencies = [
+        Agency("A", "Police"),
+        Agency("B", "Health"),
+        Agency("C", "Health"),
+        Agency("D", "Fire", partnerships=("Eastvale",)),
+    ]
     returns = [ret("A", ["Fully met"] * 10, config), ret("B", ["Fully met"] * 10, config, error=True)]
     rows = rules.missing(agencies, "Northmoor", returns)
     assert [r[0] for r in rows] == ["B", "C"]
@@ -89,12 +102,18 @@ def test_comparison_and_changes(config: Config) -> None:
     r = ret("A", ["Fully met", "Not met", "Not applicable"], config)
     prev = {rules.key("A", "S1"): "Partially met", rules.key("A", "S3"): "Fully met"}
     rows = rules.comparison(config, [r], prev)
-    assert rows == [["A", "S1", "Partially met", "Fully met", 2], ["A", "S2", "", "Not met", None],
-                    ["A", "S3", "Fully met", "Not applicable", None]]
+    assert rows == [
+        ["A", "S1", "Partially met", "Fully met", 2],
+        ["A", "S2", "", "Not met", None],
+        ["A", "S3", "Fully met", "Not applicable", None],
+    ]
     before = {rules.key("A", "S1"): ("A", "Mostly met"), rules.key("A", "S2"): ("A", "Not met")}
     after = {rules.key("A", "S1"): ("A", "Fully met"), rules.key("B", "S1"): ("B", "Not met")}
-    assert rules.rating_changes(before, after) == ["A S1: Mostly met → Fully met", "A S2: removed (was Not met)",
-                                                   "B S1: new (Not met)"]
+    assert rules.rating_changes(before, after) == [
+        "A S1: Mostly met → Fully met",
+        "A S2: removed (was Not met)",
+        "B S1: new (Not met)",
+    ]
     assert rules.summarise_changes([]) == "none"
 
 

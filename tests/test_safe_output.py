@@ -20,8 +20,9 @@ from boardbook.section11.pipeline import collate, find_inputs
 from tests.helpers import hashes
 
 
-def test_replaced_summary_is_kept_as_backup_and_skipped_as_input(return_factory: Callable[..., Path],
-                                                                  tmp_path: Path, config: Config) -> None:
+def test_replaced_summary_is_kept_as_backup_and_skipped_as_input(
+    return_factory: Callable[..., Path], tmp_path: Path, config: Config
+) -> None:
     folder = return_factory("Moorlands Police").parent
     out = folder.parent / "summary.xlsx"
     collate([folder], out, config)
@@ -77,8 +78,10 @@ def test_second_writer_waits_then_refuses(tmp_path: Path) -> None:
     try:
         assert ready.wait(10)
         held_since = started = time.monotonic()
-        with pytest.raises(UsageError, match=r"another boardbook run is writing summary\.xlsx"), \
-                output_lock(target, wait=0.5):
+        with (
+            pytest.raises(UsageError, match=r"another boardbook run is writing summary\.xlsx"),
+            output_lock(target, wait=0.5),
+        ):
             pass
         assert time.monotonic() - started >= 0.5  # it waited before refusing
         with output_lock(target, wait=10):  # and gets the lock once the first run has let it go (3 s)
@@ -87,8 +90,9 @@ def test_second_writer_waits_then_refuses(tmp_path: Path) -> None:
         holder.join()
 
 
-def test_zip_bomb_is_refused_without_unpacking(tmp_path: Path, return_factory: Callable[..., Path],
-                                               config: Config) -> None:
+def test_zip_bomb_is_refused_without_unpacking(
+    tmp_path: Path, return_factory: Callable[..., Path], config: Config
+) -> None:
     bomb = tmp_path / "returns" / "bomb.xlsx"
     return_factory("Moorlands Police")
     buf = io.BytesIO()

@@ -45,25 +45,38 @@ def _rows(n: int = N) -> list[list[object]]:
     rows: list[list[object]] = []
     for i in range(n):
         r = 4 + i  # the sheet row this data row lands on
-        rows.append([
-            ["=1+1", "+44 20", "-dash", "@at", "plain", "tab\there", "ctrl\x01\x1fchars", ""][i % 8] + f" {i}",
-            i if i % 5 else None,
-            [0.5, 1 / 3, Decimal("2.25"), float("nan"), -7, 10**15][i % 6],
-            date(2026, 1 + i % 12, 1 + i % 28),
-            datetime(2026, 3, 4, 5, 6, 7),
-            [True, False, None][i % 3],
-            ("word " * (i % 40)).strip() + ("\nsecond line" if i % 7 == 0 else ""),
-            Formula(f"=B{r}*2", (i * 2) if i % 5 else 0),
-        ])
+        rows.append(
+            [
+                ["=1+1", "+44 20", "-dash", "@at", "plain", "tab\there", "ctrl\x01\x1fchars", ""][i % 8] + f" {i}",
+                i if i % 5 else None,
+                [0.5, 1 / 3, Decimal("2.25"), float("nan"), -7, 10**15][i % 6],
+                date(2026, 1 + i % 12, 1 + i % 28),
+                datetime(2026, 3, 4, 5, 6, 7),
+                [True, False, None][i % 3],
+                ("word " * (i % 40)).strip() + ("\nsecond line" if i % 7 == 0 else ""),
+                Formula(f"=B{r}*2", (i * 2) if i % 5 else 0),
+            ]
+        )
     return rows
 
 
-FORMATS = {"Due": ColumnFormat("dd/mm/yyyy"), "At": ColumnFormat("dd/mm/yyyy hh:mm"), "Note": ColumnFormat(wrap=True),
-           "Share": ColumnFormat("0.00")}
+FORMATS = {
+    "Due": ColumnFormat("dd/mm/yyyy"),
+    "At": ColumnFormat("dd/mm/yyyy hh:mm"),
+    "Note": ColumnFormat(wrap=True),
+    "Share": ColumnFormat("0.00"),
+}
 
 
-def _write(tmp_path: Path, name: str, *, slow: bool, rows: list[list[object]] | None = None,
-           before_save=None, streamed: bool | None = None) -> Path:
+def _write(
+    tmp_path: Path,
+    name: str,
+    *,
+    slow: bool,
+    rows: list[list[object]] | None = None,
+    before_save=None,
+    streamed: bool | None = None,
+) -> Path:
     book = OpenpyxlBook.open(_template(tmp_path / f"{name}-template.xlsx"))
     book.write_table("Data", _rows() if rows is None else rows, headers=HEADERS, formats=FORMATS)
     if slow:
@@ -83,8 +96,15 @@ def _cells(path: Path) -> dict[str, tuple]:
         for c in row:
             if c.value is None and not c.has_style:
                 continue
-            out[c.coordinate] = (c.value, c.data_type, c.number_format, c.alignment.wrap_text,
-                                 c.alignment.vertical, c.protection.locked, c.font.b)
+            out[c.coordinate] = (
+                c.value,
+                c.data_type,
+                c.number_format,
+                c.alignment.wrap_text,
+                c.alignment.vertical,
+                c.protection.locked,
+                c.font.b,
+            )
     return out
 
 
@@ -106,8 +126,10 @@ def test_streamed_table_is_the_same_workbook_as_cells(tmp_path: Path) -> None:
         assert wb["Data"].tables["Data"].ref == f"A3:H{3 + N}"
         assert wb["Data"].dimensions == f"A1:H{3 + N}"
         assert wb["Other"]["A1"].value == "untouched"
-    assert pc.CalamineWorkbook.from_path(str(fast)).get_sheet_by_name("Data").to_python() == \
-        pc.CalamineWorkbook.from_path(str(slow)).get_sheet_by_name("Data").to_python()
+    assert (
+        pc.CalamineWorkbook.from_path(str(fast)).get_sheet_by_name("Data").to_python()
+        == pc.CalamineWorkbook.from_path(str(slow)).get_sheet_by_name("Data").to_python()
+    )
 
 
 def test_text_stays_text_and_formulas_keep_cached_values(tmp_path: Path) -> None:

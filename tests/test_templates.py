@@ -30,8 +30,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", ["section11-return.xlsx", "section11-summary.xlsx", "budget.xlsx",
-                                  "quadrant-performance.xlsx"])
+@pytest.mark.parametrize(
+    "name", ["section11-return.xlsx", "section11-summary.xlsx", "budget.xlsx", "quadrant-performance.xlsx"]
+)
 def test_committed_workbook_matches_generator(generated: Path, name: str) -> None:
     committed, fresh = parts(ROOT / "workbooks" / name), parts(generated / name)
     assert sorted(committed) == sorted(fresh), "parts differ: run `boardbook templates --out workbooks`"
@@ -75,9 +76,16 @@ def test_return_template_contract(generated: Path) -> None:
 def test_summary_template_contract(generated: Path) -> None:
     wb = openpyxl.load_workbook(generated / "section11-summary.xlsx")
     tables = {name: ws for ws in wb.worksheets for name in ws.tables}
-    expected = {c.RETURNS: c.RETURNS_HEADERS, c.PROBLEMS: c.PROBLEMS_HEADERS, c.LOG: c.LOG_HEADERS,
-                c.COMPARISON: c.COMPARISON_HEADERS, c.MATRIX: tuple(c.matrix_headers(load_config().refs)),
-                c.MISSING: c.MISSING_HEADERS, c.CHALLENGE: c.CHALLENGE_HEADERS, c.REMOVED: c.REMOVED_HEADERS}
+    expected = {
+        c.RETURNS: c.RETURNS_HEADERS,
+        c.PROBLEMS: c.PROBLEMS_HEADERS,
+        c.LOG: c.LOG_HEADERS,
+        c.COMPARISON: c.COMPARISON_HEADERS,
+        c.MATRIX: tuple(c.matrix_headers(load_config().refs)),
+        c.MISSING: c.MISSING_HEADERS,
+        c.CHALLENGE: c.CHALLENGE_HEADERS,
+        c.REMOVED: c.REMOVED_HEADERS,
+    }
     for name, headers in expected.items():
         ws = tables[name]
         assert [ws.cell(1, j).value for j in range(1, len(headers) + 1)] == list(headers), name

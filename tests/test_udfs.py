@@ -11,8 +11,17 @@ from boardbook import udfs as u
 
 
 def test_every_function_is_registered_under_its_excel_name() -> None:
-    assert u.UDFS == ["BB_RATE", "BB_PCTCHANGE", "BB_RAG", "BB_TREND", "BB_QUADRANT", "BB_S11SCORE", "BB_METPCT",
-                      "BB_FY", "BB_EES"]
+    assert u.UDFS == [
+        "BB_RATE",
+        "BB_PCTCHANGE",
+        "BB_RAG",
+        "BB_TREND",
+        "BB_QUADRANT",
+        "BB_S11SCORE",
+        "BB_METPCT",
+        "BB_FY",
+        "BB_EES",
+    ]
     for name in u.UDFS:
         fn = getattr(u, name)
         assert fn.__name__ == name and fn.__doc__, name
@@ -57,8 +66,15 @@ def test_section_11_scores_from_a_range() -> None:
     assert u.BB_METPCT("Fuly met").startswith("#BB! BB_METPCT: 'Fuly met' is not a rating")
 
 
-@pytest.mark.parametrize(("day", "year"), [(date(2021, 3, 31), "2020/21"), (datetime(2021, 4, 1, 9), "2021/22"),
-                                           ("31/03/2000", "1999/00"), ("1 April 2024", "2024/25")])
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        (date(2021, 3, 31), "2020/21"),
+        (datetime(2021, 4, 1, 9), "2021/22"),
+        ("31/03/2000", "1999/00"),
+        ("1 April 2024", "2024/25"),
+    ],
+)
 def test_financial_year(day: object, year: str) -> None:
     assert u.BB_FY(day) == year
 

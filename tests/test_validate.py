@@ -42,14 +42,17 @@ CODE_TESTS: dict[str, Callable[[Path, Config], None]] = {}
 
 def produces(code: str) -> Callable[[Callable[[Path, Config], None]], Callable[[Path, Config], None]]:
     """Register the test that proves ``code`` is produced (the registry test checks all are)."""
+
     def deco(fn: Callable[[Path, Config], None]) -> Callable[[Path, Config], None]:
         assert code not in CODE_TESTS, code
         CODE_TESTS[code] = fn
         return fn
+
     return deco
 
 
 # -- helpers ------------------------------------------------------------------------------------------
+
 
 def check(path: Path, config: Config) -> Return:
     return validate_return(load_return(path), config)
@@ -89,8 +92,7 @@ def rows(config: Config, **changes: tuple[object, object]) -> list[list[object]]
 
 def table(path: Path, name: str) -> list[dict[str, object]]:
     t = pc.CalamineWorkbook.from_path(str(path), load_tables=True).get_table_by_name(name)
-    return [dict(zip(t.columns, row, strict=True)) for row in t.to_python()
-            if any(v not in ("", None) for v in row)]
+    return [dict(zip(t.columns, row, strict=True)) for row in t.to_python() if any(v not in ("", None) for v in row)]
 
 
 def set_ref(ws, ref: str) -> None:
@@ -123,12 +125,16 @@ def to_xlsm(src: Path, dst: Path) -> Path:
                 if info.filename == "[Content_Types].xml":
                     assert main_xlsx in data
                     data = data.replace(main_xlsx, main_xlsm).replace(
-                        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
-                        b"</Types>")
+                        b"</Types>",
+                        b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+                    )
                 elif info.filename == "xl/_rels/workbook.xml.rels":
-                    data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.'
-                                        b'microsoft.com/office/2006/relationships/vbaProject" '
-                                        b'Target="vbaProject.bin"/></Relationships>')
+                    data = data.replace(
+                        b"</Relationships>",
+                        b'<Relationship Id="rIdVba" Type="http://schemas.'
+                        b'microsoft.com/office/2006/relationships/vbaProject" '
+                        b'Target="vbaProject.bin"/></Relationships>',
+                    )
                 zout.writestr(info, data)
             zout.writestr("xl/vbaProject.bin", vba_project())
     dst.write_bytes(buf.getvalue())
@@ -136,6 +142,7 @@ def to_xlsm(src: Path, dst: Path) -> Path:
 
 
 # -- one test per problem code --------------------------------------------------------------------------
+
 
 @produces("macros")
 def check_macros(folder: Path, config: Config) -> None:
@@ -156,21 +163,36 @@ def check_legacy_format(folder: Path, config: Config) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) not installed: it makes the legacy files for this test")
-    rows = [[s.ref, s.title, "Mostly met", f"Evidence for {s.ref}: audit 2026, 40 files", None, None, None]
-            for s in config.standards]
+    rows = [
+        [s.ref, s.title, "Mostly met", f"Evidence for {s.ref}: audit 2026, 40 files", None, None, None]
+        for s in config.standards
+    ]
     rows[2][2], rows[2][4], rows[2][6] = "Not met", "Write the policy", "31/03/2027"
     src = make_return(folder, config, rows=rows, file_name="legacy.xlsx")
     expected = check(src, config)
     for fmt in ("xls", "ods"):
-        subprocess.run([soffice, f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}", "--headless",
-                        "--convert-to", fmt, "--outdir", str(folder / fmt), str(src)],
-                       capture_output=True, timeout=180, check=True)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(folder / fmt),
+                str(src),
+            ],
+            capture_output=True,
+            timeout=180,
+            check=True,
+        )
         ret = check(folder / fmt / f"legacy.{fmt}", config)
         p = only(ret.problems, "legacy-format", INFO)
         assert ("97-2003" if fmt == "xls" else "OpenDocument") in p.message and "next time" in p.message
         assert ret.accepted and (ret.agency, ret.completed_on) == (expected.agency, expected.completed_on)
-        assert [(r.ref, r.label, r.evidence, r.action, r.due, r.cell) for r in ret.ratings] == \
-            [(r.ref, r.label, r.evidence, r.action, r.due, r.cell) for r in expected.ratings]
+        assert [(r.ref, r.label, r.evidence, r.action, r.due, r.cell) for r in ret.ratings] == [
+            (r.ref, r.label, r.evidence, r.action, r.due, r.cell) for r in expected.ratings
+        ]
 
 
 @produces("name-missing")
@@ -283,12 +305,17 @@ def check_standard_duplicate(folder: Path, config: Config) -> None:
 
 @produces("standard-unknown")
 def check_standard_unknown(folder: Path, config: Config) -> None:
-    body = [*rows(config), ["S11", "Our own extra standard", "Fully met", GOOD_EVIDENCE, None, None, None],
-            [None, None, "Mostly met", "answers but no ref", None, None, None]]
+    body = [
+        *rows(config),
+        ["S11", "Our own extra standard", "Fully met", GOOD_EVIDENCE, None, None, None],
+        [None, None, "Mostly met", "answers but no ref", None, None, None],
+    ]
     ret = check(make_return(folder, config, rows=body), config)
     found = [p for p in ret.problems if p.code == "standard-unknown"]
-    assert [(p.severity, p.sheet, p.cell) for p in found] == [(WARNING, "Assessment", "A12"),
-                                                             (WARNING, "Assessment", "A13")]
+    assert [(p.severity, p.sheet, p.cell) for p in found] == [
+        (WARNING, "Assessment", "A12"),
+        (WARNING, "Assessment", "A13"),
+    ]
     assert "'S11'" in found[0].message and "S1, S2" in found[0].message and "ignored" in found[0].message
     assert "no Ref" in found[1].message
     PRODUCED.add("standard-unknown")
@@ -342,8 +369,7 @@ def check_date_invalid(folder: Path, config: Config) -> None:
     body[2][6] = "31/03/2027"  # a date typed as text is fine
     ret = check(make_return(folder, config, rows=body, completed_on="the first of May"), config)
     found = sorted((p for p in ret.problems if p.code == "date-invalid"), key=lambda p: p.sheet)
-    assert [(p.severity, p.sheet, p.cell) for p in found] == [(WARNING, "Assessment", "G3"),
-                                                             (WARNING, "Cover", "B16")]
+    assert [(p.severity, p.sheet, p.cell) for p in found] == [(WARNING, "Assessment", "G3"), (WARNING, "Cover", "B16")]
     assert "'end of next term'" in found[0].message and "S2" in found[0].message
     assert "dd/mm/yyyy" in found[0].message
     assert "'the first of May'" in found[1].message and "dd/mm/yyyy" in found[1].message
@@ -374,6 +400,7 @@ def check_hidden_sheet(folder: Path, config: Config) -> None:
 
 # Collation-level (rules) codes: through collate(), read back from the summary's Problems table.
 
+
 @produces("unreadable")
 def check_unreadable(folder: Path, config: Config) -> None:
     returns = folder / "returns"
@@ -396,10 +423,12 @@ def check_duplicate_return(folder: Path, config: Config) -> None:
     returns.mkdir()
     n = len(config.standards)
     # The later CompletedOn wins even though the other file sorts last and was saved later.
-    newer = make_return(returns, config, completed_on=date(2026, 6, 1), ratings=["Mostly met"] * n,
-                        file_name="A police return.xlsx")
-    older = make_return(returns, config, agency="moorlands  POLICE", completed_on=date(2026, 4, 1),
-                        file_name="Z police return.xlsx")
+    newer = make_return(
+        returns, config, completed_on=date(2026, 6, 1), ratings=["Mostly met"] * n, file_name="A police return.xlsx"
+    )
+    older = make_return(
+        returns, config, agency="moorlands  POLICE", completed_on=date(2026, 4, 1), file_name="Z police return.xlsx"
+    )
     os.utime(newer, (1_700_000_000, 1_700_000_000))
     os.utime(older, (1_800_000_000, 1_800_000_000))
     result = collate([returns], folder / "summary.xlsx", config)
@@ -463,6 +492,7 @@ def test_every_code_is_produced(tmp_path: Path, config: Config) -> None:
 
 
 # -- how agencies really change returns: all of these must still parse without an error ----------------
+
 
 def test_inserted_and_blank_rows_parse(tmp_path: Path, config: Config) -> None:
     """Rows inserted above the table and blank rows inside it: every standard found by Ref, no problem."""
@@ -539,8 +569,7 @@ def test_rejected_return_kept_out_of_scores_but_listed(tmp_path: Path, config: C
     returns = tmp_path / "returns"
     returns.mkdir()
     make_return(returns, config, "Moorlands Police")
-    make_return(returns, config, "Northmoor ICB", sector="Health",
-                rows=rows(config, S4=("Fuly met", GOOD_EVIDENCE)))
+    make_return(returns, config, "Northmoor ICB", sector="Health", rows=rows(config, S4=("Fuly met", GOOD_EVIDENCE)))
     out = tmp_path / "summary.xlsx"
     agencies = [Agency("Moorlands Police", "Police"), Agency("Northmoor ICB", "Health")]
     result = collate([returns], out, config, agencies=agencies)
@@ -549,7 +578,8 @@ def test_rejected_return_kept_out_of_scores_but_listed(tmp_path: Path, config: C
     assert [r["Agency"] for r in table(out, "Matrix")] == ["Moorlands Police"]
     problems = table(out, "Problems")
     assert [(r["File"], r["Sheet"], r["Cell"], r["Severity"]) for r in problems] == [
-        ("Northmoor ICB.xlsx", "Assessment", "C5", ERROR)]
+        ("Northmoor ICB.xlsx", "Assessment", "C5", ERROR)
+    ]
     assert "Fully met" in str(problems[0]["Problem"])
     missing = table(out, "Missing")
     assert [r["Agency"] for r in missing] == ["Northmoor ICB"]
@@ -562,8 +592,13 @@ def test_ratings_normalised_to_the_scale_label(tmp_path: Path, config: Config) -
     """Trim and case-fold first; the scale's own label is what lands in the summary."""
     returns = tmp_path / "returns"
     returns.mkdir()
-    body = rows(config, S1=(" fully MET ", GOOD_EVIDENCE), S2=("MOSTLY   met", GOOD_EVIDENCE),
-                S3=("not applicable", ""), S4=("Partially Met\n", GOOD_EVIDENCE))
+    body = rows(
+        config,
+        S1=(" fully MET ", GOOD_EVIDENCE),
+        S2=("MOSTLY   met", GOOD_EVIDENCE),
+        S3=("not applicable", ""),
+        S4=("Partially Met\n", GOOD_EVIDENCE),
+    )
     body[4][6] = "31/03/2027"  # S5 Due typed as text
     body[5][6] = date(2027, 4, 30)  # S6 Due as a real date
     make_return(returns, config, rows=body, completed_on="01/05/2026")
@@ -572,7 +607,11 @@ def test_ratings_normalised_to_the_scale_label(tmp_path: Path, config: Config) -
     assert result.problems == [] and result.accepted == 1
     by_ref = {r["Ref"]: r for r in table(out, "Returns")}
     assert [by_ref[ref]["Rating"] for ref in ("S1", "S2", "S3", "S4")] == [
-        "Fully met", "Mostly met", "Not applicable", "Partially met"]
+        "Fully met",
+        "Mostly met",
+        "Not applicable",
+        "Partially met",
+    ]
     assert [by_ref[ref]["Score"] for ref in ("S1", "S2", "S4")] == [3, 2, 1]
     assert by_ref["S3"]["Score"] in ("", None)
     assert by_ref["S5"]["Due"] in (date(2027, 3, 31), datetime(2027, 3, 31))
@@ -590,8 +629,13 @@ def test_completed_on_text_date_decides_duplicates(tmp_path: Path, config: Confi
     returns = tmp_path / "returns"
     returns.mkdir()
     a = make_return(returns, config, completed_on="15/05/2026", file_name="first.xlsx")
-    b = make_return(returns, config, completed_on=date(2026, 5, 15), file_name="second.xlsx",
-                    ratings=["Not met"] * len(config.standards))
+    b = make_return(
+        returns,
+        config,
+        completed_on=date(2026, 5, 15),
+        file_name="second.xlsx",
+        ratings=["Not met"] * len(config.standards),
+    )
     os.utime(a, (1_800_000_000, 1_800_000_000))
     os.utime(b, (1_700_000_000, 1_700_000_000))
     result = collate([returns], tmp_path / "summary.xlsx", config)

@@ -56,8 +56,7 @@ def test_a_real_xlwings_book(book: xw.Book, tmp_path: Path) -> None:
 
 def test_values_come_back_as_excel_hands_them_over(book: xw.Book) -> None:
     sheet = book.sheets["Data"]
-    assert sheet["A1:C3"].value == [["Name", "Count", "When"], ["Ada", 3.0, datetime(2020, 1, 2)],
-                                    ["Bo", 4.5, None]]
+    assert sheet["A1:C3"].value == [["Name", "Count", "When"], ["Ada", 3.0, datetime(2020, 1, 2)], ["Bo", 4.5, None]]
     assert type(sheet["B2"].value) is float
     assert sheet["A2"].options(ndim=2).value == [["Ada"]]
     assert sheet["E1"].value == 6.0, "a formula read gives the value cached in the file"
@@ -82,10 +81,25 @@ def test_writing_follows_excel(book: xw.Book, tmp_path: Path) -> None:
     assert ws["E1"].value == "=B2*2"
 
 
-@pytest.mark.parametrize(("text", "value"), [("42", 42), ("-1.5", -1.5), (" 1,234 ", 1234), ("1e3", 1000.0),
-                                             ("50%", 0.5), ("false", False), ("1,23", None), ("12 apples", None),
-                                             ("-", None), ("2020-01-02", None), ("E1", None),
-                                             ("1.2.3", None), (".5", 0.5), ("e", None)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("42", 42),
+        ("-1.5", -1.5),
+        (" 1,234 ", 1234),
+        ("1e3", 1000.0),
+        ("50%", 0.5),
+        ("false", False),
+        ("1,23", None),
+        ("12 apples", None),
+        ("-", None),
+        ("2020-01-02", None),
+        ("E1", None),
+        ("1.2.3", None),
+        (".5", 0.5),
+        ("e", None),
+    ],
+)
 def test_what_excel_reads_as_a_number(text: str, value: object) -> None:
     assert excel_parse(text) == value
 
@@ -134,8 +148,7 @@ def test_conditional_formats_cleared_on_part_of_a_range(book: xw.Book) -> None:
     assert len(sheet["A2:A5"].conditional_formats) == 1 and len(sheet["A2"].conditional_formats) == 0
     book.save()
     ws = openpyxl.load_workbook(book.fullname)["Data"]
-    assert [(str(cf.sqref), r.formula) for cf in ws.conditional_formatting for r in cf.rules] == [
-        ("A4:A5", ['"Ada"'])]
+    assert [(str(cf.sqref), r.formula) for cf in ws.conditional_formatting for r in cf.rules] == [("A4:A5", ['"Ada"'])]
 
 
 def test_charts_are_records_written_at_their_anchor(book: xw.Book) -> None:

@@ -225,16 +225,25 @@ class MemoryEngine:
         return x
 
     @staticmethod
-    def clean_value_data(data: Sequence[Sequence[Any]], datetime_builder: Any, empty_as: Any,
-                         number_builder: Any, err_to_str: bool) -> list[list[Any]]:
+    def clean_value_data(
+        data: Sequence[Sequence[Any]], datetime_builder: Any, empty_as: Any, number_builder: Any, err_to_str: bool
+    ) -> list[list[Any]]:
         def clean(v: Any) -> Any:
             if v is None or v == "":
                 return empty_as
             if isinstance(v, CellError):
                 return v.text if err_to_str else None
             if isinstance(v, datetime):
-                return datetime_builder(year=v.year, month=v.month, day=v.day, hour=v.hour, minute=v.minute,
-                                        second=v.second, microsecond=v.microsecond, tzinfo=None)
+                return datetime_builder(
+                    year=v.year,
+                    month=v.month,
+                    day=v.day,
+                    hour=v.hour,
+                    minute=v.minute,
+                    second=v.second,
+                    microsecond=v.microsecond,
+                    tzinfo=None,
+                )
             if number_builder is not None and isinstance(v, float):
                 return number_builder(v)
             return v
@@ -382,8 +391,10 @@ def _is_formula(cell: Any) -> bool:
 def _frame_descrs(path: Path) -> dict[str, list[str]]:
     """Sheet name -> alt text (cNvPr descr) of each chart frame in its drawing, in drawing order."""
     out: dict[str, list[str]] = {}
-    ns = {"xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
-          "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    ns = {
+        "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+        "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    }
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         for sheet, part in sheet_parts(zf).items():
@@ -419,8 +430,7 @@ class _SheetState:
 
 
 class MemoryBook:
-    def __init__(self, app: MemoryApp, wb: openpyxl.Workbook, fullname: str,
-                 cached: dict[tuple[int, int, int], Any]):
+    def __init__(self, app: MemoryApp, wb: openpyxl.Workbook, fullname: str, cached: dict[tuple[int, int, int], Any]):
         self.app = app
         self.wb = wb
         self.fullname = fullname
@@ -454,10 +464,17 @@ class MemoryBook:
             for k, chart in enumerate(ws._charts):  # charts read from the file: kept as they are
                 col, row = _anchor_from(chart)
                 n = next(state.chart_ids)
-                state.charts.append(ChartModel(
-                    name=f"Chart {n}", left=sheet.col_left(col), top=sheet.row_top(row),
-                    width=float(chart.width) * PT_PER_CM, height=float(chart.height) * PT_PER_CM,
-                    alt_text=descrs[k] if k < len(descrs) else "", loaded=chart))
+                state.charts.append(
+                    ChartModel(
+                        name=f"Chart {n}",
+                        left=sheet.col_left(col),
+                        top=sheet.row_top(row),
+                        width=float(chart.width) * PT_PER_CM,
+                        height=float(chart.height) * PT_PER_CM,
+                        alt_text=descrs[k] if k < len(descrs) else "",
+                        loaded=chart,
+                    )
+                )
             state.rules = _read_rules(ws)
         return state
 
@@ -532,8 +549,9 @@ class MemorySheets:
     def __iter__(self) -> Iterator[MemorySheet]:
         return iter([self.book.sheet(ws) for ws in self.book.wb.worksheets])
 
-    def add(self, before: MemorySheet | None = None, after: MemorySheet | None = None,
-            name: str | None = None) -> MemorySheet:
+    def add(
+        self, before: MemorySheet | None = None, after: MemorySheet | None = None, name: str | None = None
+    ) -> MemorySheet:
         wb = self.book.wb
         if name is None:
             n = len(wb.worksheets) + 1
@@ -678,8 +696,11 @@ class MemorySheet:
     def col_width(self, col: int) -> float:
         dims = self.ws.column_dimensions
         letter = get_column_letter(col)
-        dim = dims[letter] if letter in dims else next(
-            (d for d in dims.values() if d.min and d.max and d.min <= col <= d.max), None)
+        dim = (
+            dims[letter]
+            if letter in dims
+            else next((d for d in dims.values() if d.min and d.max and d.min <= col <= d.max), None)
+        )
         if dim is not None and dim.hidden:
             return 0.0
         width = dim.width if dim is not None and dim.width else self.ws.sheet_format.defaultColWidth
@@ -846,8 +867,10 @@ class MemoryRange:
     def raw_value(self) -> Any:
         if not len(self):
             return None
-        rows = [[self.sheet_impl.read(r, c) for c in range(self.column, self.column + self.ncols)]
-                for r in range(self.row, self.row + self.nrows)]
+        rows = [
+            [self.sheet_impl.read(r, c) for c in range(self.column, self.column + self.ncols)]
+            for r in range(self.row, self.row + self.nrows)
+        ]
         return rows[0][0] if self.shape == (1, 1) else rows
 
     @raw_value.setter
@@ -855,8 +878,9 @@ class MemoryRange:
         if isinstance(data, list | tuple):
             rows = [list(r) for r in data] if data and isinstance(data[0], list | tuple) else [list(data)]
             if (len(rows), len(rows[0]) if rows else 0) != self.shape:
-                raise ValueError(f"a {len(rows)}x{len(rows[0]) if rows else 0} block for a "
-                                 f"{self.nrows}x{self.ncols} range")
+                raise ValueError(
+                    f"a {len(rows)}x{len(rows[0]) if rows else 0} block for a {self.nrows}x{self.ncols} range"
+                )
             for i, row in enumerate(rows):
                 for j, value in enumerate(row):
                     self.sheet_impl.write(self.row + i, self.column + j, value)
@@ -868,11 +892,18 @@ class MemoryRange:
     def formula(self) -> Any:
         def one(r: int, c: int) -> Any:
             cell = self.sheet_impl.ws._cells.get((r, c))
-            return "" if cell is None or cell.value is None else str(cell.value) if _is_formula(cell) else (
-                self.sheet_impl.read(r, c))
+            return (
+                ""
+                if cell is None or cell.value is None
+                else str(cell.value)
+                if _is_formula(cell)
+                else (self.sheet_impl.read(r, c))
+            )
 
-        rows = [[one(r, c) for c in range(self.column, self.column + self.ncols)]
-                for r in range(self.row, self.row + self.nrows)]
+        rows = [
+            [one(r, c) for c in range(self.column, self.column + self.ncols)]
+            for r in range(self.row, self.row + self.nrows)
+        ]
         return rows[0][0] if self.shape == (1, 1) else rows
 
     def _existing(self) -> list[tuple[int, int]]:
@@ -1047,9 +1078,16 @@ class MemoryTables:
     def __contains__(self, key: str) -> bool:
         return any(t.displayName.lower() == str(key).lower() for t in self._all())
 
-    def add(self, source_type: Any = None, source: Any = None, link_source: Any = None, has_headers: bool = True,
-            destination: Any = None, table_style_name: str = "TableStyleMedium2", name: str | None = None
-            ) -> MemoryTable:
+    def add(
+        self,
+        source_type: Any = None,
+        source: Any = None,
+        link_source: Any = None,
+        has_headers: bool = True,
+        destination: Any = None,
+        table_style_name: str = "TableStyleMedium2",
+        name: str | None = None,
+    ) -> MemoryTable:
         rng = source.impl
         wb = self.sheet.book.wb
         existing = {t.lower() for ws in wb.worksheets for t in ws.tables}
@@ -1165,8 +1203,11 @@ class MemoryTable:
         columns, seen = [], set()
         for j, c in enumerate(range(c1, c2 + 1), start=1):
             value = self.sheet.read(r1, c) if self.show_headers else None
-            text = "" if value is None else (str(int(value)) if isinstance(value, float) and value.is_integer()
-                                             else str(value))
+            text = (
+                ""
+                if value is None
+                else (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+            )
             if not text:
                 text = f"Column{j}"
                 if self.show_headers:
@@ -1195,8 +1236,10 @@ class MemoryNames:
             out += [(n, dn, None) for n, dn in self.book.wb.defined_names.items()]
         for ws in self.book.wb.worksheets:
             if self.sheet is None or ws is self.sheet.ws:
-                out += [(f"{_quote(ws.title) if not ws.title.isalnum() else ws.title}!{n}", dn, ws)
-                        for n, dn in ws.defined_names.items()]
+                out += [
+                    (f"{_quote(ws.title) if not ws.title.isalnum() else ws.title}!{n}", dn, ws)
+                    for n, dn in ws.defined_names.items()
+                ]
         return out
 
     def __call__(self, name_or_index: int | str) -> MemoryName:
@@ -1297,8 +1340,10 @@ def _cells_sqref(cells: set[tuple[int, int]]) -> str:
             else:
                 rects.append([c, c, r1, r2])
     rects.sort(key=lambda x: (x[2], x[0]))
-    return " ".join(f"{get_column_letter(a)}{r1}" + ("" if (a, r1) == (b, r2) else f":{get_column_letter(b)}{r2}")
-                    for a, b, r1, r2 in rects)
+    return " ".join(
+        f"{get_column_letter(a)}{r1}" + ("" if (a, r1) == (b, r2) else f":{get_column_letter(b)}{r2}")
+        for a, b, r1, r2 in rects
+    )
 
 
 # -- conditional formats ------------------------------------------------------------------------------------
@@ -1324,9 +1369,16 @@ def _flush_rules(sheet: MemorySheet) -> None:
     sheet.ws.conditional_formatting = out
 
 
-_CF_OPERATORS = {"between": "between", "not_between": "notBetween", "equal_to": "equal",
-                 "not_equal_to": "notEqual", "greater_than": "greaterThan", "less_than": "lessThan",
-                 "greater_than_or_equal": "greaterThanOrEqual", "less_than_or_equal": "lessThanOrEqual"}
+_CF_OPERATORS = {
+    "between": "between",
+    "not_between": "notBetween",
+    "equal_to": "equal",
+    "not_equal_to": "notEqual",
+    "greater_than": "greaterThan",
+    "less_than": "lessThan",
+    "greater_than_or_equal": "greaterThanOrEqual",
+    "less_than_or_equal": "lessThanOrEqual",
+}
 
 
 def _hex(rgb: tuple[int, int, int]) -> str:
@@ -1362,13 +1414,21 @@ class MemoryConditionalFormats:
 
     def _add(self, rule: Rule, spec: dict[str, Any]) -> MemoryConditionalFormat:
         fill = spec.get("fill_color")
-        font = {k: v for k, v in (("color", spec.get("font_color") and _hex(spec["font_color"])),
-                                  ("bold", spec.get("font_bold")), ("italic", spec.get("font_italic")))
-                if v is not None}
+        font = {
+            k: v
+            for k, v in (
+                ("color", spec.get("font_color") and _hex(spec["font_color"])),
+                ("bold", spec.get("font_bold")),
+                ("italic", spec.get("font_italic")),
+            )
+            if v is not None
+        }
         rule.dxf = DifferentialStyle(
             fill=PatternFill(fill_type="solid", start_color=_hex(fill), end_color=_hex(fill), bgColor=_hex(fill))
-            if fill else None,
-            font=Font(**font) if font else None)
+            if fill
+            else None,
+            font=Font(**font) if font else None,
+        )
         rule.stopIfTrue = spec.get("stop_if_true") or None
         entry = _CfRule(set(self.rng.cells()), rule)
         self.rng.sheet_impl.state.rules.insert(0, entry)  # a new rule has the first priority, as in Excel
@@ -1397,8 +1457,13 @@ class MemoryConditionalFormat:
 
     @property
     def type(self) -> str:
-        return {"cellIs": "cell_value", "expression": "custom", "colorScale": "color_scale",
-                "dataBar": "data_bar", "iconSet": "icon_set"}.get(self.entry.rule.type, "unknown")
+        return {
+            "cellIs": "cell_value",
+            "expression": "custom",
+            "colorScale": "color_scale",
+            "dataBar": "data_bar",
+            "iconSet": "icon_set",
+        }.get(self.entry.rule.type, "unknown")
 
     @property
     def operator(self) -> str | None:
@@ -1538,14 +1603,29 @@ class MemoryCharts:
     def __contains__(self, key: str) -> bool:
         return any(m.name.lower() == str(key).lower() for m in self.sheet.state.charts)
 
-    def add(self, left: float, top: float, width: float, height: float, chart_type: str | None = None,
-            source: MemoryRange | None = None, plot_by: str | None = None, name: str | None = None,
-            anchor: Any = None, style: int | None = None) -> MemoryChart:
+    def add(
+        self,
+        left: float,
+        top: float,
+        width: float,
+        height: float,
+        chart_type: str | None = None,
+        source: MemoryRange | None = None,
+        plot_by: str | None = None,
+        name: str | None = None,
+        anchor: Any = None,
+        style: int | None = None,
+    ) -> MemoryChart:
         if anchor is not None:
             left, top = anchor.left, anchor.top
         state = self.sheet.state
-        model = ChartModel(name=f"Chart {next(state.chart_ids)}", left=float(left), top=float(top),
-                           width=float(width), height=float(height))
+        model = ChartModel(
+            name=f"Chart {next(state.chart_ids)}",
+            left=float(left),
+            top=float(top),
+            width=float(width),
+            height=float(height),
+        )
         state.charts.append(model)
         chart = MemoryChart(self.sheet, model)
         if source is not None:
@@ -1572,7 +1652,7 @@ class MemoryChart:
             raise NotImplementedError("a chart read from the file is kept as it was by the in-memory engine")
         return self.model
 
-    name = _Delegated('model', 'name')
+    name = _Delegated("model", "name")
 
     @property
     def parent(self) -> MemorySheet:
@@ -1584,8 +1664,10 @@ class MemoryChart:
         text below the header."""
         model = self._editable()
         sheet = rng.sheet_impl
-        values = [[sheet.read(r, c) for c in range(rng.column, rng.column + rng.ncols)]
-                  for r in range(rng.row, rng.row + rng.nrows)]
+        values = [
+            [sheet.read(r, c) for c in range(rng.column, rng.column + rng.ncols)]
+            for r in range(rng.row, rng.row + rng.nrows)
+        ]
         by = plot_by or ("columns" if rng.nrows >= rng.ncols else "rows")
         grid = values if by == "columns" else [list(col) for col in zip(*values, strict=True)]
         n_rows, n_cols = len(grid), len(grid[0])
@@ -1593,7 +1675,7 @@ class MemoryChart:
         def at(i: int, j: int) -> tuple[int, int]:  # grid position -> sheet (row, col)
             return (rng.row + i, rng.column + j) if by == "columns" else (rng.row + j, rng.column + i)
 
-        names = n_rows > 1 and any(isinstance(v, str) for v in grid[0][1 if n_cols > 1 else 0:])
+        names = n_rows > 1 and any(isinstance(v, str) for v in grid[0][1 if n_cols > 1 else 0 :])
         top = 1 if names else 0
         cats = n_cols > 1 and any(isinstance(grid[i][0], str) for i in range(top, n_rows))
         first = 1 if cats else 0
@@ -1602,17 +1684,22 @@ class MemoryChart:
             (r1, c1), (r2, c2) = at(i1, j1), at(i2, j2)
             return _ref(sheet.name, min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
 
-        model.series = [SeriesModel(
-            name_ref=ref(0, j, 0, j) if names else None, name=None if names else f"Series{k}",
-            x_ref=ref(top, 0, n_rows - 1, 0) if cats and n_rows > top else None,
-            y_ref=ref(top, j, n_rows - 1, j) if n_rows > top else None,
-        ) for k, j in enumerate(range(first, n_cols), start=1)]
+        model.series = [
+            SeriesModel(
+                name_ref=ref(0, j, 0, j) if names else None,
+                name=None if names else f"Series{k}",
+                x_ref=ref(top, 0, n_rows - 1, 0) if cats and n_rows > top else None,
+                y_ref=ref(top, j, n_rows - 1, j) if n_rows > top else None,
+            )
+            for k, j in enumerate(range(first, n_cols), start=1)
+        ]
         model.plot_by = by
 
     def set_x_axis_values(self, rng: MemoryRange) -> None:
         for s in self._editable().series:
-            s.x_ref = _ref(rng.sheet_impl.name, rng.row, rng.column, rng.row + rng.nrows - 1,
-                           rng.column + rng.ncols - 1)
+            s.x_ref = _ref(
+                rng.sheet_impl.name, rng.row, rng.column, rng.row + rng.nrows - 1, rng.column + rng.ncols - 1
+            )
 
     @property
     def chart_type(self) -> str:
@@ -1662,13 +1749,13 @@ class MemoryChart:
     def style(self, value: int) -> None:
         self._editable().style = value
 
-    left = _Delegated('model', 'left', float)
+    left = _Delegated("model", "left", float)
 
-    top = _Delegated('model', 'top', float)
+    top = _Delegated("model", "top", float)
 
-    width = _Delegated('model', 'width', float)
+    width = _Delegated("model", "width", float)
 
-    height = _Delegated('model', 'height', float)
+    height = _Delegated("model", "height", float)
 
     def delete(self) -> None:
         self.sheet.state.charts.remove(self.model)
@@ -1683,7 +1770,7 @@ class MemoryLegend:
 
     api = None
 
-    visible = _Delegated('model', 'legend_visible', bool)
+    visible = _Delegated("model", "legend_visible", bool)
 
     @property
     def position(self) -> str | None:
@@ -1808,17 +1895,28 @@ class _NativeValidation(_Native):
                 kept.append(dv)
         self._rng.sheet_impl.ws.data_validations.dataValidation = kept
 
-    def Add(self, Type: int, AlertStyle: int = 1, Operator: int = 1, Formula1: str | None = None,
-            Formula2: str | None = None) -> None:
+    def Add(
+        self,
+        Type: int,
+        AlertStyle: int = 1,
+        Operator: int = 1,
+        Formula1: str | None = None,
+        Formula2: str | None = None,
+    ) -> None:
         if Type != XL_VALIDATE_LIST:
             raise NotImplementedError("the in-memory engine adds list validations only")
         cells = set(self._rng.cells())
         if any(_sqref_cells(dv.sqref) & cells for dv in self._dvs()):
             raise RuntimeError("Application-defined or object-defined error")  # Excel: Delete first
         source = str(Formula1 or "")
-        dv = DataValidation(type="list", formula1=source[1:] if source.startswith("=") else f'"{source}"',
-                            allow_blank=True, showErrorMessage=True, showInputMessage=True,
-                            errorStyle=_ALERT_STYLES[AlertStyle])
+        dv = DataValidation(
+            type="list",
+            formula1=source[1:] if source.startswith("=") else f'"{source}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            showInputMessage=True,
+            errorStyle=_ALERT_STYLES[AlertStyle],
+        )
         dv.sqref = _cells_sqref(cells)  # type: ignore[assignment]
         self._rng.sheet_impl.ws.add_data_validation(dv)
 
@@ -1968,11 +2066,11 @@ class _NativeDataLabels(_Native):
     def __init__(self, labels: LabelsModel):
         self._labels = labels
 
-    ShowSeriesName = _Delegated('_labels', 'show_series_name', bool)
+    ShowSeriesName = _Delegated("_labels", "show_series_name", bool)
 
-    ShowValue = _Delegated('_labels', 'show_value', bool)
+    ShowValue = _Delegated("_labels", "show_value", bool)
 
-    Position = _Delegated('_labels', 'position')
+    Position = _Delegated("_labels", "position")
 
 
 class _NativeFormat(_Native):
@@ -2030,8 +2128,19 @@ class _NativeLegendEntry(_Native):
 
 
 # -- writing charts on save ---------------------------------------------------------------------------------
-_MARKERS = {"automatic": None, "none": "none", "square": "square", "diamond": "diamond", "triangle": "triangle",
-            "x": "x", "star": "star", "dot": "dot", "dash": "dash", "circle": "circle", "plus": "plus"}
+_MARKERS = {
+    "automatic": None,
+    "none": "none",
+    "square": "square",
+    "diamond": "diamond",
+    "triangle": "triangle",
+    "x": "x",
+    "star": "star",
+    "dot": "dot",
+    "dash": "dash",
+    "circle": "circle",
+    "plus": "plus",
+}
 _LEGEND = {"bottom": "b", "top": "t", "left": "l", "right": "r", "corner": "tr"}
 _LABEL_POSITIONS = {-4152: "r", -4131: "l", 0: "t", 1: "b", -4108: "ctr"}  # xlLabelPosition...
 
@@ -2058,8 +2167,9 @@ def _render(model: ChartModel, wb: openpyxl.Workbook) -> Any:
     elif kind.startswith(("bar_", "column_")):
         chart = BarChart()
         chart.type = "bar" if kind.startswith("bar") else "col"
-        chart.grouping = ("percentStacked" if kind.endswith("_100") else "stacked") if "stacked" in kind \
-            else "clustered"
+        chart.grouping = (
+            ("percentStacked" if kind.endswith("_100") else "stacked") if "stacked" in kind else "clustered"
+        )
         if "stacked" in kind:
             chart.overlap = 100
     elif kind.startswith("line"):

@@ -48,8 +48,11 @@ def load_agencies(path: str | Path) -> tuple[Agency, ...]:
         if k in seen:
             raise ConfigError(f"{p.name}: row {n}, column Agency: {name!r} is listed twice (also row {seen[k]})")
         seen[k] = n
-        agencies.append(Agency(name, col(row, "Sector"), col(row, "Email"),
-                               split_partnerships(col(row, "Partnerships")) or ("All",)))
+        agencies.append(
+            Agency(
+                name, col(row, "Sector"), col(row, "Email"), split_partnerships(col(row, "Partnerships")) or ("All",)
+            )
+        )
     if not agencies:
         raise ConfigError(f"{p.name}: the agency list has no agencies")
     return tuple(agencies)

@@ -92,8 +92,10 @@ def output_lock(target: str | Path, *, wait: float = 30.0) -> Iterator[None]:
         deadline = time.monotonic() + wait
         while not _try_lock(fh):
             if time.monotonic() >= deadline:
-                raise UsageError(f"another boardbook run is writing {target.name} (waited {wait:.0f} s); try again "
-                                 "when it has finished")
+                raise UsageError(
+                    f"another boardbook run is writing {target.name} (waited {wait:.0f} s); try again "
+                    "when it has finished"
+                )
             time.sleep(0.2)
         fh.seek(0)
         fh.truncate()

@@ -37,8 +37,16 @@ from pathlib import Path
 from boardbook.atomic import atomic_path
 from boardbook.errors import BoardbookError, ConfigError
 
-PATH_KEYS = ("config", "agencies", "previous", "budget", "budget_previous", "evidence", "risk_factors",
-             "performance_previous")
+PATH_KEYS = (
+    "config",
+    "agencies",
+    "previous",
+    "budget",
+    "budget_previous",
+    "evidence",
+    "risk_factors",
+    "performance_previous",
+)
 LIST_KEYS = ("returns", "indicators")
 KNOWN = {"name", "out", "partnership", *PATH_KEYS, *LIST_KEYS}
 
@@ -133,8 +141,14 @@ def run_job(job: Job) -> Report:
         if job.returns:
             step, t0 = "section 11", time.perf_counter()
             agencies = load_agencies(job.agencies) if job.agencies else ()
-            result = collate(job.returns, job.out / "section11-summary.xlsx", config, agencies=agencies,
-                             previous=job.previous, partnership=job.name)
+            result = collate(
+                job.returns,
+                job.out / "section11-summary.xlsx",
+                config,
+                agencies=agencies,
+                previous=job.previous,
+                partnership=job.name,
+            )
             report.written.append(str(result.out))
             report.problems += len(result.problems)
             report.rejected = result.rejected
@@ -147,9 +161,14 @@ def run_job(job: Job) -> Report:
             report.seconds["budget"] = round(time.perf_counter() - t0, 3)
         if job.indicators:
             step, t0 = "performance", time.perf_counter()
-            filled = fill_workbook(job.out / "quadrant-performance.xlsx", config, indicators=job.indicators,
-                                   evidence=job.evidence, risk_factors=job.risk_factors,
-                                   previous=job.performance_previous)
+            filled = fill_workbook(
+                job.out / "quadrant-performance.xlsx",
+                config,
+                indicators=job.indicators,
+                evidence=job.evidence,
+                risk_factors=job.risk_factors,
+                previous=job.performance_previous,
+            )
             report.written.append(str(filled.out))
             report.seconds["performance"] = round(time.perf_counter() - t0, 3)
     except BudgetInputError as exc:
@@ -163,8 +182,9 @@ def run_job(job: Job) -> Report:
     return report
 
 
-def run_batch(jobs: list[Job], workers: int = 1, progress: Callable[[int, int, str], None] | None = None
-              ) -> list[Report]:
+def run_batch(
+    jobs: list[Job], workers: int = 1, progress: Callable[[int, int, str], None] | None = None
+) -> list[Report]:
     """Run every job (in ``workers`` processes); reports in manifest order."""
     reports: dict[str, Report] = {}
     if workers <= 1 or len(jobs) == 1:
@@ -187,8 +207,12 @@ def run_batch(jobs: list[Job], workers: int = 1, progress: Callable[[int, int, s
 
 
 def write_report(reports: list[Report], path: Path, seconds: float) -> Path:
-    payload = {"seconds": round(seconds, 3), "partnerships": len(reports),
-               "failed": sum(not r.ok for r in reports), "reports": [asdict(r) for r in reports]}
+    payload = {
+        "seconds": round(seconds, 3),
+        "partnerships": len(reports),
+        "failed": sum(not r.ok for r in reports),
+        "reports": [asdict(r) for r in reports],
+    }
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(payload, indent=2), encoding="utf-8")
     return path

@@ -25,8 +25,12 @@ from boardbook.terminal import ConfigOpt, err, out, progress_bar
 if TYPE_CHECKING:
     from boardbook.config import Config
 
-app = typer.Typer(help="Fill the standard workbooks of safeguarding children partnerships.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Fill the standard workbooks of safeguarding children partnerships.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 app.add_typer(s11_app, name="s11")
 app.add_typer(budget_app, name="budget")
 app.add_typer(performance_app, name="performance")
@@ -40,8 +44,11 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                help="Show the version and exit.")] = False) -> None:
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
     """boardbook: section 11 audits, budgets and performance workbooks for safeguarding partnerships."""
 
 
@@ -65,12 +72,18 @@ def templates(
 
 @app.command()
 def batch(
-    manifest: Annotated[Path, typer.Argument(help="Manifest (TOML) listing the partnerships and their inputs.",
-                                             dir_okay=False)],
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Partnerships filled at once, each in its own "
-                                      "process.")] = 1,
-    report: Annotated[Path | None, typer.Option("--report", help="Where to write the JSON run report (default: "
-                                                "beside the manifest).", dir_okay=False)] = None,
+    manifest: Annotated[
+        Path, typer.Argument(help="Manifest (TOML) listing the partnerships and their inputs.", dir_okay=False)
+    ],
+    jobs: Annotated[
+        int, typer.Option("--jobs", min=1, help="Partnerships filled at once, each in its own process.")
+    ] = 1,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="Where to write the JSON run report (default: beside the manifest).", dir_okay=False
+        ),
+    ] = None,
 ) -> None:
     """Fill the workbooks of many partnerships in one run; one failure never stops the others.
 
@@ -89,8 +102,13 @@ def batch(
     for col in ("Partnership", "Result", "Written", "Problems", "Seconds"):
         table.add_column(col, justify="right" if col in ("Problems", "Seconds") else "left")
     for r in reports:
-        table.add_row(escape(r.name), "ok" if r.ok else "[red]failed[/red]", str(len(r.written)), str(r.problems),
-                      f"{sum(r.seconds.values()):.1f}")
+        table.add_row(
+            escape(r.name),
+            "ok" if r.ok else "[red]failed[/red]",
+            str(len(r.written)),
+            str(r.problems),
+            f"{sum(r.seconds.values()):.1f}",
+        )
     out.print(table)
     for r in reports:
         if not r.ok:
@@ -104,17 +122,19 @@ def batch(
 @app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's returns and summaries.")] = Path(
-        "demo-output"),
+        "demo-output"
+    ),
 ) -> None:
     """Run the bundled demo: a fictional partnership's two section 11 rounds, collated."""
     from boardbook.demo import run_demo
 
     result = run_demo(out_dir, progress=lambda msg: err.print(msg))
     s = result.second
-    out.print(f"2024 round: {result.first.accepted} of {result.first.read} returns accepted → "
-              f"{result.first.out}")
-    out.print(f"2026 round: {s.accepted} accepted, {s.rejected} rejected, {len(s.problems)} problems, "
-              f"{len(s.changes)} ratings changed → {s.out}")
+    out.print(f"2024 round: {result.first.accepted} of {result.first.read} returns accepted → {result.first.out}")
+    out.print(
+        f"2026 round: {s.accepted} accepted, {s.rejected} rejected, {len(s.problems)} problems, "
+        f"{len(s.changes)} ratings changed → {s.out}"
+    )
     for path in [*result.budgets, *result.extra]:
         out.print(f"wrote {path}")
 

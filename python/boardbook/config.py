@@ -216,7 +216,7 @@ def parse_config(text: str, source: str) -> Config:
 
 def _scale(get: _Getter, data: dict[str, Any]) -> Scale:
     if not isinstance(data.get("scale"), dict):
-        get.fail("scale", "is missing: give [scale] with levels, or kind = \"percent\"")
+        get.fail("scale", 'is missing: give [scale] with levels, or kind = "percent"')
     kind = get.text(data, "scale.kind", default="labels")
     na = get.text(data, "scale.not_applicable") or None
     name = get.text(data, "scale.name", default=kind)
@@ -249,7 +249,7 @@ def _scale(get: _Getter, data: dict[str, Any]) -> Scale:
         get.fail("scale.levels", "labels must differ (ignoring case and spaces)")
     met_list = data["scale"].get("met")
     if not isinstance(met_list, list) or not met_list:
-        get.fail("scale.met", "must list the labels that count as met, e.g. [\"Fully met\", \"Mostly met\"]")
+        get.fail("scale.met", 'must list the labels that count as met, e.g. ["Fully met", "Mostly met"]')
     unknown = [m for m in met_list if m not in labels[: len(levels)]]
     if unknown:
         get.fail("scale.met", f"names {unknown!r}, which are not level labels ({', '.join(labels)})")
@@ -263,8 +263,9 @@ def _aliases(get: _Getter, data: dict[str, Any]) -> dict[str, object]:
     return raw
 
 
-def _check_aliases(get: _Getter, aliases: dict[str, object], labels: list[str], na: str | None
-                   ) -> tuple[tuple[str, str], ...]:
+def _check_aliases(
+    get: _Getter, aliases: dict[str, object], labels: list[str], na: str | None
+) -> tuple[tuple[str, str], ...]:
     allowed = [*labels, na] if na and na not in labels else labels
     for alias, label in aliases.items():
         if label not in allowed:
@@ -314,8 +315,9 @@ class _Getter:
             node = node[part]
         return node
 
-    def text(self, data: dict[str, Any], key: str, *, required: bool = False, default: str = "",
-             root: bool = True) -> str:
+    def text(
+        self, data: dict[str, Any], key: str, *, required: bool = False, default: str = "", root: bool = True
+    ) -> str:
         value = self._find(data, key, root)
         if value is None:
             if required:
@@ -328,8 +330,16 @@ class _Getter:
             self.fail(key, "must not be blank")
         return text
 
-    def number(self, data: dict[str, Any], key: str, *, required: bool = False, default: float = 0,
-               minimum: float | None = None, root: bool = True) -> float:
+    def number(
+        self,
+        data: dict[str, Any],
+        key: str,
+        *,
+        required: bool = False,
+        default: float = 0,
+        minimum: float | None = None,
+        root: bool = True,
+    ) -> float:
         value = self._find(data, key, root)
         if value is None:
             if required:
@@ -357,8 +367,14 @@ def config_toml(config: Config, *, agencies: bool = True) -> str:
     e-mail addresses) out, for returns that go to the agencies themselves.
     """
     s = config.scale
-    lines = ["[partnership]", f"name = {_toml(config.partnership)}", "", "[scale]", f"name = {_toml(s.name)}",
-             f"kind = {_toml(s.kind)}"]
+    lines = [
+        "[partnership]",
+        f"name = {_toml(config.partnership)}",
+        "",
+        "[scale]",
+        f"name = {_toml(s.name)}",
+        f"kind = {_toml(s.kind)}",
+    ]
     if s.not_applicable:
         lines.append(f"not_applicable = {_toml(s.not_applicable)}")
     if s.kind == "percent":
@@ -373,16 +389,29 @@ def config_toml(config: Config, *, agencies: bool = True) -> str:
         for level in s.levels:
             lines += ["", "[[scale.levels]]", f"label = {_toml(level.label)}", f"score = {_toml(level.score)}"]
     t = config.thresholds
-    lines += ["", "[evidence]", f"required_for = {_toml(config.evidence_required)}", "", "[thresholds]",
-              f"thin_evidence_chars = {t.thin_evidence_chars}", f"challenge_rise = {_toml(t.challenge_rise)}",
-              f"sample = {t.sample}"]
+    lines += [
+        "",
+        "[evidence]",
+        f"required_for = {_toml(config.evidence_required)}",
+        "",
+        "[thresholds]",
+        f"thin_evidence_chars = {t.thin_evidence_chars}",
+        f"challenge_rise = {_toml(t.challenge_rise)}",
+        f"sample = {t.sample}",
+    ]
     for st in config.standards:
         lines += ["", "[[standards]]", f"ref = {_toml(st.ref)}", f"title = {_toml(st.title)}"]
         if st.requirement:
             lines.append(f"requirement = {_toml(st.requirement)}")
     for a in config.agencies if agencies else ():
-        lines += ["", "[[agencies]]", f"name = {_toml(a.name)}", f"sector = {_toml(a.sector)}",
-                  f"email = {_toml(a.email)}", f"partnerships = {_toml('; '.join(a.partnerships))}"]
+        lines += [
+            "",
+            "[[agencies]]",
+            f"name = {_toml(a.name)}",
+            f"sector = {_toml(a.sector)}",
+            f"email = {_toml(a.email)}",
+            f"partnerships = {_toml('; '.join(a.partnerships))}",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -5,9 +5,24 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d",
-            "%d %B %Y", "%d %b %Y", "%d %B %y", "%d %b %y", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S",
-            "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
+_FORMATS = (
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d-%m-%y",
+    "%d.%m.%Y",
+    "%d.%m.%y",
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d %B %y",
+    "%d %b %y",
+    "%Y/%m/%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+)
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 

@@ -31,9 +31,13 @@ EVIDENCE = (
     "DBS checks recorded for all staff; single central record audited {d} ({n} files sampled, no gaps).",
     "Training matrix shows {n}% of staff at the required level; supervision audit completed {d}.",
 )
-ACTIONS = ("Refresh the policy and re-launch it to all staff", "Audit a sample of cases and report to the board",
-           "Appoint a deputy safeguarding lead", "Add the topic to the induction programme",
-           "Survey children and families and act on the findings")
+ACTIONS = (
+    "Refresh the policy and re-launch it to all staff",
+    "Audit a sample of cases and report to the board",
+    "Appoint a deputy safeguarding lead",
+    "Add the topic to the induction programme",
+    "Survey children and families and act on the findings",
+)
 
 
 @dataclass
@@ -45,8 +49,9 @@ class DemoResult:
     extra: list[Path] = field(default_factory=list)  # other workbooks the demo wrote
 
 
-def _fill(path: Path, rng: random.Random, config: Config, completed: date, *, improve: bool,
-          mistakes: str = "") -> None:
+def _fill(
+    path: Path, rng: random.Random, config: Config, completed: date, *, improve: bool, mistakes: str = ""
+) -> None:
     """An agency completes its return (through the Book port, as the Excel front door would)."""
     book = open_book(path)
     labels = [lv.label for lv in config.scale.levels]
@@ -58,11 +63,15 @@ def _fill(path: Path, rng: random.Random, config: Config, completed: date, *, im
             k = labels.index(prev)
             rating = labels[max(0, k - rng.choice((0, 1, 1)))]
         else:
-            rating = rng.choices([*labels, config.scale.not_applicable or labels[-1]],
-                                 weights=(30, 40, 18, 6, 6))[0]
+            rating = rng.choices([*labels, config.scale.not_applicable or labels[-1]], weights=(30, 40, 18, 6, 6))[0]
         met = config.scale.is_met(rating)
-        evidence = rng.choice(EVIDENCE).format(d=(completed - timedelta(days=rng.randint(20, 300))).strftime(
-            "%d/%m/%Y"), n=rng.randint(8, 95)) if met or rng.random() < 0.6 else ""
+        evidence = (
+            rng.choice(EVIDENCE).format(
+                d=(completed - timedelta(days=rng.randint(20, 300))).strftime("%d/%m/%Y"), n=rng.randint(8, 95)
+            )
+            if met or rng.random() < 0.6
+            else ""
+        )
         action = owner = due = None
         if not met and rating != config.scale.not_applicable:
             action = rng.choice(ACTIONS)
@@ -101,21 +110,32 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None) -> 
     r2024 = make_returns(agencies, "2024", folder / "returns-2024", config)
     for path in r2024:
         _fill(path, rng, config, date(2024, 5, 1) + timedelta(days=rng.randint(0, 40)), improve=False)
-    first = collate([folder / "returns-2024"], folder / "section11-summary-2024.xlsx", config, agencies=agencies,
-                    now=datetime(2024, 7, 1, 10, 0))
+    first = collate(
+        [folder / "returns-2024"],
+        folder / "section11-summary-2024.xlsx",
+        config,
+        agencies=agencies,
+        now=datetime(2024, 7, 1, 10, 0),
+    )
 
     say("Round 2026: returns pre-filled with 2024 answers, filled (a few with mistakes)")
-    r2026 = make_returns(agencies, "2026", folder / "returns-2026", config,
-                         previous=folder / "section11-summary-2024.xlsx")
-    mistakes = {1: "thin", 3: "no-evidence", 5: "typo", 7: "formula-text", 9: "blank-rows", 11: "jump",
-                13: "jump thin"}
+    r2026 = make_returns(
+        agencies, "2026", folder / "returns-2026", config, previous=folder / "section11-summary-2024.xlsx"
+    )
+    mistakes = {1: "thin", 3: "no-evidence", 5: "typo", 7: "formula-text", 9: "blank-rows", 11: "jump", 13: "jump thin"}
     not_returned = {len(r2026) - 2}
     for i, path in enumerate(r2026):
         if i in not_returned:
             path.unlink()
             continue
-        _fill(path, rng, config, date(2026, 5, 1) + timedelta(days=rng.randint(0, 40)), improve=True,
-              mistakes=mistakes.get(i, ""))
+        _fill(
+            path,
+            rng,
+            config,
+            date(2026, 5, 1) + timedelta(days=rng.randint(0, 40)),
+            improve=True,
+            mistakes=mistakes.get(i, ""),
+        )
     # One agency sends an early draft and then its final return.
     draft = r2026[0].with_name(r2026[0].stem + " (draft).xlsx")
     draft.write_bytes(r2026[0].read_bytes())
@@ -124,8 +144,15 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None) -> 
     book.save(draft)
 
     say("Collating 2026 against 2024")
-    second = collate([folder / "returns-2026"], folder / "section11-summary.xlsx", config, agencies=agencies,
-                     previous=folder / "section11-summary-2024.xlsx", sample=3, seed=2026)
+    second = collate(
+        [folder / "returns-2026"],
+        folder / "section11-summary.xlsx",
+        config,
+        agencies=agencies,
+        previous=folder / "section11-summary-2024.xlsx",
+        sample=3,
+        seed=2026,
+    )
     budgets = run_budget_demo(folder, say)
     say("Performance: last year's quadrant workbook, then this year's with --previous")
     from boardbook.performance.demo import run_performance_demo
@@ -156,8 +183,9 @@ def run_budget_demo(folder: Path, say: Callable[[str], None]) -> list[Path]:
     last, this = inputs / "demo-budget-2024-25.toml", inputs / "demo-budget-2025-26.toml"
     fill_budget_file(last, folder / "budget-2024-25.xlsx")
     fill_budget_file(this, folder / "budget-2025-26.xlsx", previous=last)
-    schedule = write_proposal(propose(Decimal(398000), partners_from_file(this)),
-                              folder / "contributions-2026-27.xlsx", "2026/27")
+    schedule = write_proposal(
+        propose(Decimal(398000), partners_from_file(this)), folder / "contributions-2026-27.xlsx", "2026/27"
+    )
     return [folder / "budget-2024-25.xlsx", folder / "budget-2025-26.xlsx", schedule]
 
 

@@ -29,11 +29,15 @@ class Location:
 
     def __str__(self) -> str:
         parts = [Path(self.file).name if self.file else "", self.sheet, self.cell]
-        return " ".join(p for p in (
-            parts[0],
-            f"sheet '{parts[1]}'" if parts[1] else "",
-            (f"cell {parts[2]}" if " " not in parts[2] and "." not in parts[2] else parts[2]) if parts[2] else "",
-        ) if p)
+        return " ".join(
+            p
+            for p in (
+                parts[0],
+                f"sheet '{parts[1]}'" if parts[1] else "",
+                (f"cell {parts[2]}" if " " not in parts[2] and "." not in parts[2] else parts[2]) if parts[2] else "",
+            )
+            if p
+        )
 
 
 class BoardbookError(Exception):

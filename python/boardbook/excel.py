@@ -104,8 +104,10 @@ class Excel:
         found = recorded_config(self.port())
         if found is not None:
             return found
-        self.dialogs.message(NOT_RECORDED.format(name=self.book.name) + ".\n\nChoose the boardbook.toml it was "
-                             "made with next; boardbook then records it in the workbook.")
+        self.dialogs.message(
+            NOT_RECORDED.format(name=self.book.name) + ".\n\nChoose the boardbook.toml it was "
+            "made with next; boardbook then records it in the workbook."
+        )
         chosen = self.dialogs.pick_file("Choose the boardbook configuration (boardbook.toml)", "*.toml")
         if chosen is None:
             raise Cancelled
@@ -175,7 +177,8 @@ def dispatch(tag: str, xl: Excel | None = None) -> str:
         message = f"boardbook could not do that:\n{exc}"
     except Exception as exc:
         message = f"Something went wrong in boardbook ({type(exc).__name__}: {exc}).\n\n" + traceback.format_exc(
-            limit=3)
+            limit=3
+        )
     finally:
         xl.status(None)
     xl.dialogs.message(message)

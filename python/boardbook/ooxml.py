@@ -105,11 +105,11 @@ def _defined_names_element(data: bytes) -> dict[str, tuple[str, str] | None] | N
     if start < 0:
         return None if b"definedName" in data else {}
     end = data.find(b"</definedNames>", start)
-    head = data[start: data.find(b">", start) + 1]
+    head = data[start : data.find(b">", start) + 1]
     if end < 0 or b"xmlns" in head:
         return None
     try:
-        root = SafeET.fromstring(data[start: end + len(b"</definedNames>")])
+        root = SafeET.fromstring(data[start : end + len(b"</definedNames>")])
     except SafeET.ParseError:
         return None
     return _workbook_names(root.iter("definedName"))
@@ -179,9 +179,13 @@ def _add_alt_text(xml: str, alt_texts: list[str]) -> str:
     return re.sub(r'(<(?:xdr:)?cNvPr\b[^>]*?name="Chart \d+"[^>]*?)(\s*/?>)', repl, xml)
 
 
-def patch_package(src: str, dst: str, values: Mapping[str, Mapping[str, object]],
-                  alt_texts: Mapping[str, list[str]],
-                  rewrite: Mapping[str, Callable[[str], Iterable[str]]] | None = None) -> None:
+def patch_package(
+    src: str,
+    dst: str,
+    values: Mapping[str, Mapping[str, object]],
+    alt_texts: Mapping[str, list[str]],
+    rewrite: Mapping[str, Callable[[str], Iterable[str]]] | None = None,
+) -> None:
     """Copy package ``src`` to ``dst``, adding cached formula values and chart alt text.
 
     Args:

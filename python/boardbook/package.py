@@ -68,18 +68,29 @@ def open_package(path: str | Path) -> Package:
         raise WorkbookError("the file is empty (0 bytes): ask the agency to send it again", where)
     if data.startswith(OLE_MAGIC):
         if "EncryptionInfo".encode("utf-16-le") in data:
-            raise WorkbookError("the workbook is password-protected: ask the agency to remove the password "
-                                "(File > Info > Protect Workbook > Encrypt with Password) and send it again", where)
-        raise LegacyWorkbook("this is a legacy Excel 97-2003 (.xls) file: open it in Excel and save it as "
-                             ".xlsx (Excel Workbook)", where, "xls", data)
+            raise WorkbookError(
+                "the workbook is password-protected: ask the agency to remove the password "
+                "(File > Info > Protect Workbook > Encrypt with Password) and send it again",
+                where,
+            )
+        raise LegacyWorkbook(
+            "this is a legacy Excel 97-2003 (.xls) file: open it in Excel and save it as .xlsx (Excel Workbook)",
+            where,
+            "xls",
+            data,
+        )
     if not data.startswith(ZIP_MAGIC):
-        raise WorkbookError(f"not an Excel workbook (it looks like {_describe(data)}): it must be an .xlsx "
-                            "file saved from the template", where)
+        raise WorkbookError(
+            f"not an Excel workbook (it looks like {_describe(data)}): it must be an .xlsx "
+            "file saved from the template",
+            where,
+        )
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-        raise WorkbookError(f"the file is damaged or incomplete (not a whole .xlsx: {exc}); ask the agency "
-                            "to send it again", where) from None
+        raise WorkbookError(
+            f"the file is damaged or incomplete (not a whole .xlsx: {exc}); ask the agency to send it again", where
+        ) from None
     except (zipfile.LargeZipFile, NotImplementedError, OSError) as exc:
         raise WorkbookError(f"the file cannot be unpacked ({exc})", where) from None
     infos = zf.infolist()
@@ -89,20 +100,30 @@ def open_package(path: str | Path) -> Package:
         raise WorkbookError(
             f"the file would unpack to {unpacked / 1024 / 1024:,.0f} MB from {len(data) / 1024:,.0f} KB (limit "
             f"{MAX_UNPACKED // 1024 // 1024} MB, at most {MAX_RATIO}:1): it is not a return, or it is a zip bomb; "
-            "it was not opened", where)
+            "it was not opened",
+            where,
+        )
     names = set(zf.namelist())
     if "mimetype" in names and b"opendocument" in zf.read("mimetype"):
-        raise LegacyWorkbook("this is an OpenDocument (.ods) spreadsheet: save it as .xlsx (Excel 2007-365) "
-                             "and send it again", where, "ods", data)
+        raise LegacyWorkbook(
+            "this is an OpenDocument (.ods) spreadsheet: save it as .xlsx (Excel 2007-365) and send it again",
+            where,
+            "ods",
+            data,
+        )
     if any(n.endswith("workbook.bin") for n in names):
-        raise WorkbookError("this is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx "
-                            "(Excel Workbook)", where)
+        raise WorkbookError(
+            "this is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx (Excel Workbook)", where
+        )
     if any(n == "index.xml" or n.endswith(".numbers") for n in names) and "xl/workbook.xml" not in names:
         raise WorkbookError("this looks like an Apple Numbers file: export it as Excel (.xlsx)", where)
     if not any(n.endswith("workbook.xml") for n in names):
         kind = "a Word document" if "word/document.xml" in names else "a zip file"
-        raise WorkbookError(f"not an Excel workbook (it is {kind}, with no workbook inside): ask the agency "
-                            "to send the return as .xlsx, saved from the partnership's template", where)
+        raise WorkbookError(
+            f"not an Excel workbook (it is {kind}, with no workbook inside): ask the agency "
+            "to send the return as .xlsx, saved from the partnership's template",
+            where,
+        )
     return Package(p, data, zf)
 
 

@@ -21,8 +21,10 @@ from boardbook.errors import ConfigError, WorkbookError
 CONFIG_SHEET = "boardbook"
 CONFIG_TABLE = "BoardbookConfig"
 CONFIG_HEADERS = ("TOML",)
-NOT_RECORDED = ("{name} records no boardbook configuration (it was made before configurations travelled with "
-                "workbooks, or the hidden sheet 'boardbook' was deleted)")
+NOT_RECORDED = (
+    "{name} records no boardbook configuration (it was made before configurations travelled with "
+    "workbooks, or the hidden sheet 'boardbook' was deleted)"
+)
 
 
 def config_rows(config: Config, *, agencies: bool = True) -> list[list[object]]:
@@ -87,4 +89,3 @@ def choose_config(explicit: str | Path | None, *recorded_in: str | Path | None) 
             if found is not None:
                 return found
     return load_config()
-

@@ -17,18 +17,34 @@ from boardbook.book.base import Book
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)  # paths stay on one line
 
-ConfigOpt = Annotated[Path | None, typer.Option(
-    "--config", dir_okay=False, help="boardbook.toml. Default: the configuration the workbook being filled "
-    "records, else the bundled one.")]
-ExcelOpt = typer.Option("--excel", help="Fill the workbook open in a running Excel (you watch it fill; it stays "
-                        "open, unsaved). Without Excel, fills the file and says so.")
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        dir_okay=False,
+        help="boardbook.toml. Default: the configuration the workbook being filled records, else the bundled one.",
+    ),
+]
+ExcelOpt = typer.Option(
+    "--excel",
+    help="Fill the workbook open in a running Excel (you watch it fill; it stays "
+    "open, unsaved). Without Excel, fills the file and says so.",
+)
 
 
 @contextmanager
 def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None]]:
     """A progress bar on stderr (quiet when stderr is not a terminal); yields a callback."""
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
         task = bar.add_task("", total=None)
 
         def update(n: int, total: int, name: str) -> None:

@@ -103,8 +103,12 @@ def BB_RATE(count: Any, population: Any, per: Any = 10_000, decimals: Any = 1) -
     if pop is not None and pop <= 0:
         raise ArgumentError("population must be above 0")
     places = _number("decimals", decimals, required=False)
-    return perf.rate(_number("count", count), pop, _number("per", per, required=False) or 10_000,
-                     int(places) if places is not None else 1)
+    return perf.rate(
+        _number("count", count),
+        pop,
+        _number("per", per, required=False) or 10_000,
+        int(places) if places is not None else 1,
+    )
 
 
 @udf
@@ -128,8 +132,12 @@ def BB_RAG(value: Any, target: Any, polarity: Any, tolerance: Any = 0) -> Any:
     p = perf.polarity(polarity)
     if p is None:
         raise ArgumentError('polarity is blank: use "higher" or "lower"')
-    return perf.rag(_number("value", value), _number("target", target), p,
-                    _number("tolerance", tolerance, required=False) or 0) or ""
+    return (
+        perf.rag(
+            _number("value", value), _number("target", target), p, _number("tolerance", tolerance, required=False) or 0
+        )
+        or ""
+    )
 
 
 @udf
@@ -149,12 +157,14 @@ def BB_TREND(previous: Any, value: Any, polarity: Any) -> Any:
 @arg("conversion", doc="Plans ÷ assessments for the factor (a fraction).")
 @arg("prevalence_threshold", doc="At or above this, prevalence is High.")
 @arg("impact_threshold", doc="At or above this, impact is High.")
-def BB_QUADRANT(prevalence: Any, conversion: Any, prevalence_threshold: Any,
-                impact_threshold: Any) -> Any:
+def BB_QUADRANT(prevalence: Any, conversion: Any, prevalence_threshold: Any, impact_threshold: Any) -> Any:
     """One of the four risk-factor quadrant labels, e.g. "High prevalence / Low impact"."""
-    return perf.classify(_number("prevalence", prevalence), _number("conversion", conversion),
-                         _number("prevalence_threshold", prevalence_threshold),
-                         _number("impact_threshold", impact_threshold))
+    return perf.classify(
+        _number("prevalence", prevalence),
+        _number("conversion", conversion),
+        _number("prevalence_threshold", prevalence_threshold),
+        _number("impact_threshold", impact_threshold),
+    )
 
 
 CONFIG_SECONDS = 5.0  # how long a workbook's recorded configuration is reused between recalculations
@@ -180,8 +190,10 @@ def _scale(caller: Any) -> Scale:
 
     config = recorded_config(live_port(book))
     if config is None:
-        raise ArgumentError(NOT_RECORDED.format(name=getattr(book, "name", "this workbook")) + ": use the ribbon "
-                            "to collate or make returns with a configuration first")
+        raise ArgumentError(
+            NOT_RECORDED.format(name=getattr(book, "name", "this workbook")) + ": use the ribbon "
+            "to collate or make returns with a configuration first"
+        )
     _configs[key] = (now, config.scale)
     return config.scale
 

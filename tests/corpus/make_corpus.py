@@ -44,20 +44,44 @@ from boardbook.section11 import contract as c
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 GOOD = "Moorlands Police.xlsx"
 OTHER = "Northmoor ICB.xlsx"
-FORMULA_LIKE = ("=SUM(1,2)", '=HYPERLINK("http://example.com/x","click")', "=cmd|' /C calc'!A0",
-                "+44 20 7946 0000 safeguarding line", "-see the policy", "@designated safeguarding lead",
-                "=1+1", "+", "-", "@")
-UK_DUE_DATES = ("31/03/2027", "31.3.27", "31 March 2027", "2027-03-31", "30 Sept 2027", "1-4-27", "1st April 2027",
-                "31/3/2027 00:00", "1 Dec 27", "15th January, 2027")
-BILLION_LAUGHS = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!DOCTYPE lolz [\n'
-                  b'<!ENTITY lol "lol">\n'
-                  + b"".join(b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%s;" % (str(i - 1).encode() if i > 1 else b""))
-                                                           * 10) for i in range(1, 10))
-                  + b"]>\n")
+FORMULA_LIKE = (
+    "=SUM(1,2)",
+    '=HYPERLINK("http://example.com/x","click")',
+    "=cmd|' /C calc'!A0",
+    "+44 20 7946 0000 safeguarding line",
+    "-see the policy",
+    "@designated safeguarding lead",
+    "=1+1",
+    "+",
+    "-",
+    "@",
+)
+UK_DUE_DATES = (
+    "31/03/2027",
+    "31.3.27",
+    "31 March 2027",
+    "2027-03-31",
+    "30 Sept 2027",
+    "1-4-27",
+    "1st April 2027",
+    "31/3/2027 00:00",
+    "1 Dec 27",
+    "15th January, 2027",
+)
+BILLION_LAUGHS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!DOCTYPE lolz [\n'
+    b'<!ENTITY lol "lol">\n'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">\n' % (i, (b"&lol%s;" % (str(i - 1).encode() if i > 1 else b"")) * 10)
+        for i in range(1, 10)
+    )
+    + b"]>\n"
+)
 HUGE = 32_767  # Excel's limit on the characters in one cell
 
 
 # -- the registry -----------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -75,16 +99,19 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def kind(name: str, area: str, what: str, expected: str, *, libreoffice: bool = False
-         ) -> Callable[[Callable[[Path, Maker], None]], Callable[[Path, Maker], None]]:
+def kind(
+    name: str, area: str, what: str, expected: str, *, libreoffice: bool = False
+) -> Callable[[Callable[[Path, Maker], None]], Callable[[Path, Maker], None]]:
     def deco(fn: Callable[[Path, Maker], None]) -> Callable[[Path, Maker], None]:
         assert name not in KINDS, name
         KINDS[name] = Kind(name, area, what, expected, fn, libreoffice)
         return fn
+
     return deco
 
 
 # -- making files -----------------------------------------------------------------------------------------
+
 
 class Maker:
     """What the makers share: the configuration, real returns and budgets built by boardbook's own template
@@ -97,17 +124,33 @@ class Maker:
         self._pending: list[tuple[Path, str, Path]] = []
 
     # section 11 returns ------------------------------------------------------------------------------
-    def s11_return(self, folder: Path, agency: str = "Moorlands Police", *, file_name: str | None = None,
-                   ratings: Sequence[object] | None = None, evidence: Sequence[object] | None = None,
-                   due: Sequence[object] | None = None, rows: list[list[object]] | None = None,
-                   completed_on: object = date(2026, 5, 1), sector: str = "Police",
-                   names: dict[str, object] | None = None) -> Path:
+    def s11_return(
+        self,
+        folder: Path,
+        agency: str = "Moorlands Police",
+        *,
+        file_name: str | None = None,
+        ratings: Sequence[object] | None = None,
+        evidence: Sequence[object] | None = None,
+        due: Sequence[object] | None = None,
+        rows: list[list[object]] | None = None,
+        completed_on: object = date(2026, 5, 1),
+        sector: str = "Police",
+        names: dict[str, object] | None = None,
+    ) -> Path:
         """A return filled as an agency fills it, through boardbook's template and Book port."""
         from boardbook.templates.section11_return import build_return
 
         book = build_return(self.config)
-        values = {"Agency": agency, "Sector": sector, "Partnership": self.config.partnership, "Round": "2026",
-                  "CompletedBy": "A. Tester", "CompletedOn": completed_on, **(names or {})}
+        values = {
+            "Agency": agency,
+            "Sector": sector,
+            "Partnership": self.config.partnership,
+            "Round": "2026",
+            "CompletedBy": "A. Tester",
+            "CompletedOn": completed_on,
+            **(names or {}),
+        }
         for name, value in values.items():
             book.set_name(name, value)
         if rows is None:
@@ -115,8 +158,10 @@ class Maker:
             ratings = list(ratings) if ratings is not None else ["Fully met"] * n
             evidence = list(evidence) if evidence is not None else [GOOD_EVIDENCE] * n
             due = list(due) if due is not None else [None] * n
-            rows = [[s.ref, s.title, ratings[i], evidence[i], None, None, due[i]]
-                    for i, s in enumerate(self.config.standards)]
+            rows = [
+                [s.ref, s.title, ratings[i], evidence[i], None, None, due[i]]
+                for i, s in enumerate(self.config.standards)
+            ]
         book.write_table(c.ASSESSMENT, rows)
         path = folder / (file_name or f"{agency}.xlsx")
         book.save(path)
@@ -127,9 +172,14 @@ class Maker:
         return self.s11_return(folder)
 
     # budgets --------------------------------------------------------------------------------------------
-    def budget(self, path: Path, names: dict[str, object], contributions: Sequence[Sequence[object] | None],
-               other_income: Sequence[Sequence[object] | None], expenditure: Sequence[Sequence[object] | None]
-               ) -> Path:
+    def budget(
+        self,
+        path: Path,
+        names: dict[str, object],
+        contributions: Sequence[Sequence[object] | None],
+        other_income: Sequence[Sequence[object] | None],
+        expenditure: Sequence[Sequence[object] | None],
+    ) -> Path:
         """The budget template filled in as a finance officer types it (into the yellow cells)."""
         return officer_budget(path, self.config, names, contributions, other_income, expenditure)
 
@@ -152,9 +202,21 @@ class Maker:
             for i, (src, _dest) in enumerate(jobs):  # unique stems: one output folder per batch
                 staged.append(stage / f"job{i}{src.suffix}")
                 shutil.copyfile(src, staged[-1])
-            proc = subprocess.run([self.soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                                   "--convert-to", fmt, "--outdir", str(outdir), *map(str, staged)],
-                                  capture_output=True, text=True, timeout=300)
+            proc = subprocess.run(
+                [
+                    self.soffice,
+                    f"-env:UserInstallation={profile.as_uri()}",
+                    "--headless",
+                    "--convert-to",
+                    fmt,
+                    "--outdir",
+                    str(outdir),
+                    *map(str, staged),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
             for i, (_src, dest) in enumerate(jobs):
                 made = outdir / f"job{i}.{fmt}"
                 if not made.is_file():
@@ -172,8 +234,13 @@ def edit(path: Path, change: Callable[[openpyxl.Workbook], None]) -> Path:
     return path
 
 
-def rezip(data: bytes, changes: dict[str, bytes | Callable[[bytes], bytes]] | None = None, *,
-          stored: Sequence[str] = (), drop: Sequence[str] = ()) -> bytes:
+def rezip(
+    data: bytes,
+    changes: dict[str, bytes | Callable[[bytes], bytes]] | None = None,
+    *,
+    stored: Sequence[str] = (),
+    drop: Sequence[str] = (),
+) -> bytes:
     """The package ``data`` with some parts replaced (bytes, or a function of the old bytes) or dropped."""
     changes = changes or {}
     buf = io.BytesIO()
@@ -200,51 +267,71 @@ def set_cell_xml(sheet_xml: bytes, ref: str, cell_xml: str) -> bytes:
     assert m, f"cell {ref} not found"
     style = re.search(rb'\ss="\d+"', m.group("attrs"))
     new = cell_xml.replace("<c ", f'<c r="{ref}"{style.group(0).decode() if style else ""} ', 1).encode()
-    return sheet_xml[:m.start()] + new + sheet_xml[m.end():]
+    return sheet_xml[: m.start()] + new + sheet_xml[m.end() :]
 
 
 # -- section 11: what the file really is ------------------------------------------------------------------
 
-@kind("good", "section 11", "a return filled in the current template",
-      "accepted, no problems")
+
+@kind("good", "section 11", "a return filled in the current template", "accepted, no problems")
 def _good(folder: Path, m: Maker) -> None:
     m.good(folder)
 
 
-@kind("pdf-renamed-xlsx", "section 11", "a PDF named Northmoor ICB.xlsx (a non-Excel file named .xlsx)",
-      "unreadable (Error): \"not an Excel workbook (it looks like a PDF)\"; the good return is accepted")
+@kind(
+    "pdf-renamed-xlsx",
+    "section 11",
+    "a PDF named Northmoor ICB.xlsx (a non-Excel file named .xlsx)",
+    'unreadable (Error): "not an Excel workbook (it looks like a PDF)"; the good return is accepted',
+)
 def _pdf(folder: Path, m: Maker) -> None:
     m.good(folder)
     (folder / OTHER).write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
 
 
-@kind("csv-renamed-xlsx", "section 11", "the Assessment typed into a CSV and renamed .xlsx",
-      "unreadable (Error): \"it looks like a CSV or text file\", must be an .xlsx saved from the template")
+@kind(
+    "csv-renamed-xlsx",
+    "section 11",
+    "the Assessment typed into a CSV and renamed .xlsx",
+    'unreadable (Error): "it looks like a CSV or text file", must be an .xlsx saved from the template',
+)
 def _csv_renamed(folder: Path, m: Maker) -> None:
     m.good(folder)
-    rows = ["Ref,Standard,Rating,Evidence"] + [f"{s.ref},{s.title},Fully met,Policy approved"
-                                               for s in m.config.standards]
+    rows = ["Ref,Standard,Rating,Evidence"] + [
+        f"{s.ref},{s.title},Fully met,Policy approved" for s in m.config.standards
+    ]
     (folder / OTHER).write_bytes(("\r\n".join(rows) + "\r\n").encode())
 
 
-@kind("zero-bytes", "section 11", "a zero-byte Northmoor ICB.xlsx (a failed upload)",
-      "unreadable (Error): \"the file is empty (0 bytes)\"")
+@kind(
+    "zero-bytes",
+    "section 11",
+    "a zero-byte Northmoor ICB.xlsx (a failed upload)",
+    'unreadable (Error): "the file is empty (0 bytes)"',
+)
 def _zero(folder: Path, m: Maker) -> None:
     m.good(folder)
     (folder / OTHER).write_bytes(b"")
 
 
-@kind("truncated-zip", "section 11", "the first half of a real return (an interrupted download)",
-      "unreadable (Error): \"the file is damaged or incomplete\"")
+@kind(
+    "truncated-zip",
+    "section 11",
+    "the first half of a real return (an interrupted download)",
+    'unreadable (Error): "the file is damaged or incomplete"',
+)
 def _truncated(folder: Path, m: Maker) -> None:
     data = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
     m.good(folder)
     (folder / OTHER).write_bytes(data[: len(data) // 2])
 
 
-@kind("crc-damaged", "section 11", "a whole zip whose xl/workbook.xml had one byte changed in transit (fails its "
-      "CRC check; the XML still parses)",
-      "unreadable (Error): damaged, send it again")
+@kind(
+    "crc-damaged",
+    "section 11",
+    "a whole zip whose xl/workbook.xml had one byte changed in transit (fails its CRC check; the XML still parses)",
+    "unreadable (Error): damaged, send it again",
+)
 def _crc(folder: Path, m: Maker) -> None:
     good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
     data = bytearray(rezip(good, stored=["xl/workbook.xml"]))
@@ -255,8 +342,12 @@ def _crc(folder: Path, m: Maker) -> None:
     (folder / OTHER).write_bytes(bytes(data))
 
 
-@kind("password-protected", "section 11", "a return encrypted with a password in Excel (msoffcrypto, Agile)",
-      "unreadable (Error): \"password-protected: ask the agency to remove the password\"")
+@kind(
+    "password-protected",
+    "section 11",
+    "a return encrypted with a password in Excel (msoffcrypto, Agile)",
+    'unreadable (Error): "password-protected: ask the agency to remove the password"',
+)
 def _password(folder: Path, m: Maker) -> None:
     from msoffcrypto.format.ooxml import OOXMLFile
 
@@ -268,19 +359,30 @@ def _password(folder: Path, m: Maker) -> None:
     (folder / OTHER).write_bytes(out.getvalue())
 
 
-@kind("xlsm", "section 11", "the return saved macro-enabled (.xlsm with a vbaProject.bin)",
-      "accepted; Info \"macros\": data read, macros never run")
+@kind(
+    "xlsm",
+    "section 11",
+    "the return saved macro-enabled (.xlsm with a vbaProject.bin)",
+    'accepted; Info "macros": data read, macros never run',
+)
 def _xlsm(folder: Path, m: Maker) -> None:
     good = m.s11_return(m.work, "Northmoor ICB", sector="Health", ratings=["Mostly met"] * len(m.config.refs))
     main_xlsx = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
     main_xlsm = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
     vba = OLE_MAGIC + b"\0" * 504 + b'Attribute VB_Name = "Module1"\nSub Auto_Open()\n  Shell "calc.exe"\nEnd Sub\n'
-    data = rezip(good.read_bytes(), {
-        "[Content_Types].xml": lambda ct: ct.replace(main_xlsx, main_xlsm).replace(
-            b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'),
-        "xl/_rels/workbook.xml.rels": lambda rels: rels.replace(
-            b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/'
-            b'relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')})
+    data = rezip(
+        good.read_bytes(),
+        {
+            "[Content_Types].xml": lambda ct: ct.replace(main_xlsx, main_xlsm).replace(
+                b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+            ),
+            "xl/_rels/workbook.xml.rels": lambda rels: rels.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/'
+                b'relationships/vbaProject" Target="vbaProject.bin"/></Relationships>',
+            ),
+        },
+    )
     buf = io.BytesIO(data)
     with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/vbaProject.bin", vba)
@@ -288,27 +390,51 @@ def _xlsm(folder: Path, m: Maker) -> None:
     (folder / "Northmoor ICB.xlsm").write_bytes(buf.getvalue())
 
 
-@kind("legacy-xls", "section 11", "the template filled and saved as Excel 97-2003 .xls (by LibreOffice)",
-      "accepted, read by layout; Info \"legacy-format\": please send .xlsx next time", libreoffice=True)
+@kind(
+    "legacy-xls",
+    "section 11",
+    "the template filled and saved as Excel 97-2003 .xls (by LibreOffice)",
+    'accepted, read by layout; Info "legacy-format": please send .xlsx next time',
+    libreoffice=True,
+)
 def _xls(folder: Path, m: Maker) -> None:
-    src = m.s11_return(m.work, "Northmoor ICB", sector="Health", ratings=["Mostly met"] * len(m.config.refs),
-                       file_name="legacy-xls-src.xlsx")
+    src = m.s11_return(
+        m.work,
+        "Northmoor ICB",
+        sector="Health",
+        ratings=["Mostly met"] * len(m.config.refs),
+        file_name="legacy-xls-src.xlsx",
+    )
     m.good(folder)
     m.convert(src, "xls", folder / "Northmoor ICB.xls")
 
 
-@kind("ods", "section 11", "the template filled and saved as OpenDocument .ods (by LibreOffice)",
-      "accepted, read by layout; Info \"legacy-format\"", libreoffice=True)
+@kind(
+    "ods",
+    "section 11",
+    "the template filled and saved as OpenDocument .ods (by LibreOffice)",
+    'accepted, read by layout; Info "legacy-format"',
+    libreoffice=True,
+)
 def _ods(folder: Path, m: Maker) -> None:
-    src = m.s11_return(m.work, "Northmoor ICB", sector="Health", ratings=["Partially met"] * len(m.config.refs),
-                       file_name="ods-src.xlsx")
+    src = m.s11_return(
+        m.work,
+        "Northmoor ICB",
+        sector="Health",
+        ratings=["Partially met"] * len(m.config.refs),
+        file_name="ods-src.xlsx",
+    )
     m.good(folder)
     m.convert(src, "ods", folder / "Northmoor ICB.ods")
 
 
-@kind("xls-not-template", "section 11", "an .xls that is not laid out like the template (the agency's own notes)",
-      "unreadable (Error): \"legacy Excel 97-2003 (.xls) file: open it in Excel and save it as .xlsx\"",
-      libreoffice=True)
+@kind(
+    "xls-not-template",
+    "section 11",
+    "an .xls that is not laid out like the template (the agency's own notes)",
+    'unreadable (Error): "legacy Excel 97-2003 (.xls) file: open it in Excel and save it as .xlsx"',
+    libreoffice=True,
+)
 def _xls_other(folder: Path, m: Maker) -> None:
     wb = openpyxl.Workbook()
     wb.active.append(["Our section 11 notes"])
@@ -320,8 +446,12 @@ def _xls_other(folder: Path, m: Maker) -> None:
     m.convert(src, "xls", folder / "Northmoor ICB.xls")
 
 
-@kind("xlsb", "section 11", "an Excel binary workbook (.xlsb package) named .xlsx",
-      "unreadable (Error): \"Excel binary workbook (.xlsb): save it as .xlsx\"")
+@kind(
+    "xlsb",
+    "section 11",
+    "an Excel binary workbook (.xlsb package) named .xlsx",
+    'unreadable (Error): "Excel binary workbook (.xlsb): save it as .xlsx"',
+)
 def _xlsb(folder: Path, m: Maker) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -332,8 +462,12 @@ def _xlsb(folder: Path, m: Maker) -> None:
     (folder / OTHER).write_bytes(buf.getvalue())
 
 
-@kind("zip-bomb-ratio", "section 11", "a 20 MB sheet of zeros packed into ~20 KB (1000:1)",
-      "unreadable (Error): \"zip bomb ... it was not opened\", refused from the zip directory alone")
+@kind(
+    "zip-bomb-ratio",
+    "section 11",
+    "a 20 MB sheet of zeros packed into ~20 KB (1000:1)",
+    'unreadable (Error): "zip bomb ... it was not opened", refused from the zip directory alone',
+)
 def _bomb_ratio(folder: Path, m: Maker) -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
@@ -347,8 +481,12 @@ def _bomb_ratio(folder: Path, m: Maker) -> None:
     (folder / OTHER).write_bytes(buf.getvalue())
 
 
-@kind("zip-bomb-declared", "section 11", "a real return whose zip directory declares a 300 MB sheet",
-      "unreadable (Error): \"would unpack to 300 MB ... zip bomb\", refused on the declared size")
+@kind(
+    "zip-bomb-declared",
+    "section 11",
+    "a real return whose zip directory declares a 300 MB sheet",
+    'unreadable (Error): "would unpack to 300 MB ... zip bomb", refused on the declared size',
+)
 def _bomb_declared(folder: Path, m: Maker) -> None:
     good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
     part = part_of_sheet(good, c.ASSESSMENT).encode()
@@ -357,37 +495,60 @@ def _bomb_declared(folder: Path, m: Maker) -> None:
     pos = 0
     while (pos := data.find(b"PK\x01\x02", pos)) >= 0:  # central directory entries
         n = struct.unpack_from("<H", data, pos + 28)[0]
-        if bytes(data[pos + 46: pos + 46 + n]) == part:
-            data[pos + 24: pos + 28] = size
+        if bytes(data[pos + 46 : pos + 46 + n]) == part:
+            data[pos + 24 : pos + 28] = size
             local = struct.unpack_from("<I", data, pos + 42)[0]
-            data[local + 22: local + 26] = size
+            data[local + 22 : local + 26] = size
         pos += 4
     m.good(folder)
     (folder / OTHER).write_bytes(bytes(data))
 
 
-@kind("entity-expansion-workbook", "section 11", "a billion-laughs DTD in xl/workbook.xml (XML entity expansion)",
-      "unreadable (Error), refused by defusedxml (EntitiesForbidden) in milliseconds, no expansion, in plain words")
+@kind(
+    "entity-expansion-workbook",
+    "section 11",
+    "a billion-laughs DTD in xl/workbook.xml (XML entity expansion)",
+    "unreadable (Error), refused by defusedxml (EntitiesForbidden) in milliseconds, no expansion, in plain words",
+)
 def _laughs_workbook(folder: Path, m: Maker) -> None:
     good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
     m.good(folder)
-    (folder / OTHER).write_bytes(rezip(good, {"xl/workbook.xml": lambda x: BILLION_LAUGHS + x.replace(
-        b"<workbookPr />", b'<workbookPr codeName="&lol9;"/>')}))
+    (folder / OTHER).write_bytes(
+        rezip(
+            good,
+            {
+                "xl/workbook.xml": lambda x: (
+                    BILLION_LAUGHS + x.replace(b"<workbookPr />", b'<workbookPr codeName="&lol9;"/>')
+                )
+            },
+        )
+    )
 
 
-@kind("entity-expansion-sheet", "section 11", "a billion-laughs DTD in the Assessment sheet, &lol9; in a cell",
-      "unreadable (Error): calamine does not expand it (\"unrecognized entity\"), in milliseconds")
+@kind(
+    "entity-expansion-sheet",
+    "section 11",
+    "a billion-laughs DTD in the Assessment sheet, &lol9; in a cell",
+    'unreadable (Error): calamine does not expand it ("unrecognized entity"), in milliseconds',
+)
 def _laughs_sheet(folder: Path, m: Maker) -> None:
     good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
     part = part_of_sheet(good, c.ASSESSMENT)
     m.good(folder)
-    (folder / OTHER).write_bytes(rezip(good, {part: lambda x: BILLION_LAUGHS + set_cell_xml(
-        x, "D2", '<c t="inlineStr"><is><t>&lol9;</t></is></c>')}))
+    (folder / OTHER).write_bytes(
+        rezip(
+            good,
+            {part: lambda x: BILLION_LAUGHS + set_cell_xml(x, "D2", '<c t="inlineStr"><is><t>&lol9;</t></is></c>')},
+        )
+    )
 
 
-@kind("lock-file", "section 11", "a return still open in Excel: ~$Moorlands Police.xlsx (and LibreOffice's "
-      ".~lock...#) beside it",
-      "lock files skipped, the real return read: accepted, no problems")
+@kind(
+    "lock-file",
+    "section 11",
+    "a return still open in Excel: ~$Moorlands Police.xlsx (and LibreOffice's .~lock...#) beside it",
+    "lock files skipped, the real return read: accepted, no problems",
+)
 def _lock(folder: Path, m: Maker) -> None:
     m.good(folder)
     owner = b"\x08A.Tester" + b" " * 46 + "A.Tester".encode("utf-16-le") + b"\x00" * 100
@@ -395,8 +556,12 @@ def _lock(folder: Path, m: Maker) -> None:
     (folder / f".~lock.{GOOD}#").write_text(",A. Tester,host,24.11.2026 10:00,file:///home;", encoding="utf-8")
 
 
-@kind("empty-folder", "section 11", "a returns folder holding only a lock file and a text note",
-      "refused (UsageError): \"no returns found (.xlsx or .xlsm)\"; nothing written")
+@kind(
+    "empty-folder",
+    "section 11",
+    "a returns folder holding only a lock file and a text note",
+    'refused (UsageError): "no returns found (.xlsx or .xlsm)"; nothing written',
+)
 def _empty(folder: Path, m: Maker) -> None:
     (folder / f"~${GOOD}").write_bytes(b"\x08A.Tester")
     (folder / "notes.txt").write_text("chase the ICB", encoding="utf-8")
@@ -404,33 +569,49 @@ def _empty(folder: Path, m: Maker) -> None:
 
 # -- section 11: the template changed ------------------------------------------------------------------------
 
-@kind("version-old", "section 11", "a return on an older template (TemplateVersion 2024.1)",
-      "rejected: version-old (Error) at Cover!B17, \"copy the answers into the current template\"")
+
+@kind(
+    "version-old",
+    "section 11",
+    "a return on an older template (TemplateVersion 2024.1)",
+    'rejected: version-old (Error) at Cover!B17, "copy the answers into the current template"',
+)
 def _old(folder: Path, m: Maker) -> None:
     m.good(folder)
     m.s11_return(folder, "Northmoor ICB", sector="Health", names={"TemplateVersion": "2024.1"})
 
 
-@kind("version-unknown", "section 11", "a return with TemplateVersion 2031.7",
-      "rejected: version-unknown (Error) at Cover!B17")
+@kind(
+    "version-unknown",
+    "section 11",
+    "a return with TemplateVersion 2031.7",
+    "rejected: version-unknown (Error) at Cover!B17",
+)
 def _unknown_version(folder: Path, m: Maker) -> None:
     m.good(folder)
     m.s11_return(folder, "Northmoor ICB", sector="Health", names={"TemplateVersion": "2031.7"})
 
 
-@kind("name-missing", "section 11", "the defined name Agency deleted",
-      "rejected: name-missing (Error) \"defined name 'Agency' is missing\"")
+@kind(
+    "name-missing",
+    "section 11",
+    "the defined name Agency deleted",
+    "rejected: name-missing (Error) \"defined name 'Agency' is missing\"",
+)
 def _name_missing(folder: Path, m: Maker) -> None:
     m.good(folder)
     edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lambda wb: wb.defined_names.pop("Agency"))
 
 
-@kind("table-missing", "section 11", "the Assessment table deleted (the data left as plain cells)",
-      "rejected: table-missing (Error) on sheet Assessment, \"the workbook has no tables\"")
+@kind(
+    "table-missing",
+    "section 11",
+    "the Assessment table deleted (the data left as plain cells)",
+    'rejected: table-missing (Error) on sheet Assessment, "the workbook has no tables"',
+)
 def _table_missing(folder: Path, m: Maker) -> None:
     m.good(folder)
-    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"),
-         lambda wb: wb[c.ASSESSMENT].tables.pop(c.ASSESSMENT))
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lambda wb: wb[c.ASSESSMENT].tables.pop(c.ASSESSMENT))
 
 
 def _rename_column(wb: openpyxl.Workbook, old: str, new: str) -> None:
@@ -441,37 +622,60 @@ def _rename_column(wb: openpyxl.Workbook, old: str, new: str) -> None:
     ws.cell(1, j + 1).value = new
 
 
-@kind("column-renamed", "section 11", "the Rating column renamed 'Ratings'",
-      "rejected: column-missing (Error) at Assessment!C1, \"rename it back to 'Rating'\"")
+@kind(
+    "column-renamed",
+    "section 11",
+    "the Rating column renamed 'Ratings'",
+    "rejected: column-missing (Error) at Assessment!C1, \"rename it back to 'Rating'\"",
+)
 def _column_renamed(folder: Path, m: Maker) -> None:
     m.good(folder)
     edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lambda wb: _rename_column(wb, "Rating", "Ratings"))
 
 
-@kind("column-optional-renamed", "section 11", "the Owner column renamed 'Lead officer'",
-      "accepted: column-missing (Warning) at Assessment!A1, Owner treated as blank")
+@kind(
+    "column-optional-renamed",
+    "section 11",
+    "the Owner column renamed 'Lead officer'",
+    "accepted: column-missing (Warning) at Assessment!A1, Owner treated as blank",
+)
 def _column_optional(folder: Path, m: Maker) -> None:
     m.good(folder)
-    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"),
-         lambda wb: _rename_column(wb, "Owner", "Lead officer"))
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lambda wb: _rename_column(wb, "Owner", "Lead officer"))
 
 
-@kind("inserted-and-blank-rows", "section 11", "standards in a different order, blank rows between, and an inserted "
-      "note row with no Ref",
-      "accepted; standard-unknown (Warning) \"a row has answers but no Ref\" at A11; blanks ignored")
+@kind(
+    "inserted-and-blank-rows",
+    "section 11",
+    "standards in a different order, blank rows between, and an inserted note row with no Ref",
+    'accepted; standard-unknown (Warning) "a row has answers but no Ref" at A11; blanks ignored',
+)
 def _inserted(folder: Path, m: Maker) -> None:
     std = m.config.standards
     row = [[s.ref, s.title, "Fully met", GOOD_EVIDENCE, None, None, None] for s in std]
     blank: list[object] = [None] * 7
-    rows = [row[2], blank, row[0], blank, blank, row[1], *row[3:6],
-            [None, None, None, "Note: S4 to S6 reviewed by the DSL", None, None, None], blank, *row[6:]]
+    rows = [
+        row[2],
+        blank,
+        row[0],
+        blank,
+        blank,
+        row[1],
+        *row[3:6],
+        [None, None, None, "Note: S4 to S6 reviewed by the DSL", None, None, None],
+        blank,
+        *row[6:],
+    ]
     m.good(folder)
     m.s11_return(folder, "Northmoor ICB", sector="Health", rows=rows)
 
 
-@kind("ten-thousand-blank-rows", "section 11", "10,000 blank rows inserted inside the table after S1 (S10's evidence "
-      "left out)",
-      "accepted (read in under 2 s); evidence-missing (Warning) named at D10011")
+@kind(
+    "ten-thousand-blank-rows",
+    "section 11",
+    "10,000 blank rows inserted inside the table after S1 (S10's evidence left out)",
+    "accepted (read in under 2 s); evidence-missing (Warning) named at D10011",
+)
 def _blank_rows(folder: Path, m: Maker) -> None:
     n = len(m.config.standards)
     path = m.s11_return(folder, "Northmoor ICB", sector="Health", evidence=[GOOD_EVIDENCE] * (n - 1) + [None])
@@ -491,26 +695,45 @@ def _blank_rows(folder: Path, m: Maker) -> None:
 
 # -- section 11: what people type -------------------------------------------------------------------------
 
-@kind("rating-variants", "section 11", "ratings typed with odd case, spaces and aliases (' fully MET ', 'N/A', 'na')",
-      "accepted; the scale's own labels land in the summary")
+
+@kind(
+    "rating-variants",
+    "section 11",
+    "ratings typed with odd case, spaces and aliases (' fully MET ', 'N/A', 'na')",
+    "accepted; the scale's own labels land in the summary",
+)
 def _variants(folder: Path, m: Maker) -> None:
-    typed = [" fully MET ", "N/A", "na", "MOSTLY MET", "Partially Met ", "not met", "Fully met\n", "n.a.",
-             "Mostly met", "FULLY MET"]
+    typed = [
+        " fully MET ",
+        "N/A",
+        "na",
+        "MOSTLY MET",
+        "Partially Met ",
+        "not met",
+        "Fully met\n",
+        "n.a.",
+        "Mostly met",
+        "FULLY MET",
+    ]
     m.good(folder)
     m.s11_return(folder, "Northmoor ICB", sector="Health", ratings=typed[: len(m.config.refs)])
 
 
-@kind("rating-typo", "section 11", "'Fuly met' typed for S4",
-      "rejected: rating-unknown (Error) at Assessment!C5, \"did you mean 'Fully met'?\" and the allowed labels")
+@kind(
+    "rating-typo",
+    "section 11",
+    "'Fuly met' typed for S4",
+    "rejected: rating-unknown (Error) at Assessment!C5, \"did you mean 'Fully met'?\" and the allowed labels",
+)
 def _typo(folder: Path, m: Maker) -> None:
     n = len(m.config.refs)
     m.good(folder)
-    m.s11_return(folder, "Northmoor ICB", sector="Health", ratings=["Fully met"] * 3 + ["Fuly met"] + ["Fully met"]
-                 * (n - 4))
+    m.s11_return(
+        folder, "Northmoor ICB", sector="Health", ratings=["Fully met"] * 3 + ["Fuly met"] + ["Fully met"] * (n - 4)
+    )
 
 
-@kind("rating-blank", "section 11", "no rating for S2",
-      "rejected: rating-blank (Error) at Assessment!C3")
+@kind("rating-blank", "section 11", "no rating for S2", "rejected: rating-blank (Error) at Assessment!C3")
 def _rating_blank(folder: Path, m: Maker) -> None:
     n = len(m.config.refs)
     m.good(folder)
@@ -522,8 +745,10 @@ def _formula_ratings(m: Maker, folder: Path, cached: bool) -> None:
     part = part_of_sheet(good, c.ASSESSMENT)
 
     def cells(x: bytes) -> bytes:
-        for ref, formula, value in (("C2", 'IF(TRUE,"Fully met","Not met")', "Fully met"),
-                                    ("C3", '"Mostly met"', "Mostly met")):
+        for ref, formula, value in (
+            ("C2", 'IF(TRUE,"Fully met","Not met")', "Fully met"),
+            ("C3", '"Mostly met"', "Mostly met"),
+        ):
             v = f"<v>{value}</v>" if cached else ""
             x = set_cell_xml(x, ref, f'<c t="str"><f>{formula.replace(chr(34), "&quot;")}</f>{v}</c>')
         return x
@@ -532,46 +757,74 @@ def _formula_ratings(m: Maker, folder: Path, cached: bool) -> None:
     (folder / OTHER).write_bytes(rezip(good, {part: cells}))
 
 
-@kind("rating-formula-cached", "section 11", "formulas in rating cells (=IF(TRUE,\"Fully met\",...), =\"Mostly met\") "
-      "with the values Excel saves beside them",
-      "accepted: the value the agency sees is the rating (S1 Fully met, S2 Mostly met)")
+@kind(
+    "rating-formula-cached",
+    "section 11",
+    'formulas in rating cells (=IF(TRUE,"Fully met",...), ="Mostly met") with the values Excel saves beside them',
+    "accepted: the value the agency sees is the rating (S1 Fully met, S2 Mostly met)",
+)
 def _formula_cached(folder: Path, m: Maker) -> None:
     _formula_ratings(m, folder, cached=True)
 
 
-@kind("rating-formula-uncached", "section 11", "the same formulas with no saved value (written by a tool, never "
-      "opened in Excel)",
-      "rejected: rating-uncalculated (Error) at C2 and C3 — a formula with no result, not a blank")
+@kind(
+    "rating-formula-uncached",
+    "section 11",
+    "the same formulas with no saved value (written by a tool, never opened in Excel)",
+    "rejected: rating-uncalculated (Error) at C2 and C3 — a formula with no result, not a blank",
+)
 def _formula_uncached(folder: Path, m: Maker) -> None:
     _formula_ratings(m, folder, cached=False)
 
 
-@kind("formula-like-evidence", "section 11", "evidence, action and owner starting with = + - @ (incl. DDE "
-      "=cmd|' /C calc'!A0)",
-      "accepted; written to the summary as text, never a formula")
+@kind(
+    "formula-like-evidence",
+    "section 11",
+    "evidence, action and owner starting with = + - @ (incl. DDE =cmd|' /C calc'!A0)",
+    "accepted; written to the summary as text, never a formula",
+)
 def _formula_like(folder: Path, m: Maker) -> None:
     n = len(m.config.refs)
     evidence = (list(FORMULA_LIKE) * 2)[:n]
-    rows = [[s.ref, s.title, "Fully met", evidence[i], "=A1*2" if i == 0 else None, "@owner" if i == 0 else None,
-             None] for i, s in enumerate(m.config.standards)]
+    rows = [
+        [s.ref, s.title, "Fully met", evidence[i], "=A1*2" if i == 0 else None, "@owner" if i == 0 else None, None]
+        for i, s in enumerate(m.config.standards)
+    ]
     m.good(folder)
     m.s11_return(folder, "Northmoor ICB", sector="Health", rows=rows)
 
 
-@kind("control-characters", "section 11", "evidence holding control characters as Excel escapes them "
-      "(_x0007_, _x001B_) plus tabs and line breaks",
-      "accepted; the summary holds the text without characters Excel refuses")
+@kind(
+    "control-characters",
+    "section 11",
+    "evidence holding control characters as Excel escapes them (_x0007_, _x001B_) plus tabs and line breaks",
+    "accepted; the summary holds the text without characters Excel refuses",
+)
 def _control(folder: Path, m: Maker) -> None:
     good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
     part = part_of_sheet(good, c.ASSESSMENT)
     m.good(folder)
-    (folder / OTHER).write_bytes(rezip(good, {part: lambda x: set_cell_xml(
-        x, "D2", '<c t="inlineStr"><is><t xml:space="preserve">Bell_x0007_ here\tand escape_x001B_ there&#10;'
-                 'second line</t></is></c>')}))
+    (folder / OTHER).write_bytes(
+        rezip(
+            good,
+            {
+                part: lambda x: set_cell_xml(
+                    x,
+                    "D2",
+                    '<c t="inlineStr"><is><t xml:space="preserve">Bell_x0007_ here\tand escape_x001B_ there&#10;'
+                    "second line</t></is></c>",
+                )
+            },
+        )
+    )
 
 
-@kind("huge-text-at-limit", "section 11", "evidence of exactly 32,767 characters (Excel's cell limit)",
-      "accepted; the summary holds all 32,767 characters")
+@kind(
+    "huge-text-at-limit",
+    "section 11",
+    "evidence of exactly 32,767 characters (Excel's cell limit)",
+    "accepted; the summary holds all 32,767 characters",
+)
 def _huge_at(folder: Path, m: Maker) -> None:
     path = m.s11_return(folder, "Northmoor ICB", sector="Health")
     text = (GOOD_EVIDENCE + " ") * (HUGE // len(GOOD_EVIDENCE) + 1)
@@ -579,38 +832,56 @@ def _huge_at(folder: Path, m: Maker) -> None:
     m.good(folder)
 
 
-@kind("huge-text-over-limit", "section 11", "evidence of 100,000 characters (beyond Excel's limit: written into the "
-      "sheet XML by a tool; openpyxl itself cuts text at 32,767)",
-      "accepted; the summary cell is cut to 32,767 characters ending \"[truncated: over Excel's cell limit]\"")
+@kind(
+    "huge-text-over-limit",
+    "section 11",
+    "evidence of 100,000 characters (beyond Excel's limit: written into the "
+    "sheet XML by a tool; openpyxl itself cuts text at 32,767)",
+    'accepted; the summary cell is cut to 32,767 characters ending "[truncated: over Excel\'s cell limit]"',
+)
 def _huge_over(folder: Path, m: Maker) -> None:
     good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
     part = part_of_sheet(good, c.ASSESSMENT)
     text = ("Supervision records audited. " * 4000)[:100_000]
     m.good(folder)
-    (folder / OTHER).write_bytes(rezip(good, {part: lambda x: set_cell_xml(
-        x, "D2", f'<c t="inlineStr"><is><t>{text}</t></is></c>')}))
+    (folder / OTHER).write_bytes(
+        rezip(good, {part: lambda x: set_cell_xml(x, "D2", f'<c t="inlineStr"><is><t>{text}</t></is></c>')})
+    )
 
 
-@kind("huge-text-in-rating", "section 11", "a rating cell holding 40,000 characters (a pasted document)",
-      "rejected: rating-unknown (Error) at C2; the message quotes its first 60 characters and gives its length")
+@kind(
+    "huge-text-in-rating",
+    "section 11",
+    "a rating cell holding 40,000 characters (a pasted document)",
+    "rejected: rating-unknown (Error) at C2; the message quotes its first 60 characters and gives its length",
+)
 def _huge_rating(folder: Path, m: Maker) -> None:
     good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
     part = part_of_sheet(good, c.ASSESSMENT)
     text = ("Fully met because " * 3000)[:40_000]
     m.good(folder)
-    (folder / OTHER).write_bytes(rezip(good, {part: lambda x: set_cell_xml(
-        x, "C2", f'<c t="inlineStr"><is><t>{text}</t></is></c>')}))
+    (folder / OTHER).write_bytes(
+        rezip(good, {part: lambda x: set_cell_xml(x, "C2", f'<c t="inlineStr"><is><t>{text}</t></is></c>')})
+    )
 
 
-@kind("merged-cells", "section 11", "Evidence cells D2:D3 merged over the table (S1's evidence spans S2's row)",
-      "accepted; S2 has no evidence of its own: evidence-missing (Warning) at D3")
+@kind(
+    "merged-cells",
+    "section 11",
+    "Evidence cells D2:D3 merged over the table (S1's evidence spans S2's row)",
+    "accepted; S2 has no evidence of its own: evidence-missing (Warning) at D3",
+)
 def _merged(folder: Path, m: Maker) -> None:
     m.good(folder)
     edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lambda wb: wb[c.ASSESSMENT].merge_cells("D2:D3"))
 
 
-@kind("hidden-sheet", "section 11", "the Assessment sheet (holding the table) hidden",
-      "accepted (read anyway); hidden-sheet (Warning) naming sheet Assessment")
+@kind(
+    "hidden-sheet",
+    "section 11",
+    "the Assessment sheet (holding the table) hidden",
+    "accepted (read anyway); hidden-sheet (Warning) naming sheet Assessment",
+)
 def _hidden(folder: Path, m: Maker) -> None:
     def hide(wb: openpyxl.Workbook) -> None:
         wb[c.ASSESSMENT].sheet_state = "hidden"
@@ -620,35 +891,57 @@ def _hidden(folder: Path, m: Maker) -> None:
     edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), hide)
 
 
-@kind("dates-uk-text", "section 11", "Completed on '1st May 2026' and Due dates typed as text in ten UK styles "
-      "(31.3.27, 31 March 2027, 30 Sept 2027, 1-4-27, ...)",
-      "accepted; every date read day-first; no date-invalid")
+@kind(
+    "dates-uk-text",
+    "section 11",
+    "Completed on '1st May 2026' and Due dates typed as text in ten UK styles "
+    "(31.3.27, 31 March 2027, 30 Sept 2027, 1-4-27, ...)",
+    "accepted; every date read day-first; no date-invalid",
+)
 def _dates(folder: Path, m: Maker) -> None:
     n = len(m.config.refs)
     m.good(folder)
-    m.s11_return(folder, "Northmoor ICB", sector="Health", completed_on="1st May 2026",
-                 due=list(UK_DUE_DATES[:n]) + [None] * (n - len(UK_DUE_DATES)))
+    m.s11_return(
+        folder,
+        "Northmoor ICB",
+        sector="Health",
+        completed_on="1st May 2026",
+        due=list(UK_DUE_DATES[:n]) + [None] * (n - len(UK_DUE_DATES)),
+    )
 
 
-@kind("date-us-format", "section 11", "Due typed month-first (03/31/2027) and Completed on 'last Tuesday'",
-      "accepted; date-invalid (Warning) at Assessment!G2 and Cover!B16 \"write it as dd/mm/yyyy\"")
+@kind(
+    "date-us-format",
+    "section 11",
+    "Due typed month-first (03/31/2027) and Completed on 'last Tuesday'",
+    'accepted; date-invalid (Warning) at Assessment!G2 and Cover!B16 "write it as dd/mm/yyyy"',
+)
 def _date_us(folder: Path, m: Maker) -> None:
     n = len(m.config.refs)
     m.good(folder)
-    m.s11_return(folder, "Northmoor ICB", sector="Health", completed_on="last Tuesday",
-                 due=["03/31/2027"] + [None] * (n - 1))
+    m.s11_return(
+        folder, "Northmoor ICB", sector="Health", completed_on="last Tuesday", due=["03/31/2027"] + [None] * (n - 1)
+    )
 
 
-@kind("date-impossible-day", "section 11", "Due typed '31 Sep 2026' (September has 30 days)",
-      "accepted; date-invalid (Warning) at G2")
+@kind(
+    "date-impossible-day",
+    "section 11",
+    "Due typed '31 Sep 2026' (September has 30 days)",
+    "accepted; date-invalid (Warning) at G2",
+)
 def _date_sep31(folder: Path, m: Maker) -> None:
     n = len(m.config.refs)
     m.good(folder)
     m.s11_return(folder, "Northmoor ICB", sector="Health", due=["31 Sep 2026"] + [None] * (n - 1))
 
 
-@kind("date-cell-huge-negative", "section 11", "Due holding -1e15 (a huge negative number in a date-formatted cell)",
-      "date-invalid (Warning) at G2, or the file listed as unreadable")
+@kind(
+    "date-cell-huge-negative",
+    "section 11",
+    "Due holding -1e15 (a huge negative number in a date-formatted cell)",
+    "date-invalid (Warning) at G2, or the file listed as unreadable",
+)
 def _date_negative(folder: Path, m: Maker) -> None:
     def negative(wb: openpyxl.Workbook) -> None:
         cell = wb[c.ASSESSMENT]["G2"]
@@ -659,94 +952,143 @@ def _date_negative(folder: Path, m: Maker) -> None:
     edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), negative)
 
 
-@kind("two-returns-one-agency", "section 11", "Northmoor ICB sent a draft (completed 01/04/2026) and a final "
-      "(20/05/2026)",
-      "both read; the later one is used; duplicate-return (Warning) on the draft")
+@kind(
+    "two-returns-one-agency",
+    "section 11",
+    "Northmoor ICB sent a draft (completed 01/04/2026) and a final (20/05/2026)",
+    "both read; the later one is used; duplicate-return (Warning) on the draft",
+)
 def _two(folder: Path, m: Maker) -> None:
     n = len(m.config.refs)
     m.good(folder)
-    m.s11_return(folder, "Northmoor ICB", sector="Health", file_name="Northmoor ICB draft.xlsx",
-                 ratings=["Not met"] * n, completed_on=date(2026, 4, 1))
-    m.s11_return(folder, "Northmoor ICB", sector="Health", file_name="Northmoor ICB final.xlsx",
-                 completed_on=date(2026, 5, 20))
+    m.s11_return(
+        folder,
+        "Northmoor ICB",
+        sector="Health",
+        file_name="Northmoor ICB draft.xlsx",
+        ratings=["Not met"] * n,
+        completed_on=date(2026, 4, 1),
+    )
+    m.s11_return(
+        folder, "Northmoor ICB", sector="Health", file_name="Northmoor ICB final.xlsx", completed_on=date(2026, 5, 20)
+    )
 
 
-@kind("agency-not-listed", "section 11", "a return from 'Moorlands Constabulary', not in agencies.csv (beside it)",
-      "accepted; agency-unknown (Warning) suggesting 'Moorlands Police'; Moorlands Police listed as missing")
+@kind(
+    "agency-not-listed",
+    "section 11",
+    "a return from 'Moorlands Constabulary', not in agencies.csv (beside it)",
+    "accepted; agency-unknown (Warning) suggesting 'Moorlands Police'; Moorlands Police listed as missing",
+)
 def _unlisted(folder: Path, m: Maker) -> None:
     (folder / "agencies.csv").write_text(
         "Agency,Sector,Email,Partnerships\r\nMoorlands Police,Police,s11@police.example,All\r\n"
-        "Northmoor ICB,Health,s11@icb.example,All\r\n", encoding="utf-8")
+        "Northmoor ICB,Health,s11@icb.example,All\r\n",
+        encoding="utf-8",
+    )
     m.s11_return(folder, "Northmoor ICB", sector="Health")
     m.s11_return(folder, "Moorlands Constabulary", sector="Police")
 
 
 # -- the output ------------------------------------------------------------------------------------------
 
-@kind("unwritable-output", "output", "collating into a folder that cannot be written (read-only, or a file in the "
-      "way)",
-      "refused (UsageError): \"cannot write to ...\"; no output, inputs unchanged")
+
+@kind(
+    "unwritable-output",
+    "output",
+    "collating into a folder that cannot be written (read-only, or a file in the way)",
+    'refused (UsageError): "cannot write to ..."; no output, inputs unchanged',
+)
 def _unwritable(folder: Path, m: Maker) -> None:
     m.good(folder)
 
 
-@kind("output-is-input", "output", "--out naming one of the inputs (a return; the budget; the indicator list)",
-      "refused (UsageError): \"the output ... is also an input\"; the input unchanged")
+@kind(
+    "output-is-input",
+    "output",
+    "--out naming one of the inputs (a return; the budget; the indicator list)",
+    'refused (UsageError): "the output ... is also an input"; the input unchanged',
+)
 def _out_in(folder: Path, m: Maker) -> None:
     m.good(folder)
     _pounds_budget(m, folder / "budget.xlsx")
     wb = openpyxl.Workbook()
-    for row in (["Priority", "Indicator", "Period", "Value", "Target", "Polarity"],
-                ["Neglect", "Re-referrals", "2024/25", 21.2, 20, "lower"]):
+    for row in (
+        ["Priority", "Indicator", "Period", "Value", "Target", "Polarity"],
+        ["Neglect", "Re-referrals", "2024/25", 21.2, 20, "lower"],
+    ):
         wb.active.append(row)
     wb.save(folder / "indicators.xlsx")
 
 
-@kind("two-collations-at-once", "output", "two collations writing one summary at the same time",
-      "the second waits for the first and then succeeds; with a short wait it is refused: \"another boardbook "
-      "run is writing summary.xlsx\"; the summary is never half-written")
+@kind(
+    "two-collations-at-once",
+    "output",
+    "two collations writing one summary at the same time",
+    'the second waits for the first and then succeeds; with a short wait it is refused: "another boardbook '
+    'run is writing summary.xlsx"; the summary is never half-written',
+)
 def _concurrent(folder: Path, m: Maker) -> None:
     m.good(folder)
 
 
-@kind("interrupted-write", "output", "a re-collation interrupted midway through writing the summary (Ctrl-C, "
-      "or the process killed)",
-      "the previous summary stays byte-identical; no temporary file is left (Ctrl-C) or read as a return (kill)")
+@kind(
+    "interrupted-write",
+    "output",
+    "a re-collation interrupted midway through writing the summary (Ctrl-C, or the process killed)",
+    "the previous summary stays byte-identical; no temporary file is left (Ctrl-C) or read as a return (kill)",
+)
 def _interrupted(folder: Path, m: Maker) -> None:
     m.good(folder)
 
 
 # -- budget ----------------------------------------------------------------------------------------------
 
-BUDGET_NAMES = {"Partnership": "Northmoor Safeguarding Children Partnership", "FinancialYear": "2025/26",
-                "ReservesBroughtForward": "£10,000.00", "Requirement": "£100,000"}
-BUDGET_CONTRIBUTIONS = [["Northmoor Council", "Local authority", "share", "50%", None],
-                        ["Northmoor ICB", "Health", "share", 0.3, None],
-                        None,
-                        ["Moorlands Police", "Police", "share", "20 %", None],
-                        ["Probation Service", "Probation", "fixed", None, "£2,500.00"]]
-BUDGET_OTHER_INCOME = [["Dedicated Schools Grant", "Funding stream", "£18,000"],
-                       ["Training fees", None, " £1,250.50 "]]
-BUDGET_EXPENDITURE = [["Independent scrutineer", "38,500", "£37,999.99"],
-                      ["Business unit", "£80,000", None]]
+BUDGET_NAMES = {
+    "Partnership": "Northmoor Safeguarding Children Partnership",
+    "FinancialYear": "2025/26",
+    "ReservesBroughtForward": "£10,000.00",
+    "Requirement": "£100,000",
+}
+BUDGET_CONTRIBUTIONS = [
+    ["Northmoor Council", "Local authority", "share", "50%", None],
+    ["Northmoor ICB", "Health", "share", 0.3, None],
+    None,
+    ["Moorlands Police", "Police", "share", "20 %", None],
+    ["Probation Service", "Probation", "fixed", None, "£2,500.00"],
+]
+BUDGET_OTHER_INCOME = [["Dedicated Schools Grant", "Funding stream", "£18,000"], ["Training fees", None, " £1,250.50 "]]
+BUDGET_EXPENDITURE = [["Independent scrutineer", "38,500", "£37,999.99"], ["Business unit", "£80,000", None]]
 
 
 def _pounds_budget(m: Maker, path: Path) -> Path:
     return m.budget(path, BUDGET_NAMES, BUDGET_CONTRIBUTIONS, BUDGET_OTHER_INCOME, BUDGET_EXPENDITURE)
 
 
-@kind("budget-pound-text", "budget", "a budget workbook with amounts typed as text: '£100,000', '£2,500.00', "
-      "' £1,250.50 ', shares '50%', 0.3, '20 %'",
-      "parsed: contributions £50,000/£30,000/£20,000/£2,500; total income £121,750.50; surplus £3,750.51")
+@kind(
+    "budget-pound-text",
+    "budget",
+    "a budget workbook with amounts typed as text: '£100,000', '£2,500.00', ' £1,250.50 ', shares '50%', 0.3, '20 %'",
+    "parsed: contributions £50,000/£30,000/£20,000/£2,500; total income £121,750.50; surplus £3,750.51",
+)
 def _budget_pounds(folder: Path, m: Maker) -> None:
     _pounds_budget(m, folder / "budget.xlsx")
 
 
-@kind("budget-words", "budget", "Requirement typed 'about £250k' and an actual typed 'TBC'",
-      "refused (BudgetInputError): Budget!B4 and Expenditure!C3 \"expected an amount in £\"; nothing written")
+@kind(
+    "budget-words",
+    "budget",
+    "Requirement typed 'about £250k' and an actual typed 'TBC'",
+    'refused (BudgetInputError): Budget!B4 and Expenditure!C3 "expected an amount in £"; nothing written',
+)
 def _budget_words(folder: Path, m: Maker) -> None:
-    m.budget(folder / "budget.xlsx", {**BUDGET_NAMES, "Requirement": "about £250k"}, BUDGET_CONTRIBUTIONS,
-             BUDGET_OTHER_INCOME, [BUDGET_EXPENDITURE[0], ["Business unit", "£80,000", "TBC"]])
+    m.budget(
+        folder / "budget.xlsx",
+        {**BUDGET_NAMES, "Requirement": "about £250k"},
+        BUDGET_CONTRIBUTIONS,
+        BUDGET_OTHER_INCOME,
+        [BUDGET_EXPENDITURE[0], ["Business unit", "£80,000", "TBC"]],
+    )
 
 
 BUDGET_TOML = """[budget]
@@ -764,35 +1106,46 @@ def _budget_csvs(folder: Path, encoding: str) -> None:
     (folder / "budget.toml").write_text(BUDGET_TOML, encoding="utf-8")
     files = {
         "contributions.csv": 'Partner,Sector,Basis,Share,Amount\r\n"Northmoor Council","Local authority","share",'
-                             '"50%",""\r\n"Northmoor ICB","Health","share","0.3",""\r\n,,,,\r\n'
-                             '"Moorlands Police","Police","share","20 %",""\r\n'
-                             '"Probation Service","Probation","fixed","","£2,500.00"\r\n',
+        '"50%",""\r\n"Northmoor ICB","Health","share","0.3",""\r\n,,,,\r\n'
+        '"Moorlands Police","Police","share","20 %",""\r\n'
+        '"Probation Service","Probation","fixed","","£2,500.00"\r\n',
         "other-income.csv": 'Item,Kind,Amount\r\n"Dedicated Schools Grant","Funding stream","£18,000"\r\n'
-                            '"Training fees",""," £1,250.50 "\r\n',
+        '"Training fees",""," £1,250.50 "\r\n',
         "expenditure.csv": 'Item,Budget,Actual\r\n"Independent scrutineer","38,500","£37,999.99"\r\n'
-                           '"Business unit","£80,000",""\r\n',
+        '"Business unit","£80,000",""\r\n',
     }
     for name, text in files.items():
         data = ("\ufeff" + text).encode("utf-8") if encoding == "utf-8-sig" else text.encode(encoding)
         (folder / name).write_bytes(data)
 
 
-@kind("budget-toml-csv-bom", "budget", "budget.toml naming CSVs saved by Excel as 'CSV UTF-8': byte-order mark, CRLF, "
-      "quoted empties, '£2,500.00', a blank row",
-      "parsed: the same numbers as budget-pound-text")
+@kind(
+    "budget-toml-csv-bom",
+    "budget",
+    "budget.toml naming CSVs saved by Excel as 'CSV UTF-8': byte-order mark, CRLF, "
+    "quoted empties, '£2,500.00', a blank row",
+    "parsed: the same numbers as budget-pound-text",
+)
 def _budget_bom(folder: Path, m: Maker) -> None:
     _budget_csvs(folder, "utf-8-sig")
 
 
-@kind("budget-csv-windows", "budget", "the same CSVs saved by Excel as plain 'CSV' (Windows-1252: £ is byte A3)",
-      "parsed: the same numbers as budget-pound-text (plain CSV is read as Windows-1252, as Excel writes it)")
+@kind(
+    "budget-csv-windows",
+    "budget",
+    "the same CSVs saved by Excel as plain 'CSV' (Windows-1252: £ is byte A3)",
+    "parsed: the same numbers as budget-pound-text (plain CSV is read as Windows-1252, as Excel writes it)",
+)
 def _budget_cp1252(folder: Path, m: Maker) -> None:
     _budget_csvs(folder, "cp1252")
 
 
-@kind("budget-csv-mac-line-endings", "budget", "the budget CSVs saved with classic-Mac line endings (CR only, "
-      "Excel's 'CSV (Macintosh)')",
-      "parsed as the same budget")
+@kind(
+    "budget-csv-mac-line-endings",
+    "budget",
+    "the budget CSVs saved with classic-Mac line endings (CR only, Excel's 'CSV (Macintosh)')",
+    "parsed as the same budget",
+)
 def _budget_mac(folder: Path, m: Maker) -> None:
     _budget_csvs(folder, "utf-8")
     for name in ("contributions.csv", "other-income.csv", "expenditure.csv"):
@@ -800,31 +1153,50 @@ def _budget_mac(folder: Path, m: Maker) -> None:
         path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
 
 
-@kind("budget-huge-amount", "budget", "a fixed contribution typed with 30 digits (a pasted reference number)",
-      "refused (BudgetInputError) naming Contributions!E6")
+@kind(
+    "budget-huge-amount",
+    "budget",
+    "a fixed contribution typed with 30 digits (a pasted reference number)",
+    "refused (BudgetInputError) naming Contributions!E6",
+)
 def _budget_huge(folder: Path, m: Maker) -> None:
-    contributions = [*BUDGET_CONTRIBUTIONS[:4], ["Probation Service", "Probation", "fixed", None,
-                                                "123456789012345678901234567890"]]
+    contributions = [
+        *BUDGET_CONTRIBUTIONS[:4],
+        ["Probation Service", "Probation", "fixed", None, "123456789012345678901234567890"],
+    ]
     m.budget(folder / "budget.xlsx", BUDGET_NAMES, contributions, BUDGET_OTHER_INCOME, BUDGET_EXPENDITURE)
 
 
-@kind("budget-share-overflow", "budget", "a Share typed '1E+999' (an exponent, as a pasted figure can carry)",
-      "refused (BudgetInputError) naming Contributions!D2")
+@kind(
+    "budget-share-overflow",
+    "budget",
+    "a Share typed '1E+999' (an exponent, as a pasted figure can carry)",
+    "refused (BudgetInputError) naming Contributions!D2",
+)
 def _budget_share(folder: Path, m: Maker) -> None:
     contributions = [["Northmoor Council", "Local authority", "share", "1E+999", None], *BUDGET_CONTRIBUTIONS[1:]]
     m.budget(folder / "budget.xlsx", BUDGET_NAMES, contributions, BUDGET_OTHER_INCOME, BUDGET_EXPENDITURE)
 
 
-@kind("budget-toml-no-requirement", "budget", "budget.toml with share-based partners and no requirement key",
-      "refused (BudgetInputError) \"Requirement ... is missing\"")
+@kind(
+    "budget-toml-no-requirement",
+    "budget",
+    "budget.toml with share-based partners and no requirement key",
+    'refused (BudgetInputError) "Requirement ... is missing"',
+)
 def _budget_no_requirement(folder: Path, m: Maker) -> None:
     _budget_csvs(folder, "utf-8")
     toml = folder / "budget.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('requirement = "100,000"\n', ""), encoding="utf-8")
 
 
-@kind("budget-legacy-xls", "budget", "the filled budget saved as Excel 97-2003 .xls (by LibreOffice)",
-      "refused (WorkbookError): \"legacy Excel 97-2003 (.xls) file: ... save it as .xlsx\"", libreoffice=True)
+@kind(
+    "budget-legacy-xls",
+    "budget",
+    "the filled budget saved as Excel 97-2003 .xls (by LibreOffice)",
+    'refused (WorkbookError): "legacy Excel 97-2003 (.xls) file: ... save it as .xlsx"',
+    libreoffice=True,
+)
 def _budget_xls(folder: Path, m: Maker) -> None:
     src = _pounds_budget(m, m.work / "budget-xls-src.xlsx")
     m.convert(src, "xls", folder / "budget.xls")
@@ -832,23 +1204,33 @@ def _budget_xls(folder: Path, m: Maker) -> None:
 
 # -- performance ---------------------------------------------------------------------------------------------
 
-@kind("indicators-bom-quoted-empties", "performance", "an indicator list saved as 'CSV UTF-8' with a BOM, CRLF, "
-      "every cell quoted, quoted empties, '1,234', '34.8%' and DfE's 'c'",
-      "parsed: values computed or taken, 'c' leaves Value empty with a Note; the workbook is filled")
+
+@kind(
+    "indicators-bom-quoted-empties",
+    "performance",
+    "an indicator list saved as 'CSV UTF-8' with a BOM, CRLF, "
+    "every cell quoted, quoted empties, '1,234', '34.8%' and DfE's 'c'",
+    "parsed: values computed or taken, 'c' leaves Value empty with a Note; the workbook is filled",
+)
 def _ind_bom(folder: Path, m: Maker) -> None:
-    text = ('"Priority","Indicator","Period","Numerator","Denominator","Per","Value","Target","Polarity",'
-            '"Tolerance","Note"\r\n'
-            '"Neglect","Repeat child protection plans","2024/25","41","168","100","","20","lower","3",""\r\n'
-            '"Neglect","Children in need","2024/25","","","","1,234","","","",""\r\n'
-            '"Neglect","Re-referrals","2024/25","","","","34.8%","30","lower","",""\r\n'
-            '"Neglect","Missing returns","2024/25","","","","c","","","",""\r\n'
-            '"","","","","","","","","","",""\r\n')
+    text = (
+        '"Priority","Indicator","Period","Numerator","Denominator","Per","Value","Target","Polarity",'
+        '"Tolerance","Note"\r\n'
+        '"Neglect","Repeat child protection plans","2024/25","41","168","100","","20","lower","3",""\r\n'
+        '"Neglect","Children in need","2024/25","","","","1,234","","","",""\r\n'
+        '"Neglect","Re-referrals","2024/25","","","","34.8%","30","lower","",""\r\n'
+        '"Neglect","Missing returns","2024/25","","","","c","","","",""\r\n'
+        '"","","","","","","","","","",""\r\n'
+    )
     (folder / "indicators.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
 
 
-@kind("evidence-uk-dates", "performance", "findings dated as typed: 31/03/2025, 1 April 2025, 1.4.25, 2025-04-01, "
-      "30th Sept 2025",
-      "parsed: every date read day-first")
+@kind(
+    "evidence-uk-dates",
+    "performance",
+    "findings dated as typed: 31/03/2025, 1 April 2025, 1.4.25, 2025-04-01, 30th Sept 2025",
+    "parsed: every date read day-first",
+)
 def _evidence_dates(folder: Path, m: Maker) -> None:
     lines = ["Priority,Lens,Finding,RAG,Source,Date"]
     for i, d in enumerate(("31/03/2025", "1 April 2025", "1.4.25", "2025-04-01", "30th Sept 2025")):
@@ -856,59 +1238,88 @@ def _evidence_dates(folder: Path, m: Maker) -> None:
     (folder / "evidence.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@kind("evidence-impossible-date", "performance", "a finding dated '31 Sep 2025' (September has 30 days)",
-      "refused (InputError): \"row 2, column Date: '31 Sep 2025' is not a date\"")
+@kind(
+    "evidence-impossible-date",
+    "performance",
+    "a finding dated '31 Sep 2025' (September has 30 days)",
+    "refused (InputError): \"row 2, column Date: '31 Sep 2025' is not a date\"",
+)
 def _evidence_sep31(folder: Path, m: Maker) -> None:
     (folder / "evidence.csv").write_text(
         "Priority,Lens,Finding,RAG,Source,Date\nNeglect,Practitioner views,Finding 1,G,Survey,31 Sep 2025\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
-@kind("indicators-legacy-xls", "performance", "the indicator list saved as Excel 97-2003 .xls (by LibreOffice)",
-      "read, or refused with \"legacy Excel 97-2003 (.xls): save it as .xlsx\"", libreoffice=True)
+@kind(
+    "indicators-legacy-xls",
+    "performance",
+    "the indicator list saved as Excel 97-2003 .xls (by LibreOffice)",
+    'read, or refused with "legacy Excel 97-2003 (.xls): save it as .xlsx"',
+    libreoffice=True,
+)
 def _ind_xls(folder: Path, m: Maker) -> None:
     wb = openpyxl.Workbook()
     wb.active.title = "Indicators"
-    for row in (["Priority", "Indicator", "Period", "Value", "Target", "Polarity"],
-                ["Neglect", "Re-referrals", "2024/25", 21.2, 20, "lower"]):
+    for row in (
+        ["Priority", "Indicator", "Period", "Value", "Target", "Polarity"],
+        ["Neglect", "Re-referrals", "2024/25", 21.2, 20, "lower"],
+    ):
         wb.active.append(row)
     src = m.work / "indicators-xls-src.xlsx"
     wb.save(src)
     m.convert(src, "xls", folder / "indicators.xls")
 
 
-@kind("indicators-csv-renamed-xlsx", "performance", "an indicator CSV renamed indicators.xlsx",
-      "read as the CSV it is, or refused saying to name it .csv")
+@kind(
+    "indicators-csv-renamed-xlsx",
+    "performance",
+    "an indicator CSV renamed indicators.xlsx",
+    "read as the CSV it is, or refused saying to name it .csv",
+)
 def _ind_renamed(folder: Path, m: Maker) -> None:
     (folder / "indicators.xlsx").write_bytes(b"Priority,Indicator,Period,Value\r\nNeglect,Re-referrals,2024/25,21\r\n")
 
 
-@kind("indicators-overflow", "performance", "Value '1e999' and Numerator/Denominator '1e999' (overflow to infinity)",
-      "refused (InputError) naming row and column")
+@kind(
+    "indicators-overflow",
+    "performance",
+    "Value '1e999' and Numerator/Denominator '1e999' (overflow to infinity)",
+    "refused (InputError) naming row and column",
+)
 def _ind_overflow(folder: Path, m: Maker) -> None:
     (folder / "indicators.csv").write_text(
         "Priority,Indicator,Period,Numerator,Denominator,Per,Value,Target,Polarity,Tolerance\n"
         "Neglect,Re-referrals,2024/25,,,,1e999,20,lower,3\n"
-        "Neglect,Repeat plans,2024/25,1e999,1e999,100,,20,lower,3\n", encoding="utf-8")
+        "Neglect,Repeat plans,2024/25,1e999,1e999,100,,20,lower,3\n",
+        encoding="utf-8",
+    )
 
 
-@kind("risk-factors-impossible", "performance", "a risk factor with more plans than assessments, a 0, a fraction and "
-      "a duplicate",
-      "refused (InputError) listing each: row and column named, all problems together")
+@kind(
+    "risk-factors-impossible",
+    "performance",
+    "a risk factor with more plans than assessments, a 0, a fraction and a duplicate",
+    "refused (InputError) listing each: row and column named, all problems together",
+)
 def _risk(folder: Path, m: Maker) -> None:
     (folder / "risk-factors.csv").write_text(
         "Factor,Assessments,Plans\nDomestic abuse,400,120\nNeglect,40,50\nMental health,0,0\n"
-        "Substance misuse,12.5,3\ndomestic  abuse,10,1\n", encoding="utf-8")
+        "Substance misuse,12.5,3\ndomestic  abuse,10,1\n",
+        encoding="utf-8",
+    )
 
 
 # -- building ---------------------------------------------------------------------------------------------
+
 
 def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def build(out: Path, kinds: Sequence[str] | None = None, *, libreoffice: bool = True) -> tuple[dict[str, Path],
-                                                                                                  list[str]]:
+def build(
+    out: Path, kinds: Sequence[str] | None = None, *, libreoffice: bool = True
+) -> tuple[dict[str, Path], list[str]]:
     """Write each kind into ``out/<kind>/``. Returns the folders made and the kinds left out (no LibreOffice)."""
     out.mkdir(parents=True, exist_ok=True)
     soffice = find_soffice() if libreoffice else None

@@ -94,8 +94,10 @@ def xlwings_modules() -> list[Module]:
     text = _read_text(folder / "xlwings_custom_addin.bas", "cp1252")  # Windows exports, as xlwings ships them
     line = XLWINGS_PROJECT_LINE.format("myaddin")
     if text.count(line) != 1:
-        raise UsageError(f"xlwings {xlwings_version()}'s xlwings_custom_addin.bas no longer has `{line}` once: "
-                         "the add-in build must be checked against this xlwings version")
+        raise UsageError(
+            f"xlwings {xlwings_version()}'s xlwings_custom_addin.bas no longer has `{line}` once: "
+            "the add-in build must be checked against this xlwings version"
+        )
     text = text.replace(line, XLWINGS_PROJECT_LINE.format(PROJECT_NAME))
     return [Module.from_export(text), Module.from_export(_read_text(folder / "addin" / "Dictionary.cls", "cp1252"))]
 
@@ -120,8 +122,13 @@ def own_modules(src: Path = SRC) -> list[Module]:
 def vba_modules(src: Path = SRC) -> list[Module]:
     """Every module of the add-in's VBA project, in project order."""
     generated = Module.from_export(wrappers.udf_module_source())
-    return [Module.document("ThisWorkbook", "workbook"), Module.document("Sheet1", "worksheet"),
-            *xlwings_modules(), *own_modules(src), generated]
+    return [
+        Module.document("ThisWorkbook", "workbook"),
+        Module.document("Sheet1", "worksheet"),
+        *xlwings_modules(),
+        *own_modules(src),
+        generated,
+    ]
 
 
 # --- package parts -----------------------------------------------------------------------------------------
@@ -135,49 +142,61 @@ def _content_types() -> str:
         "/xl/sharedStrings.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
         "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
     }
-    return (XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
-            + "".join(f'<Override PartName="{p}" ContentType="{t}"/>' for p, t in overrides.items())
-            + "</Types>")
+    return (
+        XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+        + "".join(f'<Override PartName="{p}" ContentType="{t}"/>' for p, t in overrides.items())
+        + "</Types>"
+    )
 
 
 def _rels(rels: list[tuple[str, str]]) -> str:
-    return (XML_DECL + f'<Relationships xmlns="{NS_PKG_REL}">'
-            + "".join(f'<Relationship Id="rId{i}" Type="{t}" Target="{target}"/>'
-                      for i, (t, target) in enumerate(rels, start=1))
-            + "</Relationships>")
+    return (
+        XML_DECL
+        + f'<Relationships xmlns="{NS_PKG_REL}">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{t}" Target="{target}"/>' for i, (t, target) in enumerate(rels, start=1)
+        )
+        + "</Relationships>"
+    )
 
 
 def _core() -> str:
-    return (XML_DECL + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            "<dc:title>boardbook</dc:title>"
-            "<dc:subject>Safeguarding board ribbon and worksheet functions</dc:subject>"
-            f"<dc:creator>boardbook {escape(__version__)} (boardbook addin build)</dc:creator>"
-            "<dc:description>The Safeguarding board tab (section 11, budget, performance) and the BB_ worksheet "
-            f"functions, run by Python through the embedded xlwings {escape(xlwings_version())} VBA."
-            "</dc:description></cp:coreProperties>")
+    return (
+        XML_DECL + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        "<dc:title>boardbook</dc:title>"
+        "<dc:subject>Safeguarding board ribbon and worksheet functions</dc:subject>"
+        f"<dc:creator>boardbook {escape(__version__)} (boardbook addin build)</dc:creator>"
+        "<dc:description>The Safeguarding board tab (section 11, budget, performance) and the BB_ worksheet "
+        f"functions, run by Python through the embedded xlwings {escape(xlwings_version())} VBA."
+        "</dc:description></cp:coreProperties>"
+    )
 
 
 def _workbook() -> str:
-    return (XML_DECL + f'<workbook xmlns="{NS_MAIN}" xmlns:r="{NS_R}"><workbookPr codeName="ThisWorkbook"/>'
-            f'<bookViews><workbookView/></bookViews><sheets><sheet name="{CONFIG_SHEET}" sheetId="1" r:id="rId1"/>'
-            "</sheets></workbook>")
+    return (
+        XML_DECL + f'<workbook xmlns="{NS_MAIN}" xmlns:r="{NS_R}"><workbookPr codeName="ThisWorkbook"/>'
+        f'<bookViews><workbookView/></bookViews><sheets><sheet name="{CONFIG_SHEET}" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>"
+    )
 
 
 def _styles() -> str:
-    return (XML_DECL + f'<styleSheet xmlns="{NS_MAIN}">'
-            '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-            '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-            '<fill><patternFill patternType="gray125"/></fill></fills>'
-            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-            '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-            '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+    return (
+        XML_DECL + f'<styleSheet xmlns="{NS_MAIN}">'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+    )
 
 
 def _sheet_and_strings(settings: dict[str, str | bool]) -> tuple[str, str]:
@@ -201,11 +220,17 @@ def _sheet_and_strings(settings: dict[str, str | bool]) -> tuple[str, str]:
     for r, note in enumerate(NOTES, start=first_note):
         rows.append(f'<row r="{r}"><c r="A{r}" t="s"><v>{sst(note)}</v></c></row>')
     last = first_note + len(NOTES) - 1
-    sheet = (XML_DECL + f'<worksheet xmlns="{NS_MAIN}"><sheetPr codeName="Sheet1"/><dimension ref="A1:B{last}"/>'
-             '<cols><col min="1" max="1" width="30" customWidth="1"/><col min="2" max="2" width="60" '
-             f'customWidth="1"/></cols><sheetData>{"".join(rows)}</sheetData></worksheet>')
-    shared = (XML_DECL + f'<sst xmlns="{NS_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">'
-              + "".join(f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings) + "</sst>")
+    sheet = (
+        XML_DECL + f'<worksheet xmlns="{NS_MAIN}"><sheetPr codeName="Sheet1"/><dimension ref="A1:B{last}"/>'
+        '<cols><col min="1" max="1" width="30" customWidth="1"/><col min="2" max="2" width="60" '
+        f'customWidth="1"/></cols><sheetData>{"".join(rows)}</sheetData></worksheet>'
+    )
+    shared = (
+        XML_DECL
+        + f'<sst xmlns="{NS_MAIN}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+        + "".join(f'<si><t xml:space="preserve">{escape(s)}</t></si>' for s in strings)
+        + "</sst>"
+    )
     return sheet, shared
 
 
@@ -222,18 +247,27 @@ def package_parts(src: Path = SRC, settings: dict[str, str | bool] | None = None
         raise UsageError(f"cannot build the VBA project: {exc}") from None
     parts: dict[str, str | bytes] = {
         "[Content_Types].xml": _content_types(),
-        "_rels/.rels": _rels([(f"{REL_OFFICE}/officeDocument", "xl/workbook.xml"),
-                              ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/"
-                               "core-properties", "docProps/core.xml"),
-                              (REL_CUSTOMUI, CUSTOMUI_PART)]),
+        "_rels/.rels": _rels(
+            [
+                (f"{REL_OFFICE}/officeDocument", "xl/workbook.xml"),
+                (
+                    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+                    "docProps/core.xml",
+                ),
+                (REL_CUSTOMUI, CUSTOMUI_PART),
+            ]
+        ),
         "docProps/core.xml": _core(),
         CUSTOMUI_PART: custom_ui,
         "xl/workbook.xml": _workbook(),
-        "xl/_rels/workbook.xml.rels": _rels([(f"{REL_OFFICE}/worksheet", "worksheets/sheet1.xml"),
-                                             (f"{REL_OFFICE}/styles", "styles.xml"),
-                                             (f"{REL_OFFICE}/sharedStrings", "sharedStrings.xml"),
-                                             ("http://schemas.microsoft.com/office/2006/relationships/vbaProject",
-                                              "vbaProject.bin")]),
+        "xl/_rels/workbook.xml.rels": _rels(
+            [
+                (f"{REL_OFFICE}/worksheet", "worksheets/sheet1.xml"),
+                (f"{REL_OFFICE}/styles", "styles.xml"),
+                (f"{REL_OFFICE}/sharedStrings", "sharedStrings.xml"),
+                ("http://schemas.microsoft.com/office/2006/relationships/vbaProject", "vbaProject.bin"),
+            ]
+        ),
         "xl/worksheets/sheet1.xml": sheet,
         "xl/sharedStrings.xml": shared,
         "xl/styles.xml": _styles(),

@@ -19,8 +19,12 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 @app.command("build")
 def build_cmd(
-    target: Annotated[Path | None, typer.Option("--out", help="Where to write the add-in (default: "
-                                                "addin/boardbook.xlam in this checkout).", dir_okay=False)] = None,
+    target: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Where to write the add-in (default: addin/boardbook.xlam in this checkout).", dir_okay=False
+        ),
+    ] = None,
 ) -> None:
     """Build boardbook.xlam from addin/src, the installed xlwings VBA and boardbook.udfs (same bytes every time)."""
     from boardbook.addin.build import DEFAULT_OUT, build
@@ -32,8 +36,13 @@ def build_cmd(
 @app.command("verify")
 def verify_cmd(
     addin: Annotated[Path, typer.Argument(help="The add-in to check, e.g. addin/boardbook.xlam.", dir_okay=False)],
-    libreoffice: Annotated[str, typer.Option("--libreoffice", help="auto: read the VBA with LibreOffice too when "
-                                             "it is installed; require: fail without it; skip.")] = "auto",
+    libreoffice: Annotated[
+        str,
+        typer.Option(
+            "--libreoffice",
+            help="auto: read the VBA with LibreOffice too when it is installed; require: fail without it; skip.",
+        ),
+    ] = "auto",
 ) -> None:
     """Read the add-in back with olevba, openpyxl and LibreOffice, and check ribbon, handlers and wrappers."""
     from boardbook.addin.verify import verify
@@ -54,10 +63,18 @@ def verify_cmd(
 
 @app.command("install")
 def install_cmd(
-    addin: Annotated[Path | None, typer.Option("--file", help="The add-in to install (default: this checkout's "
-                                               "addin/boardbook.xlam).", dir_okay=False)] = None,
-    folder: Annotated[Path | None, typer.Option("--dir", help="Install into this folder instead of Excel's "
-                                                "start-up folder (XLSTART).", file_okay=False)] = None,
+    addin: Annotated[
+        Path | None,
+        typer.Option(
+            "--file", help="The add-in to install (default: this checkout's addin/boardbook.xlam).", dir_okay=False
+        ),
+    ] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir", help="Install into this folder instead of Excel's start-up folder (XLSTART).", file_okay=False
+        ),
+    ] = None,
 ) -> None:
     """Copy the add-in into Excel's XLSTART folder (Windows, macOS), set to run this Python."""
     from boardbook.addin.install import install

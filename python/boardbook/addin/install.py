@@ -37,8 +37,9 @@ class Installed:
     applescript: Path | None = None
 
 
-def startup_folder(platform: str = sys.platform, home: Path | None = None,
-                   env: Mapping[str, str] | None = None) -> Path:
+def startup_folder(
+    platform: str = sys.platform, home: Path | None = None, env: Mapping[str, str] | None = None
+) -> Path:
     """Excel's per-user start-up folder (XLSTART) on this platform; UsageError where there is no Excel."""
     env = os.environ if env is None else env
     home = home or Path.home()
@@ -50,9 +51,11 @@ def startup_folder(platform: str = sys.platform, home: Path | None = None,
     if platform == "darwin":  # some Macs keep Office's folders under their ".localized" names
         localized = home / MAC_STARTUP_LOCALIZED
         return localized if localized.is_dir() and not (home / MAC_STARTUP).is_dir() else home / MAC_STARTUP
-    raise UsageError("Excel is not available on Linux, so there is nothing to install the add-in into. Copy "
-                     f"{ADDIN_NAME} to a Windows or Mac computer with Excel and run `boardbook addin install` "
-                     "there (boardbook itself must be installed on that computer too).")
+    raise UsageError(
+        "Excel is not available on Linux, so there is nothing to install the add-in into. Copy "
+        f"{ADDIN_NAME} to a Windows or Mac computer with Excel and run `boardbook addin install` "
+        "there (boardbook itself must be installed on that computer too)."
+    )
 
 
 def default_addin() -> Path:
@@ -60,8 +63,14 @@ def default_addin() -> Path:
     return b.DEFAULT_OUT
 
 
-def install(source: Path | None = None, folder: Path | None = None, *, platform: str = sys.platform,
-            interpreter: str = sys.executable, home: Path | None = None) -> Installed:
+def install(
+    source: Path | None = None,
+    folder: Path | None = None,
+    *,
+    platform: str = sys.platform,
+    interpreter: str = sys.executable,
+    home: Path | None = None,
+) -> Installed:
     """Copy the add-in into ``folder`` (default: Excel's start-up folder), set to run ``interpreter``."""
     target_folder = folder or startup_folder(platform, home)  # raises first on Linux, before anything else
     if not (platform.startswith("win") or platform == "darwin"):

@@ -48,7 +48,7 @@ def _compress_chunk(chunk: bytes) -> bytes:
             if pos >= 1 and pos + 3 <= end:
                 bit_count, max_len = _copy_token_help(pos)
                 limit = min(max_len, end - pos)
-                for cand in reversed(heads.get(chunk[pos:pos + 3], [])[-_MAX_CANDIDATES:]):
+                for cand in reversed(heads.get(chunk[pos : pos + 3], [])[-_MAX_CANDIDATES:]):
                     if length >= limit:
                         break
                     if length and chunk[cand + length] != chunk[pos + length]:
@@ -68,7 +68,7 @@ def _compress_chunk(chunk: bytes) -> bytes:
                 out.append(chunk[pos])
             for p in range(pos, pos + step):
                 if p + 3 <= end:
-                    heads.setdefault(chunk[p:p + 3], []).append(p)
+                    heads.setdefault(chunk[p : p + 3], []).append(p)
             pos += step
         out[flag_at] = flags
     return bytes(out)
@@ -78,7 +78,7 @@ def compress(data: bytes) -> bytes:
     """Compress ``data`` into an MS-OVBA CompressedContainer (§2.4.1.3.6)."""
     out = bytearray([_SIGNATURE])
     for start in range(0, len(data), CHUNK):
-        chunk = data[start:start + CHUNK]
+        chunk = data[start : start + CHUNK]
         body = _compress_chunk(chunk)
         if len(body) <= CHUNK:
             out += struct.pack("<H", _COMPRESSED_HEADER | (len(body) + 2 - 3)) + body
@@ -110,7 +110,7 @@ def decompress(container: bytes) -> bytes:
         if not header & 0x8000:
             if size != CHUNK + 2:
                 raise ValueError(f"raw chunk at byte {pos} is not 4096 bytes")
-            out += container[pos + 2:pos + 2 + CHUNK]
+            out += container[pos + 2 : pos + 2 + CHUNK]
             pos += size
             continue
         chunk_start = len(out)
@@ -187,7 +187,7 @@ def decrypt(text: str, project_id: str) -> tuple[bytes, bytes, int]:
     ignored_length = (seed & 6) // 2
     ignored = bytes(plain[:ignored_length])
     (length,) = struct.unpack_from("<I", plain, ignored_length)
-    data = bytes(plain[ignored_length + 4:])
+    data = bytes(plain[ignored_length + 4 :])
     if len(data) != length:
         raise ValueError(f"encrypted data says {length} bytes but holds {len(data)}")
     return data, ignored, seed

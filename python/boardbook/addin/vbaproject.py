@@ -39,8 +39,11 @@ WORKSHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
 CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"
 REFERENCES = (
     ("stdole", r"*\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\Windows\System32\stdole2.tlb#OLE Automation"),
-    ("Office", r"*\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#C:\Program Files\Common Files\Microsoft Shared"
-               r"\OFFICE16\MSO.DLL#Microsoft Office 16.0 Object Library"),
+    (
+        "Office",
+        r"*\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#C:\Program Files\Common Files\Microsoft Shared"
+        r"\OFFICE16\MSO.DLL#Microsoft Office 16.0 Object Library",
+    ),
 )
 HOST_EXTENDER = "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000"
 
@@ -63,7 +66,7 @@ class Module:
             raise ValueError(f"module name {self.name!r} is not a VBA identifier of at most 31 characters")
         first = self.source.split("\r\n", 1)[0]
         if first != f'Attribute VB_Name = "{self.name}"':
-            raise ValueError(f"module {self.name}: source must start with Attribute VB_Name = \"{self.name}\"")
+            raise ValueError(f'module {self.name}: source must start with Attribute VB_Name = "{self.name}"')
         if "\n" in self.source.replace("\r\n", ""):
             raise ValueError(f"module {self.name}: line ends must be CRLF")
 
@@ -85,31 +88,39 @@ class Module:
         if lines and lines[0].startswith("VERSION ") and "CLASS" in lines[0]:
             kind = "class"
             end = lines.index("END")
-            lines = lines[end + 1:]
+            lines = lines[end + 1 :]
         if not lines or not lines[0].startswith('Attribute VB_Name = "'):
             raise ValueError("an exported module starts with its Attribute VB_Name line")
         name = lines[0].split('"')[1]
         if kind == "class":
             header = [i for i, line in enumerate(lines) if line.startswith("Attribute VB_")]
             last = max(i for i in header if not lines[i].startswith("Attribute VB_Description"))
-            lines = [lines[0], f'Attribute VB_Base = "{CLASS_BASE}"', *lines[1:last + 1],
-                     "Attribute VB_TemplateDerived = False", "Attribute VB_Customizable = False", *lines[last + 1:]]
+            lines = [
+                lines[0],
+                f'Attribute VB_Base = "{CLASS_BASE}"',
+                *lines[1 : last + 1],
+                "Attribute VB_TemplateDerived = False",
+                "Attribute VB_Customizable = False",
+                *lines[last + 1 :],
+            ]
         source = "\r\n".join(lines)
         return cls(name, source if source.endswith("\r\n") else source + "\r\n", kind)
 
 
 def _attributes(name: str, base: str, *, predeclared: bool, customizable: bool) -> str:
-    return "\r\n".join([
-        f'Attribute VB_Name = "{name}"',
-        f'Attribute VB_Base = "{base}"',
-        "Attribute VB_GlobalNameSpace = False",
-        "Attribute VB_Creatable = False",
-        f"Attribute VB_PredeclaredId = {predeclared}",
-        "Attribute VB_Exposed = True",
-        "Attribute VB_TemplateDerived = False",
-        f"Attribute VB_Customizable = {customizable}",
-        "",
-    ])
+    return "\r\n".join(
+        [
+            f'Attribute VB_Name = "{name}"',
+            f'Attribute VB_Base = "{base}"',
+            "Attribute VB_GlobalNameSpace = False",
+            "Attribute VB_Creatable = False",
+            f"Attribute VB_PredeclaredId = {predeclared}",
+            "Attribute VB_Exposed = True",
+            "Attribute VB_TemplateDerived = False",
+            f"Attribute VB_Customizable = {customizable}",
+            "",
+        ]
+    )
 
 
 # --- MS-OVBA streams ---------------------------------------------------------------------------------------
@@ -166,8 +177,13 @@ def project_stream(project_name: str, project_id: str, modules: Sequence[Module]
     protection, password, visibility = (ovba.encrypt(data, project_id) for data in (bytes(4), bytes(1), b"\xff"))
     lines = [f'ID="{project_id}"']
     for module in modules:
-        lines.append({"document": f"Document={module.name}/&H00000000", "standard": f"Module={module.name}",
-                      "class": f"Class={module.name}"}[module.kind])
+        lines.append(
+            {
+                "document": f"Document={module.name}/&H00000000",
+                "standard": f"Module={module.name}",
+                "class": f"Class={module.name}",
+            }[module.kind]
+        )
     lines += [
         f'Name="{project_name}"',
         'HelpContextID="0"',
@@ -211,8 +227,9 @@ def project_streams(project_name: str, project_id: str, modules: Sequence[Module
         try:
             source = module.source.encode(ENCODING)
         except UnicodeEncodeError as exc:
-            raise ValueError(f"module {module.name}: {exc.object[exc.start:exc.end]!r} is not in code page "
-                             f"{CODEPAGE}") from None
+            raise ValueError(
+                f"module {module.name}: {exc.object[exc.start : exc.end]!r} is not in code page {CODEPAGE}"
+            ) from None
         if ovba.padded(source):
             raise ValueError(f"module {module.name}: its last chunk does not compress (binary data in source?)")
         streams[f"VBA/{module.name}"] = ovba.compress(source)
@@ -366,22 +383,48 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     difat = [first_fat + i for i in range(fat_sectors)] + [FREESECT] * (109 - fat_sectors)
     header = struct.pack(
         "<8s16sHHHHH6sIIIIIIIII",
-        bytes.fromhex("D0CF11E0A1B11AE1"), bytes(16), 0x003E, 3, 0xFFFE, 9, 6, bytes(6),
-        0, fat_sectors, directory_start, 0, MINI_CUTOFF,
-        minifat_start if minifat else ENDOFCHAIN, len(minifat_bytes) // SECTOR if minifat else 0,
-        ENDOFCHAIN, 0,
+        bytes.fromhex("D0CF11E0A1B11AE1"),
+        bytes(16),
+        0x003E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        bytes(6),
+        0,
+        fat_sectors,
+        directory_start,
+        0,
+        MINI_CUTOFF,
+        minifat_start if minifat else ENDOFCHAIN,
+        len(minifat_bytes) // SECTOR if minifat else 0,
+        ENDOFCHAIN,
+        0,
     ) + b"".join(struct.pack("<I", n) for n in difat)
     return header + bytes(body) + fat_bytes
 
 
 def _directory_entry(entry: _Entry | None) -> bytes:
     if entry is None:  # an unused slot
-        return struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, bytes(16), 0, 0, 0,
-                           0, 0)
+        return struct.pack("<64sHBBIII16sIQQIQ", b"", 0, 0, 0, NOSTREAM, NOSTREAM, NOSTREAM, bytes(16), 0, 0, 0, 0, 0)
     name = entry.name.encode("utf-16-le")
     size = len(entry.data) if entry.kind in (_STREAM, _ROOT) else 0
     start = entry.start if entry.kind in (_STREAM, _ROOT) else 0
     if entry.kind in (_STREAM, _ROOT) and size == 0:
         start = ENDOFCHAIN
-    return struct.pack("<64sHBBIII16sIQQIQ", name, len(name) + 2, entry.kind, entry.color, entry.left, entry.right,
-                       entry.child, bytes(16), 0, 0, 0, start, size)
+    return struct.pack(
+        "<64sHBBIII16sIQQIQ",
+        name,
+        len(name) + 2,
+        entry.kind,
+        entry.color,
+        entry.left,
+        entry.right,
+        entry.child,
+        bytes(16),
+        0,
+        0,
+        0,
+        start,
+        size,
+    )

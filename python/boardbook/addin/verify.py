@@ -132,17 +132,35 @@ def read_vba_with_libreoffice(xlam: bytes, soffice: str) -> tuple[str, dict[str,
         source = work / "boardbook-addin.xlsm"
         source.write_bytes(b.as_xlsm(xlam))
         (work / "profile").mkdir()
-        cmd = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-               "--nolockcheck", "--convert-to", "ods", "--outdir", str(work / "out"), str(source)]
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "ods",
+            "--outdir",
+            str(work / "out"),
+            str(source),
+        ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=LIBREOFFICE_TIMEOUT_S, check=False,
-                                  env={**os.environ, "HOME": str(work / "profile")})
+            proc = subprocess.run(
+                cmd,
+                capture_output=True,
+                text=True,
+                timeout=LIBREOFFICE_TIMEOUT_S,
+                check=False,
+                env={**os.environ, "HOME": str(work / "profile")},
+            )
         except subprocess.TimeoutExpired:
             raise WorkbookError(f"LibreOffice did not finish within {LIBREOFFICE_TIMEOUT_S} s") from None
         out = work / "out" / "boardbook-addin.ods"
         if proc.returncode != 0 or not out.is_file():
-            raise WorkbookError(f"LibreOffice could not open the add-in (exit {proc.returncode}): "
-                                f"{(proc.stderr or proc.stdout).strip()[-300:]}")
+            raise WorkbookError(
+                f"LibreOffice could not open the add-in (exit {proc.returncode}): "
+                f"{(proc.stderr or proc.stdout).strip()[-300:]}"
+            )
         ods = out.read_bytes()
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -187,8 +205,12 @@ def _package(parts: dict[str, bytes]) -> Check:
     workbook = parts.get("xl/workbook.xml", b"").decode("utf-8", "replace")
     if 'codeName="ThisWorkbook"' not in workbook or f'name="{b.CONFIG_SHEET}"' not in workbook:
         problems.append(f"the workbook lacks its ThisWorkbook code name or the {b.CONFIG_SHEET} sheet")
-    return Check("package", not problems, "; ".join(problems) or
-                 "add-in content type, ribbon (2007 extensibility relationship), VBA project, settings sheet")
+    return Check(
+        "package",
+        not problems,
+        "; ".join(problems)
+        or "add-in content type, ribbon (2007 extensibility relationship), VBA project, settings sheet",
+    )
 
 
 def _settings(xlam: bytes) -> Check:
@@ -209,8 +231,13 @@ def _settings(xlam: bytes) -> Check:
     problems = [f"{key} missing" for key in ("Interpreter_Win", "Interpreter_Mac") if key not in settings]
     if settings.get("UDF Modules") != wrappers.UDF_MODULE:
         problems.append(f"UDF Modules is {settings.get('UDF Modules')!r}, not {wrappers.UDF_MODULE!r}")
-    return Check("settings", not problems, "; ".join(problems) or "openpyxl reads " + ", ".join(
-        f"{k} = {v if v not in (None, '') else '(empty)'}" for k, v in settings.items()))
+    return Check(
+        "settings",
+        not problems,
+        "; ".join(problems)
+        or "openpyxl reads "
+        + ", ".join(f"{k} = {v if v not in (None, '') else '(empty)'}" for k, v in settings.items()),
+    )
 
 
 def _olevba(read: dict[str, tuple[str, str]], warnings: list[str], expected: list[Module]) -> Check:
@@ -228,8 +255,11 @@ def _olevba(read: dict[str, tuple[str, str]], warnings: list[str], expected: lis
         if code != module.source:
             where = _first_difference(module.source, code)
             problems.append(f"{module.name}: the source read back differs from the build's ({where})")
-    return Check("VBA read back (olevba)", not problems, "; ".join(problems) or
-                 f"{len(read)} modules, each equal to its source: {', '.join(read)}")
+    return Check(
+        "VBA read back (olevba)",
+        not problems,
+        "; ".join(problems) or f"{len(read)} modules, each equal to its source: {', '.join(read)}",
+    )
 
 
 def _first_difference(want: str, got: str) -> str:
@@ -264,29 +294,43 @@ def _ribbon(parts: dict[str, bytes], read: dict[str, tuple[str, str]]) -> tuple[
         found = procs.get(module, {}).get(proc.lower())
         if found is None:
             vba_problems.append(f"button {label}: onAction {button.get('onAction')!r} names no VBA procedure")
-        elif found[0] == "Private" or found[1] != "Sub" or len(found[2]) != 1 or not re.fullmatch(
-                r"(ByRef |ByVal )?\w+ As IRibbonControl", found[2][0], re.I):
+        elif (
+            found[0] == "Private"
+            or found[1] != "Sub"
+            or len(found[2]) != 1
+            or not re.fullmatch(r"(ByRef |ByVal )?\w+ As IRibbonControl", found[2][0], re.I)
+        ):
             vba_problems.append(f"button {label}: {module}.{proc} is not a public Sub(control As IRibbonControl)")
     callbacks = sorted({button.get("onAction", "") for button in buttons})
-    vba = Check("ribbon → VBA", not vba_problems and bool(buttons), "; ".join(vba_problems) or
-                f"{len(buttons)} buttons, all with tag, label, tips and icon; onAction {', '.join(callbacks)} "
-                "exists in the VBA read back")
+    vba = Check(
+        "ribbon → VBA",
+        not vba_problems and bool(buttons),
+        "; ".join(vba_problems)
+        or f"{len(buttons)} buttons, all with tag, label, tips and icon; onAction {', '.join(callbacks)} "
+        "exists in the VBA read back",
+    )
     py_problems = []
     duplicates = sorted({t for t in tags if tags.count(t) > 1})
     if duplicates:
         py_problems.append(f"tags used twice: {duplicates}")
     if set(tags) != set(HANDLERS):
-        py_problems.append(f"tags without a handler: {sorted(set(tags) - set(HANDLERS))}; handlers without a "
-                           f"button: {sorted(set(HANDLERS) - set(tags))}")
+        py_problems.append(
+            f"tags without a handler: {sorted(set(tags) - set(HANDLERS))}; handlers without a "
+            f"button: {sorted(set(HANDLERS) - set(tags))}"
+        )
     if not callable(getattr(excel, "dispatch", None)):
         py_problems.append("boardbook.excel has no dispatch function for the callback to call")
     for name in {c.rpartition(".")[0] for c in callbacks}:
         code = read.get(name, ("", ""))[1]
         if "boardbook.excel.dispatch('\" & control.Tag & \"')" not in code or "RunPython " not in code:
             py_problems.append(f"{name} does not pass control.Tag to boardbook.excel.dispatch through RunPython")
-    python = Check("ribbon → Python", not py_problems, "; ".join(py_problems) or
-                   f"the {len(tags)} tags are exactly boardbook.excel.HANDLERS; the callback runs "
-                   "boardbook.excel.dispatch(tag) with RunPython")
+    python = Check(
+        "ribbon → Python",
+        not py_problems,
+        "; ".join(py_problems)
+        or f"the {len(tags)} tags are exactly boardbook.excel.HANDLERS; the callback runs "
+        "boardbook.excel.dispatch(tag) with RunPython",
+    )
     return vba, python
 
 
@@ -300,8 +344,13 @@ def _udf_wrappers(read: dict[str, tuple[str, str]]) -> Check:
         if found is None or found[1] != "Function":
             problems.append(f"{udf.name} has no VBA function")
             continue
-        want = [("Optional " if a.optional else "ParamArray " if a.vararg else "") + wrappers.vba_name(a.name)
-                + ("()" if a.vararg else "") for a in udf.args if not a.vba]
+        want = [
+            ("Optional " if a.optional else "ParamArray " if a.vararg else "")
+            + wrappers.vba_name(a.name)
+            + ("()" if a.vararg else "")
+            for a in udf.args
+            if not a.vba
+        ]
         if found[2] != want:
             problems.append(f"{udf.name}({', '.join(found[2])}) does not match Python's ({', '.join(want)})")
         call = f'XLPy.CallUDF("{wrappers.UDF_MODULE}", "{udf.name}", '
@@ -314,9 +363,13 @@ def _udf_wrappers(read: dict[str, tuple[str, str]]) -> Check:
         problems.append(f"wrappers for functions boardbook.udfs does not list: {extra}")
     if "BoardbookUdfs.RegisterFunctions" not in read.get("BoardbookSetup", ("", ""))[1]:
         problems.append("nothing calls BoardbookUdfs.RegisterFunctions when the add-in opens")
-    return Check("worksheet functions", not problems, "; ".join(problems) or
-                 f"{len(functions)} wrappers ({', '.join(u.name for u in functions)}) call boardbook.udfs with "
-                 "the Python signatures; their help is registered at start-up")
+    return Check(
+        "worksheet functions",
+        not problems,
+        "; ".join(problems)
+        or f"{len(functions)} wrappers ({', '.join(u.name for u in functions)}) call boardbook.udfs with "
+        "the Python signatures; their help is registered at start-up",
+    )
 
 
 def udf_types(functions: list[wrappers.Udf]) -> Check:
@@ -328,17 +381,23 @@ def udf_types(functions: list[wrappers.Udf]) -> Check:
 
     problems = []
     for udf in functions:
-        bad = [f"{arg.name}: {name(arg.hint)}" for arg in udf.args
-               if arg.convert is not None and not hasattr(accessors.get(arg.convert, arg.convert), "reader")]
+        bad = [
+            f"{arg.name}: {name(arg.hint)}"
+            for arg in udf.args
+            if arg.convert is not None and not hasattr(accessors.get(arg.convert, arg.convert), "reader")
+        ]
         if udf.ret_convert is not None and not hasattr(accessors.get(udf.ret_convert, udf.ret_convert), "router"):
             bad.append(f"-> {name(udf.ret_hint)}")
         if bad:
             problems.append(f"{udf.name}({', '.join(bad)})")
     if problems:
-        return Check("worksheet function types", False,
-                     "xlwings turns type hints into converters and has none for these, so on Windows every call "
-                     f"would show an error text instead of a value: {'; '.join(problems)}. Annotate with "
-                     "typing.Any or a plain type (float, str) instead")
+        return Check(
+            "worksheet function types",
+            False,
+            "xlwings turns type hints into converters and has none for these, so on Windows every call "
+            f"would show an error text instead of a value: {'; '.join(problems)}. Annotate with "
+            "typing.Any or a plain type (float, str) instead",
+        )
     return Check("worksheet function types", True, "xlwings has a converter for every argument and result hint")
 
 
@@ -350,13 +409,17 @@ def _xlwings_version(read: dict[str, tuple[str, str]]) -> Check:
         "XLWINGS_VERSION": re.findall(r'XLWINGS_VERSION As String = "([^"]+)"', code),
         "DLL names": re.findall(r"xlwings(?:32|64)-([\d.]+)\.dll", code),
     }
-    problems = [f"{what} says {sorted(set(found)) or 'nothing'}" for what, found in stamps.items()
-                if set(found) != {installed}]
+    problems = [
+        f"{what} says {sorted(set(found)) or 'nothing'}" for what, found in stamps.items() if set(found) != {installed}
+    ]
     if problems:
         detail = f"installed xlwings is {installed}, but the VBA's " + "; ".join(problems)
         return Check("xlwings version", False, detail)
-    return Check("xlwings version", True, f"the embedded VBA (version comment, XLWINGS_VERSION, DLL names) is "
-                 f"xlwings {installed}, the installed version")
+    return Check(
+        "xlwings version",
+        True,
+        f"the embedded VBA (version comment, XLWINGS_VERSION, DLL names) is xlwings {installed}, the installed version",
+    )
 
 
 def _libreoffice(xlam: bytes, expected: list[Module], mode: str) -> Check:
@@ -388,13 +451,18 @@ def _libreoffice(xlam: bytes, expected: list[Module], mode: str) -> Check:
     extra = sorted(set(modules) - {m.name for m in expected})
     if extra:
         problems.append(f"extra modules {extra}")
-    return Check(name, not problems, "; ".join(problems) or
-                 f"LibreOffice's Basic library {library!r} holds all {len(expected)} modules with the same text "
-                 "(attribute lines and LibreOffice's VBASupport header set aside)")
+    return Check(
+        name,
+        not problems,
+        "; ".join(problems)
+        or f"LibreOffice's Basic library {library!r} holds all {len(expected)} modules with the same text "
+        "(attribute lines and LibreOffice's VBASupport header set aside)",
+    )
 
 
-def verify(path: str | Path, *, libreoffice: str = "auto", src: Path = b.SRC,
-           progress: Callable[[str], None] | None = None) -> list[Check]:
+def verify(
+    path: str | Path, *, libreoffice: str = "auto", src: Path = b.SRC, progress: Callable[[str], None] | None = None
+) -> list[Check]:
     """Run every check on the add-in at ``path``; ``libreoffice`` is "auto", "require" or "skip"."""
     if libreoffice not in ("auto", "require", "skip"):
         raise UsageError(f"--libreoffice must be auto, require or skip, not {libreoffice!r}")
@@ -407,8 +475,15 @@ def verify(path: str | Path, *, libreoffice: str = "auto", src: Path = b.SRC,
     expected = b.vba_modules(src)
     say("reading the VBA with olevba")
     read, warnings = read_vba_with_olevba(path)
-    checks = [_package(parts), _settings(xlam), _olevba(read, warnings, expected), *_ribbon(parts, read),
-              _udf_wrappers(read), udf_types(wrappers.udfs()), _xlwings_version(read)]
+    checks = [
+        _package(parts),
+        _settings(xlam),
+        _olevba(read, warnings, expected),
+        *_ribbon(parts, read),
+        _udf_wrappers(read),
+        udf_types(wrappers.udfs()),
+        _xlwings_version(read),
+    ]
     say("reading the VBA with LibreOffice")
     checks.append(_libreoffice(xlam, expected, libreoffice))
     return checks

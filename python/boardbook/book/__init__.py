@@ -48,5 +48,17 @@ def excel_book(path) -> tuple[Book | None, str]:
         return None, f"Excel could not be reached ({type(exc).__name__}: {exc}): filled the file instead"
 
 
-__all__ = ["Book", "ChartSpec", "ColumnFormat", "Formula", "Highlight", "OpenpyxlBook", "ScatterSpec",
-           "TableData", "Value", "excel_book", "live_port", "open_book"]
+__all__ = [
+    "Book",
+    "ChartSpec",
+    "ColumnFormat",
+    "Formula",
+    "Highlight",
+    "OpenpyxlBook",
+    "ScatterSpec",
+    "TableData",
+    "Value",
+    "excel_book",
+    "live_port",
+    "open_book",
+]

@@ -50,8 +50,12 @@ class RawWorkbook:
     uncalculated: Callable[[], set[tuple[str, str]]] = field(default=set)
 
 
-def read_workbook(path: str | Path, tables: Iterable[str] = (), names: Iterable[str] = (),
-                  advice: str = "open it in Excel, save it as .xlsx and try again") -> RawWorkbook:
+def read_workbook(
+    path: str | Path,
+    tables: Iterable[str] = (),
+    names: Iterable[str] = (),
+    advice: str = "open it in Excel, save it as .xlsx and try again",
+) -> RawWorkbook:
     """Read the named tables and defined names of ``path``. WorkbookError (naming the file) if unreadable."""
     pkg = open_package(path)
     with reading(pkg.path, advice):
@@ -73,8 +77,9 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (), names: Iterable[
         for name, ref in defined_names(pkg.zip).items():
             if name not in wanted:
                 continue
-            found_names[name] = None if ref is None or ref[0] not in sheet_names else NamedCell(
-                ref[0], ref[1], cell_value(*ref))
+            found_names[name] = (
+                None if ref is None or ref[0] not in sheet_names else NamedCell(ref[0], ref[1], cell_value(*ref))
+            )
 
         found_tables = {}
         for wanted_table in tables:
@@ -84,12 +89,23 @@ def read_workbook(path: str | Path, tables: Iterable[str] = (), names: Iterable[
                 start = t.start or (1, 0)
                 # Widened to TableData's cell type: the rows are fresh lists, held nowhere else.
                 rows = cast("list[list[Value]]", t.to_python())
-                found_tables[wanted_table] = TableData(actual, t.sheet, [str(h) for h in t.columns],
-                                                       rows, start[0], start[1] + 1)
+                found_tables[wanted_table] = TableData(
+                    actual, t.sheet, [str(h) for h in t.columns], rows, start[0], start[1] + 1
+                )
         sheets = frozenset(t.sheet for t in found_tables.values())
         uncalculated = functools.cache(lambda: _uncalculated(pkg, sheets))
-    return RawWorkbook(str(pkg.path), found_names, found_tables, table_names, sheet_names, hidden,
-                       pkg.has_macros, pkg.sha256, pkg.path.stat().st_mtime, uncalculated)
+    return RawWorkbook(
+        str(pkg.path),
+        found_names,
+        found_tables,
+        table_names,
+        sheet_names,
+        hidden,
+        pkg.has_macros,
+        pkg.sha256,
+        pkg.path.stat().st_mtime,
+        uncalculated,
+    )
 
 
 _CELL = re.compile(r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
@@ -123,16 +139,24 @@ def reading(path: str | Path, advice: str = "open it in Excel, save it as .xlsx 
     except BoardbookError:
         raise
     except DefusedXmlException:
-        raise WorkbookError("the workbook's XML declares entities or a DTD (the pattern of a 'billion laughs' or "
-                            "external-entity attack): it was not read; " + advice, Location(str(path))) from None
+        raise WorkbookError(
+            "the workbook's XML declares entities or a DTD (the pattern of a 'billion laughs' or "
+            "external-entity attack): it was not read; " + advice,
+            Location(str(path)),
+        ) from None
     except (pc.CalamineError, pc.ZipError, pc.XmlError, pc.PasswordError, KeyError, ValueError, ParseError) as exc:
-        raise WorkbookError(f"the workbook cannot be read ({type(exc).__name__}: {exc}); it may be damaged: "
-                            + advice, Location(str(path))) from None
+        raise WorkbookError(
+            f"the workbook cannot be read ({type(exc).__name__}: {exc}); it may be damaged: " + advice,
+            Location(str(path)),
+        ) from None
     except BaseException as exc:  # python-calamine's Rust panics (e.g. absurd dates) are BaseExceptions
         if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | MemoryError):
             raise
-        raise WorkbookError(f"the workbook cannot be read (the reader failed: {type(exc).__name__}: {exc}); it "
-                            "may be damaged: " + advice, Location(str(path))) from None
+        raise WorkbookError(
+            f"the workbook cannot be read (the reader failed: {type(exc).__name__}: {exc}); it "
+            "may be damaged: " + advice,
+            Location(str(path)),
+        ) from None
 
 
 def rowcol(cell: str) -> tuple[int, int]:
@@ -141,7 +165,7 @@ def rowcol(cell: str) -> tuple[int, int]:
     col = 0
     for ch in letters.upper():
         col = col * 26 + ord(ch) - 64
-    return int(cell[len(letters):]) - 1, col - 1
+    return int(cell[len(letters) :]) - 1, col - 1
 
 
 def read_tables(path: str | Path, names: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, TableData]:

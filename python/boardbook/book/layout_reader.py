@@ -30,8 +30,9 @@ def _address(row: int, col: int) -> str:
     return f"{letters}{row + 1}"
 
 
-def read_by_layout(data: bytes, file: str, *, table: str, required: Sequence[str],
-                   labels: Mapping[str, str]) -> RawWorkbook:
+def read_by_layout(
+    data: bytes, file: str, *, table: str, required: Sequence[str], labels: Mapping[str, str]
+) -> RawWorkbook:
     """Find table ``table`` by a header row holding every ``required`` header, and each name by its label.
 
     Args:

@@ -84,8 +84,10 @@ def draw_scatter(book: OpenpyxlBook, spec: ScatterSpec) -> None:
         lws = wb[lsheet]
         for k in range(0, len(plan.lines), 2):
             r = lrow + 1 + k
-            s = Series(Reference(lws, min_col=lcol + 2, min_row=r, max_row=r + 1),
-                       Reference(lws, min_col=lcol + 1, min_row=r, max_row=r + 1))
+            s = Series(
+                Reference(lws, min_col=lcol + 2, min_row=r, max_row=r + 1),
+                Reference(lws, min_col=lcol + 1, min_row=r, max_row=r + 1),
+            )
             s.tx = SeriesLabel(strRef=StrRef(f"{_quoted(lsheet)}!${get_column_letter(lcol)}${r}"))
             s.marker = Marker(symbol="none")
             s.graphicalProperties.line = LineProperties(solidFill=LINE_COLOUR, w=19050, prstDash="dash")

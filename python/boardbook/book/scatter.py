@@ -50,8 +50,9 @@ class ScatterPlan:
         return self.data.header_row + 1 + point
 
 
-def plan_scatter(spec: ScatterSpec, data: TableData, value: Callable[[int, str], Value] | None = None,
-                 where: str = "") -> ScatterPlan:
+def plan_scatter(
+    spec: ScatterSpec, data: TableData, value: Callable[[int, str], Value] | None = None, where: str = ""
+) -> ScatterPlan:
     """Work out ``spec`` for the table ``data``. ``value(i, column)`` is what data row ``i`` shows in
     ``column`` (default: the value read; the openpyxl backend passes a formula's cached value).
 
@@ -64,8 +65,7 @@ def plan_scatter(spec: ScatterSpec, data: TableData, value: Callable[[int, str],
     xs = [number(shown(i, spec.x)) for i in range(len(data.rows))]
     ys = [number(shown(i, spec.y)) for i in range(len(data.rows))]
     points = [i for i in range(len(data.rows)) if xs[i] is not None and ys[i] is not None]
-    colours = [(spec.colours.get(str(shown(i, spec.group))) if spec.group else None) or POINT_COLOUR
-               for i in points]
+    colours = [(spec.colours.get(str(shown(i, spec.group))) if spec.group else None) or POINT_COLOUR for i in points]
     x_max = spec.x_max or nice_max(1.1 * max([v for v in xs if v is not None] + [spec.x_threshold or 0, 0]))
     y_max = spec.y_max or nice_max(1.1 * max([v for v in ys if v is not None] + [spec.y_threshold or 0, 0]))
     lines: list[list[Value]] = []
@@ -82,6 +82,10 @@ def write_lines(book: Book, spec: ScatterSpec, plan: ScatterPlan) -> tuple[str, 
     table's (sheet, header row, first column); None when there are no lines to draw."""
     if not plan.lines:
         return None
-    book.write_table(spec.lines_table, plan.lines, headers=["Line", spec.x, spec.y],
-                     formats={spec.x: ColumnFormat(spec.x_format), spec.y: ColumnFormat(spec.y_format)})
+    book.write_table(
+        spec.lines_table,
+        plan.lines,
+        headers=["Line", spec.x, spec.y],
+        formats={spec.x: ColumnFormat(spec.x_format), spec.y: ColumnFormat(spec.y_format)},
+    )
     return book.table_position(spec.lines_table)

@@ -110,9 +110,10 @@ def splice(xml: str, blocks: Sequence[StreamedRows]) -> Iterator[str]:
         styles = [f' s="{found[col]}"' if col in found else "" for col in letters]
         following = _ROW_START.search(xml, m.end())
         if following is not None and int(following.group(1)) <= block.last_row:
-            raise RuntimeError(f"row {following.group(1)} is inside streamed rows "
-                               f"{block.after_row + 1}-{block.last_row}")
-        yield xml[pos: m.end()]
+            raise RuntimeError(
+                f"row {following.group(1)} is inside streamed rows {block.after_row + 1}-{block.last_row}"
+            )
+        yield xml[pos : m.end()]
         yield from _render(block, letters, styles)
         pos = m.end()
     yield xml[pos:]
@@ -130,8 +131,7 @@ def _grow_dimension(xml: str, blocks: Sequence[StreamedRows]) -> str:
     c2 = max([c2 or c1, *(b.last_col for b in blocks)])
     r2 = max([r2 or r1, *(b.last_row for b in blocks)])
     ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
-    return xml[: m.start()] + f'<dimension ref="{ref}"/>' + xml[m.end():]
-
+    return xml[: m.start()] + f'<dimension ref="{ref}"/>' + xml[m.end() :]
 
 
 def strip_rows(xml: str, first: int, last: int, c1: int, c2: int, *, values_read: bool) -> str | None:
@@ -143,8 +143,11 @@ def strip_rows(xml: str, first: int, last: int, c1: int, c2: int, *, values_read
     ``values_read``: the caller reads the rows' values elsewhere (python-calamine) first, so they must
     also hold no formulas (calamine sees only their results) and no error values (calamine sees blanks).
     """
-    if (re.search(r"<row\b(?![^>]*\br=)", xml) or re.search(r"<c\b(?![^>]*\br=)", xml)
-            or re.search(r"<\w+:(?:row|c)\b", xml)):
+    if (
+        re.search(r"<row\b(?![^>]*\br=)", xml)
+        or re.search(r"<c\b(?![^>]*\br=)", xml)
+        or re.search(r"<\w+:(?:row|c)\b", xml)
+    ):
         return None  # positions implied by order, or a dialect these patterns do not read
     begin = end = None
     previous = 0
@@ -166,8 +169,11 @@ def strip_rows(xml: str, first: int, last: int, c1: int, c2: int, *, values_read
             return None
     region = xml[begin:end]
     letters = "|".join(get_column_letter(c) for c in range(c1, c2 + 1))
-    if (re.search(rf'<c\b[^>]*?\br="(?!(?:{letters})\d)', region) or 't="shared"' in region
-            or re.search(r'<row\b[^>]*?\b(?:hidden|outlineLevel|collapsed)="(?:1|true)"', region)):
+    if (
+        re.search(rf'<c\b[^>]*?\br="(?!(?:{letters})\d)', region)
+        or 't="shared"' in region
+        or re.search(r'<row\b[^>]*?\b(?:hidden|outlineLevel|collapsed)="(?:1|true)"', region)
+    ):
         return None
     if values_read and ("<f" in region or 't="e"' in region):
         return None

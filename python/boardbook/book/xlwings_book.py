@@ -40,13 +40,18 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 KEPT_AS_TEXT = ("=", "+", "-", "@", "#", "'")
 PT_PER_CM = 72 / 2.54
 SAME_PLACE_PT = 0.5  # Excel may round a chart's position a little: this close is "at the same anchor"
-BAR_TYPES = {("bar", True): "bar_stacked", ("col", True): "column_stacked",
-             ("bar", False): "bar_clustered", ("col", False): "column_clustered"}
+BAR_TYPES = {
+    ("bar", True): "bar_stacked",
+    ("col", True): "column_stacked",
+    ("bar", False): "bar_clustered",
+    ("col", False): "column_clustered",
+}
 
 
 def _excel_would_convert(text: str) -> bool:
-    return (text.startswith(KEPT_AS_TEXT) or any(ch.isdigit() for ch in text)
-            or text.strip().upper() in ("TRUE", "FALSE"))
+    return (
+        text.startswith(KEPT_AS_TEXT) or any(ch.isdigit() for ch in text) or text.strip().upper() in ("TRUE", "FALSE")
+    )
 
 
 def cell_input(value: Value) -> Any:
@@ -97,19 +102,26 @@ class _ComOnly:
     @staticmethod
     def require(book: Any, what: str) -> None:
         if type(book.impl).__module__.endswith("_xlmac"):
-            raise UnsupportedOperation(f"{what} need Excel for Windows: xlwings has no wrapper for them and "
-                                       "boardbook drives them through Excel's COM object model",
-                                       Location(str(getattr(book, "fullname", "") or "")))
+            raise UnsupportedOperation(
+                f"{what} need Excel for Windows: xlwings has no wrapper for them and "
+                "boardbook drives them through Excel's COM object model",
+                Location(str(getattr(book, "fullname", "") or "")),
+            )
 
     @staticmethod
     def list_validation(rng: Any, choices: Sequence[str], strict: bool) -> None:
         """A drop-down list on ``rng`` (replacing any validation there)."""
         validation = rng.api.Validation
         validation.Delete()
-        validation.Add(XL_VALIDATE_LIST, XL_VALID_ALERT_STOP if strict else XL_VALID_ALERT_INFORMATION, XL_BETWEEN,
-                       ",".join(choices))
-        validation.ErrorMessage = "Choose one of: " + ", ".join(choices) + ("" if strict else
-                                                                              " (or keep what you typed)")
+        validation.Add(
+            XL_VALIDATE_LIST,
+            XL_VALID_ALERT_STOP if strict else XL_VALID_ALERT_INFORMATION,
+            XL_BETWEEN,
+            ",".join(choices),
+        )
+        validation.ErrorMessage = (
+            "Choose one of: " + ", ".join(choices) + ("" if strict else " (or keep what you typed)")
+        )
 
     @staticmethod
     def alt_text(sheet: Any, chart: Any, text: str) -> None:
@@ -198,8 +210,14 @@ class XlwingsBook:
         rows = [[_from_excel(v) for v in row] for row in values[1:]]
         return TableData(name, t.parent.name, headers, rows, t.range.row, t.range.column)
 
-    def write_table(self, name: str, rows: Sequence[Sequence[Value]], *, headers: Sequence[str] | None = None,
-                    formats: Mapping[str, ColumnFormat] | None = None) -> None:
+    def write_table(
+        self,
+        name: str,
+        rows: Sequence[Sequence[Value]],
+        *,
+        headers: Sequence[str] | None = None,
+        formats: Mapping[str, ColumnFormat] | None = None,
+    ) -> None:
         t = self._table(name)
         sheet = t.parent
         top, left = t.range.row, t.range.column
@@ -238,8 +256,7 @@ class XlwingsBook:
 
     def add_table(self, sheet: str, name: str, headers: Sequence[str], *, hidden: bool = False) -> None:
         if name in self.table_names() or sheet in self.sheet_names():
-            raise WorkbookError(f"cannot add table '{name}' on sheet '{sheet}': it already exists",
-                                self._where(sheet))
+            raise WorkbookError(f"cannot add table '{name}' on sheet '{sheet}': it already exists", self._where(sheet))
         sheets = self.book.sheets
         ws = sheets.add(sheet, after=sheets[len(sheets) - 1])
         ws.range((1, 1)).value = [[cell_input(h) for h in headers]]
@@ -262,8 +279,7 @@ class XlwingsBook:
                 raise ValueError(name)
             return rng
         except Exception:  # Excel (COM) reports a missing name in its own way on each platform
-            raise WorkbookError(f"defined name '{name}' not found (or does not name one cell)", self._where()) \
-                from None
+            raise WorkbookError(f"defined name '{name}' not found (or does not name one cell)", self._where()) from None
 
     def name_address(self, name: str) -> tuple[str, str]:
         rng = self._name_range(name)
@@ -285,8 +301,9 @@ class XlwingsBook:
             formats = self._column(table, column).conditional_formats
             formats.clear()
             for h in highlights:
-                formats.add_cell_value("equal_to", '="' + h.text.replace('"', '""') + '"',
-                                       fill_color=_hex(h.fill), font_color=_hex(h.font))
+                formats.add_cell_value(
+                    "equal_to", '="' + h.text.replace('"', '""') + '"', fill_color=_hex(h.fill), font_color=_hex(h.font)
+                )
 
     def _new_chart(self, sheet: Any, anchor_cell: str, width_cm: float, height_cm: float) -> Any:
         """An empty chart at ``anchor_cell``, replacing any chart already there."""
@@ -306,8 +323,11 @@ class XlwingsBook:
                 raise WorkbookError(f"table '{spec.table}' has no column '{column}'", self._where(t.parent.name))
         cols = sorted(headers.index(s) for s in spec.series)
         if cols != list(range(cols[0], cols[-1] + 1)):
-            raise UnsupportedOperation(f"chart of table '{spec.table}': in Excel its series columns must sit side "
-                                       "by side (a chart takes one block of columns)", self._where(t.parent.name))
+            raise UnsupportedOperation(
+                f"chart of table '{spec.table}': in Excel its series columns must sit side "
+                "by side (a chart takes one block of columns)",
+                self._where(t.parent.name),
+            )
         top, left = t.range.row, t.range.column
         bottom = top + max(1, t.range.shape[0] - 1)
         chart = self._new_chart(sheet, spec.anchor, spec.width_cm, spec.height_cm)
@@ -345,23 +365,32 @@ class XlwingsBook:
             lines = self._sheet(lsheet)
             for k in range(0, len(plan.lines), 2):
                 r = lrow + 1 + k
-                _ComOnly.add_series(chart, _ref(lines.range((r, lcol))),
-                                    _ref(lines.range((r, lcol + 1), (r + 1, lcol + 1))),
-                                    _ref(lines.range((r, lcol + 2), (r + 1, lcol + 2))))
+                _ComOnly.add_series(
+                    chart,
+                    _ref(lines.range((r, lcol))),
+                    _ref(lines.range((r, lcol + 1), (r + 1, lcol + 1))),
+                    _ref(lines.range((r, lcol + 2), (r + 1, lcol + 2))),
+                )
         chart.chart_type = "xy_scatter"  # after the series: Excel needs data for an XY chart
         for k, series in enumerate(chart.series):
             if k < len(plan.points):
-                series.set(marker_style="circle", marker_size=9, marker_background_color=_hex(plan.colours[k]),
-                           marker_foreground_color="#FFFFFF")
+                series.set(
+                    marker_style="circle",
+                    marker_size=9,
+                    marker_background_color=_hex(plan.colours[k]),
+                    marker_foreground_color="#FFFFFF",
+                )
                 _ComOnly.label_with_name(series)
             else:
                 series.set(chart_type="xy_scatter_lines_no_markers", line_color=_hex(LINE_COLOUR))
                 _ComOnly.dashed(series)
         chart.title = spec.title
-        chart.category_axis.set(title=spec.x_title or spec.x, minimum_scale=0, maximum_scale=plan.x_max,
-                                number_format=spec.x_format)
-        chart.value_axis.set(title=spec.y_title or spec.y, minimum_scale=0, maximum_scale=plan.y_max,
-                             number_format=spec.y_format)
+        chart.category_axis.set(
+            title=spec.x_title or spec.x, minimum_scale=0, maximum_scale=plan.x_max, number_format=spec.x_format
+        )
+        chart.value_axis.set(
+            title=spec.y_title or spec.y, minimum_scale=0, maximum_scale=plan.y_max, number_format=spec.y_format
+        )
         # The legend names only the threshold lines: each point carries its own label.
         chart.legend.position = "bottom"
         _ComOnly.hide_legend_entries(chart, len(plan.points))

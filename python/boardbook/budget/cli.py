@@ -21,16 +21,36 @@ _money = pounds
 
 @app.command("fill")
 def fill(
-    source: Annotated[Path, typer.Argument(help="A filled budget workbook (.xlsx), or a TOML file with the same "
-                                           "tables inline or in CSV files beside it.", dir_okay=False)],
-    target: Annotated[Path, typer.Option("--out", help="The filled workbook to write (the input is never "
-                                         "modified).", dir_okay=False)],
-    previous: Annotated[Path | None, typer.Option("--previous", help="Last year's budget (workbook or TOML): "
-                                                  "adds each partner's change in £ and %.", dir_okay=False)] = None,
-    council_convention: Annotated[bool, typer.Option("--council-convention", help="Show income as negative "
-                                                     "numbers in the annual-report table.")] = False,
-    excel: Annotated[bool, typer.Option("--excel", help="Fill the budget workbook open in a running Excel (it "
-                                        "stays open, unsaved). Without Excel, fills the file and says so.")] = False,
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="A filled budget workbook (.xlsx), or a TOML file with the same "
+            "tables inline or in CSV files beside it.",
+            dir_okay=False,
+        ),
+    ],
+    target: Annotated[
+        Path, typer.Option("--out", help="The filled workbook to write (the input is never modified).", dir_okay=False)
+    ],
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="Last year's budget (workbook or TOML): adds each partner's change in £ and %.",
+            dir_okay=False,
+        ),
+    ] = None,
+    council_convention: Annotated[
+        bool, typer.Option("--council-convention", help="Show income as negative numbers in the annual-report table.")
+    ] = False,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help="Fill the budget workbook open in a running Excel (it "
+            "stays open, unsaved). Without Excel, fills the file and says so.",
+        ),
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Apportion contributions, total the budget, roll reserves forward, lay out the annual-report table."""
@@ -40,8 +60,14 @@ def fill(
 
     try:
         book = live_book(source) if excel else None
-        result = fill_budget_file(source, target, previous=previous, council_convention=council_convention,
-                                  config=choose_config(config, source), book=book)
+        result = fill_budget_file(
+            source,
+            target,
+            previous=previous,
+            council_convention=council_convention,
+            config=choose_config(config, source),
+            book=book,
+        )
     except BudgetInputError as exc:
         for line in exc.lines:
             err.print(f"boardbook: error: {line}", markup=False)
@@ -50,9 +76,13 @@ def fill(
     table = Table(title=f"Budget {escape(result.input.financial_year)} → {escape(str(target))}")
     table.add_column("")
     table.add_column("£", justify="right")
-    for label, value in (("Total contributions", t.total_contributions), ("Total income", t.total_income),
-                         ("Total expenditure", t.total_expenditure), ("Surplus (deficit if negative)", t.surplus),
-                         ("Reserves carried forward", t.reserves_carried_forward)):
+    for label, value in (
+        ("Total contributions", t.total_contributions),
+        ("Total income", t.total_income),
+        ("Total expenditure", t.total_expenditure),
+        ("Surplus (deficit if negative)", t.surplus),
+        ("Reserves carried forward", t.reserves_carried_forward),
+    ):
         table.add_row(label, _money(value))
     out.print(table)
     for warning in result.warnings:
@@ -61,12 +91,18 @@ def fill(
 
 @app.command("propose")
 def propose_cmd(
-    requirement: Annotated[str, typer.Option("--requirement", help="Next year's requirement in whole pounds "
-                                             "(e.g. 320000 or £320,000).")],
-    shares: Annotated[Path, typer.Option("--shares", help="CSV of Partner, Sector, Share[, This year], or this "
-                                         "year's budget workbook/TOML.", dir_okay=False)],
-    target: Annotated[Path, typer.Option("--out", help="Where to write the schedule: .xlsx or .csv.",
-                                         dir_okay=False)],
+    requirement: Annotated[
+        str, typer.Option("--requirement", help="Next year's requirement in whole pounds (e.g. 320000 or £320,000).")
+    ],
+    shares: Annotated[
+        Path,
+        typer.Option(
+            "--shares",
+            help="CSV of Partner, Sector, Share[, This year], or this year's budget workbook/TOML.",
+            dir_okay=False,
+        ),
+    ],
+    target: Annotated[Path, typer.Option("--out", help="Where to write the schedule: .xlsx or .csv.", dir_okay=False)],
     year: Annotated[str, typer.Option("--year", help="The financial year proposed for, e.g. 2026/27.")] = "",
     config: ConfigOpt = None,
 ) -> None:

@@ -1,8 +1,15 @@
 """The budget data contract (../shared/DESIGN.md): names other tools and acceptance checks rely on."""
 
 INPUT_NAMES = ("Partnership", "FinancialYear", "ReservesBroughtForward", "Requirement")
-OUTPUT_NAMES = ("TotalContributions", "TotalIncome", "TotalExpenditure", "Surplus", "Drawdown", "AddToReserves",
-                "ReservesCarriedForward")
+OUTPUT_NAMES = (
+    "TotalContributions",
+    "TotalIncome",
+    "TotalExpenditure",
+    "Surplus",
+    "Drawdown",
+    "AddToReserves",
+    "ReservesCarriedForward",
+)
 
 CONTRIBUTIONS = "Contributions"
 CONTRIBUTIONS_HEADERS = ("Partner", "Sector", "Basis", "Share", "Amount")
@@ -21,7 +28,17 @@ SHARE, FIXED = "share", "fixed"
 BASES = (SHARE, FIXED)
 FUNDING_STREAM, INCOME = "Funding stream", "Income"
 KINDS = (FUNDING_STREAM, INCOME)
-SECTORS = ("Local authority", "Health", "Police", "Probation", "District council", "Schools", "Education",
-           "Fire and rescue", "Voluntary sector", "Other")
+SECTORS = (
+    "Local authority",
+    "Health",
+    "Police",
+    "Probation",
+    "District council",
+    "Schools",
+    "Education",
+    "Fire and rescue",
+    "Voluntary sector",
+    "Other",
+)
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
 PERCENT_FORMAT = "0.00%"

@@ -13,6 +13,8 @@ def recalculate(xl: Excel) -> str:
     book = xl.port()
     result = fill_budget_file(None, None, config=recorded_config(book), book=book)
     t = result.totals
-    return (f"Budget recalculated: income {pounds(t.total_income)}, expenditure {pounds(t.total_expenditure)}, "
-            f"reserves carried forward {pounds(t.reserves_carried_forward)}."
-            + "".join(f"\nWarning: {w}" for w in result.warnings))
+    return (
+        f"Budget recalculated: income {pounds(t.total_income)}, expenditure {pounds(t.total_expenditure)}, "
+        f"reserves carried forward {pounds(t.reserves_carried_forward)}."
+        + "".join(f"\nWarning: {w}" for w in result.warnings)
+    )

@@ -24,8 +24,11 @@ def _cells(book: Book, table: str, header: str, n: int) -> tuple[list[str], str]
 
 
 def book_headers(table: str) -> tuple[str, ...]:
-    return {c.CONTRIBUTIONS: c.CONTRIBUTIONS_HEADERS, c.OTHER_INCOME: c.OTHER_INCOME_HEADERS,
-            c.EXPENDITURE: c.EXPENDITURE_HEADERS}[table]
+    return {
+        c.CONTRIBUTIONS: c.CONTRIBUTIONS_HEADERS,
+        c.OTHER_INCOME: c.OTHER_INCOME_HEADERS,
+        c.EXPENDITURE: c.EXPENDITURE_HEADERS,
+    }[table]
 
 
 def fill_budget(book: Book, r: BudgetResult) -> None:
@@ -34,13 +37,27 @@ def fill_budget(book: Book, r: BudgetResult) -> None:
     book.set_name("FinancialYear", inp.financial_year)
     book.set_name("ReservesBroughtForward", inp.reserves_brought_forward)
     book.set_name("Requirement", inp.requirement)
-    book.write_table(c.CONTRIBUTIONS, [[x.partner, x.sector, x.basis, float(x.share) if x.share is not None else None,
-                                        amount] for x, amount in zip(inp.contributions, r.amounts, strict=True)],
-                     headers=c.CONTRIBUTIONS_HEADERS, formats={"Share": PERCENT, "Amount": MONEY})
-    book.write_table(c.OTHER_INCOME, [[x.item, x.kind, x.amount] for x in inp.other_income],
-                     headers=c.OTHER_INCOME_HEADERS, formats={"Amount": MONEY})
-    book.write_table(c.EXPENDITURE, [[x.item, x.budget, x.actual] for x in inp.expenditure],
-                     headers=c.EXPENDITURE_HEADERS, formats={"Budget": MONEY, "Actual": MONEY})
+    book.write_table(
+        c.CONTRIBUTIONS,
+        [
+            [x.partner, x.sector, x.basis, float(x.share) if x.share is not None else None, amount]
+            for x, amount in zip(inp.contributions, r.amounts, strict=True)
+        ],
+        headers=c.CONTRIBUTIONS_HEADERS,
+        formats={"Share": PERCENT, "Amount": MONEY},
+    )
+    book.write_table(
+        c.OTHER_INCOME,
+        [[x.item, x.kind, x.amount] for x in inp.other_income],
+        headers=c.OTHER_INCOME_HEADERS,
+        formats={"Amount": MONEY},
+    )
+    book.write_table(
+        c.EXPENDITURE,
+        [[x.item, x.budget, x.actual] for x in inp.expenditure],
+        headers=c.EXPENDITURE_HEADERS,
+        formats={"Budget": MONEY, "Actual": MONEY},
+    )
     book.set_choices(c.CONTRIBUTIONS, "Basis", c.BASES)
     book.set_choices(c.CONTRIBUTIONS, "Sector", c.SECTORS, strict=False)
     book.set_choices(c.OTHER_INCOME, "Kind", c.KINDS)
@@ -51,8 +68,12 @@ def fill_budget(book: Book, r: BudgetResult) -> None:
     actual_cells, actuals = _cells(book, c.EXPENDITURE, "Actual", len(inp.expenditure))
     book.set_name("TotalContributions", Formula(f"=SUM({contributions})", t.total_contributions))
     book.set_name("TotalIncome", Formula(f"=TotalContributions+SUM({income})", t.total_income))
-    book.set_name("TotalExpenditure", Formula(
-        f'=SUMPRODUCT(--({actuals}<>""),{actuals})+SUMPRODUCT(--({actuals}=""),{budgets})', t.total_expenditure))
+    book.set_name(
+        "TotalExpenditure",
+        Formula(
+            f'=SUMPRODUCT(--({actuals}<>""),{actuals})+SUMPRODUCT(--({actuals}=""),{budgets})', t.total_expenditure
+        ),
+    )
     book.set_name("Surplus", Formula("=TotalIncome-TotalExpenditure", t.surplus))
     book.set_name("Drawdown", Formula("=MAX(-Surplus,0)", t.drawdown))
     book.set_name("AddToReserves", Formula("=MAX(Surplus,0)", t.add_to_reserves))
@@ -80,8 +101,15 @@ def fill_budget(book: Book, r: BudgetResult) -> None:
             formula = f"=SUM({amount_col}{item_rows[0]}:{amount_col}{item_rows[-1]})" if item_rows else "=0"
             item_rows = []
         else:
-            formula = "=" + {"brought-forward": "ReservesBroughtForward", "drawdown": "Drawdown",
-                             "add": "AddToReserves", "balance": "ReservesCarriedForward"}[line.role]
+            formula = (
+                "="
+                + {
+                    "brought-forward": "ReservesBroughtForward",
+                    "drawdown": "Drawdown",
+                    "add": "AddToReserves",
+                    "balance": "ReservesCarriedForward",
+                }[line.role]
+            )
         rows.append([line.section, line.line, Formula(formula, line.amount)])
     book.write_table(c.ANNUAL_REPORT, rows, headers=c.ANNUAL_REPORT_HEADERS, formats={"Amount": MONEY})
 
@@ -91,10 +119,18 @@ def fill_budget(book: Book, r: BudgetResult) -> None:
     for i, (partner, before, amount, diff, pct) in enumerate(r.changes):
         row = crow0 + 1 + i
         prev, cur, chg = (f"{letters[k]}{row}" for k in (1, 2, 3))
-        change_rows.append([
-            partner, before, amount,
-            Formula(f'=IF({prev}="","",{cur}-{prev})', "" if diff is None else diff),
-            Formula(f'=IF({prev}="","",IF({prev}=0,IF({cur}=0,0,"n/a"),{chg}/{prev}))', "" if pct is None else pct),
-        ])
-    book.write_table(c.CHANGES, change_rows, headers=c.CHANGES_HEADERS,
-                     formats={"Previous": MONEY, "Amount": MONEY, "Change": MONEY, "Change %": PERCENT})
+        change_rows.append(
+            [
+                partner,
+                before,
+                amount,
+                Formula(f'=IF({prev}="","",{cur}-{prev})', "" if diff is None else diff),
+                Formula(f'=IF({prev}="","",IF({prev}=0,IF({cur}=0,0,"n/a"),{chg}/{prev}))', "" if pct is None else pct),
+            ]
+        )
+    book.write_table(
+        c.CHANGES,
+        change_rows,
+        headers=c.CHANGES_HEADERS,
+        formats={"Previous": MONEY, "Amount": MONEY, "Change": MONEY, "Change %": PERCENT},
+    )

@@ -21,9 +21,15 @@ from boardbook.recorded import choose_config, record_config
 from boardbook.templates.budget import build_budget
 
 
-def fill_budget_file(source: str | Path | None, out: str | Path | None, *, previous: str | Path | None = None,
-                     council_convention: bool = False, config: Config | None = None,
-                     book: Book | None = None) -> BudgetResult:
+def fill_budget_file(
+    source: str | Path | None,
+    out: str | Path | None,
+    *,
+    previous: str | Path | None = None,
+    council_convention: bool = False,
+    config: Config | None = None,
+    book: Book | None = None,
+) -> BudgetResult:
     """Read ``source`` (workbook or TOML), compute, and write the filled workbook to ``out``.
 
     With ``book`` (the workbook open in Excel) the inputs are read from that book when ``source`` is None,
@@ -35,8 +41,7 @@ def fill_budget_file(source: str | Path | None, out: str | Path | None, *, previ
     if source is not None and out is not None:
         src, target = Path(source), Path(out)
         if target.resolve() == src.resolve() or (previous and target.resolve() == Path(previous).resolve()):
-            raise UsageError(f"the output {target} is also an input: choose another --out (inputs are never "
-                             "modified)")
+            raise UsageError(f"the output {target} is also an input: choose another --out (inputs are never modified)")
     inp = read_budget(source) if source is not None else read_budget_book(book)  # type: ignore[arg-type]
     prev = read_budget(previous) if previous else None
     result = budget_result(inp, prev, council_convention=council_convention)

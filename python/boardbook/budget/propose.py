@@ -46,8 +46,9 @@ class Partner:
 def partners_from_file(path: Path) -> list[Partner]:
     if path.suffix.lower() == ".csv":
         problems = Problems()
-        records = _csv_records(path, ("Partner", "Sector", "Share", "This year"), problems,
-                               optional=("Sector", "This year"))
+        records = _csv_records(
+            path, ("Partner", "Sector", "Share", "This year"), problems, optional=("Sector", "This year")
+        )
         partners = []
         for r in records:
             share = problems.parse(r.where["Share"], parse_share, r.values.get("Share"))
@@ -59,8 +60,10 @@ def partners_from_file(path: Path) -> list[Partner]:
             partners.append(Partner(r.text("Partner"), r.text("Sector"), c.SHARE, share, this_year))
         shares = [p.share for p in partners if p.share is not None]
         if shares and len(shares) == len(partners) and not rules.shares_add_up(shares):
-            problems.add(Location(str(path), "", "column Share"),
-                         f"the shares add up to {float(sum(shares, Fraction(0)) * 100):.4g} %, not 100 %")
+            problems.add(
+                Location(str(path), "", "column Share"),
+                f"the shares add up to {float(sum(shares, Fraction(0)) * 100):.4g} %, not 100 %",
+            )
         if problems.items:
             raise BudgetInputError(problems.items)
         return partners
@@ -68,8 +71,10 @@ def partners_from_file(path: Path) -> list[Partner]:
     from boardbook.budget.reader import read_budget
 
     budget = read_budget(path)
-    return [Partner(x.partner, x.sector, x.basis, x.share, amount)
-            for x, amount in zip(budget.contributions, contribution_amounts(budget), strict=True)]
+    return [
+        Partner(x.partner, x.sector, x.basis, x.share, amount)
+        for x, amount in zip(budget.contributions, contribution_amounts(budget), strict=True)
+    ]
 
 
 def _share(p: Partner) -> Fraction:
@@ -88,11 +93,23 @@ def propose(requirement: Decimal, partners: list[Partner]) -> list[Proposal]:
     return out
 
 
-def write_proposal(proposals: list[Proposal], out: Path, financial_year: str = "",
-                   config: Config | None = None) -> Path:
+def write_proposal(
+    proposals: list[Proposal], out: Path, financial_year: str = "", config: Config | None = None
+) -> Path:
     """A CSV (if ``out`` ends .csv) or a one-table workbook ready to send to partners."""
-    rows = [[p.partner, p.sector, p.basis, float(p.share) if p.share is not None else None, p.this_year,
-             p.next_year, p.change, p.change_pct] for p in proposals]
+    rows = [
+        [
+            p.partner,
+            p.sector,
+            p.basis,
+            float(p.share) if p.share is not None else None,
+            p.this_year,
+            p.next_year,
+            p.change,
+            p.change_pct,
+        ]
+        for p in proposals
+    ]
     if out.suffix.lower() == ".csv":
         from boardbook.atomic import atomic_path
 
@@ -108,6 +125,9 @@ def write_proposal(proposals: list[Proposal], out: Path, financial_year: str = "
     from boardbook.book.base import ColumnFormat
 
     money, pct = ColumnFormat(c.MONEY_FORMAT), ColumnFormat(c.PERCENT_FORMAT)
-    book.write_table(c.PROPOSAL, rows, formats={"Share": pct, "This year": money, "Next year": money,
-                                                "Change": money, "Change %": pct})
+    book.write_table(
+        c.PROPOSAL,
+        rows,
+        formats={"Share": pct, "This year": money, "Next year": money, "Change": money, "Change %": pct},
+    )
     return book.save(out, backup=True)

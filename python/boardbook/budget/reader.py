@@ -60,8 +60,10 @@ def _records_from_table(table: TableData, file: str, headers: tuple[str, ...], p
     found = {h.strip().casefold(): h for h in table.headers}
     missing = [h for h in headers if h.casefold() not in found]
     for h in missing:
-        problems.add(Location(file, table.sheet, table.header_cell(table.headers[0]) if table.headers else ""),
-                     f"table {table.name} has no column '{h}' (columns: {', '.join(table.headers)})")
+        problems.add(
+            Location(file, table.sheet, table.header_cell(table.headers[0]) if table.headers else ""),
+            f"table {table.name} has no column '{h}' (columns: {', '.join(table.headers)})",
+        )
     out = []
     for i, row in enumerate(table.rows):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
@@ -79,9 +81,15 @@ def _records_from_table(table: TableData, file: str, headers: tuple[str, ...], p
     return out
 
 
-def _records_from_dicts(rows: list[dict[str, object]], file: str, label: Callable[[int, str], str],
-                        headers: tuple[str, ...], problems: Problems, what: str,
-                        optional: tuple[str, ...] = ()) -> list[Record]:
+def _records_from_dicts(
+    rows: list[dict[str, object]],
+    file: str,
+    label: Callable[[int, str], str],
+    headers: tuple[str, ...],
+    problems: Problems,
+    what: str,
+    optional: tuple[str, ...] = (),
+) -> list[Record]:
     keys = {str(k).strip().casefold(): k for r in rows for k in r}
     for h in headers:
         if rows and h.casefold() not in keys and h not in optional:
@@ -95,8 +103,9 @@ def _records_from_dicts(rows: list[dict[str, object]], file: str, label: Callabl
     return out
 
 
-def _csv_records(path: Path, headers: tuple[str, ...], problems: Problems,
-                 optional: tuple[str, ...] = ()) -> list[Record]:
+def _csv_records(
+    path: Path, headers: tuple[str, ...], problems: Problems, optional: tuple[str, ...] = ()
+) -> list[Record]:
     try:
         text = csv_text(path.read_bytes())
     except FileNotFoundError:
@@ -106,8 +115,15 @@ def _csv_records(path: Path, headers: tuple[str, ...], problems: Problems,
     for r in reader:  # DictReader skips empty lines: keep each row's own line number for messages
         rows.append(dict(r))
         lines.append(reader.line_num)
-    return _records_from_dicts(rows, str(path), lambda i, h: f"row {lines[i] if i >= 0 else 1}, column {h}",
-                               headers, problems, path.name, optional)
+    return _records_from_dicts(
+        rows,
+        str(path),
+        lambda i, h: f"row {lines[i] if i >= 0 else 1}, column {h}",
+        headers,
+        problems,
+        path.name,
+        optional,
+    )
 
 
 def read_budget(path: str | Path) -> BudgetInput:
@@ -150,21 +166,29 @@ def _from_raw(raw: RawWorkbook, p: str | Path, problems: Problems) -> tuple[Name
         else:
             names[name] = (nc.value, Location(str(p), nc.sheet, nc.cell))
     tables: Tables = {}
-    for name, headers in ((c.CONTRIBUTIONS, c.CONTRIBUTIONS_HEADERS), (c.OTHER_INCOME, c.OTHER_INCOME_HEADERS),
-                          (c.EXPENDITURE, c.EXPENDITURE_HEADERS)):
+    for name, headers in (
+        (c.CONTRIBUTIONS, c.CONTRIBUTIONS_HEADERS),
+        (c.OTHER_INCOME, c.OTHER_INCOME_HEADERS),
+        (c.EXPENDITURE, c.EXPENDITURE_HEADERS),
+    ):
         table = raw.tables.get(name)
         if table is None:
             found = ", ".join(t for t in raw.table_names if t != CONFIG_TABLE) or "none"
-            problems.add(Location(str(p)), f"table '{name}' not found (tables: {found}): start from "
-                         "workbooks/budget.xlsx")
+            problems.add(
+                Location(str(p)), f"table '{name}' not found (tables: {found}): start from workbooks/budget.xlsx"
+            )
             tables[name] = []
         else:
             tables[name] = _records_from_table(table, str(p), headers, problems)
     return names, tables
 
 
-TOML_KEYS = {"Partnership": "partnership", "FinancialYear": "financial_year",
-             "ReservesBroughtForward": "reserves_brought_forward", "Requirement": "requirement"}
+TOML_KEYS = {
+    "Partnership": "partnership",
+    "FinancialYear": "financial_year",
+    "ReservesBroughtForward": "reserves_brought_forward",
+    "Requirement": "requirement",
+}
 TOML_TABLES = {c.CONTRIBUTIONS: "contributions", c.OTHER_INCOME: "other_income", c.EXPENDITURE: "expenditure"}
 
 
@@ -185,15 +209,19 @@ def _from_toml(p: Path, problems: Problems) -> tuple[Names, Tables]:
         else:  # absent = blank: a blank Requirement is an error only when a partner is share-based
             names[name] = (None, Location(str(p), "", f"key budget.{key}"))
     tables: Tables = {}
-    for name, headers in ((c.CONTRIBUTIONS, c.CONTRIBUTIONS_HEADERS), (c.OTHER_INCOME, c.OTHER_INCOME_HEADERS),
-                          (c.EXPENDITURE, c.EXPENDITURE_HEADERS)):
+    for name, headers in (
+        (c.CONTRIBUTIONS, c.CONTRIBUTIONS_HEADERS),
+        (c.OTHER_INCOME, c.OTHER_INCOME_HEADERS),
+        (c.EXPENDITURE, c.EXPENDITURE_HEADERS),
+    ):
         key = TOML_TABLES[name]
         value = data.get(key, budget.get(key, []))
         if isinstance(value, str):  # a CSV file beside the TOML
             tables[name] = _csv_records(p.parent / value, headers, problems)
         elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
-            tables[name] = _records_from_dicts(value, str(p), _toml_label(key), headers,
-                                               problems, f"[[{key}]]", optional=headers[1:])  # keys may be left out
+            tables[name] = _records_from_dicts(
+                value, str(p), _toml_label(key), headers, problems, f"[[{key}]]", optional=headers[1:]
+            )  # keys may be left out
         else:
             problems.add(Location(str(p), "", f"key {key}"), "must be a CSV file name or [[...]] entries")
             tables[name] = []
@@ -227,27 +255,37 @@ def _validate(source: str, names: Names, tables: Tables, problems: Problems) -> 
         if len(shares) == len(share_based) and not shares_add_up(shares):
             cells = ", ".join(x.where["Share"].cell for x in share_based)
             total = float(sum(shares, Fraction(0)) * 100)
-            problems.add(share_based[0].where["Share"], f"the shares of share-based partners add up to {total:.4g} %, "
-                         f"not 100 % (cells {cells})")
+            problems.add(
+                share_based[0].where["Share"],
+                f"the shares of share-based partners add up to {total:.4g} %, not 100 % (cells {cells})",
+            )
         if requirement is None:
             if "Requirement" in names and cell_text(req_value) == "":
                 problems.add(req_where, "Requirement is blank: it is what the share-based contributions must cover")
         elif requirement < 0:
             problems.add(req_where, f"Requirement must not be negative, found {pounds(requirement)}")
         elif requirement != requirement.to_integral_value():
-            problems.add(req_where, f"Requirement {pounds(requirement)} has pence: contributions are apportioned "
-                         "in whole pounds, so give it in whole pounds")
+            problems.add(
+                req_where,
+                f"Requirement {pounds(requirement)} has pence: contributions are apportioned "
+                "in whole pounds, so give it in whole pounds",
+            )
     elif requirement:
-        problems.add(req_where, f"Requirement is {pounds(requirement)} but no partner is share-based: set a Basis of "
-                     "'share' with a Share, or leave Requirement blank")
+        problems.add(
+            req_where,
+            f"Requirement is {pounds(requirement)} but no partner is share-based: set a Basis of "
+            "'share' with a Share, or leave Requirement blank",
+        )
 
     other = []
     for r in tables[c.OTHER_INCOME]:
         kind_text = r.text("Kind").casefold().rstrip("s")
         kind = {"": c.INCOME, "income": c.INCOME, "funding stream": c.FUNDING_STREAM}.get(kind_text)
         if kind is None:
-            problems.add(r.where["Kind"], f"Kind must be '{c.FUNDING_STREAM}' or '{c.INCOME}' (blank means "
-                         f"Income), found {r.text('Kind')!r}")
+            problems.add(
+                r.where["Kind"],
+                f"Kind must be '{c.FUNDING_STREAM}' or '{c.INCOME}' (blank means Income), found {r.text('Kind')!r}",
+            )
         amount = problems.parse(r.where["Amount"], parse_money, r.values.get("Amount"))
         if not r.text("Item"):
             problems.add(r.where["Item"], "an income line has an amount but no Item name")
@@ -275,8 +313,9 @@ def _contributions(records: list[Record], problems: Problems) -> Iterator[Contri
             continue
         key = " ".join(partner.split()).casefold()
         if key in seen:
-            problems.add(r.where["Partner"], f"partner {partner!r} is listed twice (also {seen[key].cell}): "
-                         "one row per partner")
+            problems.add(
+                r.where["Partner"], f"partner {partner!r} is listed twice (also {seen[key].cell}): one row per partner"
+            )
             continue
         seen[key] = r.where["Partner"]
         share = problems.parse(r.where["Share"], parse_share, r.values.get("Share"))
@@ -297,6 +336,7 @@ def _contributions(records: list[Record], problems: Problems) -> Iterator[Contri
             if amount is None and r.values.get("Amount") in (None, ""):
                 problems.add(r.where["Amount"], f"{partner} has a fixed contribution but no Amount")
             elif amount is not None and amount < 0:
-                problems.add(r.where["Amount"],
-                             f"{partner}'s contribution must not be negative, found {pounds(amount)}")
+                problems.add(
+                    r.where["Amount"], f"{partner}'s contribution must not be negative, found {pounds(amount)}"
+                )
         yield Contribution(partner, r.text("Sector"), basis, share, amount, r.where)

@@ -62,9 +62,15 @@ class Totals:
     reserves_carried_forward: Decimal
 
     def as_names(self) -> dict[str, Decimal]:
-        return {"TotalContributions": self.total_contributions, "TotalIncome": self.total_income,
-                "TotalExpenditure": self.total_expenditure, "Surplus": self.surplus, "Drawdown": self.drawdown,
-                "AddToReserves": self.add_to_reserves, "ReservesCarriedForward": self.reserves_carried_forward}
+        return {
+            "TotalContributions": self.total_contributions,
+            "TotalIncome": self.total_income,
+            "TotalExpenditure": self.total_expenditure,
+            "Surplus": self.surplus,
+            "Drawdown": self.drawdown,
+            "AddToReserves": self.add_to_reserves,
+            "ReservesCarriedForward": self.reserves_carried_forward,
+        }
 
 
 def spent(budget: Decimal | None, actual: Decimal | None) -> Decimal:
@@ -72,15 +78,28 @@ def spent(budget: Decimal | None, actual: Decimal | None) -> Decimal:
     return actual if actual is not None else (budget or Decimal(0))
 
 
-def totals(contributions: Sequence[Decimal], other_income: Sequence[Decimal],
-           expenditure: Sequence[tuple[Decimal | None, Decimal | None]], reserves_brought_forward: Decimal) -> Totals:
+def totals(
+    contributions: Sequence[Decimal],
+    other_income: Sequence[Decimal],
+    expenditure: Sequence[tuple[Decimal | None, Decimal | None]],
+    reserves_brought_forward: Decimal,
+) -> Totals:
     tc = sum(contributions, Decimal(0))
     oi = sum(other_income, Decimal(0))
     te = sum((spent(b, a) for b, a in expenditure), Decimal(0))
     income = tc + oi
     surplus = income - te
-    return Totals(tc, oi, income, te, surplus, max(-surplus, Decimal(0)), max(surplus, Decimal(0)),
-                  reserves_brought_forward, reserves_brought_forward + surplus)
+    return Totals(
+        tc,
+        oi,
+        income,
+        te,
+        surplus,
+        max(-surplus, Decimal(0)),
+        max(surplus, Decimal(0)),
+        reserves_brought_forward,
+        reserves_brought_forward + surplus,
+    )
 
 
 def change(previous: Decimal | None, current: Decimal) -> tuple[Decimal | None, float | str | None]:
@@ -93,8 +112,9 @@ def change(previous: Decimal | None, current: Decimal) -> tuple[Decimal | None, 
     return diff, float(diff / previous)
 
 
-def changes(previous: Mapping[str, Decimal], current: Sequence[tuple[str, Decimal]]
-            ) -> list[tuple[str, Decimal | None, Decimal, Decimal | None, float | str | None]]:
+def changes(
+    previous: Mapping[str, Decimal], current: Sequence[tuple[str, Decimal]]
+) -> list[tuple[str, Decimal | None, Decimal, Decimal | None, float | str | None]]:
     """(partner, previous, current, change £, change %) for every current partner (matched ignoring case)."""
     before = {k.casefold().strip(): v for k, v in previous.items()}
     out = []
@@ -113,9 +133,15 @@ class ReportLine:
     role: str = "item"  # item | total-income | total-expenditure | brought-forward | drawdown | add | balance
 
 
-def annual_report(funding: Sequence[tuple[str, Decimal]], income: Sequence[tuple[str, Decimal]],
-                  contributions: Sequence[tuple[str, Decimal]], expenditure: Sequence[tuple[str, Decimal]],
-                  t: Totals, *, council_convention: bool = False) -> list[ReportLine]:
+def annual_report(
+    funding: Sequence[tuple[str, Decimal]],
+    income: Sequence[tuple[str, Decimal]],
+    contributions: Sequence[tuple[str, Decimal]],
+    expenditure: Sequence[tuple[str, Decimal]],
+    t: Totals,
+    *,
+    council_convention: bool = False,
+) -> list[ReportLine]:
     """The published table, top to bottom. Under the council convention income is shown negative."""
     s = -1 if council_convention else 1
     lines = [ReportLine("Funding streams", n, a * s, s) for n, a in funding]

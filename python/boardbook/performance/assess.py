@@ -26,8 +26,9 @@ class PreviousValue:
     file: str
 
 
-def assess(indicators: Sequence[Indicator],
-           previous: Mapping[tuple[str, str], Sequence[PreviousValue]] | None = None) -> list[Indicator]:
+def assess(
+    indicators: Sequence[Indicator], previous: Mapping[tuple[str, str], Sequence[PreviousValue]] | None = None
+) -> list[Indicator]:
     """Complete ``indicators`` in place (and return them): computed values, previous values, RAG, trend."""
     for ind in indicators:
         _value(ind)
@@ -52,8 +53,10 @@ def _value(ind: Indicator) -> None:
     per = ind.per if ind.per is not None else rules.PER_DEFAULT
     computed = rules.rate(ind.numerator, ind.denominator, per)
     if ind.value is not None and abs(ind.value - computed) > VALUE_MISMATCH + 1e-9:
-        ind.notes.append(f"the Value given ({_fmt(ind.value)}) differs from Numerator ÷ Denominator × Per "
-                         f"({_fmt(computed)}): the computed value is shown")
+        ind.notes.append(
+            f"the Value given ({_fmt(ind.value)}) differs from Numerator ÷ Denominator × Per "
+            f"({_fmt(computed)}): the computed value is shown"
+        )
     ind.per, ind.value, ind.computed = per, computed, True
 
 

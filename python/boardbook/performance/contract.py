@@ -6,16 +6,37 @@ Change nothing here without changing the contract.
 TEMPLATE_VERSION = "2026.1"
 
 INDICATORS = "Indicators"
-INDICATORS_HEADERS = ("Priority", "Indicator", "Definition", "Period", "Numerator", "Denominator", "Per", "Value",
-                      "Previous", "Target", "Polarity", "Tolerance", "RAG", "Trend", "Statistical neighbours",
-                      "England", "Source", "Note")
+INDICATORS_HEADERS = (
+    "Priority",
+    "Indicator",
+    "Definition",
+    "Period",
+    "Numerator",
+    "Denominator",
+    "Per",
+    "Value",
+    "Previous",
+    "Target",
+    "Polarity",
+    "Tolerance",
+    "RAG",
+    "Trend",
+    "Statistical neighbours",
+    "England",
+    "Source",
+    "Note",
+)
 EVIDENCE = "Evidence"
 EVIDENCE_HEADERS = ("Priority", "Lens", "Finding", "RAG", "Source", "Date")
 RISK_FACTORS = "RiskFactors"
 RISK_FACTORS_HEADERS = ("Factor", "Assessments", "Plans", "Conversion", "Quadrant")
 
 QUANTITATIVE, QUALITATIVE, PRACTITIONERS, CHILDREN = (
-    "Quantitative data", "Qualitative data", "Practitioner views", "Child and family views")
+    "Quantitative data",
+    "Qualitative data",
+    "Practitioner views",
+    "Child and family views",
+)
 LENSES = (QUANTITATIVE, QUALITATIVE, PRACTITIONERS, CHILDREN)
 
 HIGH_HIGH = "High prevalence / High impact"
@@ -36,8 +57,15 @@ PREVALENCE_MEASURES = (ASSESSMENTS, PLANS)
 # Sheets and the tables on them. The Quadrant sheet holds one table, laid out as a 2×2 grid per priority.
 ABOUT = "About"
 QUADRANT = "Quadrant"
-QUADRANT_HEADERS = ("Priority", "Lens (left)", "Finding (left)", "RAG (left)",
-                    "Lens (right)", "Finding (right)", "RAG (right)")
+QUADRANT_HEADERS = (
+    "Priority",
+    "Lens (left)",
+    "Finding (left)",
+    "RAG (left)",
+    "Lens (right)",
+    "Finding (right)",
+    "RAG (right)",
+)
 GRID = ((QUANTITATIVE, QUALITATIVE), (PRACTITIONERS, CHILDREN))  # top row, bottom row of each priority
 SUMMARY = "Summary"  # the lens cell of each priority's heading row
 RISK_SHEET = "Risk factors"
@@ -47,5 +75,4 @@ THRESHOLD_LINES = "ThresholdLines"
 THRESHOLD_LINES_HEADERS = ("Line", "Assessments", "Conversion")  # x column follows the prevalence measure
 
 # Defined names on the About sheet (workbook-scoped, one cell each).
-NAMES = ("Partnership", "FilledAt", "PrevalenceMeasure", "PrevalenceThreshold", "ImpactThreshold",
-         "TemplateVersion")
+NAMES = ("Partnership", "FilledAt", "PrevalenceMeasure", "PrevalenceThreshold", "ImpactThreshold", "TemplateVersion")

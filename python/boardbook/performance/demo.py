@@ -36,10 +36,19 @@ def run_performance_demo(out_dir: Path) -> Path:
     out_dir = Path(out_dir)
     inputs = write_demo_inputs(out_dir / "performance-inputs")
     config = load_config()
-    last_year = fill_workbook(out_dir / "quadrant-performance-2023-24.xlsx", config,
-                              indicators=[inputs["indicators-2023-24.csv"]], now=datetime(2024, 5, 20, 9, 0))
-    result = fill_workbook(out_dir / "quadrant-performance.xlsx", config,
-                           indicators=[inputs["indicators.csv"]], evidence=inputs["evidence.csv"],
-                           risk_factors=inputs["risk-factors.csv"], previous=last_year.out,
-                           now=datetime(2025, 5, 19, 9, 0))
+    last_year = fill_workbook(
+        out_dir / "quadrant-performance-2023-24.xlsx",
+        config,
+        indicators=[inputs["indicators-2023-24.csv"]],
+        now=datetime(2024, 5, 20, 9, 0),
+    )
+    result = fill_workbook(
+        out_dir / "quadrant-performance.xlsx",
+        config,
+        indicators=[inputs["indicators.csv"]],
+        evidence=inputs["evidence.csv"],
+        risk_factors=inputs["risk-factors.csv"],
+        previous=last_year.out,
+        now=datetime(2025, 5, 19, 9, 0),
+    )
     return result.out

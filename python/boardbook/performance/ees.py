@@ -36,12 +36,36 @@ from boardbook.performance.model import InputError, Problem, Where, fold
 from boardbook.suggest import close_matches
 
 REQUIRED = ("time_period", "time_identifier", "geographic_level", "la_name")
-DIMENSIONS = frozenset({"time_period", "time_identifier", "geographic_level", "country_code", "country_name",
-                        "region_code", "region_name", "old_la_code", "new_la_code", "la_name", "lad_code",
-                        "lad_name", "opportunity_area_code", "opportunity_area_name", "ward_code", "ward_name",
-                        "pcon_code", "pcon_name", "rsc_region_lead_name", "english_devolved_area_code",
-                        "english_devolved_area_name", "local_enterprise_partnership_code",
-                        "local_enterprise_partnership_name", "school_urn", "school_laestab", "school_name"})
+DIMENSIONS = frozenset(
+    {
+        "time_period",
+        "time_identifier",
+        "geographic_level",
+        "country_code",
+        "country_name",
+        "region_code",
+        "region_name",
+        "old_la_code",
+        "new_la_code",
+        "la_name",
+        "lad_code",
+        "lad_name",
+        "opportunity_area_code",
+        "opportunity_area_name",
+        "ward_code",
+        "ward_name",
+        "pcon_code",
+        "pcon_name",
+        "rsc_region_lead_name",
+        "english_devolved_area_code",
+        "english_devolved_area_name",
+        "local_enterprise_partnership_code",
+        "local_enterprise_partnership_name",
+        "school_urn",
+        "school_laestab",
+        "school_name",
+    }
+)
 LOCAL_AUTHORITY, NATIONAL = "local authority", "national"
 CODES = {
     "c": "suppressed to protect confidentiality (c)",
@@ -104,8 +128,15 @@ def read_ees(path: str | Path) -> EesTable:
     missing = [h for h in REQUIRED if h not in headers]
     if missing:
         found = ", ".join(h for h in headers if h) or "nothing"
-        raise InputError([Problem(Where(str(path), 1), missing[0], "not a DfE open-data (EES) CSV: missing "
-                                  f"{', '.join(missing)} (found: {_clip(found)})")])
+        raise InputError(
+            [
+                Problem(
+                    Where(str(path), 1),
+                    missing[0],
+                    f"not a DfE open-data (EES) CSV: missing {', '.join(missing)} (found: {_clip(found)})",
+                )
+            ]
+        )
     return EesTable(Path(path), headers, rows)
 
 
@@ -125,7 +156,7 @@ def is_ees(path: str | Path) -> bool:
 
 
 def board_period(time_period: str, time_identifier: str) -> str:
-    """"2024/25" for academic or financial year 202425, and for reporting year 2025 (the year ending
+    """ "2024/25" for academic or financial year 202425, and for reporting year 2025 (the year ending
     31 March 2025); "2024" for a calendar year; otherwise the period as DfE gives it."""
     tp, ti = time_period.strip(), " ".join(time_identifier.split()).casefold()
     if re.fullmatch(r"\d{6}", tp):
@@ -184,12 +215,22 @@ def import_measures(
     for m in measures:
         if m not in table.headers:
             hint = close_matches(m, [h for h in table.headers if h not in DIMENSIONS])
-            raise InputError([Problem(Where(str(path), 1), m, f"the measure column '{m}' is not in the file"
-                                      + (f" (did you mean '{hint[0]}'?)" if hint else "")
-                                      + f"; its measures are: {_clip(', '.join(_measures(table)))}")])
+            raise InputError(
+                [
+                    Problem(
+                        Where(str(path), 1),
+                        m,
+                        f"the measure column '{m}' is not in the file"
+                        + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                        + f"; its measures are: {_clip(', '.join(_measures(table)))}",
+                    )
+                ]
+            )
         if m in DIMENSIONS:
-            raise UsageError(f"{name}: '{m}' is a time or geography column, not a measure; its measures are: "
-                             f"{_clip(', '.join(_measures(table)))}")
+            raise UsageError(
+                f"{name}: '{m}' is a time or geography column, not a measure; its measures are: "
+                f"{_clip(', '.join(_measures(table)))}"
+            )
     rows = _filtered(table, where)
     la_rows = _la_rows(table, rows, la)
     by_period = _one_per_period(table, la_rows, la)
@@ -241,16 +282,29 @@ def import_measures(
                 sn, available = rules.mean_of_available(values)
                 if available < len(sn_codes):
                     notes.append(f"statistical neighbours: mean of {available} of {len(sn_codes)} available")
-            out.append(Imported(n, {
-                "Priority": "", "Indicator": m, "Definition": info.text if info else "", "Period": period,
-                "Value": value, "Polarity": info.polarity if info and info.polarity else "",
-                "Statistical neighbours": sn, "England": england, "Source": name, "Note": "; ".join(notes),
-            }))
+            out.append(
+                Imported(
+                    n,
+                    {
+                        "Priority": "",
+                        "Indicator": m,
+                        "Definition": info.text if info else "",
+                        "Period": period,
+                        "Value": value,
+                        "Polarity": info.polarity if info and info.polarity else "",
+                        "Statistical neighbours": sn,
+                        "England": england,
+                        "Source": name,
+                        "Note": "; ".join(notes),
+                    },
+                )
+            )
     return out
 
 
 def _measures(table: EesTable) -> list[str]:
     """Columns that hold figures (some value in the first rows is a number)."""
+
     def numeric(h: str) -> bool:
         for _n, r in table.rows[:200]:
             try:
@@ -273,9 +327,14 @@ def _filtered(table: EesTable, where: Sequence[str]) -> list[tuple[int, dict[str
         column, sep, value = condition.partition("=")
         column, value = column.strip(), value.strip()
         if not sep or column not in table.headers:
-            raise UsageError(f"--where {condition!r}: use COLUMN=VALUE with a column of {table.path.name}"
-                             + (f" (did you mean '{close_matches(column, table.headers)[0]}'?)"
-                                if close_matches(column, table.headers) else ""))
+            raise UsageError(
+                f"--where {condition!r}: use COLUMN=VALUE with a column of {table.path.name}"
+                + (
+                    f" (did you mean '{close_matches(column, table.headers)[0]}'?)"
+                    if close_matches(column, table.headers)
+                    else ""
+                )
+            )
         rows = [(n, r) for n, r in rows if fold(r.get(column, "")) == fold(value)]
     return rows
 
@@ -287,32 +346,53 @@ def _la_key(text: str) -> str:
 def _la_rows(table: EesTable, rows: Iterable[tuple[int, dict[str, str]]], la: str) -> list[tuple[int, dict[str, str]]]:
     las = [(n, r) for n, r in rows if fold(r["geographic_level"]) == LOCAL_AUTHORITY]
     key = _la_key(la)
-    found = [(n, r) for n, r in las
-             if _la_key(r["la_name"]) == key or la.strip() in (r.get("old_la_code"), r.get("new_la_code"))]
+    found = [
+        (n, r)
+        for n, r in las
+        if _la_key(r["la_name"]) == key or la.strip() in (r.get("old_la_code"), r.get("new_la_code"))
+    ]
     if not found:
         names = sorted({r["la_name"] for _n, r in las})
         hint = [n for n in names if key and (key in _la_key(n) or _la_key(n) in key)][:3]
         hint += [h for h in close_matches(la, names, n=3) if h not in hint][: 3 - len(hint)]
-        raise WorkbookError(f"column la_name: no local authority '{la}' in this file"
-                            + (f" (did you mean {' or '.join(repr(h) for h in hint)}?)" if hint else
-                               f" ({len(names)} local authorities, e.g. {', '.join(names[:3])})"),
-                            Location(str(table.path)))
+        raise WorkbookError(
+            f"column la_name: no local authority '{la}' in this file"
+            + (
+                f" (did you mean {' or '.join(repr(h) for h in hint)}?)"
+                if hint
+                else f" ({len(names)} local authorities, e.g. {', '.join(names[:3])})"
+            ),
+            Location(str(table.path)),
+        )
     return found
 
 
-def _one_per_period(table: EesTable, rows: list[tuple[int, dict[str, str]]],
-                    who: str) -> dict[str, tuple[int, dict[str, str]]]:
+def _one_per_period(
+    table: EesTable, rows: list[tuple[int, dict[str, str]]], who: str
+) -> dict[str, tuple[int, dict[str, str]]]:
     out: dict[str, tuple[int, dict[str, str]]] = {}
     for n, r in rows:
         period = board_period(r["time_period"], r["time_identifier"])
         if period in out:
             m, other = out[period]
-            differ = [h for h in table.headers if h not in DIMENSIONS and r.get(h) != other.get(h)
-                      and not _looks_numeric(r.get(h, "")) and not _looks_numeric(other.get(h, ""))]
+            differ = [
+                h
+                for h in table.headers
+                if h not in DIMENSIONS
+                and r.get(h) != other.get(h)
+                and not _looks_numeric(r.get(h, ""))
+                and not _looks_numeric(other.get(h, ""))
+            ]
             hint = f"; choose one with --where {differ[0]}=VALUE" if differ else ""
-            raise InputError([Problem(Where(str(table.path), n), differ[0] if differ else "time_period",
-                                      f"a second row for {who} in {period} (also row {m}): the file has a "
-                                      f"breakdown{hint}")])
+            raise InputError(
+                [
+                    Problem(
+                        Where(str(table.path), n),
+                        differ[0] if differ else "time_period",
+                        f"a second row for {who} in {period} (also row {m}): the file has a breakdown{hint}",
+                    )
+                ]
+            )
         out[period] = (n, r)
     return out
 
@@ -330,13 +410,23 @@ def neighbour_codes(path: str | Path, old_la_code: str, la_name: str = "") -> li
     headers, rows = read_csv(path)
     missing = [h for h in ("old_la_code", *NEIGHBOURS) if h not in headers]
     if missing:
-        raise InputError([Problem(Where(str(path), 1), missing[0], "not a DfE statistical neighbour file: "
-                                  f"missing {', '.join(missing)} (found: {_clip(', '.join(headers))})")])
+        raise InputError(
+            [
+                Problem(
+                    Where(str(path), 1),
+                    missing[0],
+                    "not a DfE statistical neighbour file: "
+                    f"missing {', '.join(missing)} (found: {_clip(', '.join(headers))})",
+                )
+            ]
+        )
     for _n, r in rows:
         if r["old_la_code"] == old_la_code:
             return [r[h] for h in NEIGHBOURS if r.get(h)]
-    raise WorkbookError(f"column old_la_code: no row for {la_name or 'the local authority'} "
-                        f"(old_la_code {old_la_code or 'unknown'})", Location(str(path)))
+    raise WorkbookError(
+        f"column old_la_code: no row for {la_name or 'the local authority'} (old_la_code {old_la_code or 'unknown'})",
+        Location(str(path)),
+    )
 
 
 # -- output -------------------------------------------------------------------------------------------------

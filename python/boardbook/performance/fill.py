@@ -61,10 +61,28 @@ def indicator_rows(book: Book, indicators: list[Indicator]) -> list[list[Value]]
         value: Value = _blank(ind.value)
         if ind.computed:
             value = Formula(f"=ROUND({col['Numerator']}{r}/{col['Denominator']}{r}*{col['Per']}{r},1)", ind.value)
-        rows.append([ind.priority, ind.indicator, ind.definition, ind.period, _blank(ind.numerator),
-                     _blank(ind.denominator), _blank(ind.per), value, _blank(ind.previous), _blank(ind.target),
-                     ind.polarity or "", _blank(ind.tolerance), ind.rag or "", ind.trend or "",
-                     _blank(ind.neighbours), _blank(ind.england), ind.source, ind.note])
+        rows.append(
+            [
+                ind.priority,
+                ind.indicator,
+                ind.definition,
+                ind.period,
+                _blank(ind.numerator),
+                _blank(ind.denominator),
+                _blank(ind.per),
+                value,
+                _blank(ind.previous),
+                _blank(ind.target),
+                ind.polarity or "",
+                _blank(ind.tolerance),
+                ind.rag or "",
+                ind.trend or "",
+                _blank(ind.neighbours),
+                _blank(ind.england),
+                ind.source,
+                ind.note,
+            ]
+        )
     return rows
 
 
@@ -75,38 +93,66 @@ def risk_rows(book: Book, risk: RiskQuadrant) -> list[list[Value]]:
     for i, f in enumerate(risk.factors):
         r = header_row + 1 + i
         a, p, conv = f"{col['Assessments']}{r}", f"{col['Plans']}{r}", f"{col['Conversion']}{r}"
-        label = (f'=IF({conv}="","",IF({prevalence}{r}>=PrevalenceThreshold,"High prevalence","Low prevalence")'
-                 f'&" / "&IF({conv}>=ImpactThreshold,"High impact","Low impact"))')
-        rows.append([f.factor, f.assessments, f.plans, Formula(f'=IF({a}>0,{p}/{a},"")', f.conversion),
-                     Formula(label, f.quadrant)])
+        label = (
+            f'=IF({conv}="","",IF({prevalence}{r}>=PrevalenceThreshold,"High prevalence","Low prevalence")'
+            f'&" / "&IF({conv}>=ImpactThreshold,"High impact","Low impact"))'
+        )
+        rows.append(
+            [
+                f.factor,
+                f.assessments,
+                f.plans,
+                Formula(f'=IF({a}>0,{p}/{a},"")', f.conversion),
+                Formula(label, f.quadrant),
+            ]
+        )
     return rows
 
 
 def fill_performance(book: Book, s: PerformanceContent) -> None:
-    book.write_table(c.INDICATORS, indicator_rows(book, s.indicators), headers=c.INDICATORS_HEADERS, formats={
-        "Indicator": WRAP, "Definition": WRAP, "Source": WRAP, "Note": WRAP,
-        "Numerator": COUNT, "Denominator": COUNT, "Per": COUNT})
+    book.write_table(
+        c.INDICATORS,
+        indicator_rows(book, s.indicators),
+        headers=c.INDICATORS_HEADERS,
+        formats={
+            "Indicator": WRAP,
+            "Definition": WRAP,
+            "Source": WRAP,
+            "Note": WRAP,
+            "Numerator": COUNT,
+            "Denominator": COUNT,
+            "Per": COUNT,
+        },
+    )
     book.set_choices(c.INDICATORS, "Polarity", c.POLARITIES)
     book.highlight(c.INDICATORS, ["RAG"], RAG_HIGHLIGHTS)
     book.highlight(c.INDICATORS, ["Trend"], TREND_HIGHLIGHTS)
 
-    book.write_table(c.EVIDENCE, [[f.priority, f.lens, f.finding, f.rag or "", f.source, f.date or ""]
-                                  for f in s.findings], headers=c.EVIDENCE_HEADERS,
-                     formats={"Finding": WRAP, "Source": WRAP, "Date": DATE})
+    book.write_table(
+        c.EVIDENCE,
+        [[f.priority, f.lens, f.finding, f.rag or "", f.source, f.date or ""] for f in s.findings],
+        headers=c.EVIDENCE_HEADERS,
+        formats={"Finding": WRAP, "Source": WRAP, "Date": DATE},
+    )
     book.set_choices(c.EVIDENCE, "Lens", c.LENSES)
     book.set_choices(c.EVIDENCE, "RAG", c.RAG_LABELS)
     book.highlight(c.EVIDENCE, ["RAG"], RAG_HIGHLIGHTS)
 
-    book.write_table(c.QUADRANT, s.grid, headers=c.QUADRANT_HEADERS,
-                     formats={"Finding (left)": WRAP, "Finding (right)": WRAP})
+    book.write_table(
+        c.QUADRANT, s.grid, headers=c.QUADRANT_HEADERS, formats={"Finding (left)": WRAP, "Finding (right)": WRAP}
+    )
     book.highlight(c.QUADRANT, ["RAG (left)", "RAG (right)"], RAG_HIGHLIGHTS)
     book.highlight(c.QUADRANT, ["Lens (left)", "Lens (right)"], LENS_HIGHLIGHTS)
 
     book.set_name("Partnership", s.partnership)
     book.set_name("FilledAt", s.filled_at.strftime("%d/%m/%Y %H:%M"))
     risk = s.risk
-    book.write_table(c.RISK_FACTORS, risk_rows(book, risk) if risk else [], headers=c.RISK_FACTORS_HEADERS,
-                     formats={"Assessments": COUNT, "Plans": COUNT, "Conversion": PERCENT})
+    book.write_table(
+        c.RISK_FACTORS,
+        risk_rows(book, risk) if risk else [],
+        headers=c.RISK_FACTORS_HEADERS,
+        formats={"Assessments": COUNT, "Plans": COUNT, "Conversion": PERCENT},
+    )
     book.highlight(c.RISK_FACTORS, ["Quadrant"], QUADRANT_HIGHLIGHTS)
     if risk is None:
         return
@@ -115,12 +161,24 @@ def fill_performance(book: Book, s: PerformanceContent) -> None:
     book.set_name("ImpactThreshold", risk.impact_threshold)
     x = "Assessments" if risk.measure == c.ASSESSMENTS else "Plans"
     spec = ScatterSpec(
-        sheet=c.CHART_SHEET, table=c.RISK_FACTORS, x=x, y="Conversion", label="Factor", group="Quadrant",
-        colours=POINT_COLOURS, title="Risk factors: prevalence and conversion to a child protection plan",
-        alt_text=s.alt_text, x_threshold=risk.prevalence_threshold, y_threshold=risk.impact_threshold,
-        lines_table=c.THRESHOLD_LINES, anchor=c.CHART_ANCHOR,
-        x_title=f"Prevalence ({measure_words(risk.measure)})", y_title="Conversion to a child protection plan",
+        sheet=c.CHART_SHEET,
+        table=c.RISK_FACTORS,
+        x=x,
+        y="Conversion",
+        label="Factor",
+        group="Quadrant",
+        colours=POINT_COLOURS,
+        title="Risk factors: prevalence and conversion to a child protection plan",
+        alt_text=s.alt_text,
+        x_threshold=risk.prevalence_threshold,
+        y_threshold=risk.impact_threshold,
+        lines_table=c.THRESHOLD_LINES,
+        anchor=c.CHART_ANCHOR,
+        x_title=f"Prevalence ({measure_words(risk.measure)})",
+        y_title="Conversion to a child protection plan",
         x_line_label="Prevalence threshold" + (" (median)" if risk.prevalence_is_median else ""),
         y_line_label="Impact threshold" + (" (median)" if risk.impact_is_median else ""),
-        x_format="#,##0", y_format="0%")
+        x_format="#,##0",
+        y_format="0%",
+    )
     book.add_scatter(spec)

@@ -26,7 +26,7 @@ class Where:
     columns: tuple[tuple[str, str], ...] = ()  # header -> column letter, for .xlsx cell addresses
 
     def cell(self, column: str) -> str:
-        """"sheet 'Indicators' cell F5, column Denominator" or "row 5, column Denominator"."""
+        """ "sheet 'Indicators' cell F5, column Denominator" or "row 5, column Denominator"."""
         letter = dict(self.columns).get(column)
         if self.sheet and letter:
             return f"sheet '{self.sheet}' cell {letter}{self.row}, column {column}"

@@ -89,9 +89,11 @@ def fill_workbook(
         raise UsageError("give at least one --indicators file (an indicator list or an EES CSV)")
     if prevalence_measure not in c.PREVALENCE_MEASURES:
         raise UsageError(f"--prevalence-measure must be one of: {', '.join(c.PREVALENCE_MEASURES)}")
-    inputs = [Path(p) for p in (*indicators, evidence, risk_factors, previous,
-                                ees_options.neighbours if ees_options else None)
-              if p is not None and not isinstance(p, Book)]
+    inputs = [
+        Path(p)
+        for p in (*indicators, evidence, risk_factors, previous, ees_options.neighbours if ees_options else None)
+        if p is not None and not isinstance(p, Book)
+    ]
     if book is None:
         if any(p.resolve() == out.resolve() for p in inputs):
             raise UsageError(f"the output {out} is also an input: choose another --out")
@@ -112,13 +114,22 @@ def fill_workbook(
     risk = None
     if risk_factors is not None:
         factors = reader.read_risk_factors(risk_factors)
-        risk = rules.classify_factors([(f.factor, f.assessments, f.plans) for f in factors], prevalence_measure,
-                                      prevalence_threshold, impact_threshold)
+        risk = rules.classify_factors(
+            [(f.factor, f.assessments, f.plans) for f in factors],
+            prevalence_measure,
+            prevalence_threshold,
+            impact_threshold,
+        )
 
     content = PerformanceContent(
-        partnership=config.partnership, filled_at=now or datetime.now().replace(microsecond=0),
-        indicators=rows, findings=findings, grid=quadrant.grid_rows(rows, findings), risk=risk,
-        alt_text=quadrant.risk_alt_text(risk) if risk else "")
+        partnership=config.partnership,
+        filled_at=now or datetime.now().replace(microsecond=0),
+        indicators=rows,
+        findings=findings,
+        grid=quadrant.grid_rows(rows, findings),
+        risk=risk,
+        alt_text=quadrant.risk_alt_text(risk) if risk else "",
+    )
     if book is not None:
         fill_performance(book, content)
         record_config(book, config)
@@ -133,12 +144,26 @@ def fill_workbook(
 def refresh_book(book: Book, config: Config, *, now: datetime | None = None) -> FillResult:
     """Re-run the rules on an open workbook's own tables and fill it in place, unsaved ("Refresh quadrant")."""
     names = book.table_names()
-    return fill_workbook(None, config, indicators=[book], evidence=book if c.EVIDENCE in names else None,
-                         risk_factors=book if c.RISK_FACTORS in names else None, now=now, book=book)
+    return fill_workbook(
+        None,
+        config,
+        indicators=[book],
+        evidence=book if c.EVIDENCE in names else None,
+        risk_factors=book if c.RISK_FACTORS in names else None,
+        now=now,
+        book=book,
+    )
 
 
-def import_ees_csv(source: str | Path, la: str, measures: Sequence[str], out: str | Path, *, priority: str = "",
-                   options: EesOptions | None = None) -> list[ees.Imported]:
+def import_ees_csv(
+    source: str | Path,
+    la: str,
+    measures: Sequence[str],
+    out: str | Path,
+    *,
+    priority: str = "",
+    options: EesOptions | None = None,
+) -> list[ees.Imported]:
     """Import an EES file's measures for one local authority as indicator rows in a CSV (``performance ees``
     and the ribbon's "Import DfE data")."""
     options = options or EesOptions()
@@ -147,8 +172,9 @@ def import_ees_csv(source: str | Path, la: str, measures: Sequence[str], out: st
         raise UsageError(f"the output {target} is also an input: choose another --out")
     if not measures:
         raise UsageError("give at least one measure column to import (e.g. CPP_subsequent_percent)")
-    rows = ees.import_measures(source, la, measures, neighbours=options.neighbours, periods=options.periods,
-                               where=options.where)
+    rows = ees.import_measures(
+        source, la, measures, neighbours=options.neighbours, periods=options.periods, where=options.where
+    )
     ees.write_indicator_csv(({**r.record, "Priority": priority} for r in rows), target)
     return rows
 
@@ -170,10 +196,12 @@ def _check_output(out: Path) -> None:
 def import_ees(path: str | Path, options: EesOptions) -> list[Indicator]:
     """Indicator records from an EES file (the same import as ``performance ees``)."""
     if not options.la or not options.measures:
-        raise UsageError(f"{Path(path).name} is a DfE open-data (EES) file: give --la and at least one --measure "
-                         "to import it")
-    found = ees.import_measures(path, options.la, options.measures, neighbours=options.neighbours,
-                                periods=options.periods, where=options.where)
+        raise UsageError(
+            f"{Path(path).name} is a DfE open-data (EES) file: give --la and at least one --measure to import it"
+        )
+    found = ees.import_measures(
+        path, options.la, options.measures, neighbours=options.neighbours, periods=options.periods, where=options.where
+    )
     records = [(Where(str(path), r.row), {**r.record, "Priority": IMPORTED_PRIORITY}) for r in found]
     return reader.indicators_from_records(records)
 
@@ -188,7 +216,8 @@ def merge_imported(listed: list[Indicator], imported: list[Indicator]) -> list[I
     for ind in rows:
         same_period[(fold(ind.indicator), fold(ind.period))].append(ind)
         if fold(ind.indicator) not in latest or (
-                rules.period_key(ind.period) >= rules.period_key(latest[fold(ind.indicator)].period)):
+            rules.period_key(ind.period) >= rules.period_key(latest[fold(ind.indicator)].period)
+        ):
             latest[fold(ind.indicator)] = ind
     for imp in imported:
         matches = same_period.get((fold(imp.indicator), fold(imp.period)))
@@ -226,9 +255,15 @@ def check_duplicates(rows: Sequence[Indicator]) -> None:
         k = (*ind.key, fold(ind.period))
         if k in seen and seen[k].where.file != ind.where.file:
             other = seen[k].where
-            problems.append(Problem(ind.where, "Indicator", f"'{ind.indicator}' for period '{ind.period}' under "
-                                    f"priority '{ind.priority}' is listed twice (also {Path(other.file).name} "
-                                    f"row {other.row})"))
+            problems.append(
+                Problem(
+                    ind.where,
+                    "Indicator",
+                    f"'{ind.indicator}' for period '{ind.period}' under "
+                    f"priority '{ind.priority}' is listed twice (also {Path(other.file).name} "
+                    f"row {other.row})",
+                )
+            )
         seen.setdefault(k, ind)
     if problems:
         raise InputError(problems)
@@ -239,8 +274,15 @@ def read_previous(path: str | Path) -> dict[tuple[str, str], list[PreviousValue]
     table = read_tables(path, (c.INDICATORS,), required=(c.INDICATORS,))[c.INDICATORS]
     missing = [h for h in ("Priority", "Indicator", "Value") if h not in table.headers]
     if missing:
-        raise InputError([Problem(Where(str(path), table.header_row, table.sheet), missing[0],
-                                  "the previous workbook's Indicators table has no such column")])
+        raise InputError(
+            [
+                Problem(
+                    Where(str(path), table.header_row, table.sheet),
+                    missing[0],
+                    "the previous workbook's Indicators table has no such column",
+                )
+            ]
+        )
     out: dict[tuple[str, str], list[PreviousValue]] = defaultdict(list)
     name = Path(path).name
     for rec in table.records():
@@ -253,4 +295,3 @@ def read_previous(path: str | Path) -> dict[tuple[str, str], list[PreviousValue]
         key = (fold(reader.text(rec.get("Priority"))), fold(reader.text(rec.get("Indicator"))))
         out[key].append(PreviousValue(reader.text(rec.get("Period")), value, name))
     return out
-

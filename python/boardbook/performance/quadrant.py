@@ -46,7 +46,7 @@ def latest(indicators: Sequence[Indicator]) -> list[Indicator]:
 
 
 def indicator_text(ind: Indicator) -> str:
-    """"Repeat CP plans (2024/25): 24.4 against a target of 20 (lower is better); worsening from 22 (+10.9 %);
+    """ "Repeat CP plans (2024/25): 24.4 against a target of 20 (lower is better); worsening from 22 (+10.9 %);
     England 24.5; statistical neighbours 27.9"."""
     head = f"{ind.indicator} ({ind.period})" if ind.period else ind.indicator
     if ind.value is None:
@@ -59,8 +59,11 @@ def indicator_text(ind: Indicator) -> str:
     if ind.previous is not None:
         change = rules.describe_change(ind.previous, ind.value)
         word = (ind.trend or "changed").lower()
-        parts.append(f"{word} from {fmt(ind.previous)} ({change})" if word != "no change"
-                     else f"no change from {fmt(ind.previous)}")
+        parts.append(
+            f"{word} from {fmt(ind.previous)} ({change})"
+            if word != "no change"
+            else f"no change from {fmt(ind.previous)}"
+        )
     if ind.england is not None:
         parts.append(f"England {fmt(ind.england)}")
     if ind.neighbours is not None:
@@ -75,8 +78,7 @@ def finding_text(f: Finding) -> str:
 
 
 def _counts(labels: Sequence[str | None]) -> str:
-    shown = [f"{sum(1 for lb in labels if lb == rag)} {rag}" for rag in c.RAG_LABELS
-             if any(lb == rag for lb in labels)]
+    shown = [f"{sum(1 for lb in labels if lb == rag)} {rag}" for rag in c.RAG_LABELS if any(lb == rag for lb in labels)]
     blank = sum(1 for lb in labels if not lb)
     if blank:
         shown.append(f"{blank} not rated")
@@ -84,12 +86,17 @@ def _counts(labels: Sequence[str | None]) -> str:
 
 
 def summary_text(indicators: Sequence[Indicator], findings: Sequence[Finding]) -> str:
-    """"4 indicators (1 Green, 2 Amber, 1 Red); 6 findings (3 Green, 2 Amber, 1 Red); no child and family
+    """ "4 indicators (1 Green, 2 Amber, 1 Red); 6 findings (3 Green, 2 Amber, 1 Red); no child and family
     views"."""
-    text = (f"{len(indicators)} indicator{'s' * (len(indicators) != 1)} ({_counts([i.rag for i in indicators])}); "
-            f"{len(findings)} finding{'s' * (len(findings) != 1)} ({_counts([f.rag for f in findings])})")
-    empty = [lens for lens in c.LENSES if not any(f.lens == lens for f in findings)
-             and not (lens == c.QUANTITATIVE and indicators)]
+    text = (
+        f"{len(indicators)} indicator{'s' * (len(indicators) != 1)} ({_counts([i.rag for i in indicators])}); "
+        f"{len(findings)} finding{'s' * (len(findings) != 1)} ({_counts([f.rag for f in findings])})"
+    )
+    empty = [
+        lens
+        for lens in c.LENSES
+        if not any(f.lens == lens for f in findings) and not (lens == c.QUANTITATIVE and indicators)
+    ]
     if empty:
         text += "; nothing yet from: " + ", ".join(lens.lower() for lens in empty)
     return text
@@ -125,10 +132,12 @@ def risk_alt_text(q: RiskQuadrant) -> str:
     """Alt text of the scatter chart: what it plots, the thresholds, and which factors fall where."""
     basis_p = " (the median)" if q.prevalence_is_median else ""
     basis_i = " (the median)" if q.impact_is_median else ""
-    text = (f"Scatter chart of {len(q.factors)} risk factors identified at the end of assessment: prevalence "
-            f"({measure_words(q.measure)}) across, conversion to a child protection plan up. Dashed threshold "
-            f"lines at a prevalence of {fmt(q.prevalence_threshold)}{basis_p} and a conversion of "
-            f"{q.impact_threshold:.1%}{basis_i}.")
+    text = (
+        f"Scatter chart of {len(q.factors)} risk factors identified at the end of assessment: prevalence "
+        f"({measure_words(q.measure)}) across, conversion to a child protection plan up. Dashed threshold "
+        f"lines at a prevalence of {fmt(q.prevalence_threshold)}{basis_p} and a conversion of "
+        f"{q.impact_threshold:.1%}{basis_i}."
+    )
     for label in c.QUADRANT_LABELS:
         names = [f.factor for f in sorted(q.factors, key=lambda f: -f.conversion) if f.quadrant == label]
         text += f" {label}: {', '.join(names) if names else 'none'}."

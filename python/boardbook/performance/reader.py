@@ -48,8 +48,17 @@ EES_CODES = {
     "u": "low reliability (u): no figure published",
 }
 RAG_ALIASES = {"g": c.GREEN, "a": c.AMBER, "r": c.RED, **{lb.casefold(): lb for lb in c.RAG_LABELS}}
-INDICATOR_NUMBERS = ("Numerator", "Denominator", "Per", "Value", "Previous", "Target", "Tolerance",
-                     "Statistical neighbours", "England")
+INDICATOR_NUMBERS = (
+    "Numerator",
+    "Denominator",
+    "Per",
+    "Value",
+    "Previous",
+    "Target",
+    "Tolerance",
+    "Statistical neighbours",
+    "England",
+)
 
 
 # -- reading a table from a file ------------------------------------------------------------------------
@@ -71,8 +80,9 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
     if isinstance(source, Book):
         file = str(source.path or "the workbook")
         if table not in source.table_names():
-            raise WorkbookError(f"table '{table}' not found (tables: {', '.join(source.table_names()) or 'none'})",
-                                Location(file))
+            raise WorkbookError(
+                f"table '{table}' not found (tables: {', '.join(source.table_names()) or 'none'})", Location(file)
+            )
         t = source.read_table(table)
         sheet, header_row, first_col, found, body = t.sheet, t.header_row, t.first_col, list(t.headers), t.rows
     else:
@@ -95,8 +105,9 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
         problems = []
         for h in missing:
             hint = close_matches(h, unknown)
-            message = (f"the column '{h}' is missing (found: {', '.join(str(f) for f in found if str(f).strip())})"
-                       + (f"; rename '{hint[0]}' to '{h}'" if hint else ""))
+            message = f"the column '{h}' is missing (found: {', '.join(str(f) for f in found if str(f).strip())})" + (
+                f"; rename '{hint[0]}' to '{h}'" if hint else ""
+            )
             problems.append(Problem(header_where, h, message))
         raise InputError(problems)
     rows = []
@@ -114,7 +125,7 @@ def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[str]]]:
     start = next((i for i, r in enumerate(records) if any(v.strip() for v in r)), None)
     if start is None:
         raise WorkbookError("the file is empty: it needs a header row and data rows", Location(str(p)))
-    return start + 1, 1, [v.strip() for v in records[start]], [list(r) for r in records[start + 1:]]
+    return start + 1, 1, [v.strip() for v in records[start]], [list(r) for r in records[start + 1 :]]
 
 
 def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, Sequence[object], Sequence[Sequence[object]]]:
@@ -125,17 +136,20 @@ def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, Sequence[object], S
             t = wb.get_table_by_name(table)
             assert t.start is not None, "a table always has a data row"
             return t.sheet, t.start[0], t.start[1] + 1, list(t.columns), t.to_python()
-        visible = [m.name for m in wb.sheets_metadata if str(m.visible).endswith("Visible")
-                   and str(m.typ).endswith("WorkSheet")] or wb.sheet_names
+        visible = [
+            m.name
+            for m in wb.sheets_metadata
+            if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
+        ] or wb.sheet_names
         sheet = wb.get_sheet_by_name(visible[0])
         cells = sheet.to_python(skip_empty_area=False)
     start = next((i for i, r in enumerate(cells) if any(not _blank(v) for v in r)), None)
     if start is None:
-        raise WorkbookError(f"sheet '{visible[0]}' is empty: it needs a header row and data rows",
-                            Location(str(p), visible[0]))
+        raise WorkbookError(
+            f"sheet '{visible[0]}' is empty: it needs a header row and data rows", Location(str(p), visible[0])
+        )
     first = next(j for j, v in enumerate(cells[start]) if not _blank(v))
-    return (visible[0], start + 1, first + 1, list(cells[start][first:]),
-            [list(r[first:]) for r in cells[start + 1:]])
+    return (visible[0], start + 1, first + 1, list(cells[start][first:]), [list(r[first:]) for r in cells[start + 1 :]])
 
 
 def _map_headers(found: Sequence[object], headers: Sequence[str]) -> dict[int, str]:
@@ -219,8 +233,15 @@ def read_indicators(path: Source) -> list[Indicator]:
     a Value or Numerator and Denominator."""
     table = read_rows(path, c.INDICATORS, c.INDICATORS_HEADERS, ("Priority", "Indicator", "Period"))
     if "Value" not in table.columns and not {"Numerator", "Denominator"} <= table.columns:
-        raise InputError([Problem(table.header, "Value", "the column 'Value' is missing (or give 'Numerator' "
-                                                         "and 'Denominator' to compute it)")])
+        raise InputError(
+            [
+                Problem(
+                    table.header,
+                    "Value",
+                    "the column 'Value' is missing (or give 'Numerator' and 'Denominator' to compute it)",
+                )
+            ]
+        )
     return indicators_from_records(table.rows)
 
 
@@ -231,15 +252,24 @@ def indicators_from_records(rows: Sequence[Row]) -> list[Indicator]:
     seen: dict[tuple[str, str, str], Where] = {}
     for where, r in rows:
         notes: list[str] = []
-        ind = Indicator(priority=text(r.get("Priority")), indicator=text(r.get("Indicator")), where=where,
-                        definition=text(r.get("Definition")), period=text(r.get("Period")),
-                        source=text(r.get("Source")))
+        ind = Indicator(
+            priority=text(r.get("Priority")),
+            indicator=text(r.get("Indicator")),
+            where=where,
+            definition=text(r.get("Definition")),
+            period=text(r.get("Period")),
+            source=text(r.get("Source")),
+        )
         existing_note = text(r.get("Note"))
         for column in ("Priority", "Indicator"):
             if not text(r.get(column)):
                 check.add(where, column, "is blank")
-        nums = {h: check.number(where, r, h, notes if h in ("Value", "Previous", "Statistical neighbours",
-                                                          "England") else None) for h in INDICATOR_NUMBERS}
+        nums = {
+            h: check.number(
+                where, r, h, notes if h in ("Value", "Previous", "Statistical neighbours", "England") else None
+            )
+            for h in INDICATOR_NUMBERS
+        }
         ind.numerator, ind.denominator, ind.per = nums["Numerator"], nums["Denominator"], nums["Per"]
         ind.value, ind.previous, ind.target = nums["Value"], nums["Previous"], nums["Target"]
         ind.tolerance, ind.neighbours, ind.england = nums["Tolerance"], nums["Statistical neighbours"], nums["England"]
@@ -265,8 +295,12 @@ def indicators_from_records(rows: Sequence[Row]) -> list[Indicator]:
             if k in seen:
                 first = seen[k]
                 also = f"row {first.row}" if first.file == where.file else f"{Path(first.file).name} row {first.row}"
-                check.add(where, "Indicator", f"'{ind.indicator}' for period '{ind.period}' under priority "
-                                              f"'{ind.priority}' is listed twice (also {also})")
+                check.add(
+                    where,
+                    "Indicator",
+                    f"'{ind.indicator}' for period '{ind.period}' under priority "
+                    f"'{ind.priority}' is listed twice (also {also})",
+                )
             else:
                 seen[k] = where
         out.append(ind)
@@ -294,8 +328,13 @@ def read_evidence(path: Source) -> list[Finding]:
         lens = lenses.get(fold(raw_lens))
         if lens is None:
             hint = close_matches(raw_lens, c.LENSES)
-            check.add(where, "Lens", (f"'{raw_lens}' is not a lens" if raw_lens else "is blank")
-                      + f": use one of {', '.join(c.LENSES)}" + (f" (did you mean '{hint[0]}'?)" if hint else ""))
+            check.add(
+                where,
+                "Lens",
+                (f"'{raw_lens}' is not a lens" if raw_lens else "is blank")
+                + f": use one of {', '.join(c.LENSES)}"
+                + (f" (did you mean '{hint[0]}'?)" if hint else ""),
+            )
         rag = _rag(check, where, r)
         when = r.get("Date")
         day: date | None = None
@@ -303,8 +342,17 @@ def read_evidence(path: Source) -> list[Finding]:
             day = parse_date(when)
             if day is None:
                 check.add(where, "Date", f"'{text(when)}' is not a date (use dd/mm/yyyy)")
-        out.append(Finding(text(r.get("Priority")), lens or raw_lens, text(r.get("Finding")), where, rag,
-                           text(r.get("Source")), day))
+        out.append(
+            Finding(
+                text(r.get("Priority")),
+                lens or raw_lens,
+                text(r.get("Finding")),
+                where,
+                rag,
+                text(r.get("Source")),
+                day,
+            )
+        )
     check.done()
     return out
 
@@ -334,11 +382,17 @@ def read_risk_factors(path: Source) -> list[RiskFactor]:
         counts = {h: _count(check, where, r, h) for h in ("Assessments", "Plans")}
         a, p = counts["Assessments"], counts["Plans"]
         if a == 0:
-            check.add(where, "Assessments", "0: the conversion to a plan needs assessments above 0 "
-                                            "(leave out factors no assessment identified)")
+            check.add(
+                where,
+                "Assessments",
+                "0: the conversion to a plan needs assessments above 0 (leave out factors no assessment identified)",
+            )
         if a is not None and p is not None and p > a:
-            check.add(where, "Plans", f"{p} is more than Assessments ({a}): plans count children whose "
-                                      "assessment identified the factor")
+            check.add(
+                where,
+                "Plans",
+                f"{p} is more than Assessments ({a}): plans count children whose assessment identified the factor",
+            )
         if name:
             if fold(name) in seen:
                 check.add(where, "Factor", f"'{name}' is listed twice (also row {seen[fold(name)].row})")
@@ -363,4 +417,3 @@ def _count(check: _Checker, where: Where, r: Record, column: str) -> int | None:
         check.add(where, column, f"{text(raw)} is not a count (a whole number, 0 or more)")
         return None
     return int(value)
-

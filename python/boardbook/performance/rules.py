@@ -60,7 +60,7 @@ def percentage_change(old: float, new: float, places: int = PLACES) -> float | N
 
 
 def describe_change(old: float | None, new: float | None) -> str:
-    """"+48.3 %", "-2.0 %", "0.0 %" or "n/a" (no previous value, or a change from 0)."""
+    """ "+48.3 %", "-2.0 %", "0.0 %" or "n/a" (no previous value, or a change from 0)."""
     if old is None or new is None:
         return "n/a"
     change = percentage_change(old, new)
@@ -158,8 +158,9 @@ def classify(prevalence: float, impact: float, prevalence_threshold: float, impa
     """One of the four quadrant labels. At or above a threshold counts as High."""
     high_p = _cmp(prevalence, prevalence_threshold) >= 0
     high_i = _cmp(impact, impact_threshold) >= 0
-    return {(True, True): c.HIGH_HIGH, (True, False): c.HIGH_LOW,
-            (False, True): c.LOW_HIGH, (False, False): c.LOW_LOW}[(high_p, high_i)]
+    return {(True, True): c.HIGH_HIGH, (True, False): c.HIGH_LOW, (False, True): c.LOW_HIGH, (False, False): c.LOW_LOW}[
+        (high_p, high_i)
+    ]
 
 
 @dataclass(frozen=True)
@@ -184,9 +185,12 @@ class RiskQuadrant:
     impact_is_median: bool
 
 
-def classify_factors(factors: Sequence[tuple[str, float, float]], measure: str = c.ASSESSMENTS,
-                     prevalence_threshold: float | None = None,
-                     impact_threshold: float | None = None) -> RiskQuadrant:
+def classify_factors(
+    factors: Sequence[tuple[str, float, float]],
+    measure: str = c.ASSESSMENTS,
+    prevalence_threshold: float | None = None,
+    impact_threshold: float | None = None,
+) -> RiskQuadrant:
     """Place (factor, assessments, plans) in the quadrant; thresholds default to the medians.
 
     Raises:

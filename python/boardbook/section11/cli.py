@@ -15,20 +15,28 @@ from rich.table import Table
 
 from boardbook.terminal import ConfigOpt, ExcelOpt, err, live_book, out, progress_bar
 
-app = typer.Typer(help="Section 11 audit: send returns, collate them into the board summary.",
-                  no_args_is_help=True)
+app = typer.Typer(help="Section 11 audit: send returns, collate them into the board summary.", no_args_is_help=True)
 
 
 @app.command("returns")
 def s11_returns(
-    agencies: Annotated[Path, typer.Option("--agencies", help="Agency list CSV: Agency, Sector, Email, "
-                                           "Partnerships.", dir_okay=False)],
+    agencies: Annotated[
+        Path, typer.Option("--agencies", help="Agency list CSV: Agency, Sector, Email, Partnerships.", dir_okay=False)
+    ],
     round_: Annotated[str, typer.Option("--round", help="Audit round, e.g. 2026.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the returns (one .xlsx per agency).")],
-    previous: Annotated[Path | None, typer.Option("--previous", help="Last round's summary: carry each "
-                                                  "agency's rating and evidence into its new return.")] = None,
-    partnership: Annotated[str | None, typer.Option("--partnership", help="Only agencies returning to this "
-                                                    "partnership (default: the configured one).")] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous", help="Last round's summary: carry each agency's rating and evidence into its new return."
+        ),
+    ] = None,
+    partnership: Annotated[
+        str | None,
+        typer.Option(
+            "--partnership", help="Only agencies returning to this partnership (default: the configured one)."
+        ),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Make one pre-filled return per agency for a new audit round."""
@@ -38,30 +46,50 @@ def s11_returns(
 
     cfg = choose_config(config, previous)
     with progress_bar("Making returns") as bar:
-        written = make_returns(load_agencies(agencies), round_, out_dir, cfg, previous=previous,
-                               partnership=partnership, progress=bar)
+        written = make_returns(
+            load_agencies(agencies), round_, out_dir, cfg, previous=previous, partnership=partnership, progress=bar
+        )
     out.print(f"wrote {len(written)} returns to {out_dir}")
 
 
 @app.command("collate")
 def s11_collate(
     inputs: Annotated[list[Path], typer.Argument(help="Return files or folders (searched recursively).")],
-    summary: Annotated[Path, typer.Option("--out", help="The summary workbook to write (filled in place if it "
-                                          "exists, keeping the manual columns).")],
+    summary: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="The summary workbook to write (filled in place if it exists, keeping the manual columns)."
+        ),
+    ],
     config: ConfigOpt = None,
-    agencies: Annotated[Path | None, typer.Option("--agencies", help="Agency list CSV, to find who is missing.",
-                                                  dir_okay=False)] = None,
-    previous: Annotated[Path | None, typer.Option("--previous", help="The previous round's summary, for the "
-                                                  "comparison and challenge.")] = None,
-    partnership: Annotated[str | None, typer.Option("--partnership", help="Collate the returns that count for "
-                                                    "this partnership (default: the configured one).")] = None,
-    sample: Annotated[int | None, typer.Option("--sample", min=0, help="Add K returns at random to the "
-                                               "challenge list.")] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Seed for the random sample (same seed, same "
-                                             "sample).")] = None,
+    agencies: Annotated[
+        Path | None, typer.Option("--agencies", help="Agency list CSV, to find who is missing.", dir_okay=False)
+    ] = None,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="The previous round's summary, for the comparison and challenge.")
+    ] = None,
+    partnership: Annotated[
+        str | None,
+        typer.Option(
+            "--partnership", help="Collate the returns that count for this partnership (default: the configured one)."
+        ),
+    ] = None,
+    sample: Annotated[
+        int | None, typer.Option("--sample", min=0, help="Add K returns at random to the challenge list.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed for the random sample (same seed, same sample).")
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any return was rejected.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", min=0, help="Read returns in this many processes. 0: one per "
-                                      "core (up to 4) when there are 200 returns or more, else 1.")] = 0,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            min=0,
+            help="Read returns in this many processes. 0: one per "
+            "core (up to 4) when there are 200 returns or more, else 1.",
+        ),
+    ] = 0,
     excel: Annotated[bool, ExcelOpt] = False,
 ) -> None:
     """Validate every return and collate them into the board summary."""
@@ -73,13 +101,29 @@ def s11_collate(
     listed = load_agencies(agencies) if agencies else ()
     live = live_book(summary) if excel else None
     with progress_bar("Collating") as bar:
-        result = collate(inputs, summary, cfg, agencies=listed, previous=previous, partnership=partnership,
-                         sample=sample, seed=seed, progress=bar, jobs=jobs, book=live)
+        result = collate(
+            inputs,
+            summary,
+            cfg,
+            agencies=listed,
+            previous=previous,
+            partnership=partnership,
+            sample=sample,
+            seed=seed,
+            progress=bar,
+            jobs=jobs,
+            book=live,
+        )
     table = Table(title=f"Section 11 collation → {result.out}", show_header=True)
     for col in ("Returns read", "Accepted", "Rejected", "Problems", "Ratings changed"):
         table.add_column(col, justify="right")
-    table.add_row(str(result.read), str(result.accepted), str(result.rejected), str(len(result.problems)),
-                  str(len(result.changes)))
+    table.add_row(
+        str(result.read),
+        str(result.accepted),
+        str(result.rejected),
+        str(len(result.problems)),
+        str(len(result.changes)),
+    )
     out.print(table)
     for p in result.errors[:10]:
         where = " ".join(x for x in (Path(p.file).name, p.sheet, p.cell) if x)

@@ -15,8 +15,21 @@ ASSESSMENT_INPUTS = ("Rating", "Evidence", "Action", "Owner", "Due")
 
 # The board summary.
 RETURNS = "Returns"
-RETURNS_HEADERS = ("Agency", "Sector", "Ref", "Rating", "Score", "Evidence", "Action", "Owner", "Due",
-                   "Moderated rating", "Board comment", "Action status", "Source file")
+RETURNS_HEADERS = (
+    "Agency",
+    "Sector",
+    "Ref",
+    "Rating",
+    "Score",
+    "Evidence",
+    "Action",
+    "Owner",
+    "Due",
+    "Moderated rating",
+    "Board comment",
+    "Action status",
+    "Source file",
+)
 MANUAL_COLUMNS = ("Moderated rating", "Board comment", "Action status")
 MATRIX = "Matrix"
 STANDARDS = "Standards"

@@ -26,8 +26,9 @@ def new_returns(xl: Excel) -> str:
     if not agencies:
         agencies = load_agencies(xl.need(xl.dialogs.pick_file("Choose the agency list (CSV)", "*.csv")))
     folder = xl.need(xl.dialogs.pick_folder("Choose the folder for the new returns"))
-    written = make_returns(agencies, round_, folder, config, previous=book if is_summary else None,
-                           progress=xl.progress("making return"))
+    written = make_returns(
+        agencies, round_, folder, config, previous=book if is_summary else None, progress=xl.progress("making return")
+    )
     carried = " with last round's answers carried in" if is_summary else ""
     return f"Wrote {len(written)} returns for round {round_} to {folder}{carried}."
 
@@ -39,8 +40,7 @@ def validate(xl: Excel) -> str:
     book.mark_problems([(p.sheet, p.cell, p.message) for p in result.problems if p.cell])
     if not result.problems:
         return "No problems found: the return is ready to send."
-    listed = "\n".join(f"- {' '.join(x for x in (p.sheet, p.cell) if x)}: {p.message}"
-                       for p in result.problems[:SHOWN])
+    listed = "\n".join(f"- {' '.join(x for x in (p.sheet, p.cell) if x)}: {p.message}" for p in result.problems[:SHOWN])
     more = f"\n… and {len(result.problems) - SHOWN} more" if len(result.problems) > SHOWN else ""
     return f"{len(result.problems)} problems; the cells are marked with notes:\n{listed}{more}"
 
@@ -52,10 +52,13 @@ def collate(xl: Excel, *, sample: int | None = None) -> str:
     if xl.path is None:
         return "Save this summary workbook first, so boardbook knows where it lives."
     folder = xl.need(xl.dialogs.pick_folder("Choose the folder of returns"))
-    result = collate_returns([folder], xl.path, config, sample=sample, book=book,
-                             progress=xl.progress("reading return"))
-    return (f"Read {result.read} returns: {result.accepted} accepted, {result.rejected} rejected, "
-            f"{len(result.problems)} problems (see the Problems sheet). Save the workbook to keep the result.")
+    result = collate_returns(
+        [folder], xl.path, config, sample=sample, book=book, progress=xl.progress("reading return")
+    )
+    return (
+        f"Read {result.read} returns: {result.accepted} accepted, {result.rejected} rejected, "
+        f"{len(result.problems)} problems (see the Problems sheet). Save the workbook to keep the result."
+    )
 
 
 def challenge_sample(xl: Excel) -> str:

@@ -60,8 +60,12 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
     refs, labels = cfg.refs, scale.labels
     highlights = rating_highlights(scale)
 
-    book.write_table(c.RETURNS, s.returns, headers=c.RETURNS_HEADERS, formats={
-        "Evidence": WRAP, "Action": WRAP, "Board comment": WRAP, "Due": DATE, "Score": ColumnFormat("0")})
+    book.write_table(
+        c.RETURNS,
+        s.returns,
+        headers=c.RETURNS_HEADERS,
+        formats={"Evidence": WRAP, "Action": WRAP, "Board comment": WRAP, "Due": DATE, "Score": ColumnFormat("0")},
+    )
     book.set_choices(c.RETURNS, "Moderated rating", labels)
     book.set_choices(c.RETURNS, "Action status", c.ACTION_STATUSES)
     book.highlight(c.RETURNS, ["Rating", "Moderated rating"], highlights)
@@ -74,8 +78,8 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
         r = m_row + 1 + i
         rng = f"{first}{r}:{last}{r}"
         met_terms = "+".join(f"({rng}={_quote(lb)})" for lb in labels if scale.is_met(lb))
-        rated = f"({rng}<>\"\")" + (f"*({rng}<>{_quote(scale.not_applicable)})" if scale.not_applicable else "")
-        formula = f"=IF(SUMPRODUCT({rated})=0,\"\",SUMPRODUCT({met_terms})/SUMPRODUCT({rated}))"
+        rated = f'({rng}<>"")' + (f"*({rng}<>{_quote(scale.not_applicable)})" if scale.not_applicable else "")
+        formula = f'=IF(SUMPRODUCT({rated})=0,"",SUMPRODUCT({met_terms})/SUMPRODUCT({rated}))'
         labels_by_ref = (by_ref.get(ref, "") for ref in refs)
         matrix_rows.append([agency, *labels_by_ref, Formula(formula, _blank(met))])
     book.write_table(c.MATRIX, matrix_rows, headers=c.matrix_headers(refs), formats={"Met %": PERCENT})
@@ -95,22 +99,33 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
         r = s_row + 1 + i
         ref_cell = f"${get_column_letter(s_col)}{r}"
         label_cells = {lb: f"{get_column_letter(s_col + headers.index(lb))}{r}" for lb in labels}
-        counts = [Formula(f"=SUMPRODUCT(({ref_rng}={ref_cell})*({rating_rng}={_quote(lb)}))", st.counts[lb])
-                  for lb in labels]
+        counts = [
+            Formula(f"=SUMPRODUCT(({ref_rng}={ref_cell})*({rating_rng}={_quote(lb)}))", st.counts[lb]) for lb in labels
+        ]
         rated_cell = f"{get_column_letter(s_col + headers.index('Rated'))}{r}"
         met_cell = f"{get_column_letter(s_col + headers.index('Met'))}{r}"
         rated = "+".join(v for lb, v in label_cells.items() if lb != scale.not_applicable)
         met_sum = "+".join(v for lb, v in label_cells.items() if scale.is_met(lb))
-        std_rows.append([
-            st.ref, titles.get(st.ref, ""), *counts,
-            Formula(f"={rated}", st.rated),
-            Formula(f"={met_sum}", st.met),
-            Formula(f"=IF({rated_cell}=0,\"\",{met_cell}/{rated_cell})", _blank(st.met_fraction)),
-            Formula(f"=IF({rated_cell}=0,\"\",SUMPRODUCT(--({ref_rng}={ref_cell}),{score_rng})/{rated_cell})",
-                    _blank(st.mean_score)),
-        ])
-    book.write_table(c.STANDARDS, std_rows, headers=headers,
-                     formats={"Met %": PERCENT, "Mean score": ColumnFormat("0.00"), "Standard": WRAP})
+        std_rows.append(
+            [
+                st.ref,
+                titles.get(st.ref, ""),
+                *counts,
+                Formula(f"={rated}", st.rated),
+                Formula(f"={met_sum}", st.met),
+                Formula(f'=IF({rated_cell}=0,"",{met_cell}/{rated_cell})', _blank(st.met_fraction)),
+                Formula(
+                    f'=IF({rated_cell}=0,"",SUMPRODUCT(--({ref_rng}={ref_cell}),{score_rng})/{rated_cell})',
+                    _blank(st.mean_score),
+                ),
+            ]
+        )
+    book.write_table(
+        c.STANDARDS,
+        std_rows,
+        headers=headers,
+        formats={"Met %": PERCENT, "Mean score": ColumnFormat("0.00"), "Standard": WRAP},
+    )
 
     colours = {}
     for i, level in enumerate(sorted(scale.levels, key=lambda lv: -lv.score)):
@@ -118,10 +133,21 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
         colours[level.label] = CHART_COLOURS[round(i * (len(CHART_COLOURS) - 1) / (n - 1)) if n > 1 else 0]
     if scale.not_applicable:
         colours[scale.not_applicable] = CHART_NA
-    book.add_chart(ChartSpec(
-        sheet=CHART, table=c.STANDARDS, categories="Ref", series=labels, anchor=CHART_ANCHOR,
-        title="Ratings per standard", x_title="Standard", y_title="Number of agencies", colours=colours,
-        alt_text=_alt_text(s), height_cm=max(10, 1.1 * len(refs) + 4)))
+    book.add_chart(
+        ChartSpec(
+            sheet=CHART,
+            table=c.STANDARDS,
+            categories="Ref",
+            series=labels,
+            anchor=CHART_ANCHOR,
+            title="Ratings per standard",
+            x_title="Standard",
+            y_title="Number of agencies",
+            colours=colours,
+            alt_text=_alt_text(s),
+            height_cm=max(10, 1.1 * len(refs) + 4),
+        )
+    )
 
     book.write_table(c.CHALLENGE, s.challenge, formats={"Evidence": WRAP, "Reason": WRAP})
     book.highlight(c.CHALLENGE, ["Rating"], highlights)
@@ -146,8 +172,9 @@ def set_or_add_name(book: Book, name: str, value: object) -> None:
     book.set_name(name, value)
 
 
-def fill_return(book: Book, config: Config, agency: Agency, round_: str,
-                carried: Mapping[Key, tuple[str, str]]) -> None:
+def fill_return(
+    book: Book, config: Config, agency: Agency, round_: str, carried: Mapping[Key, tuple[str, str]]
+) -> None:
     """Pre-fill a blank return (``templates.section11_return``) for one agency and round."""
     book.set_name("Agency", agency.name)
     book.set_name("Sector", agency.sector)
@@ -171,13 +198,17 @@ def _blank(value: float | None) -> float | str:
 def _alt_text(s: SummaryContent) -> str:
     """Describe the chart in words: what it shows and the standards most and least often met."""
     rated = [st for st in s.standards if st.met_fraction is not None]
-    text = (f"Stacked bar chart of the section 11 ratings given by {len(s.matrix)} agencies for each of "
-            f"{len(s.standards)} standards ({', '.join(s.config.scale.labels)}).")
+    text = (
+        f"Stacked bar chart of the section 11 ratings given by {len(s.matrix)} agencies for each of "
+        f"{len(s.standards)} standards ({', '.join(s.config.scale.labels)})."
+    )
     if rated:
         best = max(rated, key=lambda st: st.met_fraction or 0)
         worst = min(rated, key=lambda st: st.met_fraction or 0)
-        text += (f" Most often met: {best.ref} ({best.met_fraction:.0%}). Least often met: {worst.ref} "
-                 f"({worst.met_fraction:.0%}). The numbers are in the Standards table.")
+        text += (
+            f" Most often met: {best.ref} ({best.met_fraction:.0%}). Least often met: {worst.ref} "
+            f"({worst.met_fraction:.0%}). The numbers are in the Standards table."
+        )
     return text
 
 

@@ -70,9 +70,17 @@ def find_inputs(inputs: Sequence[str | Path]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            found = sorted((f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS + WRONG_FORMATS
-                            and not f.name.startswith(("~$", ".")) and not is_backup(f)),
-                           key=lambda f: str(f).casefold())
+            found = sorted(
+                (
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file()
+                    and f.suffix.lower() in EXTENSIONS + WRONG_FORMATS
+                    and not f.name.startswith(("~$", "."))
+                    and not is_backup(f)
+                ),
+                key=lambda f: str(f).casefold(),
+            )
             files.extend(found)
         elif p.is_file():
             if not p.name.startswith("~$"):
@@ -91,8 +99,10 @@ def read_one(path: Path, config: Config) -> tuple[Return, float, float]:
     try:
         raw = load_return(path)
     except WorkbookError as exc:
-        ret = Return(file=str(path), problems=[Problem("unreadable", exc.problem, ERROR, str(path),
-                                                       exc.location.sheet, exc.location.cell)])
+        ret = Return(
+            file=str(path),
+            problems=[Problem("unreadable", exc.problem, ERROR, str(path), exc.location.sheet, exc.location.cell)],
+        )
         try:
             ret.sha256 = open_package(path).sha256  # hash what we could read, for the log
         except WorkbookError:
@@ -111,8 +121,14 @@ def auto_jobs(n_files: int) -> int:
     return max(1, min(MAX_AUTO_JOBS, cores))
 
 
-def read_returns(files: Sequence[Path], config: Config, progress: Progress | None = None, *, jobs: int = 1,
-                 timings: dict[str, float] | None = None) -> list[Return]:
+def read_returns(
+    files: Sequence[Path],
+    config: Config,
+    progress: Progress | None = None,
+    *,
+    jobs: int = 1,
+    timings: dict[str, float] | None = None,
+) -> list[Return]:
     """Read and validate every file once, in order; ``jobs`` > 1 reads in that many processes, 0 decides."""
     jobs = auto_jobs(len(files)) if jobs == 0 else jobs
     out = []
@@ -183,8 +199,9 @@ def collate(
     counted, dup_notes = rules.latest_per_agency(counted)
     notes += dup_notes + rules.check_agencies([r for r in counted if r.accepted], agencies)
     superseded = {p.file for p in dup_notes}
-    accepted = sorted((r for r in counted if r.accepted and r.file not in superseded),
-                      key=lambda r: r.agency.casefold())
+    accepted = sorted(
+        (r for r in counted if r.accepted and r.file not in superseded), key=lambda r: r.agency.casefold()
+    )
     problems = [p for r in returns for p in r.problems] + notes
 
     sectors = {rules.key(a.name, "")[0]: a.sector for a in agencies}
@@ -202,10 +219,19 @@ def collate(
         if sample and seed is None:
             seed = int(now.strftime("%Y%m%d"))
         content = SummaryContent(
-            config=config, partnership=partnership, collated_at=now, round=rules.latest_round(accepted),
+            config=config,
+            partnership=partnership,
+            collated_at=now,
+            round=rules.latest_round(accepted),
             returns=list(new_rows.values()),
-            matrix=[(r.agency, {rt.ref: rt.label for rt in r.ratings},
-                     rules.met_fraction((rt.label for rt in r.ratings), config.scale)) for r in accepted],
+            matrix=[
+                (
+                    r.agency,
+                    {rt.ref: rt.label for rt in r.ratings},
+                    rules.met_fraction((rt.label for rt in r.ratings), config.scale),
+                )
+                for r in accepted
+            ],
             standards=rules.standard_summaries(config, accepted),
             challenge=rules.challenge(config, accepted, previous_round, sample, seed),
             comparison=rules.comparison(config, accepted, previous_round) if previous else [],
@@ -216,8 +242,10 @@ def collate(
         after = {k: (str(row[0]), str(row[3])) for k, row in new_rows.items()}
         changes = rules.rating_changes(kept.before, after)
         rejected = sum(1 for r in returns if not r.accepted)
-        content.log = [*kept.log, [now, len(returns), len(accepted), rejected, rules.summarise_changes(changes),
-                                   fingerprint]]
+        content.log = [
+            *kept.log,
+            [now, len(returns), len(accepted), rejected, rules.summarise_changes(changes), fingerprint],
+        ]
         rules_done = time.perf_counter()
         fill_summary(book, content)
         if not live:
@@ -238,12 +266,10 @@ def _open_summary(out: Path, config: Config) -> Book:
         return build_summary(config)
     # Every table is rewritten below; only these three are read first (people's work, removed rows, the log).
     rereading = (c.RETURNS, c.REMOVED, c.LOG)
-    book = open_book(out, rereading=rereading,
-                             replacing=[t for t in c.SUMMARY_TABLES if t not in rereading])
+    book = open_book(out, rereading=rereading, replacing=[t for t in c.SUMMARY_TABLES if t not in rereading])
     missing = [t for t in (c.RETURNS, c.LOG) if t not in book.table_names()]
     if missing:
-        raise UsageError(f"{out} exists but is not a section 11 summary (no table {missing[0]}); "
-                         "choose another --out")
+        raise UsageError(f"{out} exists but is not a section 11 summary (no table {missing[0]}); choose another --out")
     for name in (c.MATRIX, c.STANDARDS, c.CHALLENGE, c.COMPARISON, c.MISSING, c.PROBLEMS, c.REMOVED):
         if name not in book.table_names():
             raise UsageError(f"{out} is missing table {name}; move it aside and collate again")
@@ -263,8 +289,9 @@ def _carry_forward(book: Book, new_rows: dict[rules.Key, list[object]], now: dat
     manual_idx = [c.RETURNS_HEADERS.index(h) for h in c.MANUAL_COLUMNS]
     before: dict[rules.Key, tuple[str, str]] = {}
     removed_table = book.read_table(c.REMOVED)
-    removed = [row for row in rows_of(removed_table.records(), c.REMOVED_HEADERS)
-               if any(v not in (None, "") for v in row)]
+    removed = [
+        row for row in rows_of(removed_table.records(), c.REMOVED_HEADERS) if any(v not in (None, "") for v in row)
+    ]
     # Rows that come back after being removed get their manual columns back.
     parked: dict[rules.Key, list[object]] = {}
     for row in removed:
@@ -313,8 +340,10 @@ def previous_answers(summary: str | Path | Book, config: Config) -> dict[rules.K
         table = read_tables(summary, (c.RETURNS,), required=(c.RETURNS,))[c.RETURNS]
     else:
         if c.RETURNS not in summary.table_names():
-            raise UsageError(f"{summary.path or 'this workbook'} is not a section 11 summary (no table "
-                             f"{c.RETURNS}): open the summary of the last round")
+            raise UsageError(
+                f"{summary.path or 'this workbook'} is not a section 11 summary (no table "
+                f"{c.RETURNS}): open the summary of the last round"
+            )
         table = summary.read_table(c.RETURNS)
     return rules.previous_answers(table.records(), config.scale)
 

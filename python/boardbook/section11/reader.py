@@ -40,9 +40,16 @@ class RawReturn:
 
 
 # The labels the template writes beside each defined name (templates/section11_return.py).
-COVER_LABELS = {"Agency": "Agency", "Sector": "Sector", "Partnership(s)": "Partnership", "Partnership": "Partnership",
-                "Audit round": "Round", "Completed by": "CompletedBy", "Completed on": "CompletedOn",
-                "Template version": "TemplateVersion"}
+COVER_LABELS = {
+    "Agency": "Agency",
+    "Sector": "Sector",
+    "Partnership(s)": "Partnership",
+    "Partnership": "Partnership",
+    "Audit round": "Round",
+    "Completed by": "CompletedBy",
+    "Completed on": "CompletedOn",
+    "Template version": "TemplateVersion",
+}
 
 
 def load_return(path: str | Path) -> RawReturn:
@@ -51,13 +58,18 @@ def load_return(path: str | Path) -> RawReturn:
     A legacy .xls or an .ods saved from the template is read by its layout instead.
     """
     try:
-        raw = read_workbook(path, tables=(c.ASSESSMENT,), names=c.RETURN_NAMES,
-                            advice="ask the agency to open it in Excel, save it as .xlsx and send it again")
+        raw = read_workbook(
+            path,
+            tables=(c.ASSESSMENT,),
+            names=c.RETURN_NAMES,
+            advice="ask the agency to open it in Excel, save it as .xlsx and send it again",
+        )
         legacy = ""
     except LegacyWorkbook as exc:
         try:
-            raw = read_by_layout(exc.data, str(path), table=c.ASSESSMENT, required=("Ref", "Rating"),
-                                 labels=COVER_LABELS)
+            raw = read_by_layout(
+                exc.data, str(path), table=c.ASSESSMENT, required=("Ref", "Rating"), labels=COVER_LABELS
+            )
         except WorkbookError:
             raise exc from None  # not even readable by layout: say what the file is and what to do
         if c.ASSESSMENT not in raw.tables:
@@ -65,8 +77,19 @@ def load_return(path: str | Path) -> RawReturn:
         raw.sha256 = hashlib.sha256(exc.data).hexdigest()
         raw.modified = Path(path).stat().st_mtime
         legacy = exc.kind
-    return RawReturn(raw.file, raw.names, raw.tables.get(c.ASSESSMENT), raw.table_names, raw.sheets,
-                     raw.has_macros, raw.hidden_sheets, raw.sha256, raw.modified, legacy, raw.uncalculated)
+    return RawReturn(
+        raw.file,
+        raw.names,
+        raw.tables.get(c.ASSESSMENT),
+        raw.table_names,
+        raw.sheets,
+        raw.has_macros,
+        raw.hidden_sheets,
+        raw.sha256,
+        raw.modified,
+        legacy,
+        raw.uncalculated,
+    )
 
 
 def raw_from_book(book: Book) -> RawReturn:

@@ -32,8 +32,14 @@ def for_partnership(returns: Iterable[Return], partnership: str) -> tuple[list[R
         if not r.partnerships or covers(r.partnerships, partnership) or not r.agency:
             kept.append(r)
         else:
-            notes.append(Problem("other-partnership", f"return from {r.agency} is for "
-                                 f"{'; '.join(r.partnerships)}, not {partnership}; not collated", INFO, r.file))
+            notes.append(
+                Problem(
+                    "other-partnership",
+                    f"return from {r.agency} is for {'; '.join(r.partnerships)}, not {partnership}; not collated",
+                    INFO,
+                    r.file,
+                )
+            )
     return kept, notes
 
 
@@ -53,11 +59,15 @@ def latest_per_agency(returns: Sequence[Return]) -> tuple[list[Return], list[Pro
         winner = group[0]
         chosen.add(id(winner))
         for loser in group[1:]:
-            problems.append(Problem(
-                "duplicate-return",
-                f"a second return from {winner.agency}: {Path(winner.file).name} (completed "
-                f"{_d(winner.completed_on)}) is used instead of this one (completed {_d(loser.completed_on)})",
-                WARNING, loser.file))
+            problems.append(
+                Problem(
+                    "duplicate-return",
+                    f"a second return from {winner.agency}: {Path(winner.file).name} (completed "
+                    f"{_d(winner.completed_on)}) is used instead of this one (completed {_d(loser.completed_on)})",
+                    WARNING,
+                    loser.file,
+                )
+            )
     kept = [r for r in returns if not r.accepted or id(r) in chosen]
     return kept, problems
 
@@ -76,8 +86,14 @@ def check_agencies(returns: Iterable[Return], agencies: Sequence[Agency]) -> lis
         if r.agency and key(r.agency, "")[0] not in listed:
             close = close_matches(r.agency, [a.name for a in agencies], n=2)
             hint = f" (did you mean {' or '.join(repr(x) for x in close)}?)" if close else ""
-            problems.append(Problem("agency-unknown", f"agency {r.agency!r} is not in the agency list{hint}; "
-                                    "collated anyway", WARNING, r.file))
+            problems.append(
+                Problem(
+                    "agency-unknown",
+                    f"agency {r.agency!r} is not in the agency list{hint}; collated anyway",
+                    WARNING,
+                    r.file,
+                )
+            )
     return problems
 
 
@@ -111,8 +127,11 @@ def standard_summaries(config: Config, returns: Sequence[Return]) -> list[Standa
         counts = {lb: labels.count(lb) for lb in config.scale.labels}
         rated = sum(n for lb, n in counts.items() if lb != config.scale.not_applicable)
         met = sum(n for lb, n in counts.items() if config.scale.is_met(lb))
-        out.append(StandardSummary(ref, counts, rated, met, met_fraction(labels, config.scale),
-                                   mean_score(labels, config.scale)))
+        out.append(
+            StandardSummary(
+                ref, counts, rated, met, met_fraction(labels, config.scale), mean_score(labels, config.scale)
+            )
+        )
     return out
 
 
@@ -126,14 +145,18 @@ def missing(agencies: Sequence[Agency], partnership: str, returns: Sequence[Retu
         if not a.returns_to(partnership) or k in accepted:
             continue
         r = rejected.get(k)
-        reason = (f"return rejected ({len(r.errors)} error{'s' * (len(r.errors) != 1)}; see Problems): "
-                  f"{Path(r.file).name}") if r else "no return received"
+        reason = (
+            (f"return rejected ({len(r.errors)} error{'s' * (len(r.errors) != 1)}; see Problems): {Path(r.file).name}")
+            if r
+            else "no return received"
+        )
         rows.append([a.name, a.sector, a.email, reason])
     return rows
 
 
-def challenge(config: Config, returns: Sequence[Return], previous: Mapping[Key, str],
-              sample: int = 0, seed: int | None = None) -> list[list[object]]:
+def challenge(
+    config: Config, returns: Sequence[Return], previous: Mapping[Key, str], sample: int = 0, seed: int | None = None
+) -> list[list[object]]:
     """Ratings to take to the challenge event: [agency, ref, rating, evidence, reason].
 
     Met ratings with no or thin evidence; ratings up ``challenge_rise`` points or more since the previous
@@ -148,8 +171,10 @@ def challenge(config: Config, returns: Sequence[Return], previous: Mapping[Key, 
                 if not rt.evidence:
                     reasons.append(f"rated '{rt.label}' with no evidence")
                 elif len(rt.evidence) < t.thin_evidence_chars:
-                    reasons.append(f"rated '{rt.label}' with thin evidence ({len(rt.evidence)} characters, "
-                                   f"under {t.thin_evidence_chars})")
+                    reasons.append(
+                        f"rated '{rt.label}' with thin evidence ({len(rt.evidence)} characters, "
+                        f"under {t.thin_evidence_chars})"
+                    )
             before = previous.get(key(r.agency, rt.ref))
             rise = _change(scale, before, rt.label)
             if rise is not None and rise >= t.challenge_rise:
@@ -161,8 +186,16 @@ def challenge(config: Config, returns: Sequence[Return], previous: Mapping[Key, 
         agencies = sorted({r.agency for r in returns}, key=str.casefold)
         picked = random.Random(seed).sample(agencies, min(sample, len(agencies)))
         for name in sorted(picked, key=str.casefold):
-            rows.append([name, "", "", "", f"Random sample of {min(sample, len(agencies))} of "
-                         f"{len(agencies)} returns (seed {seed}): moderate the whole return"])
+            rows.append(
+                [
+                    name,
+                    "",
+                    "",
+                    "",
+                    f"Random sample of {min(sample, len(agencies))} of "
+                    f"{len(agencies)} returns (seed {seed}): moderate the whole return",
+                ]
+            )
     return rows
 
 
@@ -173,8 +206,7 @@ def _change(scale: Scale, before: str | None, after: str) -> float | None:
     return None if a is None or b is None else b - a
 
 
-def comparison(config: Config, returns: Sequence[Return], previous: Mapping[Key, str]
-               ) -> list[list[object]]:
+def comparison(config: Config, returns: Sequence[Return], previous: Mapping[Key, str]) -> list[list[object]]:
     """[agency, ref, previous, current, change in score] for every current rating."""
     rows: list[list[object]] = []
     for r in returns:
@@ -216,9 +248,27 @@ def fingerprint(hashes: Iterable[tuple[str, str]]) -> str:
 def rating_rows(r: Return, sector: str) -> list[tuple[Key, list[object]]]:
     """Summary ``Returns`` rows of one accepted return (manual columns left blank)."""
     source = Path(r.file).name
-    return [(key(r.agency, rt.ref), [r.agency, sector, rt.ref, rt.label, rt.score, rt.evidence, rt.action,
-                                     rt.owner, rt.due, None, None, None, source])
-            for rt in r.ratings]
+    return [
+        (
+            key(r.agency, rt.ref),
+            [
+                r.agency,
+                sector,
+                rt.ref,
+                rt.label,
+                rt.score,
+                rt.evidence,
+                rt.action,
+                rt.owner,
+                rt.due,
+                None,
+                None,
+                None,
+                source,
+            ],
+        )
+        for rt in r.ratings
+    ]
 
 
 def previous_answers(records: Iterable[Mapping[str, object]], scale: Scale) -> dict[Key, tuple[str, str]]:

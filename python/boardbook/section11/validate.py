@@ -46,8 +46,6 @@ CODES = {
 ESSENTIAL = ("Ref", "Rating", "Evidence")
 
 
-
-
 class _Checker:
     def __init__(self, raw: RawReturn):
         self.raw = raw
@@ -63,20 +61,30 @@ def validate_return(raw: RawReturn, config: Config) -> Return:
     ret = Return(file=raw.file, sha256=raw.sha256, modified=raw.modified)
     if raw.legacy:
         kind = {"xls": "a legacy Excel 97-2003 (.xls) file", "ods": "an OpenDocument (.ods) spreadsheet"}[raw.legacy]
-        chk.add("legacy-format", f"{kind}: read by its labels and column headers, as it has no Excel tables; "
-                "please send .xlsx next time", INFO)
+        chk.add(
+            "legacy-format",
+            f"{kind}: read by its labels and column headers, as it has no Excel tables; please send .xlsx next time",
+            INFO,
+        )
     if raw.has_macros:
         chk.add("macros", "macro-enabled workbook (.xlsm): its data was read; its macros were not run", INFO)
     _details(chk, raw, ret)
     if raw.table is None:
         found = [t for t in raw.tables if t != CONFIG_TABLE]  # the hidden configuration is not the agency's
         hint = f" (tables found: {', '.join(found)})" if found else " (the workbook has no tables)"
-        chk.add("table-missing", f"table '{c.ASSESSMENT}' not found{hint}: use the partnership's template",
-                sheet=c.ASSESSMENT if c.ASSESSMENT in raw.sheets else "")
+        chk.add(
+            "table-missing",
+            f"table '{c.ASSESSMENT}' not found{hint}: use the partnership's template",
+            sheet=c.ASSESSMENT if c.ASSESSMENT in raw.sheets else "",
+        )
     else:
         if raw.table.sheet in raw.hidden_sheets:
-            chk.add("hidden-sheet", f"the Assessment table is on hidden sheet '{raw.table.sheet}'; read anyway",
-                    WARNING, raw.table.sheet)
+            chk.add(
+                "hidden-sheet",
+                f"the Assessment table is on hidden sheet '{raw.table.sheet}'; read anyway",
+                WARNING,
+                raw.table.sheet,
+            )
         ret.ratings = _ratings(chk, raw.table, config)
     ret.problems = chk.problems
     return ret
@@ -103,23 +111,43 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
     completed, sheet, cell = value("CompletedOn")
     if raw.names.get("CompletedOn") is not None:
         if cell_text(completed) == "":
-            chk.add("completed-blank", "'Completed on' is blank: fill in the date the return was completed",
-                    WARNING, sheet, cell)
+            chk.add(
+                "completed-blank",
+                "'Completed on' is blank: fill in the date the return was completed",
+                WARNING,
+                sheet,
+                cell,
+            )
         else:
             ret.completed_on = parse_date(completed)
             if ret.completed_on is None:
-                chk.add("date-invalid", f"'Completed on' {quoted(cell_text(completed))} is not a date: write it as "
-                        "dd/mm/yyyy", WARNING, sheet, cell)
+                chk.add(
+                    "date-invalid",
+                    f"'Completed on' {quoted(cell_text(completed))} is not a date: write it as dd/mm/yyyy",
+                    WARNING,
+                    sheet,
+                    cell,
+                )
 
     version, sheet, cell = value("TemplateVersion")
     if raw.names.get("TemplateVersion") is not None:
         v = cell_text(version)
         if v in c.OLDER_VERSIONS:
-            chk.add("version-old", f"this return uses an older template (version {v}); the current version is "
-                    f"{c.TEMPLATE_VERSION}: copy the answers into the current template", sheet=sheet, cell=cell)
+            chk.add(
+                "version-old",
+                f"this return uses an older template (version {v}); the current version is "
+                f"{c.TEMPLATE_VERSION}: copy the answers into the current template",
+                sheet=sheet,
+                cell=cell,
+            )
         elif v not in c.KNOWN_VERSIONS:
-            chk.add("version-unknown", f"template version {quoted(v)} is not one boardbook knows (expected "
-                    f"{c.TEMPLATE_VERSION}): use the partnership's template", sheet=sheet, cell=cell)
+            chk.add(
+                "version-unknown",
+                f"template version {quoted(v)} is not one boardbook knows (expected "
+                f"{c.TEMPLATE_VERSION}): use the partnership's template",
+                sheet=sheet,
+                cell=cell,
+            )
 
 
 def _columns(chk: _Checker, table: TableData) -> dict[str, int] | None:
@@ -135,9 +163,14 @@ def _columns(chk: _Checker, table: TableData) -> dict[str, int] | None:
         hint = f" ('{close[0]}' looks like it: rename it back to '{header}')" if close else ""
         essential = header in ESSENTIAL
         where = table.first_col + (table.headers.index(close[0]) if close else 0)
-        chk.add("column-missing", f"column '{header}' is missing from table {c.ASSESSMENT}{hint}"
-                + ("" if essential else "; treated as blank"),
-                ERROR if essential else WARNING, table.sheet, f"{_col_letter(where)}{table.header_row}")
+        chk.add(
+            "column-missing",
+            f"column '{header}' is missing from table {c.ASSESSMENT}{hint}"
+            + ("" if essential else "; treated as blank"),
+            ERROR if essential else WARNING,
+            table.sheet,
+            f"{_col_letter(where)}{table.header_row}",
+        )
     if any(h not in cols for h in ESSENTIAL):
         return None
     return cols
@@ -173,14 +206,20 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
         ref_text = cell_text(get(row, "Ref"))
         ref = wanted.get(ref_text.casefold())
         if ref is None:
-            what = f"Ref {quoted(ref_text)} is not one of the standards ({', '.join(config.refs)})" if ref_text \
+            what = (
+                f"Ref {quoted(ref_text)} is not one of the standards ({', '.join(config.refs)})"
+                if ref_text
                 else "a row has answers but no Ref"
+            )
             chk.add("standard-unknown", f"{what}; the row was ignored", WARNING, table.sheet, addr(i, "Ref"))
             continue
         if ref in seen:
-            chk.add("standard-duplicate",
-                    f"standard {ref} appears twice (also at {addr(seen[ref], 'Ref')}): keep one row",
-                    sheet=table.sheet, cell=addr(i, "Ref"))
+            chk.add(
+                "standard-duplicate",
+                f"standard {ref} appears twice (also at {addr(seen[ref], 'Ref')}): keep one row",
+                sheet=table.sheet,
+                cell=addr(i, "Ref"),
+            )
             continue
         seen[ref] = i
         rating = _rating(chk, table, config, ref, row, get, addr(i, "Rating"))
@@ -188,44 +227,89 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
             continue
         evidence = cell_text(get(row, "Evidence"))
         if not evidence and config.evidence_needed(rating):
-            chk.add("evidence-missing", f"{ref} is rated '{rating}' but has no evidence: say what shows it",
-                    WARNING, table.sheet, addr(i, "Evidence"))
+            chk.add(
+                "evidence-missing",
+                f"{ref} is rated '{rating}' but has no evidence: say what shows it",
+                WARNING,
+                table.sheet,
+                addr(i, "Evidence"),
+            )
         due = get(row, "Due")
         due_value: date | str | None = None
         if cell_text(due):
             due_value = parse_date(due)
             if due_value is None:
                 due_value = cell_text(due)
-                chk.add("date-invalid", f"Due {quoted(cell_text(due))} for {ref} is not a date: write it as dd/mm/yyyy",
-                        WARNING, table.sheet, addr(i, "Due") if "Due" in cols else "")
-        ratings.append(Rating(ref, rating, scale.score(rating), evidence, cell_text(get(row, "Action")),
-                              cell_text(get(row, "Owner")), due_value, addr(i, "Rating")))
+                chk.add(
+                    "date-invalid",
+                    f"Due {quoted(cell_text(due))} for {ref} is not a date: write it as dd/mm/yyyy",
+                    WARNING,
+                    table.sheet,
+                    addr(i, "Due") if "Due" in cols else "",
+                )
+        ratings.append(
+            Rating(
+                ref,
+                rating,
+                scale.score(rating),
+                evidence,
+                cell_text(get(row, "Action")),
+                cell_text(get(row, "Owner")),
+                due_value,
+                addr(i, "Rating"),
+            )
+        )
     for ref in config.refs:
         if ref not in seen:
-            chk.add("standard-missing", f"standard {ref} is missing from table {c.ASSESSMENT}: add a row for it",
-                    sheet=table.sheet, cell=f"{_col_letter(table.first_col)}{table.header_row}")
+            chk.add(
+                "standard-missing",
+                f"standard {ref} is missing from table {c.ASSESSMENT}: add a row for it",
+                sheet=table.sheet,
+                cell=f"{_col_letter(table.first_col)}{table.header_row}",
+            )
     order = {r: k for k, r in enumerate(config.refs)}
     ratings.sort(key=lambda r: order[r.ref])
     return ratings
 
 
-def _rating(chk: _Checker, table: TableData, config: Config, ref: str, row: list[Value],
-            get: Callable[[list[Value], str], Value], cell: str) -> str | None:
+def _rating(
+    chk: _Checker,
+    table: TableData,
+    config: Config,
+    ref: str,
+    row: list[Value],
+    get: Callable[[list[Value], str], Value],
+    cell: str,
+) -> str | None:
     raw = get(row, "Rating")
     if cell_text(raw) == "" and (table.sheet, cell) in chk.raw.uncalculated():
-        chk.add("rating-uncalculated", f"{ref}'s rating is a formula with no calculated result (the file was "
-                "written by a program, not saved from Excel): type the rating, or open the return in Excel and "
-                "save it", sheet=table.sheet, cell=cell)
+        chk.add(
+            "rating-uncalculated",
+            f"{ref}'s rating is a formula with no calculated result (the file was "
+            "written by a program, not saved from Excel): type the rating, or open the return in Excel and "
+            "save it",
+            sheet=table.sheet,
+            cell=cell,
+        )
         return None
     if cell_text(raw) == "":
-        chk.add("rating-blank", f"{ref} has no rating: choose one of {', '.join(config.scale.labels)}",
-                sheet=table.sheet, cell=cell)
+        chk.add(
+            "rating-blank",
+            f"{ref} has no rating: choose one of {', '.join(config.scale.labels)}",
+            sheet=table.sheet,
+            cell=cell,
+        )
         return None
     label = config.scale.normalise(raw)
     if label is None:
         close = close_matches(cell_text(raw), config.scale.labels)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        chk.add("rating-unknown", f"{ref} rating {quoted(cell_text(raw))} is not on the scale{hint}; allowed: "
-                f"{', '.join(config.scale.labels)}", sheet=table.sheet, cell=cell)
+        chk.add(
+            "rating-unknown",
+            f"{ref} rating {quoted(cell_text(raw))} is not on the scale{hint}; allowed: "
+            f"{', '.join(config.scale.labels)}",
+            sheet=table.sheet,
+            cell=cell,
+        )
         return None
     return label

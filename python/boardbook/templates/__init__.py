@@ -17,8 +17,12 @@ def build_all(out: str | Path, config: Config) -> list[Path]:
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    builders = (("section11-return.xlsx", build_return), ("section11-summary.xlsx", build_summary),
-                ("budget.xlsx", build_budget), ("quadrant-performance.xlsx", build_performance))
+    builders = (
+        ("section11-return.xlsx", build_return),
+        ("section11-summary.xlsx", build_summary),
+        ("budget.xlsx", build_budget),
+        ("quadrant-performance.xlsx", build_performance),
+    )
     for name, builder in builders:
         written.append(builder(config).save(folder / name))
     return written

@@ -11,32 +11,67 @@ from boardbook.config import Config
 from boardbook.templates.layout import UNLOCKED, config_sheet, cover_sheet, label_rows, print_setup, table_sheet
 
 BUDGET_SHEET = "Budget"
-SHEETS = {c.CONTRIBUTIONS: "Contributions", c.OTHER_INCOME: "Other income", c.EXPENDITURE: "Expenditure",
-          c.ANNUAL_REPORT: "Annual report", c.CHANGES: "Changes"}
-WIDTHS = {"Partner": 40, "Sector": 20, "Basis": 10, "Share": 10, "Amount": 16, "Item": 44, "Kind": 18,
-          "Budget": 16, "Actual": 16, "Section": 18, "Line": 44, "Previous": 16, "Change": 16, "Change %": 12}
-INPUT_TABLES = ((c.CONTRIBUTIONS, c.CONTRIBUTIONS_HEADERS, ("Partner", "Sector", "Basis", "Share", "Amount")),
-                (c.OTHER_INCOME, c.OTHER_INCOME_HEADERS, c.OTHER_INCOME_HEADERS),
-                (c.EXPENDITURE, c.EXPENDITURE_HEADERS, c.EXPENDITURE_HEADERS))
+SHEETS = {
+    c.CONTRIBUTIONS: "Contributions",
+    c.OTHER_INCOME: "Other income",
+    c.EXPENDITURE: "Expenditure",
+    c.ANNUAL_REPORT: "Annual report",
+    c.CHANGES: "Changes",
+}
+WIDTHS = {
+    "Partner": 40,
+    "Sector": 20,
+    "Basis": 10,
+    "Share": 10,
+    "Amount": 16,
+    "Item": 44,
+    "Kind": 18,
+    "Budget": 16,
+    "Actual": 16,
+    "Section": 18,
+    "Line": 44,
+    "Previous": 16,
+    "Change": 16,
+    "Change %": 12,
+}
+INPUT_TABLES = (
+    (c.CONTRIBUTIONS, c.CONTRIBUTIONS_HEADERS, ("Partner", "Sector", "Basis", "Share", "Amount")),
+    (c.OTHER_INCOME, c.OTHER_INCOME_HEADERS, c.OTHER_INCOME_HEADERS),
+    (c.EXPENDITURE, c.EXPENDITURE_HEADERS, c.EXPENDITURE_HEADERS),
+)
 FORMATS = {"Share": c.PERCENT_FORMAT, "Amount": c.MONEY_FORMAT, "Budget": c.MONEY_FORMAT, "Actual": c.MONEY_FORMAT}
 BLANK_INPUT_ROWS = 12
 
 
 def _guidance() -> list[tuple[str, str]]:
     return [
-        ("About", "The partnership's budget: who contributes what, other income, what is spent, and what happens "
-                  "to reserves. Fill the yellow cells, then run: boardbook budget fill THIS-FILE --out FILLED.xlsx"),
-        ("Budget sheet", "Partnership, financial year (e.g. 2025/26), reserves brought forward, and the Requirement: "
-                         "what the share-based contributions must cover, in whole pounds."),
-        ("Contributions", "One row per partner. Basis 'share': the partner pays Share × Requirement (shares must add "
-                          "up to 100 %); amounts are rounded to whole pounds so they add up to the Requirement "
-                          "exactly. Basis 'fixed': type the Amount."),
-        ("Other income", "Funding streams (grants) and income (training fees, non-attendance charges). Kind blank "
-                         "means Income."),
+        (
+            "About",
+            "The partnership's budget: who contributes what, other income, what is spent, and what happens "
+            "to reserves. Fill the yellow cells, then run: boardbook budget fill THIS-FILE --out FILLED.xlsx",
+        ),
+        (
+            "Budget sheet",
+            "Partnership, financial year (e.g. 2025/26), reserves brought forward, and the Requirement: "
+            "what the share-based contributions must cover, in whole pounds.",
+        ),
+        (
+            "Contributions",
+            "One row per partner. Basis 'share': the partner pays Share × Requirement (shares must add "
+            "up to 100 %); amounts are rounded to whole pounds so they add up to the Requirement "
+            "exactly. Basis 'fixed': type the Amount.",
+        ),
+        (
+            "Other income",
+            "Funding streams (grants) and income (training fees, non-attendance charges). Kind blank means Income.",
+        ),
         ("Expenditure", "Budget and, when known, Actual for each line; totals use the actual where given."),
         ("Annual report", "Filled by boardbook: the table as partnerships publish it, reconciled to the pound."),
-        ("Amounts", "Type amounts as numbers; £ signs and commas are understood. Insert rows inside the tables "
-                    "(right-click > Insert > Table Rows Above) so they stay part of the table."),
+        (
+            "Amounts",
+            "Type amounts as numbers; £ signs and commas are understood. Insert rows inside the tables "
+            "(right-click > Insert > Table Rows Above) so they stay part of the table.",
+        ),
     ]
 
 
@@ -46,12 +81,19 @@ def build_budget(config: Config) -> OpenpyxlBook:
     ws = wb.create_sheet(BUDGET_SHEET)
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 46
-    fields = [("Partnership", "Partnership", config.partnership), ("FinancialYear", "Financial year", ""),
-              ("ReservesBroughtForward", "Reserves brought forward", None), ("Requirement", "Requirement", None),
-              ("TotalContributions", "Total contributions", None), ("TotalIncome", "Total income", None),
-              ("TotalExpenditure", "Total expenditure", None), ("Surplus", "Surplus (deficit if negative)", None),
-              ("Drawdown", "Drawdown from reserves", None), ("AddToReserves", "Add to reserves", None),
-              ("ReservesCarriedForward", "Reserves carried forward", None)]
+    fields = [
+        ("Partnership", "Partnership", config.partnership),
+        ("FinancialYear", "Financial year", ""),
+        ("ReservesBroughtForward", "Reserves brought forward", None),
+        ("Requirement", "Requirement", None),
+        ("TotalContributions", "Total contributions", None),
+        ("TotalIncome", "Total income", None),
+        ("TotalExpenditure", "Total expenditure", None),
+        ("Surplus", "Surplus (deficit if negative)", None),
+        ("Drawdown", "Drawdown from reserves", None),
+        ("AddToReserves", "Add to reserves", None),
+        ("ReservesCarriedForward", "Reserves carried forward", None),
+    ]
     cells = label_rows(ws, 1, fields, unlocked=c.INPUT_NAMES)
     for name in ("ReservesBroughtForward", "Requirement", *c.OUTPUT_NAMES):
         ws[cells[name]].number_format = c.MONEY_FORMAT
@@ -90,11 +132,19 @@ def build_proposal(config: Config, financial_year: str = "") -> OpenpyxlBook:
     """A one-table workbook of next year's contributions, ready to send to partners."""
     wb = openpyxl.Workbook()
     year = f" for {financial_year}" if financial_year else ""
-    cover_sheet(wb, "About", f"Proposed partner contributions{year}", [
-        ("About", "Each partner's proposed contribution for next year and the change from this year. Share-based "
-                  "contributions are the requirement × share, rounded to whole pounds so that they add up to the "
-                  "requirement exactly (largest-remainder method)."),
-    ])
+    cover_sheet(
+        wb,
+        "About",
+        f"Proposed partner contributions{year}",
+        [
+            (
+                "About",
+                "Each partner's proposed contribution for next year and the change from this year. Share-based "
+                "contributions are the requirement × share, rounded to whole pounds so that they add up to the "
+                "requirement exactly (largest-remainder method).",
+            ),
+        ],
+    )
     table_sheet(wb, "Proposal", c.PROPOSAL, c.PROPOSAL_HEADERS, {**WIDTHS, "This year": 16, "Next year": 16})
     config_sheet(wb, config, agencies=False)  # sent to partners: no agency list
     return OpenpyxlBook(wb)

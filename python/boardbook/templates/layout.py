@@ -96,8 +96,9 @@ def cover_sheet(wb: Workbook, title: str, heading: str, paragraphs: Sequence[tup
     return ws
 
 
-def label_rows(ws: Worksheet, start_row: int, fields: Sequence[tuple[str, str, object]],
-               unlocked: Sequence[str] = ()) -> dict[str, str]:
+def label_rows(
+    ws: Worksheet, start_row: int, fields: Sequence[tuple[str, str, object]], unlocked: Sequence[str] = ()
+) -> dict[str, str]:
     """Label/value rows (label in A, value in B); returns field name -> value cell address."""
     cells = {}
     for i, (name, label, value) in enumerate(fields):
@@ -118,7 +119,8 @@ def config_sheet(wb: Workbook, config: Config, *, agencies: bool = True) -> Work
     """The hidden sheet that records the configuration the workbook was made with (``boardbook.recorded``)."""
     from boardbook.recorded import CONFIG_HEADERS, CONFIG_SHEET, CONFIG_TABLE, config_rows
 
-    ws = table_sheet(wb, CONFIG_SHEET, CONFIG_TABLE, CONFIG_HEADERS, {"TOML": 120},
-                     config_rows(config, agencies=agencies))
+    ws = table_sheet(
+        wb, CONFIG_SHEET, CONFIG_TABLE, CONFIG_HEADERS, {"TOML": 120}, config_rows(config, agencies=agencies)
+    )
     ws.sheet_state = "hidden"
     return ws

@@ -21,56 +21,114 @@ from boardbook.templates.styles import NOT_APPLICABLE, PALETTE, TABLE_STYLE
 
 GREEN, LIGHT_GREEN, AMBER, ORANGE, RED = PALETTE
 RAG_HIGHLIGHTS = (Highlight(c.GREEN, *GREEN), Highlight(c.AMBER, *AMBER), Highlight(c.RED, *RED))
-TREND_HIGHLIGHTS = (Highlight(c.IMPROVING, *GREEN), Highlight(c.WORSENING, *RED),
-                    Highlight(c.NO_CHANGE, *NOT_APPLICABLE))
-QUADRANT_HIGHLIGHTS = (Highlight(c.HIGH_HIGH, *RED), Highlight(c.HIGH_LOW, *AMBER),
-                       Highlight(c.LOW_HIGH, *ORANGE), Highlight(c.LOW_LOW, *NOT_APPLICABLE))
+TREND_HIGHLIGHTS = (
+    Highlight(c.IMPROVING, *GREEN),
+    Highlight(c.WORSENING, *RED),
+    Highlight(c.NO_CHANGE, *NOT_APPLICABLE),
+)
+QUADRANT_HIGHLIGHTS = (
+    Highlight(c.HIGH_HIGH, *RED),
+    Highlight(c.HIGH_LOW, *AMBER),
+    Highlight(c.LOW_HIGH, *ORANGE),
+    Highlight(c.LOW_LOW, *NOT_APPLICABLE),
+)
 LENS_FILL = ("DDEBF7", "1F3864")  # 9.6:1
 LENS_HIGHLIGHTS = (*(Highlight(lens, *LENS_FILL) for lens in c.LENSES), Highlight(c.SUMMARY, "1F4E78", "FFFFFF"))
 # Scatter points by quadrant: marker colours with at least 3:1 against the white plot area (WCAG 1.4.11).
 POINT_COLOURS = {c.HIGH_HIGH: "C00000", c.HIGH_LOW: "B85C00", c.LOW_HIGH: "7030A0", c.LOW_LOW: "2E75B6"}
 
 SHEETS = (
-    (c.QUADRANT, "For each priority, a summary row and then the four lenses as a 2×2 grid: quantitative data | "
-                 "qualitative data (audits) on top, practitioner views | child and family views below. Each "
-                 "finding has its RAG rating as text."),
-    (c.INDICATORS, "One row per indicator and period: definition, figures, target, polarity (higher or lower "
-                   "is better), tolerance, RAG, trend, statistical neighbours and England."),
-    (c.EVIDENCE, "Findings from audits, practitioner and child and family views (and any extra quantitative "
-                 "findings), each with its lens, RAG, source and date."),
-    (c.RISK_SHEET, "Risk factors identified at the end of assessment: how many assessments identified each, how "
-                   "many of those children went on to a child protection plan, the conversion, and its quadrant."),
+    (
+        c.QUADRANT,
+        "For each priority, a summary row and then the four lenses as a 2×2 grid: quantitative data | "
+        "qualitative data (audits) on top, practitioner views | child and family views below. Each "
+        "finding has its RAG rating as text.",
+    ),
+    (
+        c.INDICATORS,
+        "One row per indicator and period: definition, figures, target, polarity (higher or lower "
+        "is better), tolerance, RAG, trend, statistical neighbours and England.",
+    ),
+    (
+        c.EVIDENCE,
+        "Findings from audits, practitioner and child and family views (and any extra quantitative "
+        "findings), each with its lens, RAG, source and date.",
+    ),
+    (
+        c.RISK_SHEET,
+        "Risk factors identified at the end of assessment: how many assessments identified each, how "
+        "many of those children went on to a child protection plan, the conversion, and its quadrant.",
+    ),
     (c.CHART_SHEET, "Scatter chart of prevalence against conversion, with the threshold lines."),
 )
-RULES = ("How to read it",
-         "RAG: Green meets the target; Amber misses it by no more than the tolerance (in the indicator's own "
-         "units); Red misses it by more. Trend compares the value with the previous one by polarity. Risk "
-         "factors at or above both thresholds (by default the medians) are High prevalence / High impact.")
-WIDTHS = {"Priority": 22, "Indicator": 30, "Definition": 50, "Period": 10, "Numerator": 12, "Denominator": 13,
-          "Per": 9, "Value": 10, "Previous": 10, "Target": 9, "Polarity": 10, "Tolerance": 11, "RAG": 9,
-          "Trend": 12, "Statistical neighbours": 14, "England": 10, "Source": 26, "Note": 50,
-          "Lens": 22, "Finding": 70, "Date": 12, "Factor": 36, "Assessments": 13, "Plans": 10,
-          "Conversion": 12, "Quadrant": 32,
-          "Lens (left)": 20, "Finding (left)": 55, "RAG (left)": 10,
-          "Lens (right)": 20, "Finding (right)": 55, "RAG (right)": 10}
+RULES = (
+    "How to read it",
+    "RAG: Green meets the target; Amber misses it by no more than the tolerance (in the indicator's own "
+    "units); Red misses it by more. Trend compares the value with the previous one by polarity. Risk "
+    "factors at or above both thresholds (by default the medians) are High prevalence / High impact.",
+)
+WIDTHS = {
+    "Priority": 22,
+    "Indicator": 30,
+    "Definition": 50,
+    "Period": 10,
+    "Numerator": 12,
+    "Denominator": 13,
+    "Per": 9,
+    "Value": 10,
+    "Previous": 10,
+    "Target": 9,
+    "Polarity": 10,
+    "Tolerance": 11,
+    "RAG": 9,
+    "Trend": 12,
+    "Statistical neighbours": 14,
+    "England": 10,
+    "Source": 26,
+    "Note": 50,
+    "Lens": 22,
+    "Finding": 70,
+    "Date": 12,
+    "Factor": 36,
+    "Assessments": 13,
+    "Plans": 10,
+    "Conversion": 12,
+    "Quadrant": 32,
+    "Lens (left)": 20,
+    "Finding (left)": 55,
+    "RAG (left)": 10,
+    "Lens (right)": 20,
+    "Finding (right)": 55,
+    "RAG (right)": 10,
+}
 
 
 def build_performance(config: Config) -> OpenpyxlBook:
     """An empty performance workbook for ``config``'s partnership."""
     wb = openpyxl.Workbook()
-    intro = [("About", f"Quadrant performance report of {config.partnership} for the Performance, Audit and "
-                       "Quality Assurance subgroup. Each sheet below holds one table; the sheets read left to "
-                       "right in this order."), RULES]
+    intro = [
+        (
+            "About",
+            f"Quadrant performance report of {config.partnership} for the Performance, Audit and "
+            "Quality Assurance subgroup. Each sheet below holds one table; the sheets read left to "
+            "right in this order.",
+        ),
+        RULES,
+    ]
     ws = cover_sheet(wb, c.ABOUT, "Quadrant performance report", [*intro, *SHEETS])
     first = 3 + len(intro) + len(SHEETS) + 1
-    cells = label_rows(ws, first, [
-        ("Partnership", "Partnership", config.partnership),
-        ("FilledAt", "Filled at", ""),
-        ("PrevalenceMeasure", "Prevalence measure", c.ASSESSMENTS),
-        ("PrevalenceThreshold", "Prevalence threshold", None),
-        ("ImpactThreshold", "Impact threshold", None),
-        ("TemplateVersion", "Template version", c.TEMPLATE_VERSION),
-    ])
+    cells = label_rows(
+        ws,
+        first,
+        [
+            ("Partnership", "Partnership", config.partnership),
+            ("FilledAt", "Filled at", ""),
+            ("PrevalenceMeasure", "Prevalence measure", c.ASSESSMENTS),
+            ("PrevalenceThreshold", "Prevalence threshold", None),
+            ("ImpactThreshold", "Impact threshold", None),
+            ("TemplateVersion", "Template version", c.TEMPLATE_VERSION),
+        ],
+    )
     ws[cells["ImpactThreshold"]].number_format = "0.0%"
 
     table_sheet(wb, c.QUADRANT, c.QUADRANT, c.QUADRANT_HEADERS, WIDTHS)
@@ -100,8 +158,11 @@ def _chart_sheet(wb: openpyxl.Workbook) -> None:
     ws = wb.create_sheet(c.CHART_SHEET)
     put(ws["A1"], "Risk factors: prevalence against conversion to a child protection plan")
     ws["A1"].font = Font(bold=True, size=14)
-    put(ws["A2"], "Scatter chart below; the numbers are in the RiskFactors table on the Risk factors sheet. The "
-                  "table here holds the end points of the two dashed threshold lines.")
+    put(
+        ws["A2"],
+        "Scatter chart below; the numbers are in the RiskFactors table on the Risk factors sheet. The "
+        "table here holds the end points of the two dashed threshold lines.",
+    )
     for j, h in enumerate(c.THRESHOLD_LINES_HEADERS, start=1):
         put(ws.cell(4, j), h)
         style_header(ws.cell(4, j))

@@ -33,20 +33,33 @@ def _guidance(config: Config) -> list[tuple[str, str]]:
         "all": "Evidence is required for every rating.",
         "none": "Evidence is optional but helps the challenge panel.",
     }[config.evidence_required]
-    na = f" Choose '{scale.not_applicable}' only where the standard cannot apply to your agency." \
-        if scale.not_applicable else ""
+    na = (
+        f" Choose '{scale.not_applicable}' only where the standard cannot apply to your agency."
+        if scale.not_applicable
+        else ""
+    )
     return [
-        ("About", f"Please complete this section 11 self-assessment for {config.partnership}. "
-                  "It takes about an hour."),
+        ("About", f"Please complete this section 11 self-assessment for {config.partnership}. It takes about an hour."),
         ("Step 1", "Check the details below and fill in who completed the return and when (dd/mm/yyyy)."),
-        ("Step 2", "On the Assessment sheet, choose a rating for every standard from the drop-down list: "
-                   + ", ".join(scale.labels) + "." + na),
-        ("Step 3", evidence + " Say what you have (policies, audits, training records, dates), not what you "
-                   "intend; the partnership moderates ratings at a challenge event and may ask to see it."),
+        (
+            "Step 2",
+            "On the Assessment sheet, choose a rating for every standard from the drop-down list: "
+            + ", ".join(scale.labels)
+            + "."
+            + na,
+        ),
+        (
+            "Step 3",
+            evidence + " Say what you have (policies, audits, training records, dates), not what you "
+            "intend; the partnership moderates ratings at a challenge event and may ask to see it.",
+        ),
         ("Step 4", "Where a standard is not fully met, write the action you will take, its owner and a due date."),
         ("Step 5", "Send the file back as .xlsx. Please do not rename the sheets or the column headers."),
-        ("Yellow cells", "are for you to fill in; other cells are locked to prevent accidents "
-                         "(no password: Review > Unprotect Sheet)."),
+        (
+            "Yellow cells",
+            "are for you to fill in; other cells are locked to prevent accidents "
+            "(no password: Review > Unprotect Sheet).",
+        ),
     ]
 
 
@@ -64,13 +77,16 @@ def build_return(config: Config) -> OpenpyxlBook:
         ("CompletedOn", "Completed on", None),
         ("TemplateVersion", "Template version", c.TEMPLATE_VERSION),
     ]
-    cells = label_rows(ws, first, fields,
-                       unlocked=("Agency", "Sector", "Partnership", "Round", "CompletedBy", "CompletedOn"))
+    cells = label_rows(
+        ws, first, fields, unlocked=("Agency", "Sector", "Partnership", "Round", "CompletedBy", "CompletedOn")
+    )
     ws[cells["CompletedOn"]].number_format = DATE_FORMAT
     ws.protection.sheet = True
 
-    rows = [[s.ref, f"{s.title}: {s.requirement}" if s.requirement else s.title, None, None, None, None, None]
-            for s in config.standards]
+    rows = [
+        [s.ref, f"{s.title}: {s.requirement}" if s.requirement else s.title, None, None, None, None, None]
+        for s in config.standards
+    ]
     aws = table_sheet(wb, c.ASSESSMENT, c.ASSESSMENT, c.ASSESSMENT_HEADERS, WIDTHS, rows)
     for i in range(2, 2 + len(rows)):
         for j, h in enumerate(c.ASSESSMENT_HEADERS, start=1):

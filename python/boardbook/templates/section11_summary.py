@@ -15,8 +15,11 @@ CHART = "Chart"
 CHART_ANCHOR = "A3"
 
 SHEETS = (
-    (c.RETURNS, "One row per agency and standard. Type in Moderated rating, Board comment and Action status: "
-                "they are kept when the returns are collated again."),
+    (
+        c.RETURNS,
+        "One row per agency and standard. Type in Moderated rating, Board comment and Action status: "
+        "they are kept when the returns are collated again.",
+    ),
     (c.MATRIX, "Each agency's rating of each standard, and the share of its rated standards that are met."),
     (c.STANDARDS, "For each standard: how many agencies chose each rating, met % and mean score."),
     (CHART, "Stacked bar chart of the ratings given for each standard."),
@@ -29,22 +32,48 @@ SHEETS = (
 )
 
 WIDE = 50.0
-WIDTHS = {"Agency": 30, "Sector": 18, "Evidence": WIDE, "Action": 36, "Board comment": 36, "Problem": 70,
-          "Reason": 60, "File": 32, "Changes": WIDE, "Inputs fingerprint": 24, "Standard": 36,
-          "Source file": 30, "Run at": 20, "Removed at": 20, "Moderated rating": 18, "Action status": 16}
+WIDTHS = {
+    "Agency": 30,
+    "Sector": 18,
+    "Evidence": WIDE,
+    "Action": 36,
+    "Board comment": 36,
+    "Problem": 70,
+    "Reason": 60,
+    "File": 32,
+    "Changes": WIDE,
+    "Inputs fingerprint": 24,
+    "Standard": 36,
+    "Source file": 30,
+    "Run at": 20,
+    "Removed at": 20,
+    "Moderated rating": 18,
+    "Action status": 16,
+}
 
 
 def build_summary(config: Config) -> OpenpyxlBook:
     """An empty summary laid out for ``config``'s standards and scale."""
     wb = openpyxl.Workbook()
-    intro = [("About", f"Section 11 audit: the collated returns of {config.partnership}. Each sheet below holds "
-                       "one table; the sheets read left to right in this order.")]
+    intro = [
+        (
+            "About",
+            f"Section 11 audit: the collated returns of {config.partnership}. Each sheet below holds "
+            "one table; the sheets read left to right in this order.",
+        )
+    ]
     ws = cover_sheet(wb, ABOUT, "Section 11 board summary", [*intro, *SHEETS])
     first = 3 + len(intro) + len(SHEETS) + 1
-    cells = label_rows(ws, first, [("Partnership", "Partnership", config.partnership),
-                                   ("Round", "Audit round", ""),
-                                   ("CollatedAt", "Collated at", ""),
-                                   ("TemplateVersion", "Template version", c.TEMPLATE_VERSION)])
+    cells = label_rows(
+        ws,
+        first,
+        [
+            ("Partnership", "Partnership", config.partnership),
+            ("Round", "Audit round", ""),
+            ("CollatedAt", "Collated at", ""),
+            ("TemplateVersion", "Template version", c.TEMPLATE_VERSION),
+        ],
+    )
 
     refs = config.refs
     table_sheet(wb, c.RETURNS, c.RETURNS, c.RETURNS_HEADERS, WIDTHS)
@@ -54,9 +83,14 @@ def build_summary(config: Config) -> OpenpyxlBook:
     put(chart["A1"], "Ratings per standard (stacked bar chart; the same numbers are in the Standards table)")
     chart["A1"].font = Font(bold=True, size=14)
     print_setup(chart, None)
-    for name, headers in ((c.CHALLENGE, c.CHALLENGE_HEADERS), (c.COMPARISON, c.COMPARISON_HEADERS),
-                          (c.MISSING, c.MISSING_HEADERS), (c.PROBLEMS, c.PROBLEMS_HEADERS),
-                          (c.REMOVED, c.REMOVED_HEADERS), (c.LOG, c.LOG_HEADERS)):
+    for name, headers in (
+        (c.CHALLENGE, c.CHALLENGE_HEADERS),
+        (c.COMPARISON, c.COMPARISON_HEADERS),
+        (c.MISSING, c.MISSING_HEADERS),
+        (c.PROBLEMS, c.PROBLEMS_HEADERS),
+        (c.REMOVED, c.REMOVED_HEADERS),
+        (c.LOG, c.LOG_HEADERS),
+    ):
         table_sheet(wb, name, name, headers, WIDTHS)
 
     config_sheet(wb, config)

@@ -29,6 +29,7 @@ NOT_APPLICABLE = ("EDEDED", "3A3A3A")
 
 def relative_luminance(hex_rgb: str) -> float:
     """WCAG 2.x relative luminance of an RRGGBB colour."""
+
     def channel(c: int) -> float:
         s = c / 255
         return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
