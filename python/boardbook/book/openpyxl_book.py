@@ -14,6 +14,7 @@ from copy import copy
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 import openpyxl
 import python_calamine as pc
@@ -114,6 +115,7 @@ class OpenpyxlBook:
         p = Path(path)
         held: dict[str, _Deferred] = {}
         dropped: dict[str, tuple[str, int, int]] = {}
+        source: io.BytesIO | Path
         try:
             if replacing or rereading:
                 source, held, dropped = _without_rows(p, replacing, rereading)
@@ -141,7 +143,7 @@ class OpenpyxlBook:
 
     def table_position(self, name: str) -> tuple[str, int, int]:
         ws, table = self._table(name)
-        c1, r1, _c2, _r2 = range_boundaries(table.ref)
+        c1, r1, _c2, _r2 = _bounds(table.ref)
         return ws.title, r1, c1
 
     def read_table(self, name: str) -> TableData:
@@ -152,7 +154,7 @@ class OpenpyxlBook:
         if held is not None and any(isinstance(v, Formula) for row in held.rows for v in row):
             self._materialise(name)  # formulas read as cells do: their text (the cached value is kept too)
             held = None
-        c1, r1, c2, r2 = range_boundaries(table.ref)
+        c1, r1, c2, r2 = _bounds(table.ref)
         last = held.first_row if held is not None else r2
         rows = [
             [cell_value(c) for c in row]
@@ -173,18 +175,20 @@ class OpenpyxlBook:
         formats: Mapping[str, ColumnFormat] | None = None,
     ) -> None:
         ws, table = self._table(name)
-        c1, r1, c2, r2 = range_boundaries(table.ref)
+        c1, r1, c2, r2 = _bounds(table.ref)
         old_headers = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
         headers = list(headers) if headers is not None else [str(h) for h in old_headers]
         width = len(headers)
         # A column keeps the look of its first data row (as Excel extends a table) unless its header
         # changed or a format is given; then it starts from General.
-        inherited = {
+        first_cells = {
             h: ws.cell(r1 + 1, c1 + j) for j, h in enumerate(headers)
             if j < len(old_headers) and str(old_headers[j]) == h and r2 > r1
         }
-        inherited = {h: (cell.number_format, copy(cell.alignment), copy(cell.protection))
-                     for h, cell in inherited.items()}
+        # (the stubs type a copied style as its StyleProxy; openpyxl's StyleProxy.__copy__ copies the target)
+        inherited: dict[str, tuple[str, Alignment, Protection]] = {
+            h: (cell.number_format, copy(cell.alignment), copy(cell.protection))  # type: ignore[misc]
+            for h, cell in first_cells.items()}
         self._deferred.pop(name, None)
         self._dropped.pop(name, None)
         last_row = r1 + max(1, len(rows))
@@ -199,8 +203,9 @@ class OpenpyxlBook:
             cell = ws.cell(r1, c1 + j)
             put(cell, h)
             if j >= len(old_headers) and first_header.has_style:  # new columns look like the others
-                cell.font, cell.fill = copy(first_header.font), copy(first_header.fill)
-                cell.alignment = copy(first_header.alignment)
+                # (the stubs type a copied style as its StyleProxy; openpyxl's StyleProxy.__copy__ copies the target)
+                cell.font, cell.fill = copy(first_header.font), copy(first_header.fill)  # type: ignore[assignment]
+                cell.alignment = copy(first_header.alignment)  # type: ignore[assignment]
         styles = self._styles(headers, formats or {}, inherited)
         # Style the first data row through openpyxl's (slow) setters: its cells' style is each column's.
         for j, (number_format, alignment, protection) in enumerate(styles):
@@ -225,7 +230,8 @@ class OpenpyxlBook:
         """Write rows as cells from ``start`` (default ``style_row``), each column styled like ``style_row``'s."""
         start = style_row if start is None else start
         cached = self._cached.setdefault(ws.title, {})
-        column_style = [ws.cell(style_row, c1 + j)._style for j in range(width)]
+        # a cell's style array is private to openpyxl, which its stubs leave out
+        column_style = [ws.cell(style_row, c1 + j)._style for j in range(width)]  # type: ignore[union-attr]
         for i, row in enumerate(rows, start=start):
             for j, value in enumerate(row):
                 cell = ws.cell(i, c1 + j)
@@ -233,7 +239,7 @@ class OpenpyxlBook:
                 if isinstance(value, Formula):
                     cached[cell.coordinate] = value.value
                 if j < width and i != style_row:
-                    cell._style = copy(column_style[j])
+                    cell._style = copy(column_style[j])  # type: ignore[union-attr]
         wrapped = self._wrapped(ws, style_row, c1, width)
         if wrapped:
             for i in range(start, start + len(rows)):
@@ -294,12 +300,12 @@ class OpenpyxlBook:
 
     @staticmethod
     def _headers(ws: Worksheet, table: Table) -> list[str]:
-        c1, r1, c2, _r2 = range_boundaries(table.ref)
+        c1, r1, c2, _r2 = _bounds(table.ref)
         return ["" if ws.cell(r1, c).value is None else str(ws.cell(r1, c).value) for c in range(c1, c2 + 1)]
 
     def _column_range(self, table: str, column: str) -> tuple[Worksheet, str]:
         ws, t = self._table(table)
-        c1, r1, _c2, r2 = range_boundaries(t.ref)
+        c1, r1, _c2, r2 = _bounds(t.ref)
         headers = self._headers(ws, t)
         if column not in headers:
             raise WorkbookError(f"table '{table}' has no column '{column}'", Location(str(self.path or ""), ws.title))
@@ -409,10 +415,10 @@ class OpenpyxlBook:
     def add_chart(self, spec: ChartSpec) -> None:
         if spec.sheet not in self.wb.sheetnames:
             raise WorkbookError(f"sheet '{spec.sheet}' not found", Location(str(self.path or "")))
-        ws = self.wb[spec.sheet]
+        ws = cast(Worksheet, self.wb[spec.sheet])  # charts go on worksheets; the stubs' sheet union does not narrow
         tws, t = self._table(spec.table)
         headers = self._headers(tws, t)
-        c1, r1, _c2, last = range_boundaries(t.ref)
+        c1, r1, _c2, last = _bounds(t.ref)
         chart = BarChart()
         chart.type = "bar" if spec.kind == "bar" else "col"
         if spec.stacked:
@@ -423,7 +429,7 @@ class OpenpyxlBook:
         chart.y_axis.title = spec.y_title or None
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-        chart.width, chart.height = spec.width_cm, spec.height_cm
+        chart.width, chart.height = spec.width_cm, spec.height_cm  # type: ignore[assignment]  # cm, floats welcome
         cat_col = c1 + headers.index(spec.categories)
         chart.set_categories(Reference(tws, min_col=cat_col, min_row=r1 + 1, max_row=last))
         for name in spec.series:
@@ -434,7 +440,9 @@ class OpenpyxlBook:
                 s = chart.series[-1]
                 s.graphicalProperties.solidFill = colour
                 s.graphicalProperties.line.solidFill = "FFFFFF"
-        ws._charts = [c for c in ws._charts if _anchor_cell(c) != spec.anchor]  # re-fill replaces
+        # re-fill replaces (openpyxl keeps a sheet's charts in a private list, which its stubs leave out)
+        charts = ws._charts  # type: ignore[attr-defined]
+        ws._charts = [c for c in charts if _anchor_cell(c) != spec.anchor]  # type: ignore[attr-defined]
         ws.add_chart(chart, spec.anchor)
         self._alt_texts.setdefault(ws.title, {})[spec.anchor] = spec.alt_text
 
@@ -450,9 +458,9 @@ class OpenpyxlBook:
                 for cell in row:
                     if cell.comment is not None and cell.comment.text.startswith("boardbook:"):
                         cell.comment = None
-        for sheet, cell, message in problems:
-            if sheet in self.wb.sheetnames and cell:
-                self.wb[sheet][cell].comment = Comment("boardbook: " + message, "boardbook")
+        for sheet, address, message in problems:
+            if sheet in self.wb.sheetnames and address:
+                self.wb[sheet][address].comment = Comment("boardbook: " + message, "boardbook")
 
     # -- save -----------------------------------------------------------------------------------
     def save(self, path: str | Path | None = None, *, backup: bool = False) -> Path:
@@ -465,7 +473,7 @@ class OpenpyxlBook:
             try:
                 self.wb.save(raw)
                 alt_texts = {
-                    ws.title: [by_anchor.get(_anchor_cell(c), "") for c in ws._charts]
+                    ws.title: [by_anchor.get(_anchor_cell(c), "") for c in ws._charts]  # type: ignore[attr-defined]
                     for ws in self.wb.worksheets if (by_anchor := self._alt_texts.get(ws.title))
                 }
                 rewrite = {sheet: partial(splice, blocks=blocks) for sheet, blocks in streamed.items()}
@@ -495,7 +503,7 @@ def _without_rows(path: Path, replacing: Sequence[str], rereading: Sequence[str]
         if name not in located:
             continue
         sheet, part, ref = located[name]
-        c1, r1, c2, r2 = range_boundaries(ref)
+        c1, r1, c2, r2 = _bounds(ref)
         if r2 <= r1 + 1:
             continue  # no rows after the first
         read = name in rereading
@@ -554,6 +562,13 @@ def _delete_rows(ws: Worksheet, lo: int, hi: int, c1: int, c2: int) -> None:
             del ws._cells[key]
     for r in [r for r, dim in ws.row_dimensions.items() if lo <= r <= hi and not (dim.hidden or dim.outlineLevel)]:
         del ws.row_dimensions[r]
+
+
+def _bounds(ref: str) -> tuple[int, int, int, int]:
+    """First column, first row, last column, last row of a table's ref (always a whole range, "A1:D9")."""
+    c1, r1, c2, r2 = range_boundaries(ref)
+    assert c1 is not None and r1 is not None and c2 is not None and r2 is not None, ref
+    return c1, r1, c2, r2
 
 
 def _column_of(rng: str) -> str:
