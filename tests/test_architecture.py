@@ -109,3 +109,15 @@ def test_doors_call_the_pipelines_and_nothing_below_them(door: str) -> None:
     )
     assert not below, f"{door} reaches below the pipeline: {below}"
     assert any(m.startswith(f"boardbook.{d}.pipeline") for m in imported for d in DOMAINS)
+
+
+def test_the_command_line_starts_without_openpyxl() -> None:
+    """``boardbook --help`` and ``--version`` load no workbook library (and so not numpy): commands import the
+    port when they need it. Checked by what is imported, not by a timing."""
+    import subprocess
+    import sys
+
+    heavy = "('openpyxl', 'numpy', 'python_calamine')"
+    code = f"import sys, boardbook.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
