@@ -1,6 +1,6 @@
 # The two commands of the README. Each sets up what it needs on a fresh machine (idempotent).
 #   make demo   - install boardbook in .venv and run the bundled demo into demo-output/
-#   make test   - also install LibreOffice (the independent recalculation engine) and run lint (ruff, mypy) + tests
+#   make test   - also install LibreOffice (the independent recalculation engine) and run lint (ruff check and format, mypy) + tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -20,12 +20,11 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check python tests benchmarks
+	$(BIN)/ruff format --check python tests benchmarks
 	$(BIN)/mypy
 
-test: install
+test: install lint
 	scripts/ensure-libreoffice
-	$(BIN)/ruff check python tests benchmarks
-	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	$(MAKE) addin
 

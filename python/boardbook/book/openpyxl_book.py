@@ -101,8 +101,7 @@ class OpenpyxlBook:
         self._dropped: dict[str, tuple[str, int, int]] = {}  # table -> (sheet, rows) left out, to be rewritten
 
     @classmethod
-    def open(cls, path: str | Path, *, replacing: Sequence[str] = (), rereading: Sequence[str] = ()
-             ) -> OpenpyxlBook:
+    def open(cls, path: str | Path, *, replacing: Sequence[str] = (), rereading: Sequence[str] = ()) -> OpenpyxlBook:
         """Open a workbook file.
 
         For a summary being collated again, openpyxl can load it without the big tables' rows (a fraction
@@ -156,10 +155,7 @@ class OpenpyxlBook:
             held = None
         c1, r1, c2, r2 = _bounds(table.ref)
         last = held.first_row if held is not None else r2
-        rows = [
-            [cell_value(c) for c in row]
-            for row in ws.iter_rows(min_row=r1, max_row=last, min_col=c1, max_col=c2)
-        ]
+        rows = [[cell_value(c) for c in row] for row in ws.iter_rows(min_row=r1, max_row=last, min_col=c1, max_col=c2)]
         if held is not None:
             width = c2 - c1 + 1
             rows += [[*row[:width], *[None] * (width - len(row))] for row in held.rows]
@@ -182,13 +178,15 @@ class OpenpyxlBook:
         # A column keeps the look of its first data row (as Excel extends a table) unless its header
         # changed or a format is given; then it starts from General.
         first_cells = {
-            h: ws.cell(r1 + 1, c1 + j) for j, h in enumerate(headers)
+            h: ws.cell(r1 + 1, c1 + j)
+            for j, h in enumerate(headers)
             if j < len(old_headers) and str(old_headers[j]) == h and r2 > r1
         }
         # (the stubs type a copied style as its StyleProxy; openpyxl's StyleProxy.__copy__ copies the target)
         inherited: dict[str, tuple[str, Alignment, Protection]] = {
             h: (cell.number_format, copy(cell.alignment), copy(cell.protection))  # type: ignore[misc]
-            for h, cell in first_cells.items()}
+            for h, cell in first_cells.items()
+        }
         self._deferred.pop(name, None)
         self._dropped.pop(name, None)
         last_row = r1 + max(1, len(rows))
@@ -225,8 +223,15 @@ class OpenpyxlBook:
         if [str(h) for h in old_headers] != headers or len(table.tableColumns) != width:
             table.tableColumns = [TableColumn(id=k, name=h) for k, h in enumerate(headers, start=1)]
 
-    def _place(self, ws: Worksheet, style_row: int, c1: int, width: int, rows: Sequence[Sequence[Value]],
-               start: int | None = None) -> None:
+    def _place(
+        self,
+        ws: Worksheet,
+        style_row: int,
+        c1: int,
+        width: int,
+        rows: Sequence[Sequence[Value]],
+        start: int | None = None,
+    ) -> None:
         """Write rows as cells from ``start`` (default ``style_row``), each column styled like ``style_row``'s."""
         start = style_row if start is None else start
         cached = self._cached.setdefault(ws.title, {})
@@ -260,38 +265,53 @@ class OpenpyxlBook:
         d = self._deferred[name]
         ws = self.wb[d.sheet]
         lo, hi = d.first_row + 1, d.last_row
-        return (any(lo <= r <= hi for r, _c in ws._cells)
-                or any(lo <= r <= hi for r in ws.row_dimensions)
-                or any(o.sheet == d.sheet and o.first_row <= hi and d.first_row <= o.last_row
-                       for other, o in self._deferred.items() if other != name))
+        return (
+            any(lo <= r <= hi for r, _c in ws._cells)
+            or any(lo <= r <= hi for r in ws.row_dimensions)
+            or any(
+                o.sheet == d.sheet and o.first_row <= hi and d.first_row <= o.last_row
+                for other, o in self._deferred.items()
+                if other != name
+            )
+        )
 
     def _streamed(self) -> dict[str, list[StreamedRows]]:
         """The deferred rows of every table, as blocks for ``sheetrows.splice`` (crowded ones become cells)."""
         if self._dropped:
-            raise RuntimeError(f"tables {sorted(self._dropped)} were opened for replacing but not rewritten: "
-                               "saving would lose their rows")
+            raise RuntimeError(
+                f"tables {sorted(self._dropped)} were opened for replacing but not rewritten: "
+                "saving would lose their rows"
+            )
         while crowded := [n for n in self._deferred if self._crowded(n)]:
             self._materialise(crowded[0])
         out: dict[str, list[StreamedRows]] = {}
         for d in self._deferred.values():
             ws = self.wb[d.sheet]
-            wrapped = [(col - d.first_col, column_width(ws, col))
-                       for col in self._wrapped(ws, d.first_row, d.first_col, d.width)]
+            wrapped = [
+                (col - d.first_col, column_width(ws, col))
+                for col in self._wrapped(ws, d.first_row, d.first_col, d.width)
+            ]
             heights = [row_height((row[j], w) for j, w in wrapped if j < len(row)) for row in d.rows]
             out.setdefault(d.sheet, []).append(StreamedRows(d.first_row, d.first_col, d.rows, heights))
         return out
 
     @staticmethod
-    def _styles(headers: Sequence[str], formats: Mapping[str, ColumnFormat],
-                inherited: Mapping[str, tuple[str, Alignment, Protection]]
-                ) -> list[tuple[str, Alignment, Protection | None]]:
+    def _styles(
+        headers: Sequence[str],
+        formats: Mapping[str, ColumnFormat],
+        inherited: Mapping[str, tuple[str, Alignment, Protection]],
+    ) -> list[tuple[str, Alignment, Protection | None]]:
         out = []
         for h in headers:
             f = formats.get(h)
             if f is not None:
-                out.append((f.number_format or "General",
-                            Alignment(wrap_text=True, vertical="top") if f.wrap else TOP,
-                            inherited[h][2] if h in inherited else None))
+                out.append(
+                    (
+                        f.number_format or "General",
+                        Alignment(wrap_text=True, vertical="top") if f.wrap else TOP,
+                        inherited[h][2] if h in inherited else None,
+                    )
+                )
             elif h in inherited:
                 out.append(inherited[h])
             else:
@@ -317,8 +337,9 @@ class OpenpyxlBook:
         dn = self.wb.defined_names.get(name)
         ref = parse_ref(dn.attr_text) if dn is not None else None
         if ref is None or ref[0] not in self.wb.sheetnames:
-            raise WorkbookError(f"defined name '{name}' not found (or does not name one cell)",
-                                Location(str(self.path or "")))
+            raise WorkbookError(
+                f"defined name '{name}' not found (or does not name one cell)", Location(str(self.path or ""))
+            )
         cell = self.wb[ref[0]][ref[1]]
         for table, (sheet, first, last) in self._dropped.items():
             if sheet == ref[0] and first <= cell.row <= last:
@@ -342,8 +363,10 @@ class OpenpyxlBook:
 
     def add_table(self, sheet: str, name: str, headers: Sequence[str], *, hidden: bool = False) -> None:
         if name in self.table_names() or sheet in self.wb.sheetnames:
-            raise WorkbookError(f"cannot add table '{name}' on sheet '{sheet}': it already exists",
-                                Location(str(self.path or ""), sheet))
+            raise WorkbookError(
+                f"cannot add table '{name}' on sheet '{sheet}': it already exists",
+                Location(str(self.path or ""), sheet),
+            )
         ws = self.wb.create_sheet(sheet)
         for j, header in enumerate(headers, start=1):
             put(ws.cell(1, j), header)
@@ -364,7 +387,7 @@ class OpenpyxlBook:
     def define_name(self, name: str, sheet: str, cell: str) -> None:
         """Create (or move) a workbook-scoped name pointing at one cell."""
         col = "".join(ch for ch in cell if ch.isalpha())
-        row = cell[len(col):]
+        row = cell[len(col) :]
         quoted = "'" + sheet.replace("'", "''") + "'"
         self.wb.defined_names[name] = DefinedName(name, attr_text=f"{quoted}!${col}${row}")
 
@@ -406,11 +429,15 @@ class OpenpyxlBook:
         for rng in sorted(targets):
             for h in highlights:
                 quoted = '"' + h.text.replace('"', '""') + '"'
-                ws.conditional_formatting.add(rng, CellIsRule(
-                    operator="equal", formula=[quoted],
-                    fill=PatternFill(fill_type="solid", start_color=h.fill, end_color=h.fill, bgColor=h.fill),
-                    font=Font(color=h.font),
-                ))
+                ws.conditional_formatting.add(
+                    rng,
+                    CellIsRule(
+                        operator="equal",
+                        formula=[quoted],
+                        fill=PatternFill(fill_type="solid", start_color=h.fill, end_color=h.fill, bgColor=h.fill),
+                        font=Font(color=h.font),
+                    ),
+                )
 
     def add_chart(self, spec: ChartSpec) -> None:
         if spec.sheet not in self.wb.sheetnames:
@@ -474,7 +501,8 @@ class OpenpyxlBook:
                 self.wb.save(raw)
                 alt_texts = {
                     ws.title: [by_anchor.get(_anchor_cell(c), "") for c in ws._charts]  # type: ignore[attr-defined]
-                    for ws in self.wb.worksheets if (by_anchor := self._alt_texts.get(ws.title))
+                    for ws in self.wb.worksheets
+                    if (by_anchor := self._alt_texts.get(ws.title))
                 }
                 rewrite = {sheet: partial(splice, blocks=blocks) for sheet, blocks in streamed.items()}
                 patch_package(str(raw), str(tmp), self._cached, alt_texts, rewrite)
@@ -484,8 +512,9 @@ class OpenpyxlBook:
         return target
 
 
-def _without_rows(path: Path, replacing: Sequence[str], rereading: Sequence[str]
-                  ) -> tuple[io.BytesIO, dict[str, _Deferred], dict[str, tuple[str, int, int]]]:
+def _without_rows(
+    path: Path, replacing: Sequence[str], rereading: Sequence[str]
+) -> tuple[io.BytesIO, dict[str, _Deferred], dict[str, tuple[str, int, int]]]:
     """The package at ``path`` without the rows (after the first) of the tables named, for openpyxl;
     the values of the ``rereading`` ones; and where the ``replacing`` ones' rows were.
 
@@ -527,8 +556,10 @@ def _without_rows(path: Path, replacing: Sequence[str], rereading: Sequence[str]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:  # only openpyxl reads it, at once
         for info in zin.infolist():
-            zout.writestr(info.filename, parts[info.filename].encode("utf-8") if info.filename in parts
-                          else zin.read(info.filename))
+            zout.writestr(
+                info.filename,
+                parts[info.filename].encode("utf-8") if info.filename in parts else zin.read(info.filename),
+            )
     out.seek(0)
     return out, held, dropped
 
