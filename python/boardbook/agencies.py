@@ -12,6 +12,7 @@ from pathlib import Path
 
 from boardbook.config import Agency, split_partnerships
 from boardbook.errors import ConfigError
+from boardbook.folding import fold
 
 COLUMNS = ("Agency", "Sector", "Email", "Partnerships")
 
@@ -44,7 +45,7 @@ def load_agencies(path: str | Path) -> tuple[Agency, ...]:
             if any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 raise ConfigError(f"{p.name}: row {n}, column Agency is blank")
             continue
-        k = " ".join(name.split()).casefold()
+        k = fold(name)
         if k in seen:
             raise ConfigError(f"{p.name}: row {n}, column Agency: {name!r} is listed twice (also row {seen[k]})")
         seen[k] = n

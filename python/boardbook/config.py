@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from boardbook.errors import ConfigError
+from boardbook.folding import fold
 
 EVIDENCE_RULES = ("met", "all", "none")
 
@@ -94,7 +95,7 @@ class Scale:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip()).casefold()
+    return fold(text)
 
 
 def _num(x: float) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from boardbook.folding import fold
+
 PENNY = Decimal("0.01")
 SHARE_TOLERANCE = Fraction(1, 10**6)  # shares must add to 100 % within 0.0001 percentage points
 
@@ -116,10 +118,10 @@ def changes(
     previous: Mapping[str, Decimal], current: Sequence[tuple[str, Decimal]]
 ) -> list[tuple[str, Decimal | None, Decimal, Decimal | None, float | str | None]]:
     """(partner, previous, current, change £, change %) for every current partner (matched ignoring case)."""
-    before = {k.casefold().strip(): v for k, v in previous.items()}
+    before = {fold(k): v for k, v in previous.items()}
     out = []
     for partner, amount in current:
-        prev = before.get(partner.casefold().strip())
+        prev = before.get(fold(partner))
         out.append((partner, prev, amount, *change(prev, amount)))
     return out
 

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from boardbook.errors import Location, WorkbookError
+from boardbook.folding import fold
 
 MAX_LISTED = 10
 
@@ -125,5 +126,4 @@ class RiskFactor:
     where: Where
 
 
-def fold(text: str) -> str:
-    return " ".join((text or "").split()).casefold()
+__all__ = ["fold"]  # the one text normaliser (boardbook.folding), re-exported for the performance modules

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from boardbook.folding import fold
 from boardbook.performance import contract as c
 
 PER_DEFAULT = 10_000
@@ -77,7 +78,7 @@ def polarity(text: object) -> str | None:
     """
     if text is None:
         return None
-    key = " ".join(str(text).split()).casefold().rstrip(".")
+    key = fold(text).rstrip(".")
     if not key:
         return None
     for word in c.POLARITIES:

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from boardbook.config import Agency, Config, Scale, covers
+from boardbook.folding import fold
 from boardbook.section11.model import INFO, WARNING, Problem, Return
 from boardbook.suggest import close_matches
 
@@ -22,7 +23,7 @@ Key = tuple[str, str]  # (agency case-folded, ref)
 
 
 def key(agency: str, ref: str) -> Key:
-    return (" ".join(agency.split()).casefold(), ref)
+    return (fold(agency), ref)
 
 
 def for_partnership(returns: Iterable[Return], partnership: str) -> tuple[list[Return], list[Problem]]:

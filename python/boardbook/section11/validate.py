@@ -12,6 +12,7 @@ from datetime import date
 from boardbook.book.base import TableData, Value
 from boardbook.config import Config, split_partnerships
 from boardbook.dates import parse_date
+from boardbook.folding import fold
 from boardbook.recorded import CONFIG_TABLE
 from boardbook.section11 import contract as c
 from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Rating, Return
@@ -152,11 +153,11 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
 
 def _columns(chk: _Checker, table: TableData) -> dict[str, int] | None:
     """Contract header -> column index, matching trimmed and case-folded; problems for missing ones."""
-    found = {h.strip().casefold(): i for i, h in enumerate(table.headers)}
+    found = {fold(h): i for i, h in enumerate(table.headers)}
     cols: dict[str, int] = {}
     for header in c.ASSESSMENT_HEADERS:
-        if header.casefold() in found:
-            cols[header] = found[header.casefold()]
+        if fold(header) in found:
+            cols[header] = found[fold(header)]
             continue
         taken = {table.headers[i] for i in cols.values()}
         close = close_matches(header, [h for h in table.headers if h not in taken])
@@ -189,7 +190,7 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
     if cols is None:
         return []
     scale = config.scale
-    wanted = {r.casefold(): r for r in config.refs}
+    wanted = {fold(r): r for r in config.refs}
     seen: dict[str, int] = {}  # ref -> the row index it was first seen on
     ratings: list[Rating] = []
 
@@ -204,7 +205,7 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
         if all(cell_text(v) == "" for v in row):
             continue  # blank rows are fine wherever they are
         ref_text = cell_text(get(row, "Ref"))
-        ref = wanted.get(ref_text.casefold())
+        ref = wanted.get(fold(ref_text))
         if ref is None:
             what = (
                 f"Ref {quoted(ref_text)} is not one of the standards ({', '.join(config.refs)})"
