@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 from boardbook.budget.rules import PENNY
+from boardbook.numbers import AmbiguousNumber, read_number
 
 MAX_AMOUNT = Decimal(10) ** 12  # £1 trillion: beyond any partnership budget, and safe to quantize
 _MONEY = re.compile(r"^(?P<neg>-)?£?(?P<num>\d[\d,]*(\.\d+)?|\.\d+)$")
@@ -36,21 +37,15 @@ def parse_money(value: object) -> Decimal | None:
         return _plausible(Decimal(repr(value)), value)
     if isinstance(value, Decimal):
         return _plausible(value, value)
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
-    negative = text.startswith("(") and text.endswith(")")
-    if negative:
-        text = text[1:-1]
-    text = text.replace("£-", "-£").replace("GBP", "£")
-    m = _MONEY.match(text)
-    if not m or (m.group("num").count(",") and not re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", m.group("num"))):
-        raise ValueError(f"expected an amount in £ (e.g. 12500, £12,500 or £12,500.00), found {value!r}")
     try:
-        amount = Decimal(m.group("num").replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"expected an amount in £, found {value!r}") from None
-    if m.group("neg") or negative:
-        amount = -amount
-    return _plausible(amount, value)
+        typed = read_number(str(value), whole=True)
+    except AmbiguousNumber as exc:
+        raise ValueError(f"expected an amount in £: {exc}") from None
+    except ValueError:
+        raise ValueError(f"expected an amount in £ (e.g. 12500, £12,500 or £12,500.00), found {value!r}") from None
+    if typed.percent:
+        raise ValueError(f"expected an amount in £, found a percentage {value!r}")
+    return _plausible(typed.value, value)
 
 
 def _plausible(amount: Decimal, typed: object) -> Decimal:
@@ -72,13 +67,18 @@ def parse_share(value: object) -> Fraction | None:
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"expected a share such as 25% or 0.25, found {value}")
         return _share_in_range(Fraction(str(value)), value)
-    text = str(value).strip().replace(" ", "")
-    percent = text.endswith("%")
+    if "/" in str(value):  # a fraction typed as such, e.g. 1/3
+        try:
+            return _share_in_range(Fraction(str(value).replace(" ", "")), value)
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(f"expected a share such as 25% or 0.25, found {value!r}") from None
     try:
-        share = Fraction(text.rstrip("%"))
-    except (ValueError, ZeroDivisionError):
+        typed = read_number(str(value))
+    except AmbiguousNumber as exc:
+        raise ValueError(f"expected a share such as 25% or 0.25: {exc}") from None
+    except ValueError:
         raise ValueError(f"expected a share such as 25% or 0.25, found {value!r}") from None
-    return _share_in_range(share, value, percent=percent)
+    return _share_in_range(Fraction(typed.value), value, percent=typed.percent)
 
 
 def _share_in_range(share: Fraction, typed: object, *, percent: bool = False) -> Fraction:

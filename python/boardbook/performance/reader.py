@@ -28,6 +28,7 @@ from boardbook.book.base import Book
 from boardbook.book.fast import reading
 from boardbook.dates import parse_date
 from boardbook.errors import Location, WorkbookError
+from boardbook.numbers import AmbiguousNumber, read_number
 from boardbook.package import OLE_MAGIC, ZIP_MAGIC, open_package
 from boardbook.performance import contract as c
 from boardbook.performance import rules
@@ -193,10 +194,12 @@ def number(value: object) -> float | None:
             raise ValueError(f"{value!r} is not a finite number")
         return float(value)
     raw = str(value).strip()
-    cleaned = raw.replace(",", "").replace(" ", "").replace("\u00a0", "").removesuffix("%").replace("£", "")
-    if not _NUMBER.match(cleaned):
-        raise ValueError(f"'{raw}' is not a number")
-    result = float(cleaned)
+    try:
+        result = float(read_number(raw).value)
+    except AmbiguousNumber:
+        raise
+    except ValueError:
+        raise ValueError(f"'{raw}' is not a number") from None
     if not math.isfinite(result):
         raise ValueError(f"'{raw}' is too large to be a figure")
     return result
