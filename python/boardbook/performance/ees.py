@@ -21,13 +21,13 @@ their old three-digit codes (``old_la_code``, ``SN_1`` … ``SN_10``), matched t
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from boardbook.atomic import atomic_path
+from boardbook.csvfile import read_csv as read_csv_file
 from boardbook.errors import Location, UsageError, WorkbookError
 from boardbook.performance import contract as c
 from boardbook.performance import rules
@@ -96,22 +96,13 @@ class Imported:
 
 
 def read_csv(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Headers and rows of a UTF-8 CSV (a byte-order mark is fine); values stripped."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise WorkbookError("file not found", Location(str(p))) from None
-    except OSError as exc:
-        raise WorkbookError(f"cannot be read ({exc.strerror or exc})", Location(str(p))) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
+    """Headers and rows (with their line numbers) of a CSV, however it was saved (``csvfile``); values stripped."""
+    found = read_csv_file(path)
+    if not found.rows:
+        return [], []
+    header = [h.strip() for h in found.rows[0]]
     rows = []
-    for n, values in enumerate(reader, start=2):
+    for n, values in zip(found.lines[1:], found.rows[1:], strict=True):
         if not any(v.strip() for v in values):
             continue
         rows.append((n, {h: (values[j].strip() if j < len(values) else "") for j, h in enumerate(header)}))
