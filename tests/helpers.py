@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import canonicalize
 
 import openpyxl
 import pytest
@@ -381,6 +382,29 @@ def chart_parts(path: Path) -> list[Any]:
     with zipfile.ZipFile(path) as zf:
         names = sorted(n for n in zf.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
         return [SafeET.fromstring(zf.read(n)) for n in names]
+
+
+# -- packages, whichever XML writer openpyxl used -------------------------------------------------------------
+
+TIMESTAMPS = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+
+
+def canonical_parts(path: Path) -> dict[str, bytes]:
+    """Every part of the package in a form that does not depend on how openpyxl serialised it.
+
+    XML parts are canonicalised (C14N 2.0): the same elements, attributes, text and namespaces compare equal
+    whatever the attribute order, quoting, empty-element form, character references or where a namespace is
+    declared — what differs between openpyxl's lxml and standard-library writers — and nothing else does.
+    Other parts stay as they are. Only the created/modified timestamps (which always vary) are masked.
+    """
+    out = {}
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            data = TIMESTAMPS.sub(b"", zf.read(name))
+            if name.endswith((".xml", ".rels", ".vml")):
+                data = canonicalize(data.decode("utf-8")).encode("utf-8")
+            out[name] = data
+    return out
 
 
 # -- LibreOffice as an independent spreadsheet engine ---------------------------------------------------------

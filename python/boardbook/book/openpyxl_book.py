@@ -23,7 +23,7 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
@@ -505,11 +505,26 @@ class OpenpyxlBook:
                     if (by_anchor := self._alt_texts.get(ws.title))
                 }
                 rewrite = {sheet: partial(splice, blocks=blocks) for sheet, blocks in streamed.items()}
-                patch_package(str(raw), str(tmp), self._cached, alt_texts, rewrite)
+                patch_package(str(raw), str(tmp), self._formula_values(), alt_texts, rewrite)
             finally:
                 raw.unlink(missing_ok=True)
         self.path = target
         return target
+
+    def _formula_values(self) -> dict[str, dict[str, Value]]:
+        """Sheet -> {cell: cached value} of the cells that hold a formula now (``patch_package`` insists on finding
+        every one); cells written over or cleared since their formula was placed drop out."""
+        out: dict[str, dict[str, Value]] = {}
+        for sheet, cached in self._cached.items():
+            cells = getattr(self.wb[sheet], "_cells", {}) if sheet in self.wb.sheetnames else {}
+            live = {}
+            for coord, value in cached.items():
+                cell = cells.get(coordinate_to_tuple(coord))
+                if cell is not None and cell.data_type == "f":
+                    live[coord] = value
+            if live:
+                out[sheet] = live
+        return out
 
 
 def _without_rows(

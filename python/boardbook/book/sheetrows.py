@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from boardbook.book.base import Formula
-from boardbook.ooxml import cached_xml
+from boardbook.ooxml import XML_ATTRS, PackageEditError, attributes, cached_xml
 from boardbook.textsafe import clean_text
 
 LINE_HEIGHT = 15.0  # points, for the default 11 pt font
@@ -87,8 +87,15 @@ def _render(block: StreamedRows, letters: Sequence[str], styles: Sequence[str]) 
     yield "".join(chunk)
 
 
-_DIMENSION = re.compile(r'<dimension ref="([^"]*)"\s*/>')
-_ROW_START = re.compile(r'<row\b[^>]*?\br="(\d+)"')
+_DIMENSION = re.compile(rf"<dimension(?P<attrs>{XML_ATTRS})\s*(?:/>|>\s*</dimension\s*>)")
+_ROW = re.compile(rf"<row(?P<attrs>{XML_ATTRS})\s*(?P<empty>/?)>")
+_ROW_END = re.compile(r"</row\s*>")
+_CELL = re.compile(rf"<c(?P<attrs>{XML_ATTRS})\s*/?>")
+_ANY_CELL = re.compile(r"<(?:[\w.-]+:)?c[\s/>]")
+_HIDDEN_OR_GROUPED = re.compile(
+    r"""<row\b[^>]*?\s(?:(?:hidden|collapsed)\s*=\s*["'](?:1|true)["']|outlineLevel\s*=\s*["'](?!0["']))"""
+)
+_ROW_START = re.compile(r"""<row\b[^>]*?\sr\s*=\s*["'](\d+)["']""")  # quick, for strip_rows
 
 
 def splice(xml: str, blocks: Sequence[StreamedRows]) -> Iterator[str]:
@@ -96,37 +103,82 @@ def splice(xml: str, blocks: Sequence[StreamedRows]) -> Iterator[str]:
 
     Each column's style is the one openpyxl gave the same column of ``after_row``. The caller (``save``)
     guarantees no other row of the sheet falls inside a block; this checks it, as a broken sheet would
-    be worse than a failed save.
+    be worse than a failed save. The sheet may be in either form openpyxl writes (with lxml or without);
+    anything else that stops a block going in raises ``PackageEditError``.
     """
     blocks = sorted(blocks, key=lambda b: b.after_row)
     xml = _grow_dimension(xml, blocks)
     pos = 0
     for block in blocks:
-        m = re.compile(rf'<row r="{block.after_row}"[^>]*?(?:/>|>(.*?)</row>)', re.S).search(xml, pos)
-        if m is None:
-            raise RuntimeError(f"row {block.after_row} (a table's first data row) is missing from the sheet")
-        found = dict(re.findall(r'<c r="([A-Z]+)\d+"[^>]*?\bs="(\d+)"', m.group(1) or ""))
+        end, content = _find_row(xml, pos, block.after_row)
+        found = _cell_styles(content, block.after_row)
         letters = [get_column_letter(col) for col in range(block.first_col, block.last_col + 1)]
         styles = [f' s="{found[col]}"' if col in found else "" for col in letters]
-        following = _ROW_START.search(xml, m.end())
-        if following is not None and int(following.group(1)) <= block.last_row:
-            raise RuntimeError(
-                f"row {following.group(1)} is inside streamed rows {block.after_row + 1}-{block.last_row}"
+        following = _ROW.search(xml, end)
+        if following is not None and _row_number(following) <= block.last_row:
+            raise PackageEditError(
+                "", f"row {_row_number(following)} is inside streamed rows {block.after_row + 1}-{block.last_row}"
             )
-        yield xml[pos : m.end()]
+        yield xml[pos:end]
         yield from _render(block, letters, styles)
-        pos = m.end()
+        pos = end
     yield xml[pos:]
+
+
+def _row_number(m: re.Match[str]) -> int:
+    r = attributes(m.group("attrs")).get("r", "")
+    if not r.isdigit():
+        raise PackageEditError("", f"a <row> without a row number (r=) in the sheet: {m.group(0)[:80]}")
+    return int(r)
+
+
+def _find_row(xml: str, pos: int, number: int) -> tuple[int, str]:
+    """Where row ``number`` (looked for from ``pos``) ends, and what it holds; or ``PackageEditError``."""
+    for m in _ROW.finditer(xml, pos):
+        r = _row_number(m)
+        if r > number:
+            break
+        if r < number:
+            continue
+        if m.group("empty"):
+            return m.end(), ""
+        close = _ROW_END.search(xml, m.end())
+        content = xml[m.end() : close.start()] if close is not None else ""
+        if close is None or "<row" in content:
+            raise PackageEditError("", f"row {number} has no end tag </row>")
+        return close.end(), content
+    raise PackageEditError("", f"row {number} (a table's first data row) is missing from the sheet")
+
+
+def _cell_styles(content: str, row: int) -> dict[str, str]:
+    """Column letters -> style index (``s``) of the cells of a row's content, which must all be recognised."""
+    found: dict[str, str] = {}
+    cells = 0
+    for m in _CELL.finditer(content):
+        cells += 1
+        attrs = attributes(m.group("attrs"))
+        ref = attrs.get("r", "")
+        col = ref.rstrip("0123456789")
+        if not col.isalpha() or ref[len(col) :] != str(row):
+            raise PackageEditError("", f"a cell of row {row} without its reference (r=) in that row: {m.group(0)[:80]}")
+        if "s" in attrs:
+            found[col] = attrs["s"]
+    if cells != len(_ANY_CELL.findall(content)):
+        raise PackageEditError("", f"cells of row {row} not recognised (<c r=… s=…> in the default namespace expected)")
+    return found
 
 
 def _grow_dimension(xml: str, blocks: Sequence[StreamedRows]) -> str:
     m = _DIMENSION.search(xml)
     if m is None:
-        return xml
+        if "<dimension" in xml or ":dimension" in xml:
+            raise PackageEditError("", "its <dimension> element is not recognised")
+        return xml  # none (it is optional): nothing to grow
+    ref = attributes(m.group("attrs")).get("ref", "")
     try:
-        c1, r1, c2, r2 = range_boundaries(m.group(1))
+        c1, r1, c2, r2 = range_boundaries(ref)
     except ValueError:
-        return xml
+        raise PackageEditError("", f"<dimension ref={ref!r}> is not a cell range") from None
     c1, r1 = c1 or 1, r1 or 1
     c2 = max([c2 or c1, *(b.last_col for b in blocks)])
     r2 = max([r2 or r1, *(b.last_row for b in blocks)])
@@ -144,8 +196,8 @@ def strip_rows(xml: str, first: int, last: int, c1: int, c2: int, *, values_read
     also hold no formulas (calamine sees only their results) and no error values (calamine sees blanks).
     """
     if (
-        re.search(r"<row\b(?![^>]*\br=)", xml)
-        or re.search(r"<c\b(?![^>]*\br=)", xml)
+        re.search(r"<row\b(?![^>]*\sr\s*=)", xml)
+        or re.search(r"<c\b(?![^>]*\sr\s*=)", xml)
         or re.search(r"<\w+:(?:row|c)\b", xml)
     ):
         return None  # positions implied by order, or a dialect these patterns do not read
@@ -170,11 +222,11 @@ def strip_rows(xml: str, first: int, last: int, c1: int, c2: int, *, values_read
     region = xml[begin:end]
     letters = "|".join(get_column_letter(c) for c in range(c1, c2 + 1))
     if (
-        re.search(rf'<c\b[^>]*?\br="(?!(?:{letters})\d)', region)
-        or 't="shared"' in region
-        or re.search(r'<row\b[^>]*?\b(?:hidden|outlineLevel|collapsed)="(?:1|true)"', region)
+        re.search(rf"""<c\b[^>]*?\sr\s*=\s*["'](?!(?:{letters})\d)""", region)
+        or re.search(r"""\st\s*=\s*["']shared["']""", region)
+        or _HIDDEN_OR_GROUPED.search(region)
     ):
         return None
-    if values_read and ("<f" in region or 't="e"' in region):
+    if values_read and ("<f" in region or re.search(r"""\st\s*=\s*["']e["']""", region)):
         return None
     return xml[:begin] + xml[end:]
