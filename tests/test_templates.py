@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -12,15 +10,9 @@ import pytest
 from boardbook.config import load_config
 from boardbook.section11 import contract as c
 from boardbook.templates import build_all
+from tests.helpers import canonical_parts
 
 ROOT = Path(__file__).resolve().parents[1]
-TIMESTAMPS = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
-
-
-def parts(path: Path) -> dict[str, bytes]:
-    """Every part of the package; only the created/modified timestamps (which always vary) are masked."""
-    with zipfile.ZipFile(path) as zf:
-        return {n: TIMESTAMPS.sub(b"", zf.read(n)) for n in zf.namelist()}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +26,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     "name", ["section11-return.xlsx", "section11-summary.xlsx", "budget.xlsx", "quadrant-performance.xlsx"]
 )
 def test_committed_workbook_matches_generator(generated: Path, name: str) -> None:
-    committed, fresh = parts(ROOT / "workbooks" / name), parts(generated / name)
+    """Part for part: the same XML (canonicalised, so it holds whichever writer openpyxl used, with lxml or
+    without) and the same bytes for anything else; only the created/modified timestamps are masked."""
+    committed, fresh = canonical_parts(ROOT / "workbooks" / name), canonical_parts(generated / name)
     assert sorted(committed) == sorted(fresh), "parts differ: run `boardbook templates --out workbooks`"
     changed = [n for n in committed if committed[n] != fresh[n]]
     assert not changed, f"{name}: parts differ from the generator: {changed}; run `boardbook templates --out workbooks`"
