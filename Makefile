@@ -23,9 +23,15 @@ lint: install
 	$(BIN)/ruff format --check python tests benchmarks
 	$(BIN)/mypy
 
+# pytest runs with lxml installed (the test extra), so openpyxl writes with it; the tests that edit or read back
+# saved packages then run again with openpyxl's standard-library writer (OPENPYXL_LXML=False): the same workbooks.
 test: install lint
 	scripts/ensure-libreoffice
 	$(BIN)/python -m pytest
+	OPENPYXL_LXML=False $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_lxml_writer.py \
+		tests/test_ooxml_names.py tests/test_streamed_rows.py tests/test_recollation_lean.py tests/test_book_port.py \
+		tests/test_templates.py tests/test_recalculation.py tests/test_budget_fill.py tests/test_performance_fill.py \
+		tests/test_performance_scatter.py tests/test_accessibility.py tests/test_xlmemory.py tests/test_collate.py
 	$(MAKE) addin
 
 # Build the Excel add-in from addin/src + the installed xlwings VBA, and verify it with olevba and LibreOffice.
