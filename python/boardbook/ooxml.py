@@ -254,12 +254,14 @@ def part_text(part: str, data: bytes, root: str, namespace: str) -> str:
 
 
 _FORMULA_CELL = re.compile(
-    rf"<c(?P<attrs>{XML_ATTRS})\s*>\s*"
+    r"<c(?=(?:\s[^>]*)?>\s*<f[\s/>])"  # a quick look ahead: only formula cells are read further
+    rf"(?P<attrs>{XML_ATTRS})\s*>\s*"
     rf"(?P<f><f{XML_ATTRS}\s*(?:/>|>[^<]*</f\s*>))\s*"
     rf"(?:<v{XML_ATTRS}\s*(?:/>|>[^<]*</v\s*>)\s*)?"
     r"</c\s*>"
 )
 _T_ATTR = _without("t")
+_R_ATTR = re.compile(r"""\sr\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")  # a cell reference holds no references
 
 
 def _fill_values(xml: str, values: Mapping[str, object], part: str = "") -> str:
@@ -273,12 +275,15 @@ def _fill_values(xml: str, values: Mapping[str, object], part: str = "") -> str:
         return xml
 
     def repl(m: re.Match[str]) -> str:
-        coord = attributes(m.group("attrs")).get("r", "")
-        cached = pending.pop(coord, None)
+        attrs = m.group("attrs")
+        r = _R_ATTR.search(attrs)
+        cached = pending.pop(r.group(1) or r.group(2), None) if r is not None else None
         if cached is None:
             return m.group(0)
         t, v = cached
-        return f"<c{_T_ATTR.sub('', m.group('attrs'))}{t}>{m.group('f')}<v>{v}</v></c>"
+        if "t" in attrs:  # (rarely: openpyxl gives a formula cell no type)
+            attrs = _T_ATTR.sub("", attrs)
+        return f"<c{attrs}{t}>{m.group('f')}<v>{v}</v></c>"
 
     xml = _FORMULA_CELL.sub(repl, xml)
     if pending:
