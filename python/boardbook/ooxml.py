@@ -300,9 +300,10 @@ _DESCR_ATTR = _without("descr")
 
 
 def _add_alt_text(xml: str, alt_texts: Sequence[str], part: str = "") -> str:
-    """Set ``descr`` on the chart frames of a drawing: the n-th text on the frame openpyxl names "Chart n"
-    (the n-th chart of the sheet, wherever its anchor puts the frame). An empty text leaves its frame alone;
-    every other frame must be found, once, or ``PackageEditError`` says which are not."""
+    """Set ``descr`` on the chart frames of a drawing: the n-th text (cleaned of characters XML cannot hold) on
+    the frame openpyxl names "Chart n" (the n-th chart of the sheet, wherever its anchor puts the frame). An
+    empty text leaves its frame alone; every other frame must be found, once, or ``PackageEditError`` says
+    which are not."""
     wanted = {f"Chart {n}": text for n, text in enumerate(alt_texts, start=1) if text}
     done: set[str] = set()
 
@@ -314,7 +315,7 @@ def _add_alt_text(xml: str, alt_texts: Sequence[str], part: str = "") -> str:
         if name in done:
             raise PackageEditError(part, f"two frames are named {name!r}")
         done.add(name)
-        return f"<cNvPr{_DESCR_ATTR.sub('', m.group('attrs'))} descr={quoteattr(text)}{m.group('end')}"
+        return f"<cNvPr{_DESCR_ATTR.sub('', m.group('attrs'))} descr={quoteattr(clean_text(text))}{m.group('end')}"
 
     xml = _CNVPR.sub(repl, xml)
     missing = [name for name in wanted if name not in done]
