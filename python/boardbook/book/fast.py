@@ -67,6 +67,7 @@ def read_workbook(
 
         def cell_value(sheet: str, cell: str) -> Value:
             if sheet not in grids:
+                pkg.check_sheet(sheet)
                 grids[sheet] = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
             row, col = rowcol(cell)
             grid = grids[sheet]
@@ -84,14 +85,21 @@ def read_workbook(
         found_tables = {}
         for wanted_table in tables:
             actual = next((t for t in table_names if t.casefold() == wanted_table.casefold()), None)
-            if actual is not None:
-                t = wb.get_table_by_name(actual)
-                start = t.start or (1, 0)
-                # Widened to TableData's cell type: the rows are fresh lists, held nowhere else.
-                rows = cast("list[list[Value]]", t.to_python())
+            if actual is None:
+                continue
+            info = pkg.check_table(actual)
+            if not info.data_rows:  # header only: calamine cannot cut it out, it has no rows
                 found_tables[wanted_table] = TableData(
-                    actual, t.sheet, [str(h) for h in t.columns], rows, start[0], start[1] + 1
+                    actual, info.sheet, info.columns, [], info.first_row + info.header_rows - 1, info.first_col
                 )
+                continue
+            t = wb.get_table_by_name(actual)
+            start = t.start or (1, 0)
+            # Widened to TableData's cell type: the rows are fresh lists, held nowhere else.
+            rows = cast("list[list[Value]]", t.to_python())
+            found_tables[wanted_table] = TableData(
+                actual, t.sheet, [str(h) for h in t.columns], rows, start[0], start[1] + 1
+            )
         sheets = frozenset(t.sheet for t in found_tables.values())
         uncalculated = functools.cache(lambda: _uncalculated(pkg, sheets))
     return RawWorkbook(

@@ -14,6 +14,8 @@ import python_calamine as pc
 
 from boardbook.book.base import TableData, Value
 from boardbook.book.fast import NamedCell, RawWorkbook, reading
+from boardbook.errors import Location, WorkbookError
+from boardbook.package import MAX_CELLS, check_legacy
 from boardbook.textsafe import cell_text
 
 
@@ -39,8 +41,21 @@ def read_by_layout(
         labels: label text (as the template writes it, any case) -> the defined name it stands for.
     """
     with reading(file, "save it as .xlsx"):
+        check_legacy(data, file)  # what the sheets claim, before calamine builds them
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        grids = {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
+        grids = {}
+        left = MAX_CELLS
+        for sheet_name in wb.sheet_names:
+            built = wb.get_sheet_by_name(sheet_name)
+            end = built.end
+            left -= (end[0] + 1) * (end[1] + 1) if end else 0  # the grid below starts at A1
+            if left < 0:
+                raise WorkbookError(
+                    f"the sheet '{sheet_name}' reaches {_address(*end) if end else 'A1'}: more than the "
+                    f"{MAX_CELLS:,} cells boardbook reads from one file, so it was not read",
+                    Location(file, sheet_name),
+                )
+            grids[sheet_name] = built.to_python(skip_empty_area=False)
         hidden = [m.name for m in wb.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible]
     wanted = {k.casefold(): v for k, v in labels.items()}
     need = {h.casefold() for h in required}

@@ -134,6 +134,9 @@ def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, Sequence[object], S
     with reading(p):
         wb = pc.CalamineWorkbook.from_filelike(pkg.stream(), load_tables=True)
         if table in (wb.table_names or []):
+            info = pkg.check_table(table)  # before calamine builds it: a stray keystroke must not abort the run
+            if not info.data_rows:  # header only (calamine cannot cut it out)
+                return info.sheet, info.first_row + info.header_rows - 1, info.first_col, info.columns, []
             t = wb.get_table_by_name(table)
             assert t.start is not None, "a table always has a data row"
             return t.sheet, t.start[0], t.start[1] + 1, list(t.columns), t.to_python()
@@ -142,6 +145,7 @@ def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, Sequence[object], S
             for m in wb.sheets_metadata
             if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
         ] or wb.sheet_names
+        pkg.check_sheet(visible[0])
         sheet = wb.get_sheet_by_name(visible[0])
         cells = sheet.to_python(skip_empty_area=False)
     start = next((i for i, r in enumerate(cells) if any(not _blank(v) for v in r)), None)
