@@ -143,8 +143,9 @@ def main() -> None:
     """Entry point: expected errors become one line on stderr and exit code 2, never a traceback."""
     try:
         app()
-    except BoardbookError as exc:
-        err.print(f"boardbook: error: {exc}", markup=False)
+    except BoardbookError as exc:  # every door's expected errors end here: a line per problem, for scripts to count
+        for line in exc.lines:
+            err.print(f"boardbook: error: {line}", markup=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("boardbook: interrupted; nothing was overwritten", markup=False)

@@ -2,7 +2,7 @@
 
 Hierarchy::
 
-    BoardbookError            anything boardbook reports to a person (one line, no traceback)
+    BoardbookError            anything boardbook reports to a person (a line per problem, no traceback)
     ├── ConfigError           boardbook.toml or an agency list is wrong (names the key or row)
     ├── WorkbookError         a workbook cannot be read or lacks what the contract needs
     │   │                      (names file, sheet and cell where known)
@@ -44,6 +44,11 @@ class BoardbookError(Exception):
     """Base class: an expected problem, reported to the user as one line."""
 
     exit_code = 2
+
+    @property
+    def lines(self) -> list[str]:
+        """What to tell the user, one problem per line (an error that lists several problems overrides it)."""
+        return [str(self)]
 
 
 class ConfigError(BoardbookError):

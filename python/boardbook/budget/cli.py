@@ -54,24 +54,18 @@ def fill(
     config: ConfigOpt = None,
 ) -> None:
     """Apportion contributions, total the budget, roll reserves forward, lay out the annual-report table."""
-    from boardbook.budget.model import BudgetInputError
     from boardbook.budget.pipeline import fill_budget_file
     from boardbook.recorded import choose_config
 
-    try:
-        book = live_book(source) if excel else None
-        result = fill_budget_file(
-            source,
-            target,
-            previous=previous,
-            council_convention=council_convention,
-            config=choose_config(config, source),
-            book=book,
-        )
-    except BudgetInputError as exc:
-        for line in exc.lines:
-            err.print(f"boardbook: error: {line}", markup=False)
-        raise typer.Exit(2) from None
+    book = live_book(source) if excel else None
+    result = fill_budget_file(
+        source,
+        target,
+        previous=previous,
+        council_convention=council_convention,
+        config=choose_config(config, source),
+        book=book,
+    )
     t = result.totals
     table = Table(title=f"Budget {escape(result.input.financial_year)} → {escape(str(target))}")
     table.add_column("")
@@ -107,7 +101,6 @@ def propose_cmd(
     config: ConfigOpt = None,
 ) -> None:
     """Next year's contribution for each partner, and the change from this year, ready to send."""
-    from boardbook.budget.model import BudgetInputError
     from boardbook.budget.propose import partners_from_file, propose, write_proposal
     from boardbook.budget.values import parse_money
     from boardbook.recorded import choose_config
@@ -120,12 +113,7 @@ def propose_cmd(
         raise UsageError(f"--requirement must be a positive amount in whole pounds, not {requirement!r}")
     if target.resolve() == shares.resolve():
         raise UsageError(f"the output {target} is also the input: choose another --out (inputs are never modified)")
-    try:
-        proposals = propose(amount, partners_from_file(shares))
-    except BudgetInputError as exc:
-        for line in exc.lines:
-            err.print(f"boardbook: error: {line}", markup=False)
-        raise typer.Exit(2) from None
+    proposals = propose(amount, partners_from_file(shares))  # problems are printed a line each by cli.main
     write_proposal(proposals, target, year, choose_config(config, shares))
     table = Table(title=f"Proposed contributions{' ' + escape(year) if year else ''} → {escape(str(target))}")
     for col in ("Partner", "This year", "Next year", "Change"):

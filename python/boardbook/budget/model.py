@@ -53,4 +53,8 @@ class BudgetInputError(BoardbookError):
         self.problems = problems
         lines = [f"{where}: {message}" if str(where) else message for where, message in problems]
         super().__init__(lines[0] + (f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else ""))
-        self.lines = lines
+        self._lines = lines
+
+    @property
+    def lines(self) -> list[str]:
+        return self._lines

@@ -66,6 +66,10 @@ class InputError(WorkbookError):
         super().__init__(text)
         self.location = first.where.location(first.column)
 
+    @property
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
 
 @dataclass
 class Indicator:

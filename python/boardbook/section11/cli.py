@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from boardbook.terminal import ConfigOpt, ExcelOpt, err, live_book, out, progress_bar
@@ -125,10 +124,8 @@ def s11_collate(
         str(len(result.changes)),
     )
     out.print(table)
-    for p in result.errors[:10]:
+    for p in result.errors:  # a line each, so scripts can count them; the Problems sheet has the warnings too
         where = " ".join(x for x in (Path(p.file).name, p.sheet, p.cell) if x)
-        err.print(f"[red]rejected[/red] {escape(where)}: {escape(p.message)}")
-    if len(result.errors) > 10:
-        err.print(f"… and {len(result.errors) - 10} more: see the Problems sheet")
+        err.print(f"boardbook: rejected {where}: {p.message}", markup=False)
     if strict and result.rejected:
         raise typer.Exit(1)
