@@ -30,12 +30,12 @@ import time
 import tomllib
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from boardbook.atomic import atomic_path
 from boardbook.errors import BoardbookError, ConfigError
+from boardbook.isolated import Lost, run_isolated
 
 PATH_KEYS = (
     "config",
@@ -185,25 +185,31 @@ def run_job(job: Job) -> Report:
 def run_batch(
     jobs: list[Job], workers: int = 1, progress: Callable[[int, int, str], None] | None = None
 ) -> list[Report]:
-    """Run every job (in ``workers`` processes); reports in manifest order."""
-    reports: dict[str, Report] = {}
-    if workers <= 1 or len(jobs) == 1:
-        for n, job in enumerate(jobs, start=1):
-            reports[job.name] = run_job(job)
-            if progress:
-                progress(n, len(jobs), job.name)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(run_job, job): job for job in jobs}
-            for n, future in enumerate(as_completed(futures), start=1):
-                job = futures[future]
-                try:
-                    reports[job.name] = future.result()
-                except Exception as exc:
-                    reports[job.name] = Report(job.name, ok=False, error=f"the worker stopped: {exc!r}")
-                if progress:
-                    progress(n, len(jobs), job.name)
-    return [reports[job.name] for job in jobs]
+    """Run every job, each in a worker process (``workers`` at once); reports in manifest order.
+
+    A partnership whose worker dies (a reader that aborts the process, the out-of-memory killer) is reported
+    failed, with why; a fresh worker goes on with the others.
+    """
+    finished = 0
+
+    def done(index: int, _result: object) -> None:
+        nonlocal finished
+        finished += 1
+        if progress:
+            progress(finished, len(jobs), jobs[index].name)
+
+    results = run_isolated(run_job, jobs, workers=max(1, workers), done=done)
+    return [
+        Report(
+            job.name,
+            ok=False,
+            error=f"filling {job.name}'s workbooks stopped its worker process: {result.reason}; the other "
+            "partnerships went on",
+        )
+        if isinstance(result, Lost)
+        else result
+        for job, result in zip(jobs, results, strict=True)
+    ]
 
 
 def write_report(reports: list[Report], path: Path, seconds: float) -> Path:

@@ -14,12 +14,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -29,7 +29,8 @@ from boardbook.book.base import Book
 from boardbook.book.fast import read_tables
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError, WorkbookError
-from boardbook.package import open_package
+from boardbook.isolated import Lost, run_isolated
+from boardbook.package import open_package, shown
 from boardbook.section11 import contract as c
 from boardbook.section11 import rules
 from boardbook.section11.fill import SummaryContent, fill_return, fill_summary, rows_of
@@ -47,6 +48,11 @@ Progress = Callable[[int, int, str], None]
 # starting the worker processes costs about what they save (benchmarks/README.md).
 PARALLEL_FROM = 200
 MAX_AUTO_JOBS = 4
+# With --jobs: the seconds one file may take (the biggest file the readers accept takes a few), and the memory a
+# worker may take on top of what it starts with (Linux): beyond either the file is reported, not the run stopped.
+FILE_TIMEOUT = 120.0
+WORKER_MEMORY = 2 * 1024**3
+LOST = "open it in Excel, check it (Ctrl+End goes to the last cell in use) and save a clean copy"
 
 
 @dataclass
@@ -86,31 +92,44 @@ def find_inputs(inputs: Sequence[str | Path]) -> list[Path]:
             if not p.name.startswith("~$"):
                 files.append(p)
         else:
-            raise UsageError(f"input not found: {p}")
+            raise UsageError(f"input not found: {shown(str(p))}")
     unique = list(dict.fromkeys(f.resolve() for f in files))
     if not unique:
-        raise UsageError("no returns found (.xlsx or .xlsm) in: " + ", ".join(str(i) for i in inputs))
+        raise UsageError("no returns found (.xlsx or .xlsm) in: " + ", ".join(shown(str(i)) for i in inputs))
     return unique
 
 
 def read_one(path: Path, config: Config) -> tuple[Return, float, float]:
-    """Read and validate one return; also how long reading and validating took (for benchmarks)."""
+    """Read and validate one return; also how long reading and validating took (for benchmarks).
+
+    The return's file (and every problem's) is the path as it can be shown: a name that is not valid UTF-8
+    has U+FFFD for each byte that is not, so the summary, the console and the log can all hold it.
+    """
     t0 = time.perf_counter()
     try:
         raw = load_return(path)
     except WorkbookError as exc:
-        ret = Return(
-            file=str(path),
-            problems=[Problem("unreadable", exc.problem, ERROR, str(path), exc.location.sheet, exc.location.cell)],
-        )
-        try:
-            ret.sha256 = open_package(path).sha256  # hash what we could read, for the log
-        except WorkbookError:
-            ret.sha256 = "unreadable"
-        return ret, time.perf_counter() - t0, 0.0
+        return unreadable(path, exc.problem, exc.location.sheet, exc.location.cell), time.perf_counter() - t0, 0.0
+    except MemoryError:  # the machine ran out while reading this file: the others can still be read
+        message = "boardbook ran out of memory reading it, so it was not read: save a clean copy and try again"
+        return unreadable(path, message), time.perf_counter() - t0, 0.0
     t1 = time.perf_counter()
     ret = validate_return(raw, config)
+    if (file := shown(ret.file)) != ret.file:
+        ret.file = file
+        ret.problems = [replace(p, file=shown(p.file)) for p in ret.problems]
     return ret, t1 - t0, time.perf_counter() - t1
+
+
+def unreadable(path: Path, message: str, sheet: str = "", cell: str = "") -> Return:
+    """A return that could not be read: one ``unreadable`` error, and the hash of the bytes, for the log."""
+    file = shown(str(path))
+    ret = Return(file=file, problems=[Problem("unreadable", message, ERROR, file, sheet, cell)])
+    try:
+        ret.sha256 = open_package(path).sha256  # hash what we could read, for the log
+    except WorkbookError:
+        ret.sha256 = "unreadable"
+    return ret
 
 
 def auto_jobs(n_files: int) -> int:
@@ -134,17 +153,37 @@ def read_returns(
     out = []
     read_s = validate_s = 0.0
     if jobs > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = pool.map(read_one, files, [config] * len(files), chunksize=max(1, len(files) // (jobs * 8)))
-            for n, (ret, r, v) in enumerate(results, start=1):
-                if progress:
-                    progress(n, len(files), Path(ret.file).name)
-                out.append(ret)
-                read_s, validate_s = read_s + r, validate_s + v
+        # Each worker reads its files; one that dies on a file (a reader abort, the out-of-memory killer) or
+        # takes longer than FILE_TIMEOUT costs that file alone: it is reported unreadable, the rest go on.
+        arrived = 0
+
+        def done(index: int, _result: object) -> None:
+            nonlocal arrived
+            arrived += 1
+            if progress:
+                progress(arrived, len(files), shown(files[index].name))
+
+        results = run_isolated(
+            functools.partial(read_one, config=config),
+            files,
+            workers=jobs,
+            chunksize=max(1, len(files) // (jobs * 8)),
+            timeout=FILE_TIMEOUT,
+            memory_limit=WORKER_MEMORY,
+            done=done,
+        )
+        for f, result in zip(files, results, strict=True):
+            if isinstance(result, Lost):
+                message = f"reading this file failed: {result.reason}; it was not read: {LOST}"
+                ret, r, v = unreadable(f, message), 0.0, 0.0
+            else:
+                ret, r, v = result
+            out.append(ret)
+            read_s, validate_s = read_s + r, validate_s + v
     else:
         for n, f in enumerate(files, start=1):
             if progress:
-                progress(n, len(files), f.name)
+                progress(n, len(files), shown(f.name))
             ret, r, v = read_one(f, config)
             out.append(ret)
             read_s, validate_s = read_s + r, validate_s + v

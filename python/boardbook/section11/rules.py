@@ -239,10 +239,13 @@ def summarise_changes(changes: Sequence[str], limit: int = 2000) -> str:
 
 
 def fingerprint(hashes: Iterable[tuple[str, str]]) -> str:
-    """SHA-256 over the sorted (file name, content SHA-256) pairs of every input read."""
+    """SHA-256 over the sorted (file name, content SHA-256) pairs of every input read.
+
+    A name that is not valid UTF-8 (its stray bytes held as surrogates) is hashed as it is, never refused.
+    """
     h = hashlib.sha256()
     for name, digest in sorted(hashes):
-        h.update(f"{name}\0{digest}\n".encode())
+        h.update(f"{name}\0{digest}\n".encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
