@@ -9,6 +9,7 @@ test pass, and then the marker must go.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import resource
 import signal
@@ -31,11 +32,13 @@ from boardbook.agencies import load_agencies
 from boardbook.atomic import output_lock
 from boardbook.budget.model import BudgetInputError
 from boardbook.budget.pipeline import fill_budget_file
-from boardbook.config import Config
+from boardbook.config import Config, load_config
 from boardbook.errors import UsageError, WorkbookError
+from boardbook.package import shown
 from boardbook.performance import reader
 from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import fill_workbook
+from boardbook.section11 import rules
 from boardbook.section11.pipeline import CollationResult, collate, find_inputs, read_one
 from tests.corpus import make_corpus as mc
 from tests.helpers import hashes
@@ -395,6 +398,72 @@ S11: dict[str, Expect] = {
         frozenset({("Moorlands Constabulary", "Moorlands Constabulary.xlsx"), ("Northmoor ICB", OTHER)}),
     ),
 }
+STRAY = "(Ctrl+End in Excel goes to the last cell) or copy the data into a clean workbook"
+S11.update(
+    {
+        "stray-last-cell": rejected(
+            "unreadable",
+            "Assessment",
+            "XFD1048576",
+            "the sheet 'Assessment' has data as far as XFD1048576 (a stray keystroke in XFD1048576?): 1,048,576 "
+            "rows × 16,384 columns, 17,179,869,184 cells, more than the 5,000,000 boardbook reads from one file, so "
+            f"it was not read; delete what is in XFD1048576 {STRAY}",
+        ),
+        "stray-last-row": rejected(
+            "unreadable",
+            "Assessment",
+            "G1048576",
+            "the sheet 'Assessment' has data as far as G1048576 (a stray keystroke in G1048576?): 1,048,576 rows × "
+            "7 columns, 7,340,032 cells, more than the 5,000,000 boardbook reads from one file",
+            f"delete what is in G1048576 {STRAY}",
+        ),
+        "dimension-claims-whole-sheet": Expect((2, 2, 0), returns=icb()),
+        "formatting-to-last-row": Expect((2, 2, 0), returns=icb()),
+        "table-resized-to-sheet": rejected(
+            "unreadable",
+            "Assessment",
+            "A1:XFD1048576",
+            "the table 'Assessment' covers A1:XFD1048576 (resized too far?): 17,179,869,184 cells, more than the "
+            "5,000,000 boardbook reads from one file, so it was not read; resize the table to its data (Table "
+            "Design > Resize Table) or copy the data into a clean workbook",
+        ),
+        "shared-strings-claim": unreadable(
+            "the workbook says it holds 4,000,000,000 different texts, but it has room for at most",
+            "it is damaged or was written by a faulty program, and was not read; open it in Excel and save a "
+            "clean copy",
+        ),
+        "header-only-table": Expect(
+            (2, 1, 1),
+            tuple(
+                P(OTHER, "standard-missing", "Error", "Assessment", "A1", ("is missing from table Assessment",))
+                for _ref in load_config().refs
+            ),
+        ),
+        "non-utf8-file-name": Expect((2, 2, 0), returns=icb("Caf\ufffd Northmoor ICB.xlsx")),
+        "legacy-xls-stray-cell": Expect(
+            (2, 1, 1),
+            (
+                P(
+                    "Northmoor ICB.xls",
+                    "unreadable",
+                    "Error",
+                    words=("this is a legacy Excel 97-2003 (.xls) file: open it in Excel and save it as .xlsx",),
+                ),
+            ),
+        ),
+        "ods-stray-cell": Expect(
+            (2, 1, 1),
+            (
+                P(
+                    "Northmoor ICB.ods",
+                    "unreadable",
+                    "Error",
+                    words=("this is an OpenDocument (.ods) spreadsheet: save it as .xlsx",),
+                ),
+            ),
+        ),
+    }
+)
 S11_BUGS: dict[str, str] = {}  # kinds that show a known bug (none open)
 
 
@@ -416,6 +485,8 @@ def assert_clean_output(out: Path) -> None:
 @pytest.mark.parametrize("kind", [pytest.param(k, marks=bug(S11_BUGS[k])) if k in S11_BUGS else k for k in S11])
 def test_section11_kind(kind: str, corpus: Corpus, tmp_path: Path, config: Config) -> None:
     folder = corpus(kind)
+    if (folder / "no-non-utf8-names-here.txt").exists():
+        pytest.skip("this file system refuses file names that are not UTF-8")
     expect = S11[kind]
     out = tmp_path / "out" / "summary.xlsx"
     result = collate_kind(folder, out, config)
@@ -554,6 +625,20 @@ def _unlisted(folder: Path, out: Path, config: Config) -> None:
     assert [r["Agency"] for r in table(out, "Missing")] == ["Moorlands Police"]
 
 
+def _non_utf8(folder: Path, out: Path, config: Config) -> None:
+    """The name is shown with U+FFFD everywhere a person reads it, and the log's fingerprint is of the names
+    as shown (so it never fails on one)."""
+    (log,) = table(out, "Log")
+    names = sorted(shown(p.name) for p in folder.iterdir())
+    assert names == ["Caf\ufffd Northmoor ICB.xlsx", GOOD]
+    assert log["Inputs fingerprint"] == rules.fingerprint((n, sha256_of(folder, n)) for n in names)
+
+
+def sha256_of(folder: Path, shown_name: str) -> str:
+    (path,) = [p for p in folder.iterdir() if shown(p.name) == shown_name]
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _blank_rows(folder: Path, out: Path, config: Config) -> None:
     started = time.perf_counter()
     read_one(folder / OTHER, config)
@@ -576,6 +661,13 @@ S11_CHECKS: dict[str, Callable[[Path, Path, Config], None]] = {
     "two-returns-one-agency": _two,
     "agency-not-listed": _unlisted,
     "ten-thousand-blank-rows": _blank_rows,
+    "stray-last-cell": _bounded,
+    "stray-last-row": _bounded,
+    "table-resized-to-sheet": _bounded,
+    "shared-strings-claim": _bounded,
+    "legacy-xls-stray-cell": functools.partial(_bounded, file="Northmoor ICB.xls"),
+    "ods-stray-cell": functools.partial(_bounded, file="Northmoor ICB.ods"),
+    "non-utf8-file-name": _non_utf8,
 }
 
 
@@ -878,6 +970,14 @@ def test_budget_toml_without_requirement(corpus: Corpus, tmp_path: Path) -> None
             "budget.xls: this is a legacy Excel 97-2003 (.xls) file: open it in Excel and "
             "save it as .xlsx (Excel Workbook)",
         ),
+        (
+            "budget-stray-last-cell",
+            "budget.xlsx",
+            "budget.xlsx sheet 'Contributions' cell XFD1048576: the sheet 'Contributions' has data as far as "
+            "XFD1048576 (a stray keystroke in XFD1048576?): 1,048,576 rows × 16,384 columns, 17,179,869,184 cells, "
+            f"more than the 5,000,000 boardbook reads from one file, so it was not read; delete what is in XFD1048576 "
+            f"{STRAY}",
+        ),
     ],
 )
 def test_budget_refused(kind: str, source: str, message: str, corpus: Corpus, tmp_path: Path) -> None:
@@ -947,6 +1047,21 @@ def test_indicators_csv_renamed_xlsx(corpus: Corpus) -> None:
         assert [(i.indicator, i.value) for i in rows] == [("Re-referrals", 21.0)]
 
 
+def test_indicators_stray_last_cell(corpus: Corpus) -> None:
+    folder = corpus("indicators-stray-last-cell")
+    before = hashes(folder)
+    started = time.perf_counter()
+    with pytest.raises(WorkbookError) as info:
+        reader.read_indicators(folder / "indicators.xlsx")
+    assert time.perf_counter() - started < 1.0
+    assert str(info.value) == (
+        "indicators.xlsx sheet 'Indicators' cell XFD1048576: the sheet 'Indicators' has data as far as XFD1048576 "
+        "(a stray keystroke in XFD1048576?): 1,048,576 rows × 16,384 columns, 17,179,869,184 cells, more than the "
+        f"5,000,000 boardbook reads from one file, so it was not read; delete what is in XFD1048576 {STRAY}"
+    )
+    assert hashes(folder) == before
+
+
 def test_indicators_overflow(corpus: Corpus) -> None:
     folder = corpus("indicators-overflow")
     with pytest.raises(InputError) as info:
@@ -991,6 +1106,8 @@ TESTED_ELSEWHERE = {
     "indicators-csv-renamed-xlsx",
     "indicators-overflow",
     "risk-factors-impossible",
+    "budget-stray-last-cell",
+    "indicators-stray-last-cell",
     "date-cell-huge-negative",
     "budget-csv-mac-line-endings",
     "budget-huge-amount",

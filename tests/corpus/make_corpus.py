@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import re
 import shutil
 import struct
@@ -39,6 +40,7 @@ from tests.helpers import GOOD_EVIDENCE, officer_budget  # one maker for the cor
 
 from boardbook.config import Config, load_config
 from boardbook.ooxml import sheet_parts
+from boardbook.package import shown
 from boardbook.section11 import contract as c
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -541,6 +543,186 @@ def _laughs_sheet(folder: Path, m: Maker) -> None:
             {part: lambda x: BILLION_LAUGHS + set_cell_xml(x, "D2", '<c t="inlineStr"><is><t>&lol9;</t></is></c>')},
         )
     )
+
+
+# -- section 11: what the package claims (a reader builds every sheet it reads from A1 to its farthest cell) -----
+
+
+def _stray(cell: str, sheet: str = c.ASSESSMENT) -> Callable[[openpyxl.Workbook], None]:
+    def type_it(wb: openpyxl.Workbook) -> None:
+        wb[sheet][cell] = "x"
+
+    return type_it
+
+
+@kind(
+    "stray-last-cell",
+    "section 11",
+    "an 'x' typed in XFD1048576, the Assessment sheet's last cell (a stray keystroke: Ctrl+Right, Ctrl+Down, x)",
+    'unreadable (Error) at Assessment!XFD1048576, "a stray keystroke", refused in milliseconds (calamine would '
+    "ask for 549 GB and abort the whole run)",
+)
+def _stray_last_cell(folder: Path, m: Maker) -> None:
+    m.good(folder)
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), _stray("XFD1048576"))
+
+
+@kind(
+    "stray-last-row",
+    "section 11",
+    "an 'x' typed in G1048576 (the sheet's used range becomes a million rows with ten of data)",
+    "unreadable (Error) at Assessment!G1048576 (1,048,576 rows × 7 columns is over the 5,000,000 cells read from "
+    "one file)",
+)
+def _stray_last_row(folder: Path, m: Maker) -> None:
+    m.good(folder)
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), _stray("G1048576"))
+
+
+@kind(
+    "dimension-claims-whole-sheet",
+    "section 11",
+    'the Assessment sheet\'s <dimension ref="A1:XFD1048576"> (a claim only: the cells are A1:G11)',
+    "accepted, no problems: only cells count, the claim costs nothing",
+)
+def _dimension(folder: Path, m: Maker) -> None:
+    good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
+    part = part_of_sheet(good, c.ASSESSMENT)
+    m.good(folder)
+    (folder / OTHER).write_bytes(
+        rezip(good, {part: lambda x: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', x)})
+    )
+
+
+@kind(
+    "formatting-to-last-row",
+    "section 11",
+    'empty cells formatted down to G1048576 (<c r="G1048576" s="1"/>: formatting, no value)',
+    "accepted, no problems: a cell without a value is not data (the reader skips it too)",
+)
+def _formatting(folder: Path, m: Maker) -> None:
+    good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
+    part = part_of_sheet(good, c.ASSESSMENT)
+    formatted = b'<row r="1048576"><c r="G1048576" s="1"/></row></sheetData>'
+    m.good(folder)
+    (folder / OTHER).write_bytes(rezip(good, {part: lambda x: x.replace(b"</sheetData>", formatted)}))
+
+
+@kind(
+    "table-resized-to-sheet",
+    "section 11",
+    "the Assessment table's range stretched to A1:XFD1048576 (the data still in A1:G11)",
+    'unreadable (Error) naming table Assessment and A1:XFD1048576, "resize the table to its data"',
+)
+def _table_resized(folder: Path, m: Maker) -> None:
+    good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
+    m.good(folder)
+    (folder / OTHER).write_bytes(
+        rezip(good, {"xl/tables/table1.xml": lambda x: re.sub(rb'ref="[^"]*"', b'ref="A1:XFD1048576"', x)})
+    )
+
+
+@kind(
+    "shared-strings-claim",
+    "section 11",
+    'a shared-strings part of 3 strings claiming uniqueCount="4000000000" (calamine reserves room for the claim)',
+    'unreadable (Error): "says it holds 4,000,000,000 different texts", refused before calamine opens it',
+)
+def _shared_strings(folder: Path, m: Maker) -> None:
+    good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
+    sst = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" '
+        b'uniqueCount="4000000000"><si><t>Fully met</t></si><si><t>Mostly met</t></si><si><t>Not met</t></si></sst>'
+    )
+    data = rezip(
+        good,
+        {
+            "[Content_Types].xml": lambda x: x.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+            ),
+            "xl/_rels/workbook.xml.rels": lambda x: x.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+            ),
+        },
+    )
+    buf = io.BytesIO(data)
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", sst)
+    m.good(folder)
+    (folder / OTHER).write_bytes(buf.getvalue())
+
+
+@kind(
+    "header-only-table",
+    "section 11",
+    "the Assessment table cut to its header row (ref A1:G1, no data rows: a tool wrote it)",
+    "rejected: standard-missing (Error) for every standard; no reader panic ('invalid range bounds')",
+)
+def _header_only(folder: Path, m: Maker) -> None:
+    good = m.s11_return(m.work, "Northmoor ICB", sector="Health").read_bytes()
+    part = part_of_sheet(good, c.ASSESSMENT)
+    m.good(folder)
+    (folder / OTHER).write_bytes(
+        rezip(
+            good,
+            {
+                "xl/tables/table1.xml": lambda x: re.sub(rb'ref="A1:G[0-9]+"', b'ref="A1:G1"', x),
+                part: lambda x: re.sub(rb'<row r="(?:[2-9]|[1-9][0-9]+)"[^>]*>.*?</row>', b"", x, flags=re.S),
+            },
+        )
+    )
+
+
+NON_UTF8_NAME = b"Caf\xe9 Northmoor ICB.xlsx"  # as unzip leaves a name from a zip made on Windows (cp1252 e-acute)
+
+
+@kind(
+    "non-utf8-file-name",
+    "section 11",
+    "a good return named b'Caf\\xe9 Northmoor ICB.xlsx' (not UTF-8: unzipped on Linux from a Windows zip)",
+    "accepted; shown as 'Caf\ufffd Northmoor ICB.xlsx' (U+FFFD) in Returns, the console and the fingerprint: no crash",
+)
+def _non_utf8(folder: Path, m: Maker) -> None:
+    m.good(folder)
+    made = m.s11_return(m.work, "Northmoor ICB", sector="Health")
+    try:
+        os.rename(os.fsencode(made), os.fsencode(folder) + b"/" + NON_UTF8_NAME)
+    except OSError:  # a file system that only holds UTF-8 names (macOS): the kind cannot exist there
+        (folder / "no-non-utf8-names-here.txt").write_text("this file system refuses non-UTF-8 names\n")
+
+
+@kind(
+    "legacy-xls-stray-cell",
+    "section 11",
+    "the template saved as .xls with an 'x' in IV65536, the last cell of an .xls sheet (by LibreOffice)",
+    'unreadable (Error): "a legacy Excel 97-2003 (.xls) file: ... save it as .xlsx", in milliseconds (was read '
+    "in 23 s and 1.2 GB)",
+    libreoffice=True,
+)
+def _xls_stray(folder: Path, m: Maker) -> None:
+    src = m.s11_return(m.work, "Northmoor ICB", file_name="xls-stray-src.xlsx", sector="Health")
+    edit(src, _stray("IV65536"))
+    m.good(folder)
+    m.convert(src, "xls", folder / "Northmoor ICB.xls")
+
+
+@kind(
+    "ods-stray-cell",
+    "section 11",
+    "the template saved as .ods with an 'x' in XFD1048576 (by LibreOffice)",
+    'unreadable (Error): "an OpenDocument (.ods) spreadsheet: save it as .xlsx", in milliseconds',
+    libreoffice=True,
+)
+def _ods_stray(folder: Path, m: Maker) -> None:
+    src = m.s11_return(m.work, "Northmoor ICB", file_name="ods-stray-src.xlsx", sector="Health")
+    edit(src, _stray("XFD1048576"))
+    m.good(folder)
+    m.convert(src, "ods", folder / "Northmoor ICB.ods")
 
 
 @kind(
@@ -1202,6 +1384,16 @@ def _budget_xls(folder: Path, m: Maker) -> None:
     m.convert(src, "xls", folder / "budget.xls")
 
 
+@kind(
+    "budget-stray-last-cell",
+    "budget",
+    "the budget workbook with an 'x' typed in XFD1048576 of the Contributions sheet",
+    "refused (WorkbookError) naming budget.xlsx, sheet Contributions and cell XFD1048576; nothing written",
+)
+def _budget_stray(folder: Path, m: Maker) -> None:
+    edit(_pounds_budget(m, folder / "budget.xlsx"), _stray("XFD1048576", "Contributions"))
+
+
 # -- performance ---------------------------------------------------------------------------------------------
 
 
@@ -1310,6 +1502,24 @@ def _risk(folder: Path, m: Maker) -> None:
     )
 
 
+@kind(
+    "indicators-stray-last-cell",
+    "performance",
+    "an indicator list in .xlsx (first sheet, header in row 1) with an 'x' typed in XFD1048576",
+    "refused (WorkbookError) naming indicators.xlsx, sheet Indicators and cell XFD1048576",
+)
+def _ind_stray(folder: Path, m: Maker) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Indicators"
+    for row in (
+        ["Priority", "Indicator", "Period", "Value", "Target", "Polarity"],
+        ["Neglect", "Re-referrals", "2024/25", 21.2, 20, "lower"],
+    ):
+        wb.active.append(row)
+    wb.active["XFD1048576"] = "x"
+    wb.save(folder / "indicators.xlsx")
+
+
 # -- building ---------------------------------------------------------------------------------------------
 
 
@@ -1360,7 +1570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give OUT_DIR (or --readme)")
     made, left_out = build(args.out, args.kind, libreoffice=not args.no_libreoffice)
     for name, folder in made.items():
-        print(f"{name}: {', '.join(sorted(p.name for p in folder.iterdir()))}")
+        print(f"{name}: {', '.join(sorted(shown(p.name) for p in folder.iterdir()))}")
     if left_out:
         print(f"left out (no LibreOffice): {', '.join(left_out)}", file=sys.stderr)
     return 0
