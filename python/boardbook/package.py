@@ -57,12 +57,15 @@ class LegacyWorkbook(WorkbookError):
 @dataclass(frozen=True)
 class Extent:
     """How far a sheet's cells holding something reach: its last row and column (1-based; 0 when empty), the
-    column of the lowest such cell and the row of the right-most."""
+    column of the lowest such cell and the row of the right-most, and the last row and column short of those
+    (to tell a stray cell from data that is simply big)."""
 
     rows: int = 0
     cols: int = 0
     bottom_col: int = 0
     right_row: int = 0
+    next_row: int = 0
+    next_col: int = 0
 
     @property
     def cells(self) -> int:
@@ -73,11 +76,14 @@ class Extent:
         return f"{column_letters(self.cols)}{self.rows}"
 
     def culprits(self) -> list[str]:
-        """The cell or two that stretch the sheet this far: what a person has to delete."""
-        bottom, right = f"{column_letters(self.bottom_col)}{self.rows}", f"{column_letters(self.cols)}{self.right_row}"
-        if self.bottom_col == self.cols:
-            return [bottom]
-        return [right] if self.right_row == self.rows else [bottom, right]
+        """The cell or two far beyond the rest (more than twice as far down, or across): stray keystrokes."""
+        out = []
+        if self.rows > 2 * self.next_row:
+            out.append(f"{column_letters(self.bottom_col)}{self.rows}")
+        right = f"{column_letters(self.cols)}{self.right_row}"
+        if self.cols > 2 * self.next_col and right not in out:
+            out.append(right)
+        return out
 
 
 @dataclass(frozen=True)
@@ -148,12 +154,15 @@ class Package:
         if extent.cells > self.cells_left:
             cells = extent.culprits()
             which = " and ".join(cells)
+            size = f"{extent.rows:,} rows × {extent.cols:,} columns, {self._over(extent.cells)}, so it was not read"
             raise WorkbookError(
-                f"the sheet '{sheet}' has data as far as {extent.corner} (a stray keystroke in {which}?): "
-                f"{extent.rows:,} rows × {extent.cols:,} columns, {self._over(extent.cells)}, so it was not read; "
+                f"the sheet '{sheet}' has data as far as {extent.corner} (a stray keystroke in {which}?): {size}; "
                 f"delete what is in {which} (Ctrl+End in Excel goes to the last cell) or copy the data into a "
-                "clean workbook",
-                Location(str(self.path), sheet, cells[0]),
+                "clean workbook"
+                if cells
+                else f"the sheet '{sheet}' has data as far as {extent.corner}: {size}; keep only what boardbook "
+                "needs in this workbook",
+                Location(str(self.path), sheet, cells[0] if cells else extent.corner),
             )
         self.cells_left -= extent.cells
         return extent
@@ -531,13 +540,13 @@ def quick_extent(chunks: Iterable[bytes]) -> Extent | None:
             longest = max(map(len, digits))  # the last row has the most digits: compare those alone
             rows = max(rows, int(max(d for d in digits if len(d) == longest)))
             cols = max(cols, *map(_column_number, set(letters)))
-    return Extent(rows, cols, cols, rows)
+    return Extent(rows, cols, cols, rows, rows, cols)
 
 
 def exact_extent(chunks: Iterable[bytes]) -> Extent:
     """How far the cells holding something reach, counted as the reader counts them (a row or cell without a
     reference follows the one before; cells written ``<c .../>`` hold nothing), and the farthest of them."""
-    rows = cols = bottom_col = right_row = 0
+    rows = cols = bottom_col = right_row = next_row = next_col = 0
     row = col = 0
     for chunk in chunks:
         for m in _ROW_OR_CELL.finditer(chunk):
@@ -552,11 +561,19 @@ def exact_extent(chunks: Iterable[bytes]) -> Extent:
                 col += 1
             if m.group(3):
                 continue
-            if row > rows or (row == rows and col > bottom_col):
-                rows, bottom_col = row, col
-            if col > cols or (col == cols and row > right_row):
-                cols, right_row = col, row
-    return Extent(rows, cols, bottom_col, right_row)
+            if row > rows:
+                next_row, rows, bottom_col = rows, row, col
+            elif row == rows:
+                bottom_col = max(bottom_col, col)
+            else:
+                next_row = max(next_row, row)
+            if col > cols:
+                next_col, cols, right_row = cols, col, row
+            elif col == cols:
+                right_row = max(right_row, row)
+            else:
+                next_col = max(next_col, col)
+    return Extent(rows, cols, bottom_col, right_row, next_row, next_col)
 
 
 def _chunks(zf: zipfile.ZipFile, part: str) -> Iterator[bytes]:
@@ -620,7 +637,7 @@ def check_legacy(data: bytes, file: str) -> None:
     and columns are expanded cell by cell)."""
     where = Location(file)
     try:
-        claims = _xls_claims(data) if data.startswith(OLE_MAGIC) else _ods_claims(data)
+        claims = list(_xls_claims(data) if data.startswith(OLE_MAGIC) else _ods_claims(data))
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, struct.error, ValueError) as exc:
         raise WorkbookError(f"the file is damaged or incomplete ({exc}); ask for it to be sent again", where) from None
     total = 0

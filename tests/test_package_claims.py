@@ -1,0 +1,215 @@
+"""What a package claims, checked before python-calamine builds it (package.py): the extent of a sheet's cells
+holding something, however the cells are written; a table's range; legacy .xls/.ods claims.
+
+Each file is a real return (the template, filled) with its sheet XML edited as other tools write it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from boardbook.book.fast import read_workbook
+from boardbook.config import Config
+from boardbook.errors import WorkbookError
+from boardbook.package import MAX_CELLS, Extent, check_legacy, open_package
+from boardbook.section11 import contract as c
+from tests.corpus import make_corpus as mc
+from tests.helpers import make_return
+
+FAR = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+
+
+@pytest.fixture
+def good(tmp_path: Path, config: Config) -> Path:
+    return make_return(tmp_path, config, "Northmoor ICB", sector="Health")
+
+
+def with_sheet(path: Path, change: Callable[[bytes], bytes]) -> Path:
+    """``path`` with the Assessment sheet's XML changed."""
+    data = path.read_bytes()
+    path.write_bytes(mc.rezip(data, {mc.part_of_sheet(data, c.ASSESSMENT): change}))
+    return path
+
+
+def extent(path: Path) -> Extent:
+    return open_package(path).extent(c.ASSESSMENT, exact=True)
+
+
+def test_a_good_return_is_what_it_looks_like(good: Path) -> None:
+    pkg = open_package(good)
+    assert (pkg.extent(c.ASSESSMENT).cells, pkg.extent(c.ASSESSMENT, exact=True).cells) == (77, 77)
+    assert pkg.extent(c.ASSESSMENT, exact=True).culprits() == []  # nothing stray
+    info = pkg.check_table(c.ASSESSMENT)
+    assert (info.ref, info.data_rows, info.columns[:3]) == ("A1:G11", 10, ["Ref", "Standard", "Rating"])
+    assert pkg.cells_left == MAX_CELLS - 77 - 77
+
+
+@pytest.mark.parametrize(
+    ("how", "change"),
+    [
+        ("as Excel writes it", lambda x: x.replace(b"</sheetData>", FAR.encode())),
+        (
+            "with a namespace prefix",
+            lambda x: x.replace(b"</sheetData>", FAR.replace("<c ", "<x:c ").replace("</c>", "</x:c>").encode()),
+        ),
+        (
+            "the reference last",
+            lambda x: x.replace(
+                b"</sheetData>", FAR.replace('r="XFD1048576" t="inlineStr"', 't="inlineStr" r="XFD1048576"').encode()
+            ),
+        ),
+        (
+            "in single quotes",
+            lambda x: x.replace(b"</sheetData>", FAR.replace('r="XFD1048576"', "r='XFD1048576'").encode()),
+        ),
+    ],
+)
+def test_a_far_cell_is_found_however_written(how: str, change: Callable[[bytes], bytes], good: Path) -> None:
+    path = with_sheet(good, change)
+    found = extent(path)
+    assert (found.rows, found.cols, found.culprits()) == (1_048_576, 16_384, ["XFD1048576"]), how
+    with pytest.raises(WorkbookError, match=r"the sheet 'Assessment' has data as far as XFD1048576") as info:
+        read_workbook(path, tables=(c.ASSESSMENT,))
+    assert (info.value.location.sheet, info.value.location.cell) == ("Assessment", "XFD1048576")
+
+
+def test_cells_without_references_take_their_place_from_the_row(good: Path) -> None:
+    """A tool may leave the reference out: the cell is then where the row and the cells before it put it."""
+    far = '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c><c><v>1</v></c></row></sheetData>'
+    path = with_sheet(good, lambda x: x.replace(b"</sheetData>", far.encode()))
+    found = extent(path)
+    assert (found.rows, found.cols, found.culprits()) == (1_048_576, 7, ["B1048576"])  # G is the table's own
+    with pytest.raises(WorkbookError, match=r"has data as far as G1048576 \(a stray keystroke in B1048576\?\)"):
+        read_workbook(path, tables=(c.ASSESSMENT,))
+
+
+def test_empty_cells_are_formatting_not_data(good: Path) -> None:
+    """``<c r="XFD1048576" s="1"/>`` holds nothing: the quick scan counts it, the exact one (as the reader) not."""
+    formatted = b'<row r="1048576"><c r="XFD1048576" s="1"/></row></sheetData>'
+    path = with_sheet(good, lambda x: x.replace(b"</sheetData>", formatted))
+    pkg = open_package(path)
+    assert pkg.extent(c.ASSESSMENT).cells > MAX_CELLS
+    assert pkg.extent(c.ASSESSMENT, exact=True).cells == 77
+    raw = read_workbook(path, tables=(c.ASSESSMENT,))
+    assert len(raw.tables[c.ASSESSMENT].rows) == 10
+
+
+def test_two_stray_cells_are_both_named(good: Path) -> None:
+    path = good
+    wb = openpyxl.load_workbook(path)
+    wb[c.ASSESSMENT]["C1048576"] = "x"
+    wb[c.ASSESSMENT]["XFD7"] = "y"
+    wb.save(path)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path, tables=(c.ASSESSMENT,))
+    assert "has data as far as XFD1048576 (a stray keystroke in C1048576 and XFD7?)" in str(info.value)
+    assert "delete what is in C1048576 and XFD7" in str(info.value)
+
+
+def test_the_allowance_is_per_file(tmp_path: Path, config: Config) -> None:
+    """Sheets under the limit each, over it together: refused, saying so."""
+    path = make_return(tmp_path, config)
+    wb = openpyxl.load_workbook(path)
+    wb["Cover"]["B1000000"] = "x"  # 1,000,000 rows × 2 columns
+    wb[c.ASSESSMENT]["A600000"] = "x"  # 600,000 rows × 7 columns
+    wb.save(path)
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path, tables=(c.ASSESSMENT,), names=c.RETURN_NAMES)
+    assert "4,200,000 cells, more than the 2,999,923 left of the 5,000,000 boardbook reads from one file" in str(
+        info.value
+    )
+    assert (info.value.location.sheet, info.value.location.cell) == (c.ASSESSMENT, "A600000")
+
+
+def test_big_data_is_not_called_a_stray_keystroke(good: Path) -> None:
+    """A sheet full of data beyond the limit is too big, not a slip of the finger: no cell is blamed."""
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{col}{r}"><v>1</v></c>' for col in ("H", "I", "J")) + "</row>"
+        for r in range(12, 12 + 20)
+    )
+    far = '<row r="800000"><c r="J800000"><v>1</v></c></row>'
+    path = with_sheet(good, lambda x: x.replace(b"</sheetData>", (rows + far).encode() + b"</sheetData>"))
+    found = extent(path)
+    assert (found.rows, found.cols) == (800_000, 10) and found.culprits() == ["J800000"]
+    dense = "".join(f'<row r="{r}"><c r="J{r}"><v>1</v></c></row>' for r in range(400_000, 800_001, 1000))
+    path = with_sheet(good, lambda x: x.replace(far.encode(), dense.encode()))
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path, tables=(c.ASSESSMENT,))
+    assert "has data as far as J800000: 800,000 rows × 10 columns" in str(info.value)
+    assert "stray" not in str(info.value) and "keep only what boardbook needs" in str(info.value)
+
+
+def test_a_table_range_beyond_the_limit(good: Path) -> None:
+    resized = mc.rezip(
+        good.read_bytes(), {"xl/tables/table1.xml": lambda x: re.sub(rb'ref="[^"]*"', b'ref="A1:ZZ9999"', x)}
+    )
+    good.write_bytes(resized)
+    with pytest.raises(
+        WorkbookError, match=r"the table 'Assessment' covers A1:ZZ9999 \(resized too far\?\): 7,019,298"
+    ):
+        read_workbook(good, tables=(c.ASSESSMENT,))
+
+
+# -- legacy .xls and .ods ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def legacy(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    soffice = mc.find_soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    from boardbook.config import load_config
+
+    folder = tmp_path_factory.mktemp("legacy")
+    config = load_config()
+    plain = make_return(folder, config, file_name="plain.xlsx")
+    stray = make_return(folder, config, file_name="stray.xlsx")
+    wb = openpyxl.load_workbook(stray)
+    wb[c.ASSESSMENT]["IV65536"] = "x"
+    wb.save(stray)
+    out = {}
+    for fmt in ("xls", "ods"):
+        profile = f"-env:UserInstallation={(folder / 'lo').as_uri()}"
+        subprocess.run(
+            [
+                soffice,
+                profile,
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(folder / fmt),
+                str(plain),
+                str(stray),
+            ],
+            capture_output=True,
+            timeout=300,
+            check=True,
+        )
+        for name in ("plain", "stray"):
+            out[f"{name}.{fmt}"] = folder / fmt / f"{name}.{fmt}"
+    shutil.rmtree(folder / "lo", ignore_errors=True)
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_legacy_claims(fmt: str, legacy: dict[str, Path]) -> None:
+    plain, stray = legacy[f"plain.{fmt}"], legacy[f"stray.{fmt}"]
+    check_legacy(plain.read_bytes(), str(plain))  # the template's sheets: well within
+    with pytest.raises(
+        WorkbookError, match=r"a sheet claims data as far as IV65536 \(a stray keystroke\?\): 65,536 rows"
+    ):
+        check_legacy(stray.read_bytes(), str(stray))
+
+
+def test_legacy_damaged(tmp_path: Path) -> None:
+    ole = mc.OLE_MAGIC + b"\0" * 100  # a header cut short
+    with pytest.raises(WorkbookError, match="damaged or incomplete"):
+        check_legacy(ole, "cut.xls")
