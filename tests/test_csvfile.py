@@ -74,3 +74,36 @@ def test_row_numbers_count_blank_and_multi_line_rows(tmp_path: Path) -> None:
         (3, ["two\nlines", "x"]),
         (5, ["last", "y"]),
     ]
+
+
+def test_budget_and_indicator_csvs_saved_the_european_way_are_read(tmp_path: Path) -> None:
+    from boardbook.budget.reader import read_budget
+    from boardbook.performance import reader
+
+    (tmp_path / "c.csv").write_bytes(
+        "Partner;Sector;Basis;Share;Amount\r\nCouncil;LA;share;60%;\r\nPolice;Police;share;40%;\r\n".encode("cp1252")
+    )
+    (tmp_path / "budget.toml").write_text(
+        '[budget]\npartnership = "P"\nfinancial_year = "2026/27"\nreserves_brought_forward = 0\n'
+        'requirement = 1000\ncontributions = "c.csv"\n',
+        encoding="utf-8",
+    )
+    budget = read_budget(tmp_path / "budget.toml")
+    assert [(c.partner, float(c.share or 0)) for c in budget.contributions] == [("Council", 0.6), ("Police", 0.4)]
+    indicators = tmp_path / "indicators.csv"
+    indicators.write_bytes(
+        codecs.BOM_UTF16_LE
+        + "Priority\tIndicator\tPeriod\tValue\r\nNeglect\tRe-referrals\t2024/25\t21.5\r\n".encode("utf-16-le")
+    )
+    (ind,) = reader.read_indicators(indicators)
+    assert (ind.indicator, ind.value) == ("Re-referrals", 21.5)
+
+
+def test_an_indicator_csv_whose_columns_do_not_match_says_how_it_was_read(tmp_path: Path) -> None:
+    from boardbook.performance import reader
+    from boardbook.performance.model import InputError
+
+    indicators = tmp_path / "indicators.csv"
+    indicators.write_bytes("Priority|Indicator|Period|Value\nN|A|2024/25|1\n".encode("cp1252"))
+    with pytest.raises(InputError, match=r"column 'Priority' is missing .*read as UTF-8 text separated by commas"):
+        reader.read_indicators(indicators)

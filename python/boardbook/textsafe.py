@@ -38,15 +38,6 @@ def clean_text(text: str) -> str:
     return text
 
 
-def csv_text(data: bytes) -> str:
-    """A CSV file's text as Excel saves it: "CSV UTF-8" (with or without a byte-order mark), else plain
-    "CSV", which on UK Windows is Windows-1252 (£ is byte A3)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def quoted(text: object, limit: int = 60) -> str:
     """``text`` quoted for a message, cut to ``limit`` characters (saying how long it really is)."""
     if not isinstance(text, str) or len(text) <= limit:

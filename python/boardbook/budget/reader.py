@@ -6,8 +6,6 @@ cell (or file, row and column) and what was expected. The input is read once and
 
 from __future__ import annotations
 
-import csv
-import io
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,9 +21,10 @@ from boardbook.budget import contract as c
 from boardbook.budget.model import BudgetInput, BudgetInputError, Contribution, Expense, OtherIncome
 from boardbook.budget.rules import shares_add_up
 from boardbook.budget.values import parse_money, parse_share, pounds
+from boardbook.csvfile import read_csv
 from boardbook.errors import Location, WorkbookError
 from boardbook.recorded import CONFIG_TABLE
-from boardbook.textsafe import cell_text, csv_text
+from boardbook.textsafe import cell_text
 
 T = TypeVar("T")
 
@@ -106,15 +105,15 @@ def _records_from_dicts(
 def _csv_records(
     path: Path, headers: tuple[str, ...], problems: Problems, optional: tuple[str, ...] = ()
 ) -> list[Record]:
-    try:
-        text = csv_text(path.read_bytes())
-    except FileNotFoundError:
-        raise WorkbookError("file not found", Location(str(path))) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))  # any line endings, incl. CR-only (Mac CSV)
-    rows, lines = [], []
-    for r in reader:  # DictReader skips empty lines: keep each row's own line number for messages
-        rows.append(dict(r))
-        lines.append(reader.line_num)
+    opened = read_csv(path)  # any encoding Excel saves, comma/semicolon/tab, any line endings
+    header = [h.strip() for h in opened.rows[0]] if opened.rows else []
+    rows: list[dict[str, object]] = []
+    lines: list[int] = []
+    for line, values in zip(opened.lines[1:], opened.rows[1:], strict=True):
+        if not values:  # an empty line
+            continue
+        rows.append(dict(zip(header, values, strict=False)))
+        lines.append(line)
     return _records_from_dicts(
         rows,
         str(path),

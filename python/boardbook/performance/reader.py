@@ -12,8 +12,6 @@ the row (CSV) or sheet and cell (.xlsx), and the column; all problems of a file 
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Sequence
@@ -26,6 +24,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from boardbook.book.base import Book
 from boardbook.book.fast import reading
+from boardbook.csvfile import read_csv
 from boardbook.dates import parse_date
 from boardbook.errors import Location, WorkbookError
 from boardbook.numbers import AmbiguousNumber, read_number
@@ -34,7 +33,6 @@ from boardbook.performance import contract as c
 from boardbook.performance import rules
 from boardbook.performance.model import Finding, Indicator, InputError, Problem, RiskFactor, Where, fold
 from boardbook.suggest import close_matches
-from boardbook.textsafe import csv_text
 
 Record = dict[str, object]
 Source = str | Path | Book  # a CSV or .xlsx file, or an open workbook (the ribbon's own tables)
@@ -78,6 +76,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
     ``required`` columns are there."""
     found: Sequence[object]
     body: Sequence[Sequence[object]]
+    how = ""  # for a CSV: how it was read (encoding, separator), said when its columns do not match
     if isinstance(source, Book):
         file = str(source.path or "the workbook")
         if table not in source.table_names():
@@ -96,7 +95,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
         if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or (p.suffix.lower() in (".xlsx", ".xlsm") and not head.strip()):
             sheet, header_row, first_col, found, body = _xlsx_table(p, table)
         else:
-            sheet, header_row, first_col, found, body = "", *_csv_table(p)
+            sheet, header_row, first_col, found, body, how = "", *_csv_table(p)
     mapping = _map_headers(found, headers)
     letters = tuple((h, get_column_letter(first_col + j)) for j, h in mapping.items()) if sheet else ()
     header_where = Where(file, header_row, sheet, letters)
@@ -107,7 +106,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
         for h in missing:
             hint = close_matches(h, unknown)
             message = f"the column '{h}' is missing (found: {', '.join(str(f) for f in found if str(f).strip())})" + (
-                f"; rename '{hint[0]}' to '{h}'" if hint else ""
+                f"; rename '{hint[0]}' to '{h}'" if hint else f"; {how}" if how else ""
             )
             problems.append(Problem(header_where, h, message))
         raise InputError(problems)
@@ -120,13 +119,13 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
     return Rows(header_where, set(mapping.values()), rows)
 
 
-def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[str]]]:
-    text = csv_text(p.read_bytes())
-    records = list(csv.reader(io.StringIO(text, newline="")))
+def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[str]], str]:
+    opened = read_csv(p)
+    records = opened.rows
     start = next((i for i, r in enumerate(records) if any(v.strip() for v in r)), None)
     if start is None:
         raise WorkbookError("the file is empty: it needs a header row and data rows", Location(str(p)))
-    return start + 1, 1, [v.strip() for v in records[start]], [list(r) for r in records[start + 1 :]]
+    return start + 1, 1, [v.strip() for v in records[start]], [list(r) for r in records[start + 1 :]], opened.how
 
 
 def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, Sequence[object], Sequence[Sequence[object]]]:
