@@ -103,3 +103,19 @@ def test_an_indicator_typed_with_a_decimal_comma_names_the_cell_and_both_reading
     with pytest.raises(InputError) as caught:
         reader.read_indicators(tmp_path / "indicators.xlsx")
     assert "sheet 'Indicators' cell D2, column Value: '24,4' could be 24.4 or 244" in str(caught.value.problems[0])
+
+
+def test_a_share_of_only_spaces_and_new_lines_is_blank_and_named(tmp_path: Path) -> None:
+    """Found by the fuzzer: a Share cell holding a tab and a new line reached the rules as no share at all."""
+    from boardbook.budget.model import BudgetInputError
+    from boardbook.budget.reader import read_budget
+
+    toml = tmp_path / "budget.toml"
+    toml.write_text(
+        '[budget]\npartnership = "P"\nfinancial_year = "2026/27"\nreserves_brought_forward = 0\nrequirement = 1000\n'
+        '[[contributions]]\npartner = "Council"\nbasis = "share"\nshare = "100%"\n'
+        '[[contributions]]\npartner = "Police"\nbasis = "share"\nshare = "\\t\\n"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(BudgetInputError, match="Police is share-based but has no Share"):
+        read_budget(toml)

@@ -326,7 +326,7 @@ def _contributions(records: list[Record], problems: Problems) -> Iterator[Contri
             problems.add(r.where["Basis"], f"Basis must be 'share' or 'fixed', found {r.text('Basis')!r}")
             continue
         if basis == c.SHARE:
-            if share is None and r.values.get("Share") in (None, ""):
+            if share is None and not r.text("Share"):  # blank, or only spaces, tabs and new lines
                 problems.add(r.where["Share"], f"{partner} is share-based but has no Share (e.g. 25%)")
             elif share is not None and share < 0:
                 problems.add(r.where["Share"], f"{partner}'s Share must not be negative")
