@@ -11,6 +11,7 @@ and the workers inherit it (fork).
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -40,7 +41,10 @@ KINDS = (
     "budget-stray-last-cell",
     "indicators-stray-last-cell",
 )
-fork_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers inherit the switch by fork")
+fork_only = pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork" or not sys.platform.startswith("linux"),
+    reason="the workers inherit the switched-off guard by fork (and the memory limit is Linux's)",
+)
 
 
 @pytest.fixture(scope="module")

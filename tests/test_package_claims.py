@@ -6,9 +6,11 @@ Each file is a real return (the template, filled) with its sheet XML edited as o
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,11 +46,19 @@ def extent(path: Path) -> Extent:
 
 def test_a_good_return_is_what_it_looks_like(good: Path) -> None:
     pkg = open_package(good)
-    assert (pkg.extent(c.ASSESSMENT).cells, pkg.extent(c.ASSESSMENT, exact=True).cells) == (77, 77)
+    quick = pkg.extent(c.ASSESSMENT)  # every cell within A1:Z99: counted as A1:Z99, without a look at each
+    assert (quick.rows, quick.cols, pkg.extent(c.ASSESSMENT, exact=True).cells) == (99, 26, 77)
     assert pkg.extent(c.ASSESSMENT, exact=True).culprits() == []  # nothing stray
     info = pkg.check_table(c.ASSESSMENT)
     assert (info.ref, info.data_rows, info.columns[:3]) == ("A1:G11", 10, ["Ref", "Standard", "Rating"])
-    assert pkg.cells_left == MAX_CELLS - 77 - 77
+    assert pkg.cells_left == MAX_CELLS - 77 - 99 * 26
+
+
+def test_a_bigger_sheet_is_counted_cell_by_cell(good: Path) -> None:
+    rows = "".join(f'<row r="{r}"><c r="AB{r}"><v>1</v></c></row>' for r in range(500, 1500))
+    path = with_sheet(good, lambda x: x.replace(b"</sheetData>", rows.encode() + b"</sheetData>"))
+    quick = open_package(path).extent(c.ASSESSMENT)
+    assert (quick.rows, quick.cols) == (1499, 28)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +134,7 @@ def test_the_allowance_is_per_file(tmp_path: Path, config: Config) -> None:
         read_workbook(path, tables=(c.ASSESSMENT,), names=c.RETURN_NAMES)
     assert "4,200,000 cells, more than the 2,999,923 left of the 5,000,000 boardbook reads from one file" in str(
         info.value
-    )
+    )  # 5,000,000 - 2,000,000 (Cover, A1:B1000000) - 77 (the table)
     assert (info.value.location.sheet, info.value.location.cell) == (c.ASSESSMENT, "A600000")
 
 
@@ -144,6 +154,38 @@ def test_big_data_is_not_called_a_stray_keystroke(good: Path) -> None:
         read_workbook(path, tables=(c.ASSESSMENT,))
     assert "has data as far as J800000: 800,000 rows × 10 columns" in str(info.value)
     assert "stray" not in str(info.value) and "keep only what boardbook needs" in str(info.value)
+
+
+def test_the_first_of_two_sheets_of_one_name_is_the_one_checked(good: Path) -> None:
+    """The reader takes the first sheet of a name: a second, harmless one must not hide a first with a stray."""
+    data = good.read_bytes()
+    part = mc.part_of_sheet(data, c.ASSESSMENT)
+    far = mc.rezip(data, {part: lambda x: x.replace(b"</sheetData>", FAR.encode())})
+    with zipfile.ZipFile(io.BytesIO(far)) as z:
+        stray = z.read(part)
+    doubled = mc.rezip(
+        data,
+        {
+            "xl/workbook.xml": lambda x: re.sub(
+                rb"<sheets>",
+                b'<sheets><sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                b'relationships" name="Assessment" sheetId="99" r:id="rIdStray"/>',
+                x,
+            ),
+            "xl/_rels/workbook.xml.rels": lambda x: x.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdStray" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                b'relationships/worksheet" Target="worksheets/stray.xml"/></Relationships>',
+            ),
+        },
+    )
+    buf = io.BytesIO(doubled)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.writestr("xl/worksheets/stray.xml", stray)
+    good.write_bytes(buf.getvalue())
+    assert open_package(good).sheets()[c.ASSESSMENT] == "xl/worksheets/stray.xml"
+    with pytest.raises(WorkbookError, match="Assessment"):  # refused: never read unchecked
+        read_workbook(good, tables=(c.ASSESSMENT,))
 
 
 def test_a_table_range_beyond_the_limit(good: Path) -> None:

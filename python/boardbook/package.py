@@ -239,7 +239,8 @@ class Package:
             for sheet in self.sheets():
                 if sheet not in self._sheets_done:
                     self._sheets_done.add(sheet)
-                    self._tables.update(self._guarded(functools.partial(self._find_tables, sheet)))
+                    found = self._guarded(functools.partial(self._find_tables, sheet))
+                    self._tables.update({k: v for k, v in found.items() if k not in self._tables})  # the first wins
                 if name in self._tables:
                     break
         return self._tables.get(name)
@@ -255,11 +256,12 @@ class Package:
         cut = book.rfind("/")
         base = book[: cut + 1].removeprefix("/") if cut >= 0 else ""
         targets = {r["Id"]: r["Target"] for r in self._relationships(f"{base}_rels/workbook.xml.rels")}
-        out = {}
+        out: dict[str, str] = {}
         for el in _elements(self._read(f"{base}workbook.xml"), b"sheet"):
             target = targets.get(el.get("id", ""))
             if target is not None:
-                out[el.get("name", "")] = target[1:] if target.startswith("/") else base + target
+                # the reader takes the first sheet of a name (so must the scan)
+                out.setdefault(el.get("name", ""), target[1:] if target.startswith("/") else base + target)
         return out
 
     def _find_tables(self, sheet: str) -> dict[str, TableInfo]:
@@ -284,14 +286,17 @@ class Package:
             bounds = _ref_bounds(table.get("ref", ""))
             if bounds is None:
                 continue  # the reader says what is wrong with it
-            out[table.get("displayName", "")] = TableInfo(
+            out.setdefault(
                 table.get("displayName", ""),
-                sheet,
-                table.get("ref", ""),
-                *bounds,
-                _count(table.get("headerRowCount"), 1),
-                _count(table.get("totalsRowCount"), 0),
-                [c.get("name", "") for c in _elements(xml, b"tableColumn")],
+                TableInfo(
+                    table.get("displayName", ""),
+                    sheet,
+                    table.get("ref", ""),
+                    *bounds,
+                    _count(table.get("headerRowCount"), 1),
+                    _count(table.get("totalsRowCount"), 0),
+                    [c.get("name", "") for c in _elements(xml, b"tableColumn")],
+                ),
             )
         return out
 
@@ -517,8 +522,11 @@ def _describe(data: bytes) -> str:
 # -- scanning what a package holds ----------------------------------------------------------------------------
 
 # A cell start tag with an A1 reference; group 3 is "/" for an empty (self-closing) cell.
-# Every cell start; the reference is captured when it comes first, as Excel, LibreOffice and openpyxl write it.
-_CELL = re.compile(rb'<c[\s/>](?:r="([A-Z]{1,3})([0-9]{1,7})")?')
+# Cells as Excel, LibreOffice and openpyxl write them (the reference first); the first cell written otherwise
+# (group 1) or beyond column Z or row 99.
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_BEYOND_Z99 = re.compile(rb'<c([>/\t\n\r])|<c r="(?![A-Z][0-9]{1,2}")')
+_OTHERWISE = re.compile(rb"<c[>/\t\n\r]")
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
 # Rows and cells in full: group 3 is "/" for a cell that holds nothing (formatting only).
 _ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*?)(/?)>")
@@ -527,19 +535,27 @@ _R_ATTR = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
 
 def quick_extent(chunks: Iterable[bytes]) -> Extent | None:
     """The last row and column of every cell in a worksheet's XML, those holding nothing included (so never
-    less than the reader builds); None when some cell is not written ``<c r="A1"...`` (``exact_extent`` then)."""
+    less than the reader builds); None when some cell is not written ``<c r="A1"...`` (``exact_extent`` then).
+
+    Most sheets boardbook reads (a return's) have every cell within A1:Z99: that is found without looking at each
+    cell, and counted as A1:Z99.
+    """
     rows = cols = 0
     for chunk in chunks:
-        if b":c" in chunk and _PREFIXED_CELL.search(chunk):
+        if (b":c" in chunk and _PREFIXED_CELL.search(chunk)) or chunk.count(b"<c ") != chunk.count(b'<c r="'):
             return None
-        found = _CELL.findall(chunk)
-        if found:
-            letters, digits = zip(*found, strict=True)
-            if b"" in letters:  # a cell written otherwise
-                return None
-            longest = max(map(len, digits))  # the last row has the most digits: compare those alone
-            rows = max(rows, int(max(d for d in digits if len(d) == longest)))
-            cols = max(cols, *map(_column_number, set(letters)))
+        beyond = _BEYOND_Z99.search(chunk)
+        if beyond is None:
+            if b'<c r="' in chunk:
+                rows, cols = max(rows, 99), max(cols, 26)
+            continue
+        if beyond.group(1) or _OTHERWISE.search(chunk, beyond.start()):  # a cell written otherwise
+            return None
+        found = _CELL_REF.findall(chunk)
+        letters, digits = zip(*found, strict=True)
+        longest = max(map(len, digits))  # the last row has the most digits: compare those alone
+        rows = max(rows, int(max(d for d in digits if len(d) == longest)))
+        cols = max(cols, *map(_column_number, set(letters)))
     return Extent(rows, cols, cols, rows, rows, cols)
 
 
