@@ -308,3 +308,23 @@ def test_batch_survives_a_partnership_that_aborts(
     assert not northmoor.ok and "SIGABRT" in northmoor.error and "the other partnerships went on" in northmoor.error
     assert not stray.ok and "SIGABRT" in stray.error
     assert eastvale.ok and (tmp_path / "out" / "eastvale" / "section11-summary.xlsx").exists()
+
+
+def test_collating_again_onto_a_summary_with_a_stray_last_cell(tmp_path: Path) -> None:
+    """Someone types in XFD1048576 of the summary's Returns sheet; the next collation onto it read that table with
+    calamine (the lean re-collation) and was aborted. Now the table is left to openpyxl and the run finishes."""
+    import openpyxl
+
+    config = load_config()
+    make_return(tmp_path / "returns", config, "Moorlands Police")
+    out = tmp_path / "summary.xlsx"
+    first = run("s11", "collate", tmp_path / "returns", "--out", out)
+    assert first.returncode == 0, first.stderr
+    wb = openpyxl.load_workbook(out)
+    wb["Returns"]["XFD1048576"] = "x"
+    wb["Returns"]["K2"] = "a board comment typed in Excel"
+    wb.save(out)
+    again = run("s11", "collate", tmp_path / "returns", "--out", out)
+    assert again.returncode == 0, again.stderr
+    ws = openpyxl.load_workbook(out)["Returns"]  # not calamine: the stray cell is still there, as typed
+    assert ws["K2"].value == "a board comment typed in Excel" and ws["XFD1048576"].value == "x"

@@ -37,6 +37,7 @@ from boardbook.book.fast import reading
 from boardbook.book.sheetrows import StreamedRows, row_height, splice, strip_rows
 from boardbook.errors import Location, WorkbookError
 from boardbook.ooxml import parse_ref, patch_package, table_parts
+from boardbook.package import open_package
 from boardbook.textsafe import clean_text
 
 
@@ -558,6 +559,9 @@ def _without_rows(
         if read:
             try:
                 with reading(path):
+                    # a stray keystroke in the summary's last cell must not make calamine build the whole sheet
+                    # (it aborts): a table over the allowance is left to openpyxl, which reads cells sparsely
+                    open_package(path).check_table(name)
                     values = values or pc.CalamineWorkbook.from_filelike(io.BytesIO(data), load_tables=True)
                     rows = values.get_table_by_name(name).to_python()
             except WorkbookError:
