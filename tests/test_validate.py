@@ -344,6 +344,21 @@ def check_rating_uncalculated(folder: Path, config: Config) -> None:
     assert "rating-blank" not in codes(ret.problems) and not ret.accepted
 
 
+@produces("rating-error")
+def check_rating_error(folder: Path, config: Config) -> None:
+    """An Excel error value (a VLOOKUP that found nothing, a paste that broke a reference) is named, not called
+    blank: calamine hands errors over as empty cells."""
+    path = make_return(folder, config, rows=rows(config))
+
+    def errors(wb: Workbook) -> None:
+        wb["Assessment"]["C7"] = "#N/A"  # openpyxl stores it as an error cell (t="e"), as Excel does
+
+    ret = check(edit(path, errors), config)
+    p = only(ret.problems, "rating-error", ERROR, "Assessment", "C7")
+    assert p.message.startswith("S6's rating is the Excel error #N/A") and LABELS in p.message
+    assert "rating-blank" not in codes(ret.problems) and not ret.accepted
+
+
 @produces("rating-unknown")
 def check_rating_unknown(folder: Path, config: Config) -> None:
     ret = check(make_return(folder, config, rows=rows(config, S4=("Fuly met", GOOD_EVIDENCE))), config)

@@ -46,8 +46,9 @@ class RawWorkbook:
     has_macros: bool = False
     sha256: str = ""
     modified: float = 0.0
-    # (sheet, cell) of formula cells with no calculated result; asked for only when a blank needs explaining
-    uncalculated: Callable[[], set[tuple[str, str]]] = field(default=set)
+    # why a cell calamine reads as blank is not blank, by (sheet, cell): "" for a formula with no calculated result,
+    # else the Excel error value it holds ("#N/A"); worked out only when a blank needs explaining
+    uncalculated: Callable[[], dict[tuple[str, str], str]] = field(default=dict)
 
 
 def read_workbook(
@@ -116,26 +117,32 @@ def read_workbook(
     )
 
 
+_ERROR_VALUE = re.compile(r"<v>(#[A-Z0-9/!?]+)</v>")
 _CELL = re.compile(r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 
 
-def _uncalculated(pkg: Package, sheets: frozenset[str]) -> set[tuple[str, str]]:
-    """Formula cells with no cached result on ``sheets``: calamine reads them as blanks, which they are not.
+def _uncalculated(pkg: Package, sheets: frozenset[str]) -> dict[tuple[str, str], str]:
+    """Cells on ``sheets`` that calamine reads as blanks but are not: a formula with no cached result ("": a
+    tool wrote it and no spreadsheet has calculated it) or an Excel error value ("#N/A", "#REF!" ...).
 
-    (A tool wrote the formula and no spreadsheet has calculated it yet.) Read again from the package, so
-    only when validation meets a blank it must explain.
+    Read again from the package, so only when validation meets a blank it must explain.
     """
-    out: set[tuple[str, str]] = set()
+    out: dict[tuple[str, str], str] = {}
     with reading(pkg.path):
         parts = sheet_parts(pkg.zip)
         for sheet in sheets:
             if parts.get(sheet) not in pkg.zip.NameToInfo:
                 continue
             xml = pkg.zip.read(parts[sheet]).decode("utf-8", errors="replace")
-            for m in _CELL.finditer(xml if "<f" in xml else ""):
+            if "<f" not in xml and 't="e"' not in xml:
+                continue
+            for m in _CELL.finditer(xml):
                 body = m.group(2) or ""
-                if "<f" in body and not re.search(r"<v>[^<]", body):
-                    out.add((sheet, m.group(1)))
+                error = _ERROR_VALUE.search(m.group(0)) if 't="e"' in m.group(0) else None
+                if error:
+                    out[(sheet, m.group(1))] = error.group(1)
+                elif "<f" in body and not re.search(r"<v>[^<]", body):
+                    out[(sheet, m.group(1))] = ""
     return out
 
 

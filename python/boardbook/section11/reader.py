@@ -36,7 +36,7 @@ class RawReturn:
     modified: float = 0.0
     legacy: str = ""  # "xls" or "ods" when read by layout rather than by tables and defined names
     # formula cells with no calculated result, (sheet, cell): worked out only when asked
-    uncalculated: Callable[[], set[tuple[str, str]]] = field(default=set)
+    uncalculated: Callable[[], dict[tuple[str, str], str]] = field(default=dict)
 
 
 # The labels the template writes beside each defined name (templates/section11_return.py).

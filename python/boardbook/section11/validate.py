@@ -35,6 +35,7 @@ CODES = {
     "standard-unknown": "a row's Ref is not a configured standard",
     "rating-blank": "a standard has no rating",
     "rating-uncalculated": "a rating is a formula no spreadsheet has calculated",
+    "rating-error": "a rating is an Excel error value such as #N/A",
     "rating-unknown": "a rating is not on the scale",
     "evidence-missing": "a rating that needs evidence has none",
     "date-invalid": "a date cannot be read",
@@ -283,7 +284,17 @@ def _rating(
     cell: str,
 ) -> str | None:
     raw = get(row, "Rating")
-    if cell_text(raw) == "" and (table.sheet, cell) in chk.raw.uncalculated():
+    reason = chk.raw.uncalculated().get((table.sheet, cell)) if cell_text(raw) == "" else None
+    if reason:
+        chk.add(
+            "rating-error",
+            f"{ref}'s rating is the Excel error {reason} (a formula or a paste that went wrong): choose one of "
+            f"{', '.join(config.scale.labels)}",
+            sheet=table.sheet,
+            cell=cell,
+        )
+        return None
+    if reason == "":
         chk.add(
             "rating-uncalculated",
             f"{ref}'s rating is a formula with no calculated result (the file was "
