@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from boardbook.book.base import Book
+from boardbook.book.base import Book, TableData
 from boardbook.config import Config, config_toml, load_config, parse_config
-from boardbook.errors import ConfigError, WorkbookError
+from boardbook.errors import WorkbookError
 
 CONFIG_SHEET = "boardbook"
 CONFIG_TABLE = "BoardbookConfig"
@@ -42,23 +42,21 @@ def record_config(book: Book, config: Config, *, agencies: bool = True) -> None:
 def config_from_lines(lines: Sequence[object], where: str) -> Config:
     """Parse recorded TOML lines; a damaged record is a ConfigError naming the workbook."""
     text = "\n".join("" if v is None else str(v) for v in lines)
-    try:
-        return parse_config(text, f"{where} (configuration recorded on its hidden sheet '{CONFIG_SHEET}')")
-    except ConfigError:
-        raise
-    except Exception as exc:  # pragma: no cover - parse_config raises ConfigError for everything it knows
-        raise ConfigError(f"{where}: the recorded configuration cannot be read ({exc})") from None
+    return parse_config(text, f"{where} (configuration recorded on its hidden sheet '{CONFIG_SHEET}')")
+
+
+def _from_table(table: TableData | None, where: str) -> Config | None:
+    """The configuration a ``BoardbookConfig`` table holds, or None for no table or an empty one."""
+    lines = [row[0] if row else None for row in table.rows] if table is not None else []
+    if not any(v not in (None, "") for v in lines):
+        return None
+    return config_from_lines(lines, where)
 
 
 def recorded_config(book: Book) -> Config | None:
     """The configuration a workbook records, or None if it records none."""
-    if CONFIG_TABLE not in book.table_names():
-        return None
-    table = book.read_table(CONFIG_TABLE)
-    lines = [row[0] if row else None for row in table.rows]
-    if not any(v not in (None, "") for v in lines):
-        return None
-    return config_from_lines(lines, Path(str(book.path or "the workbook")).name)
+    table = book.read_table(CONFIG_TABLE) if CONFIG_TABLE in book.table_names() else None
+    return _from_table(table, Path(str(book.path or "the workbook")).name)
 
 
 def recorded_config_file(path: str | Path) -> Config | None:
@@ -69,13 +67,7 @@ def recorded_config_file(path: str | Path) -> Config | None:
         tables = read_tables(path, (CONFIG_TABLE,))
     except WorkbookError:
         return None
-    table = tables.get(CONFIG_TABLE)
-    if table is None:
-        return None
-    lines = [row[0] if row else None for row in table.rows]
-    if not any(v not in (None, "") for v in lines):
-        return None
-    return config_from_lines(lines, Path(path).name)
+    return _from_table(tables.get(CONFIG_TABLE), Path(path).name)
 
 
 def choose_config(explicit: str | Path | None, *recorded_in: str | Path | None) -> Config:
