@@ -397,6 +397,9 @@ S11: dict[str, Expect] = {
         ),
         frozenset({("Moorlands Constabulary", "Moorlands Constabulary.xlsx"), ("Northmoor ICB", OTHER)}),
     ),
+    "agency-name-variants": Expect(
+        (2, 2, 0), returns=frozenset({("Moorlands Police", GOOD), ("Northmoor Women's & Children's Trust", OTHER)})
+    ),
 }
 STRAY = "(Ctrl+End in Excel goes to the last cell) or copy the data into a clean workbook"
 S11.update(
@@ -645,7 +648,13 @@ def _blank_rows(folder: Path, out: Path, config: Config) -> None:
     assert time.perf_counter() - started < 2.0
 
 
+def _nobody_missing(folder: Path, out: Path, config: Config) -> None:
+    """Spelled differently, still the listed agencies: none of them is reported as having sent nothing."""
+    assert table(out, "Missing") == []
+
+
 S11_CHECKS: dict[str, Callable[[Path, Path, Config], None]] = {
+    "agency-name-variants": _nobody_missing,
     "zip-bomb-ratio": _bounded,
     "zip-bomb-declared": _bounded,
     "entity-expansion-workbook": _bounded,
@@ -907,6 +916,7 @@ BUDGET_TOTALS = {
         ("budget-toml-csv-bom", "budget.toml"),
         ("budget-csv-mac-line-endings", "budget.toml"),
         ("budget-csv-windows", "budget.toml"),
+        ("budget-csv-semicolon", "budget.toml"),
     ],
 )
 def test_budget_parsed(kind: str, source: str, corpus: Corpus, tmp_path: Path) -> None:
@@ -937,6 +947,24 @@ def test_budget_words(corpus: Corpus, tmp_path: Path) -> None:
         "budget.xlsx sheet 'Expenditure' cell C3: expected an amount in £ (e.g. 12500, £12,500 or £12,500.00), found "
         "'TBC'",
     ]
+    assert hashes(folder) == before and list(tmp_path.iterdir()) == []
+
+
+def test_budget_european_numbers(corpus: Corpus, tmp_path: Path) -> None:
+    """Never read as £100, 244% or £3,799,999: each cell is named with both readings."""
+    folder = corpus("budget-european-numbers")
+    before = hashes(folder)
+    with pytest.raises(BudgetInputError) as info:
+        fill_budget_file(folder / "budget.xlsx", tmp_path / "filled.xlsx")
+    lines = info.value.lines
+    assert len(lines) == 3, lines
+    for where, readings in (
+        ("sheet 'Budget' cell B4", ("100", "100,000")),
+        ("sheet 'Contributions' cell D3", ("24.4", "244")),
+        ("sheet 'Expenditure' cell C2", ("37,999.99", "3,799,999")),
+    ):
+        (line,) = [line for line in lines if where in line]
+        assert line.startswith("budget.xlsx ") and all(r in line for r in readings), line
     assert hashes(folder) == before and list(tmp_path.iterdir()) == []
 
 
@@ -1006,6 +1034,28 @@ def test_indicators_bom_and_quoted_empties(corpus: Corpus, tmp_path: Path, confi
     ]
     assert [r["Value"] for r in table(tmp_path / "performance.xlsx", "Indicators")] == [24.4, 1234.0, 34.8, ""]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["performance.xlsx"]
+
+
+def test_indicators_unicode_text(corpus: Corpus, tmp_path: Path, config: Config) -> None:
+    folder = corpus("indicators-unicode-text")
+    before = hashes(folder)
+    result = fill_workbook(tmp_path / "performance.xlsx", config, indicators=[folder / "indicators.txt"])
+    assert hashes(folder) == before
+    assert [(i.indicator, i.value, i.target, i.rag) for i in result.indicators] == [
+        ("Re-referrals", 24.4, 30.0, "Green"),
+        ("Change in CP plans", -2.5, -1.0, "Green"),
+    ]
+
+
+def test_indicators_decimal_comma(corpus: Corpus, tmp_path: Path, config: Config) -> None:
+    folder = corpus("indicators-decimal-comma")
+    with pytest.raises(InputError) as info:
+        fill_workbook(tmp_path / "performance.xlsx", config, indicators=[folder / "indicators.csv"])
+    lines = info.value.lines
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("indicators.csv row 2, column Value: '34,8' could be 34.8 or 348"), lines
+    assert lines[1].startswith("indicators.csv row 3, column Value: '1.234,5' could be 1,234.5 or 12,345"), lines
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_evidence_uk_dates(corpus: Corpus) -> None:
@@ -1098,6 +1148,10 @@ TESTED_ELSEWHERE = {
     "budget-toml-csv-bom",
     "budget-words",
     "budget-csv-windows",
+    "budget-csv-semicolon",
+    "budget-european-numbers",
+    "indicators-unicode-text",
+    "indicators-decimal-comma",
     "budget-legacy-xls",
     "indicators-bom-quoted-empties",
     "evidence-uk-dates",

@@ -120,3 +120,19 @@ def test_comparison_and_changes(config: Config) -> None:
 def test_fingerprint_ignores_order() -> None:
     a = rules.fingerprint([("a.xlsx", "1"), ("b.xlsx", "2")])
     assert a == rules.fingerprint([("b.xlsx", "2"), ("a.xlsx", "1")]) != rules.fingerprint([("a.xlsx", "2")])
+
+
+def test_as_listed_names_each_agency_as_the_list_spells_it() -> None:
+    """Curly apostrophes, 'and' for '&', odd spaces: one agency, named as listed; unlisted names are left."""
+    listed = [Agency("Northmoor Women's & Children's Trust", "Health"), Agency("Moorlands Police", "Police")]
+    returns = [
+        Return("a.xlsx", agency="Northmoor Women\u2019s and Children\u2019s Trust"),
+        Return("b.xlsx", agency="MOORLANDS\u00a0 police"),
+        Return("c.xlsx", agency="Moorlands Constabulary"),
+    ]
+    rules.as_listed(returns, listed)
+    assert [r.agency for r in returns] == [
+        "Northmoor Women's & Children's Trust",
+        "Moorlands Police",
+        "Moorlands Constabulary",
+    ]

@@ -16,6 +16,7 @@ The legacy .xls/.ods kinds are converted by LibreOffice (``soffice``); without i
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import os
 import re
@@ -1172,6 +1173,24 @@ def _unlisted(folder: Path, m: Maker) -> None:
     m.s11_return(folder, "Moorlands Constabulary", sector="Police")
 
 
+@kind(
+    "agency-name-variants",
+    "section 11",
+    'agencies.csv lists "Northmoor Women\'s & Children\'s Trust" and "Moorlands Police"; their returns say '
+    '"Northmoor Women\u2019s and Children\u2019s Trust" (curly apostrophes, \'and\') and "Moorlands\\u200b '
+    'Police\\u00a0" (a zero-width and a non-breaking space)',
+    "both accepted as the listed agencies (the list's spelling in the summary); nobody missing, no warning",
+)
+def _name_variants(folder: Path, m: Maker) -> None:
+    (folder / "agencies.csv").write_text(
+        "Agency,Sector,Email,Partnerships\r\nMoorlands Police,Police,s11@police.example,All\r\n"
+        "Northmoor Women's & Children's Trust,Health,s11@trust.example,All\r\n",
+        encoding="utf-8",
+    )
+    m.s11_return(folder, "Moorlands\u200b Police\u00a0", file_name=GOOD)
+    m.s11_return(folder, "Northmoor Women\u2019s and Children\u2019s Trust", sector="Health", file_name=OTHER)
+
+
 # -- the output ------------------------------------------------------------------------------------------
 
 
@@ -1336,6 +1355,41 @@ def _budget_mac(folder: Path, m: Maker) -> None:
 
 
 @kind(
+    "budget-csv-semicolon",
+    "budget",
+    "the budget CSVs saved by Excel in a European locale: ';' between fields, 'CSV UTF-8' with a BOM",
+    "parsed as the same budget (the separator is recognised)",
+)
+def _budget_semicolon(folder: Path, m: Maker) -> None:
+    _budget_csvs(folder, "utf-8-sig")
+    for name in ("contributions.csv", "other-income.csv", "expenditure.csv"):
+        path = folder / name
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+        text = io.StringIO(newline="")
+        csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
+        path.write_bytes(b"\xef\xbb\xbf" + text.getvalue().encode("utf-8"))
+
+
+@kind(
+    "budget-european-numbers",
+    "budget",
+    "numbers typed the European way: Requirement '100.000', a share '24,4%', an actual '37.999,99'",
+    "refused (BudgetInputError) naming Budget!B4, Contributions!D3 and Expenditure!C2, each with both readings "
+    "(never read as £100, 244% or £3,799,999); nothing written",
+)
+def _budget_european(folder: Path, m: Maker) -> None:
+    contributions = [list(r) if r else r for r in BUDGET_CONTRIBUTIONS]
+    contributions[1] = ["Northmoor ICB", "Health", "share", "24,4%", None]
+    m.budget(
+        folder / "budget.xlsx",
+        {**BUDGET_NAMES, "Requirement": "100.000"},
+        contributions,
+        BUDGET_OTHER_INCOME,
+        [["Independent scrutineer", "38,500", "37.999,99"], BUDGET_EXPENDITURE[1]],
+    )
+
+
+@kind(
     "budget-huge-amount",
     "budget",
     "a fixed contribution typed with 30 digits (a pasted reference number)",
@@ -1415,6 +1469,38 @@ def _ind_bom(folder: Path, m: Maker) -> None:
         '"","","","","","","","","","",""\r\n'
     )
     (folder / "indicators.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+
+
+@kind(
+    "indicators-unicode-text",
+    "performance",
+    "an indicator list saved as Excel's 'Unicode Text' (UTF-16 with a BOM, tab-separated), a change figure typed "
+    "with a Unicode minus ('\u22122.5') and a target with an en dash ('\u20131')",
+    "parsed: the tab separator and UTF-16 recognised, both signs read as minus; the workbook is filled",
+)
+def _ind_utf16(folder: Path, m: Maker) -> None:
+    rows = [
+        ("Priority", "Indicator", "Period", "Value", "Target", "Polarity", "Tolerance"),
+        ("Neglect", "Re-referrals", "2024/25", "24.4%", "30", "lower", "2"),
+        ("Neglect", "Change in CP plans", "2024/25", "\u22122.5", "\u20131", "lower", ""),
+    ]
+    text = "".join("\t".join(r) + "\r\n" for r in rows)
+    (folder / "indicators.txt").write_bytes(text.encode("utf-16"))  # BOM + little-endian, as Excel writes it
+
+
+@kind(
+    "indicators-decimal-comma",
+    "performance",
+    "an indicator list from a European-locale Excel: ';' separators and decimal commas ('34,8', '1.234,5')",
+    "refused (InputError) naming row 2 and row 3, column Value, each with both readings; nothing written",
+)
+def _ind_comma(folder: Path, m: Maker) -> None:
+    text = (
+        "Priority;Indicator;Period;Value;Target;Polarity\r\n"
+        "Neglect;Re-referrals;2024/25;34,8;30;lower\r\n"
+        "Neglect;Children in need;2024/25;1.234,5;;\r\n"
+    )
+    (folder / "indicators.csv").write_bytes(text.encode("cp1252"))
 
 
 @kind(

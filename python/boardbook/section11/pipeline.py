@@ -234,6 +234,7 @@ def collate(
     if timings is not None:
         timings["reading (wall)"] = reading_done - started
     fingerprint = rules.fingerprint((Path(r.file).name, r.sha256) for r in returns)
+    rules.as_listed(returns, agencies)
     counted, notes = rules.for_partnership(returns, partnership)
     counted, dup_notes = rules.latest_per_agency(counted)
     notes += dup_notes + rules.check_agencies([r for r in counted if r.accepted], agencies)

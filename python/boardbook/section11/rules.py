@@ -77,6 +77,14 @@ def _d(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else "date not given"
 
 
+def as_listed(returns: Iterable[Return], agencies: Sequence[Agency]) -> None:
+    """Name each return's agency as the list spells it when the two fold alike ("Women’s and Children’s"
+    is "Women's & Children's"), so one agency is one row in every table and across rounds."""
+    listed = {key(a.name, "")[0]: a.name for a in agencies}
+    for r in returns:
+        r.agency = listed.get(key(r.agency, "")[0], r.agency)
+
+
 def check_agencies(returns: Iterable[Return], agencies: Sequence[Agency]) -> list[Problem]:
     """A warning for each return whose agency is not on the list, with the closest listed names."""
     if not agencies:

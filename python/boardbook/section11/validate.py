@@ -12,7 +12,7 @@ from datetime import date
 from boardbook.book.base import TableData, Value
 from boardbook.config import Config, split_partnerships
 from boardbook.dates import parse_date
-from boardbook.folding import fold
+from boardbook.folding import clean_name, fold
 from boardbook.recorded import CONFIG_TABLE
 from boardbook.section11 import contract as c
 from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Rating, Return
@@ -102,7 +102,7 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
         return nc.value, nc.sheet, nc.cell
 
     agency, sheet, cell = value("Agency")
-    ret.agency = cell_text(agency)
+    ret.agency = clean_name(cell_text(agency))  # no zero-width or non-breaking spaces in the summary
     if "Agency" in raw.names and raw.names["Agency"] is not None and not ret.agency:
         chk.add("name-blank", "the agency name is blank: type it on the cover sheet", sheet=sheet, cell=cell)
     ret.sector = cell_text(value("Sector")[0])
