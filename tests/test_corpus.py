@@ -1047,6 +1047,14 @@ def test_indicators_unicode_text(corpus: Corpus, tmp_path: Path, config: Config)
     ]
 
 
+def test_indicators_second_sheet(corpus: Corpus, tmp_path: Path, config: Config) -> None:
+    folder = corpus("indicators-second-sheet")
+    result = fill_workbook(tmp_path / "performance.xlsx", config, indicators=[folder / "indicators.xlsx"])
+    assert [(i.indicator, i.value, i.where.sheet, i.where.row) for i in result.indicators] == [
+        ("Re-referrals", 21.2, "Q2 figures", 4)
+    ]
+
+
 def test_indicators_decimal_comma(corpus: Corpus, tmp_path: Path, config: Config) -> None:
     folder = corpus("indicators-decimal-comma")
     with pytest.raises(InputError) as info:
@@ -1152,6 +1160,7 @@ TESTED_ELSEWHERE = {
     "budget-european-numbers",
     "indicators-unicode-text",
     "indicators-decimal-comma",
+    "indicators-second-sheet",
     "budget-legacy-xls",
     "indicators-bom-quoted-empties",
     "evidence-uk-dates",

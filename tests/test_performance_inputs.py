@@ -83,6 +83,47 @@ def test_missing_column_xlsx_names_the_sheet_and_header_cell(tmp_path: Path) -> 
     )
 
 
+def _sheets(folder: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    path = folder / "indicators.xlsx"
+    wb.save(path)
+    return path
+
+
+INDICATOR_ROWS: list[list[object]] = [
+    ["Priority", "Indicator", "Period", "Value", "Target", "Polarity"],
+    ["Neglect", "Re-referrals", "2024/25", 21.2, 20, "lower"],
+]
+
+
+def test_indicators_on_a_later_sheet_below_a_title_are_found_by_their_headers(tmp_path: Path) -> None:
+    """A cover/notes sheet first, the data on the second sheet under a title and a blank row: found by headers."""
+    path = _sheets(
+        tmp_path,
+        {
+            "Notes": [["Indicators for the board, Q2"], ["Source: LA returns"]],
+            "Q2 data": [["Northmoor SCP indicators 2024/25"], [], *INDICATOR_ROWS],
+        },
+    )
+    (got,) = reader.read_indicators(path)
+    assert (got.indicator, got.value, got.where.sheet, got.where.row) == ("Re-referrals", 21.2, "Q2 data", 4)
+
+
+def test_indicators_nowhere_says_which_sheet_was_read_and_where_data_must_be(tmp_path: Path) -> None:
+    path = _sheets(tmp_path, {"Notes": [["Read me first"], ["Figures on the next tab"]], "Data": [["Nothing"]]})
+    msg = problem(reader.read_indicators, path)
+    assert msg.startswith("3 problems: indicators.xlsx sheet 'Notes' row 1, column Priority: the column 'Priority' is ")
+    assert (
+        "read sheet 'Notes' (no table named 'Indicators', and no sheet has a row with these headers): put the "
+        "headers in the first row of the first sheet, or make the data an Excel table named 'Indicators'"
+    ) in msg
+
+
 def test_unknown_polarity(tmp_path: Path) -> None:
     path = csv_file(
         tmp_path, "indicators.csv", HEADER + GOOD + "Neglect,Re-referrals,2024/25,,,,21.2,20,up is good,2\n"

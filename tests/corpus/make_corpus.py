@@ -1504,6 +1504,28 @@ def _ind_comma(folder: Path, m: Maker) -> None:
 
 
 @kind(
+    "indicators-second-sheet",
+    "performance",
+    "an indicator workbook with no table: a 'Read me' sheet first, the figures on the second sheet under a title "
+    "row and a blank row",
+    "parsed: the sheet and header row are found by the headers; the workbook is filled",
+)
+def _ind_second_sheet(folder: Path, m: Maker) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Read me"
+    wb.active.append(["Figures for the board: see the next tab"])
+    ws = wb.create_sheet("Q2 figures")
+    for row in (
+        ["Northmoor SCP indicators, quarter 2"],
+        [],
+        ["Priority", "Indicator", "Period", "Value", "Target", "Polarity"],
+        ["Neglect", "Re-referrals", "2024/25", 21.2, 20, "lower"],
+    ):
+        ws.append(row)
+    wb.save(folder / "indicators.xlsx")
+
+
+@kind(
     "evidence-uk-dates",
     "performance",
     "findings dated as typed: 31/03/2025, 1 April 2025, 1.4.25, 2025-04-01, 30th Sept 2025",

@@ -76,7 +76,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
     ``required`` columns are there."""
     found: Sequence[object]
     body: Sequence[Sequence[object]]
-    how = ""  # for a CSV: how it was read (encoding, separator), said when its columns do not match
+    how = ""  # how a CSV or a sheet without a table was read, said when its columns do not match
     if isinstance(source, Book):
         file = str(source.path or "the workbook")
         if table not in source.table_names():
@@ -93,7 +93,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
         head = p.open("rb").read(8)
         # By content, not name: a CSV saved as "indicators.xlsx" is still read as the CSV it is.
         if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or (p.suffix.lower() in (".xlsx", ".xlsm") and not head.strip()):
-            sheet, header_row, first_col, found, body = _xlsx_table(p, table)
+            sheet, header_row, first_col, found, body, how = _xlsx_table(p, table, headers, required)
         else:
             sheet, header_row, first_col, found, body, how = "", *_csv_table(p)
     mapping = _map_headers(found, headers)
@@ -128,32 +128,60 @@ def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[str]], str]:
     return start + 1, 1, [v.strip() for v in records[start]], [list(r) for r in records[start + 1 :]], opened.how
 
 
-def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, Sequence[object], Sequence[Sequence[object]]]:
+def _xlsx_table(
+    p: Path, table: str, headers: Sequence[str], required: Sequence[str]
+) -> tuple[str, int, int, Sequence[object], Sequence[Sequence[object]], str]:
+    """The file's table ``table``; else the first visible sheet whose header row (the first row with data, or a
+    row below a title, within ``HEADER_SEARCH`` rows) holds the ``required`` columns; else the first sheet's
+    first row with data, with a note (the last item) saying which sheet was read and where the data must be."""
     pkg = open_package(p)
     with reading(p):
         wb = pc.CalamineWorkbook.from_filelike(pkg.stream(), load_tables=True)
         if table in (wb.table_names or []):
             info = pkg.check_table(table)  # before calamine builds it: a stray keystroke must not abort the run
             if not info.data_rows:  # header only (calamine cannot cut it out)
-                return info.sheet, info.first_row + info.header_rows - 1, info.first_col, info.columns, []
+                return info.sheet, info.first_row + info.header_rows - 1, info.first_col, info.columns, [], ""
             t = wb.get_table_by_name(table)
             assert t.start is not None, "a table always has a data row"
-            return t.sheet, t.start[0], t.start[1] + 1, list(t.columns), t.to_python()
+            return t.sheet, t.start[0], t.start[1] + 1, list(t.columns), t.to_python(), ""
         visible = [
             m.name
             for m in wb.sheets_metadata
             if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
         ] or wb.sheet_names
-        pkg.check_sheet(visible[0])
-        sheet = wb.get_sheet_by_name(visible[0])
-        cells = sheet.to_python(skip_empty_area=False)
-    start = next((i for i, r in enumerate(cells) if any(not _blank(v) for v in r)), None)
-    if start is None:
+        first: tuple[str, int, Sequence[Sequence[object]]] | None = None
+        for name in visible:
+            pkg.check_sheet(name)  # what the sheet claims, before calamine builds it
+            cells = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            rows = [i for i, r in enumerate(cells) if any(not _blank(v) for v in r)][:HEADER_SEARCH]
+            if first is None and rows:
+                first = (name, rows[0], cells)
+            for i in rows:
+                if set(required) <= set(_map_headers(cells[i], headers).values()):
+                    return (name, *_from_row(cells, i), "")
+    if first is None:
         raise WorkbookError(
-            f"sheet '{visible[0]}' is empty: it needs a header row and data rows", Location(str(p), visible[0])
+            f"{'the sheets are' if len(visible) > 1 else f'sheet {visible[0]!r} is'} empty: it needs a header row "
+            "and data rows",
+            Location(str(p), visible[0]),
         )
+    name, start, grid = first
+    how = (
+        f"read sheet '{name}' (no table named '{table}', and no sheet has a row with these headers): put the "
+        f"headers in the first row of the first sheet, or make the data an Excel table named '{table}'"
+    )
+    return (name, *_from_row(grid, start), how)
+
+
+HEADER_SEARCH = 10  # rows a header may sit below titles and notes on a sheet without a table
+
+
+def _from_row(
+    cells: Sequence[Sequence[object]], start: int
+) -> tuple[int, int, Sequence[object], Sequence[Sequence[object]]]:
+    """Header row ``start`` (0-based) and the rows below it, from its first non-blank cell rightwards."""
     first = next(j for j, v in enumerate(cells[start]) if not _blank(v))
-    return (visible[0], start + 1, first + 1, list(cells[start][first:]), [list(r[first:]) for r in cells[start + 1 :]])
+    return start + 1, first + 1, list(cells[start][first:]), [list(r[first:]) for r in cells[start + 1 :]]
 
 
 def _map_headers(found: Sequence[object], headers: Sequence[str]) -> dict[int, str]:
