@@ -92,9 +92,13 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
         budget,
         previous=ROOT / "python/boardbook/data/demo-budget-2024-25.toml",
     )
+    from boardbook.section11.pipeline import write_feedback
+
+    feedback = write_feedback(second.out, tmp / "feedback", config)[0]
     return Workbooks(
         config,
         {
+            "agency feedback": feedback,
             "budget template": by_name["budget.xlsx"],
             "filled budget": budget,
             "return template": by_name["section11-return.xlsx"],
@@ -113,6 +117,7 @@ ALL = [
     "re-collated summary",
     "budget template",
     "filled budget",
+    "agency feedback",
 ]
 EMPTY_TEMPLATES = ("summary template", "budget template")  # no table rows with text yet
 FILLED = ["collated summary", "re-collated summary"]

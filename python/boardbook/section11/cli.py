@@ -129,3 +129,22 @@ def s11_collate(
         err.print(f"boardbook: rejected {where}: {p.message}", markup=False)
     if strict and result.rejected:
         raise typer.Exit(1)
+
+
+@app.command("feedback")
+def s11_feedback(
+    summary: Annotated[
+        Path, typer.Argument(help="The collated summary workbook (boardbook s11 collate --out).", dir_okay=False)
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the feedback (one .xlsx per agency).")],
+    config: ConfigOpt = None,
+) -> None:
+    """Write each agency with a valid return its own feedback workbook: its ratings beside the partnership's met %,
+    moderation and board comments, its problems and its actions — no other agency's data."""
+    from boardbook.recorded import choose_config
+    from boardbook.section11.pipeline import write_feedback
+
+    cfg = choose_config(config, summary)
+    with progress_bar("Writing feedback") as bar:
+        written = write_feedback(summary, out_dir, cfg, progress=bar)
+    out.print(f"wrote feedback for {len(written)} agencies to {out_dir}")

@@ -57,3 +57,21 @@ def matrix_headers(refs: list[str]) -> list[str]:
 
 def standards_headers(labels: list[str]) -> list[str]:
     return ["Ref", "Standard", *labels, "Rated", "Met", "Met %", "Mean score"]
+
+
+# Feedback to one agency (``boardbook s11 feedback``): its own rows and the partnership-wide percentages only.
+YOUR_RATINGS = "YourRatings"
+YOUR_RATINGS_HEADERS = (
+    "Ref",
+    "Standard",
+    "Your rating",
+    "Moderated rating",
+    "Partnership met %",
+    "Challenge",
+    "Board comment",
+)
+YOUR_PROBLEMS = "YourProblems"
+YOUR_PROBLEMS_HEADERS = PROBLEMS_HEADERS
+YOUR_ACTIONS = "YourActions"
+YOUR_ACTIONS_HEADERS = ("Ref", "Action", "Owner", "Due", "Action status")
+FEEDBACK_NAMES = ("Agency", "Partnership", "Round")

@@ -13,6 +13,7 @@ from boardbook.book.base import Book, ChartSpec, ColumnFormat, Formula
 from boardbook.config import Agency, Config
 from boardbook.recorded import CONFIG_TABLE, record_config
 from boardbook.section11 import contract as c
+from boardbook.section11.feedback import AgencyFeedback
 from boardbook.section11.rules import Key, StandardSummary, key
 from boardbook.templates.section11_return import ASSESSMENT_FORMATS
 from boardbook.templates.section11_summary import CHART, CHART_ANCHOR
@@ -214,3 +215,18 @@ def _alt_text(s: SummaryContent) -> str:
 
 def rows_of(records: Sequence[dict[str, object]], headers: Sequence[str]) -> list[list[object]]:
     return [[rec.get(h) for h in headers] for rec in records]
+
+
+def fill_feedback(book: Book, config: Config, fb: AgencyFeedback) -> None:
+    """One agency's feedback into a workbook built by ``templates.section11_feedback.build_feedback``."""
+    book.set_name("Agency", fb.agency)
+    book.set_name("Partnership", fb.partnership)
+    book.set_name("Round", fb.round)
+    book.write_table(
+        c.YOUR_RATINGS,
+        fb.ratings,
+        formats={"Standard": WRAP, "Partnership met %": PERCENT, "Challenge": WRAP, "Board comment": WRAP},
+    )
+    book.highlight(c.YOUR_RATINGS, ["Your rating", "Moderated rating"], rating_highlights(config.scale))
+    book.write_table(c.YOUR_PROBLEMS, fb.problems, formats={"Problem": WRAP})
+    book.write_table(c.YOUR_ACTIONS, fb.actions, formats={"Action": WRAP, "Due": DATE})

@@ -33,10 +33,12 @@ from boardbook.isolated import Lost, run_isolated
 from boardbook.package import open_package, shown
 from boardbook.section11 import contract as c
 from boardbook.section11 import rules
-from boardbook.section11.fill import SummaryContent, fill_return, fill_summary, rows_of
+from boardbook.section11.feedback import feedback
+from boardbook.section11.fill import SummaryContent, fill_feedback, fill_return, fill_summary, rows_of
 from boardbook.section11.model import ERROR, Problem, Return
-from boardbook.section11.reader import load_return, raw_from_book
+from boardbook.section11.reader import load_return, raw_from_book, read_summary
 from boardbook.section11.validate import validate_return
+from boardbook.templates.section11_feedback import build_feedback
 from boardbook.templates.section11_return import build_return
 from boardbook.templates.section11_summary import build_summary
 
@@ -367,11 +369,12 @@ def validate_book(book: Book, config: Config) -> Return:
 
 
 # -- new returns ------------------------------------------------------------------------------------
-def file_name(agency: str, round_: str) -> str:
-    """A safe, readable file name: 'Section 11 return 2026 - Northmoor Police.xlsx'."""
+def file_name(agency: str, round_: str, kind: str = "return") -> str:
+    """A safe, readable file name: 'Section 11 return 2026 - Northmoor Police.xlsx' (a round '2024/25' is
+    written '2024-25': no character Windows, macOS or a zip refuses)."""
     safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "-", agency).strip(" .-") or "agency"
     r = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "-", round_).strip()
-    return f"Section 11 return {r} - {safe}.xlsx"
+    return f"Section 11 {kind} {r} - {safe}.xlsx"
 
 
 def previous_answers(summary: str | Path | Book, config: Config) -> dict[rules.Key, tuple[str, str]]:
@@ -419,4 +422,29 @@ def make_returns(
         book = build_return(config)
         fill_return(book, config, agency, round_, carried)
         written.append(book.save(folder / name))
+    return written
+
+
+def write_feedback(
+    summary: str | Path | Book, out: str | Path, config: Config, *, progress: Progress | None = None
+) -> list[Path]:
+    """Write one feedback workbook per agency with a valid return in ``summary``; returns the paths written.
+
+    Each holds that agency's rows only (``section11.feedback``), named 'Section 11 feedback <round> - <agency>.xlsx'.
+    """
+    rows = read_summary(summary)
+    chosen = feedback(config, rows)
+    if not chosen:
+        raise UsageError("the summary has no accepted returns yet: collate the returns first")
+    names = [file_name(fb.agency, fb.round, "feedback") for fb in chosen]
+    clashes = {n for n in names if names.count(n) > 1}
+    if clashes:
+        raise UsageError(f"two agencies would get the same file name: {sorted(clashes)[0]}")
+    written = []
+    for n, (fb, name) in enumerate(zip(chosen, names, strict=True), start=1):
+        if progress:
+            progress(n, len(chosen), fb.agency)
+        book = build_feedback(rows.partnership or config.partnership)
+        fill_feedback(book, config, fb)
+        written.append(book.save(Path(out) / name))
     return written

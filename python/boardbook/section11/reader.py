@@ -16,9 +16,11 @@ from boardbook.book.base import Book, TableData
 from boardbook.book.fast import NamedCell, read_workbook
 from boardbook.book.layout_reader import read_by_layout
 from boardbook.book.snapshot import read_book
-from boardbook.errors import WorkbookError
+from boardbook.errors import Location, WorkbookError
 from boardbook.package import LegacyWorkbook
 from boardbook.section11 import contract as c
+from boardbook.section11.feedback import SummaryRows
+from boardbook.textsafe import cell_text
 
 
 @dataclass
@@ -96,3 +98,30 @@ def raw_from_book(book: Book) -> RawReturn:
     """The same raw form from an open Book (e.g. the live workbook in Excel)."""
     raw = read_book(book, tables=(c.ASSESSMENT,), names=c.RETURN_NAMES)
     return RawReturn(raw.file, raw.names, raw.tables.get(c.ASSESSMENT), raw.table_names, raw.sheets)
+
+
+def read_summary(source: str | Path | Book) -> SummaryRows:
+    """A collated summary's Returns, Problems and Challenge rows, round and partnership (a file or an open Book).
+
+    WorkbookError naming the file when it has no ``Returns`` table (not a section 11 summary).
+    """
+    tables, names = (c.RETURNS, c.PROBLEMS, c.CHALLENGE), ("Partnership", "Round")
+    if isinstance(source, Book):
+        raw = read_book(source, tables=tables, names=names)
+    else:
+        raw = read_workbook(source, tables=tables, names=names)
+    if c.RETURNS not in raw.tables:
+        raise WorkbookError(
+            "no table 'Returns': is this a section 11 summary made by 'boardbook s11 collate'?",
+            Location(raw.file or str(getattr(source, "path", "") or "the workbook")),
+        )
+
+    def name(n: str) -> str:
+        found = raw.names.get(n)
+        return cell_text(found.value) if found else ""
+
+    def rows(t: str) -> list[dict[str, object]]:
+        table = raw.tables.get(t)
+        return [dict(r) for r in table.records()] if table else []
+
+    return SummaryRows(name("Partnership"), name("Round"), rows(c.RETURNS), rows(c.PROBLEMS), rows(c.CHALLENGE))
