@@ -145,6 +145,51 @@ class Thresholds:
     sample: int = 0
 
 
+MAIL_KINDS = ("returns", "chase", "feedback")
+MAIL_PLACEHOLDERS = ("agency", "round", "deadline", "partnership", "problems")
+DEFAULT_MAIL: dict[str, tuple[str, str]] = {
+    "returns": (
+        "{partnership}: section 11 self-assessment {round} for {agency}",
+        "Dear colleague,\n\n"
+        "Please find attached {agency}'s section 11 self-assessment return for {round}, pre-filled with what we "
+        "hold from the last round. Please choose a rating for every standard, add your evidence and, where a "
+        "standard is not yet met, an action with its owner and due date, and send the workbook back as .xlsx "
+        "{deadline}.\n\n"
+        "Please keep the sheet and column names as they are: the return is collated automatically.\n\n"
+        "With thanks,\n{partnership}\n",
+    ),
+    "chase": (
+        "Reminder: section 11 self-assessment {round} for {agency}",
+        "Dear colleague,\n\n"
+        "{partnership}'s section 11 audit {round}: {problems}\n\n"
+        "Please send your completed return {deadline}. If you have sent it in the last few days, thank you, and "
+        "please ignore this reminder.\n\n"
+        "With thanks,\n{partnership}\n",
+    ),
+    "feedback": (
+        "{partnership}: your section 11 feedback {round} ({agency})",
+        "Dear colleague,\n\n"
+        "Thank you for {agency}'s section 11 self-assessment for {round}. The attached workbook shows your ratings "
+        "beside the partnership's, the ratings agreed at moderation and the board's comments, anything we found in "
+        "the return you sent, and your actions.\n\n"
+        "With thanks,\n{partnership}\n",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Mail:
+    """E-mail drafts: the shared mailbox they come from (optional) and a subject and body per kind."""
+
+    sender: str = ""  # From, e.g. "Northmoor SCP <scp@northmoor.example>"; blank: Outlook uses your own
+    reply_to: str = ""
+    templates: tuple[tuple[str, str, str], ...] = tuple((k, *DEFAULT_MAIL[k]) for k in MAIL_KINDS)
+
+    def template(self, kind: str) -> tuple[str, str]:
+        """(subject, body) for ``kind`` (returns, chase, feedback)."""
+        return next((subject, body) for k, subject, body in self.templates if k == kind)
+
+
 @dataclass(frozen=True)
 class Config:
     partnership: str
@@ -154,6 +199,7 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     agencies: tuple[Agency, ...] = ()
     source: str = "bundled default"
+    mail: Mail = field(default_factory=Mail)
 
     @property
     def refs(self) -> list[str]:
@@ -212,7 +258,38 @@ def parse_config(text: str, source: str) -> Config:
         )
         for i, a in enumerate(get.list_of_tables(data, "agencies"))
     )
-    return Config(partnership, scale, standards, evidence, thresholds, agencies, source)
+    return Config(partnership, scale, standards, evidence, thresholds, agencies, source, _mail(get, data))
+
+
+def _mail(get: _Getter, data: dict[str, Any]) -> Mail:
+    """``[mail]``: from, reply_to, and <kind>_subject / <kind>_body templates using only the known placeholders."""
+    if not isinstance(data.get("mail", {}), dict):
+        get.fail("mail", "must be a table")
+    templates = []
+    for kind in MAIL_KINDS:
+        pair = []
+        for part, default in zip(("subject", "body"), DEFAULT_MAIL[kind], strict=True):
+            key = f"mail.{kind}_{part}"
+            text = get.text(data, key, default=default) if part == "subject" else _raw_text(get, data, key, default)
+            try:
+                text.format_map(dict.fromkeys(MAIL_PLACEHOLDERS, ""))
+            except (KeyError, IndexError, ValueError) as exc:
+                known = ", ".join("{" + p + "}" for p in MAIL_PLACEHOLDERS)
+                bad = f"{{{exc.args[0]}}}" if isinstance(exc, KeyError) else str(exc)
+                get.fail(key, f"uses {bad}: the placeholders are {known} (write {{{{ and }}}} for braces)")
+            pair.append(text)
+        templates.append((kind, pair[0], pair[1]))
+    return Mail(get.text(data, "mail.from"), get.text(data, "mail.reply_to"), tuple(templates))
+
+
+def _raw_text(get: _Getter, data: dict[str, Any], key: str, default: str) -> str:
+    """A text value as written (a body keeps its line breaks and blank lines)."""
+    value = get._find(data, key, True)
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        get.fail(key, f"must be text, not {type(value).__name__}")
+    return value
 
 
 def _scale(get: _Getter, data: dict[str, Any]) -> Scale:
@@ -413,6 +490,11 @@ def config_toml(config: Config, *, agencies: bool = True) -> str:
             f"email = {_toml(a.email)}",
             f"partnerships = {_toml('; '.join(a.partnerships))}",
         ]
+    m = config.mail
+    if m != Mail():
+        lines += ["", "[mail]", f"from = {_toml(m.sender)}", f"reply_to = {_toml(m.reply_to)}"]
+        for kind, subject, body in m.templates:
+            lines += [f"{kind}_subject = {_toml(subject)}", f"{kind}_body = {_toml(body)}"]
     return "\n".join(lines) + "\n"
 
 

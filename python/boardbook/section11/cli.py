@@ -148,3 +148,62 @@ def s11_feedback(
     with progress_bar("Writing feedback") as bar:
         written = write_feedback(summary, out_dir, cfg, progress=bar)
     out.print(f"wrote feedback for {len(written)} agencies to {out_dir}")
+
+
+@app.command("mail")
+def s11_mail(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="returns (attach each agency's new return), chase (agencies in the summary's Missing) or feedback "
+            "(attach each agency's feedback)."
+        ),
+    ],
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="returns/feedback: the folder 's11 returns' or 's11 feedback' wrote; chase: the collated summary."
+        ),
+    ],
+    agencies: Annotated[
+        Path,
+        typer.Option("--agencies", help="Agency list CSV: the Email column gives each draft's To.", dir_okay=False),
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the .eml drafts and mailings.csv.")],
+    deadline: Annotated[
+        str | None, typer.Option("--deadline", help="Reply-by date for {deadline} (dd/mm/yyyy or 31 January 2027).")
+    ] = None,
+    partnership: Annotated[
+        str | None,
+        typer.Option(
+            "--partnership", help="Only agencies returning to this partnership (default: the configured one)."
+        ),
+    ] = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Write one e-mail draft (.eml, opened by Outlook as a draft to send) per agency, and mailings.csv listing them."""
+    from boardbook.agencies import load_agencies
+    from boardbook.dates import parse_date
+    from boardbook.errors import UsageError
+    from boardbook.recorded import choose_config
+    from boardbook.section11.pipeline import mail_drafts
+
+    due = parse_date(deadline) if deadline else None
+    if deadline and due is None:
+        raise UsageError(f"--deadline {deadline!r} is not a date: write it as dd/mm/yyyy")
+    cfg = choose_config(config, source if source.is_file() else None)
+    with progress_bar("Writing drafts") as bar:
+        done = mail_drafts(
+            kind, source, load_agencies(agencies), out_dir, cfg, deadline=due, partnership=partnership, progress=bar
+        )
+    out.print(f"wrote {len(done.drafts)} {kind} drafts and {done.listing.name} to {out_dir}")
+    for name in done.no_address:
+        err.print(
+            f"boardbook: warning: no e-mail address for {name} in {agencies.name}: its draft has no To", markup=False
+        )
+    for name in done.no_file:
+        err.print(
+            f"boardbook: warning: no {kind} workbook for {name} in {source}: no draft written "
+            f"(run 'boardbook s11 {kind}' first?)",
+            markup=False,
+        )

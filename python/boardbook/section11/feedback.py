@@ -27,6 +27,7 @@ class SummaryRows:
     returns: Sequence[Row]
     problems: Sequence[Row] = ()
     challenge: Sequence[Row] = ()
+    missing: Sequence[Row] = ()
 
 
 @dataclass

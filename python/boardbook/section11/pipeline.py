@@ -14,33 +14,37 @@
 
 from __future__ import annotations
 
+import csv
 import functools
 import os
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
-from boardbook.atomic import is_backup, output_lock
+from boardbook.atomic import atomic_path, is_backup, output_lock
 from boardbook.book import open_book
 from boardbook.book.base import Book
-from boardbook.book.fast import read_tables
-from boardbook.config import Agency, Config
+from boardbook.book.fast import read_tables, read_workbook
+from boardbook.config import MAIL_KINDS, Agency, Config
 from boardbook.errors import UsageError, WorkbookError
+from boardbook.folding import fold
 from boardbook.isolated import Lost, run_isolated
 from boardbook.package import open_package, shown
 from boardbook.section11 import contract as c
-from boardbook.section11 import rules
+from boardbook.section11 import mail, rules
 from boardbook.section11.feedback import feedback
 from boardbook.section11.fill import SummaryContent, fill_feedback, fill_return, fill_summary, rows_of
+from boardbook.section11.mail import Draft
 from boardbook.section11.model import ERROR, Problem, Return
 from boardbook.section11.reader import load_return, raw_from_book, read_summary
 from boardbook.section11.validate import validate_return
 from boardbook.templates.section11_feedback import build_feedback
 from boardbook.templates.section11_return import build_return
 from boardbook.templates.section11_summary import build_summary
+from boardbook.textsafe import cell_text, csv_cell
 
 EXTENSIONS = (".xlsx", ".xlsm")
 # Found in folders too, so an agency that sends the wrong format is told so instead of being "missing".
@@ -369,12 +373,12 @@ def validate_book(book: Book, config: Config) -> Return:
 
 
 # -- new returns ------------------------------------------------------------------------------------
-def file_name(agency: str, round_: str, kind: str = "return") -> str:
+def file_name(agency: str, round_: str, kind: str = "return", ext: str = ".xlsx") -> str:
     """A safe, readable file name: 'Section 11 return 2026 - Northmoor Police.xlsx' (a round '2024/25' is
     written '2024-25': no character Windows, macOS or a zip refuses)."""
     safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "-", agency).strip(" .-") or "agency"
     r = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "-", round_).strip()
-    return f"Section 11 {kind} {r} - {safe}.xlsx"
+    return f"Section 11 {kind} {r} - {safe}{ext}"
 
 
 def previous_answers(summary: str | Path | Book, config: Config) -> dict[rules.Key, tuple[str, str]]:
@@ -448,3 +452,122 @@ def write_feedback(
         fill_feedback(book, config, fb)
         written.append(book.save(Path(out) / name))
     return written
+
+
+@dataclass
+class Mailing:
+    """What ``mail_drafts`` wrote, and what a person must see to: agencies with no address or no file."""
+
+    drafts: list[Path]
+    listing: Path
+    no_address: list[str]  # agencies whose draft has no recipient
+    no_file: list[str]  # agencies expected with no workbook to attach (returns, feedback)
+
+
+def mail_drafts(
+    kind: str,
+    source: str | Path,
+    agencies: Sequence[Agency],
+    out: str | Path,
+    config: Config,
+    *,
+    deadline: date | None = None,
+    partnership: str | None = None,
+    progress: Progress | None = None,
+) -> Mailing:
+    """One .eml draft per agency and ``mailings.csv`` in ``out``.
+
+    ``returns``: ``source`` is the folder ``s11 returns`` wrote; each expected agency's return is attached.
+    ``chase``: ``source`` is the summary; each agency in ``Missing`` is told why (none received, or its errors).
+    ``feedback``: ``source`` is the folder ``s11 feedback`` wrote; each agency's feedback is attached.
+    """
+    if kind not in MAIL_KINDS:
+        raise UsageError(f"mail kind must be one of {', '.join(MAIL_KINDS)}, not {kind!r}")
+    partnership = partnership or config.partnership
+    listed = {fold(a.name): a for a in agencies}
+    drafts: list[Draft] = []
+    no_file: list[str] = []
+    if kind == "chase":
+        rows = read_summary(source)
+        errors = [p for p in rows.problems if p.get("Severity") == ERROR]
+        for m in rows.missing:
+            name = cell_text(m.get("Agency"))
+            if not name:
+                continue
+            agency = listed.get(fold(name))
+            file = rules.rejected_file(cell_text(m.get("Reason")))
+            problems = mail.problems_text(file, [p for p in errors if cell_text(p.get("File")) == file])
+            drafts.append(
+                mail.compose(
+                    kind,
+                    config.mail,
+                    agency=name,
+                    email=agency.email if agency else cell_text(m.get("Email")),
+                    round_=rows.round,
+                    partnership=rows.partnership or partnership,
+                    deadline=deadline,
+                    problems=problems,
+                )
+            )
+    else:
+        found = _workbooks_by_agency(Path(source))
+        wanted = [a for a in agencies if a.returns_to(partnership)] if kind == "returns" else []
+        names = [a.name for a in wanted] or sorted((n for n, _p, _r in found.values()), key=str.casefold)
+        for name in names:
+            hit = found.get(fold(name))
+            if hit is None:
+                no_file.append(name)
+                continue
+            agency = listed.get(fold(name))
+            drafts.append(
+                mail.compose(
+                    kind,
+                    config.mail,
+                    agency=agency.name if agency else hit[0],
+                    email=agency.email if agency else "",
+                    round_=hit[2],
+                    partnership=partnership,
+                    deadline=deadline,
+                    attachment=hit[1],
+                )
+            )
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    listing: list[list[object]] = []
+    for n, d in enumerate(drafts, start=1):
+        if progress:
+            progress(n, len(drafts), d.agency)
+        target = folder / file_name(d.agency, d.round, kind, ".eml")
+        data = mail.eml(d, config.mail, d.attachment.read_bytes() if d.attachment else b"")
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(data)
+        written.append(target)
+        listing.append([d.agency, "; ".join(d.to), d.subject, d.attachment.name if d.attachment else "", target.name])
+    listing_path = folder / "mailings.csv"
+    with atomic_path(listing_path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(MAILINGS_HEADERS)
+        w.writerows([[csv_cell(v) for v in row] for row in listing])
+    return Mailing(written, listing_path, [d.agency for d in drafts if not d.to], no_file)
+
+
+MAILINGS_HEADERS = ("Agency", "To", "Subject", "Attachment", "File")
+
+
+def _workbooks_by_agency(folder: Path) -> dict[str, tuple[str, Path, str]]:
+    """fold(agency) -> (agency, file, round) for each workbook in ``folder`` whose ``Agency`` name is filled
+    (returns made by ``s11 returns``, feedback made by ``s11 feedback``); the newest file wins."""
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder: give the folder the returns or the feedback were written to")
+    found: dict[str, tuple[str, Path, str]] = {}
+    for path in sorted(folder.glob("*.xlsx"), key=lambda p: p.stat().st_mtime):
+        if path.name.startswith("~$") or is_backup(path):
+            continue
+        raw = read_workbook(path, names=("Agency", "Round"))
+        agency = raw.names.get("Agency")
+        round_ = raw.names.get("Round")
+        if agency is not None and cell_text(agency.value):
+            name = cell_text(agency.value)
+            found[fold(name)] = (name, path, cell_text(round_.value) if round_ else "")
+    return found

@@ -101,11 +101,12 @@ def raw_from_book(book: Book) -> RawReturn:
 
 
 def read_summary(source: str | Path | Book) -> SummaryRows:
-    """A collated summary's Returns, Problems and Challenge rows, round and partnership (a file or an open Book).
+    """A collated summary's Returns, Problems, Challenge and Missing rows, round and partnership (a file or an
+    open Book).
 
     WorkbookError naming the file when it has no ``Returns`` table (not a section 11 summary).
     """
-    tables, names = (c.RETURNS, c.PROBLEMS, c.CHALLENGE), ("Partnership", "Round")
+    tables, names = (c.RETURNS, c.PROBLEMS, c.CHALLENGE, c.MISSING), ("Partnership", "Round")
     if isinstance(source, Book):
         raw = read_book(source, tables=tables, names=names)
     else:
@@ -124,4 +125,6 @@ def read_summary(source: str | Path | Book) -> SummaryRows:
         table = raw.tables.get(t)
         return [dict(r) for r in table.records()] if table else []
 
-    return SummaryRows(name("Partnership"), name("Round"), rows(c.RETURNS), rows(c.PROBLEMS), rows(c.CHALLENGE))
+    return SummaryRows(
+        name("Partnership"), name("Round"), rows(c.RETURNS), rows(c.PROBLEMS), rows(c.CHALLENGE), rows(c.MISSING)
+    )

@@ -144,6 +144,14 @@ def standard_summaries(config: Config, returns: Sequence[Return]) -> list[Standa
     return out
 
 
+REJECTED, NOT_RECEIVED = "return rejected", "no return received"
+
+
+def rejected_file(reason: str) -> str:
+    """The file a ``Missing`` reason names (a rejected return), or "" when none was received."""
+    return reason.rsplit("): ", 1)[-1].strip() if reason.startswith(REJECTED) and "): " in reason else ""
+
+
 def missing(agencies: Sequence[Agency], partnership: str, returns: Sequence[Return]) -> list[list[str]]:
     """Agencies expected for ``partnership`` with no accepted return: [agency, sector, email, reason]."""
     accepted = {key(r.agency, "")[0] for r in returns if r.accepted}
@@ -155,9 +163,9 @@ def missing(agencies: Sequence[Agency], partnership: str, returns: Sequence[Retu
             continue
         r = rejected.get(k)
         reason = (
-            (f"return rejected ({len(r.errors)} error{'s' * (len(r.errors) != 1)}; see Problems): {Path(r.file).name}")
+            f"{REJECTED} ({len(r.errors)} error{'s' * (len(r.errors) != 1)}; see Problems): {Path(r.file).name}"
             if r
-            else "no return received"
+            else NOT_RECEIVED
         )
         rows.append([a.name, a.sector, a.email, reason])
     return rows
