@@ -39,6 +39,7 @@ from boardbook.performance import reader
 from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import fill_workbook
 from boardbook.section11 import rules
+from boardbook.section11.contract import TEMPLATE_VERSION
 from boardbook.section11.pipeline import CollationResult, collate, find_inputs, read_one
 from tests.corpus import make_corpus as mc
 from tests.helpers import hashes
@@ -202,13 +203,14 @@ S11: dict[str, Expect] = {
         "Cover",
         "B17",
         "this return uses an older template (version 2024.1); "
-        "the current version is 2026.1: copy the answers into the current template",
+        f"the current version is {TEMPLATE_VERSION}: copy the answers into the current template",
     ),
     "version-unknown": rejected(
         "version-unknown",
         "Cover",
         "B17",
-        "template version '2031.7' is not one boardbook knows (expected 2026.1): use the partnership's template",
+        f"template version '2031.7' is not one boardbook knows (expected {TEMPLATE_VERSION}): use the "
+        "partnership's template",
     ),
     "name-missing": rejected(
         "name-missing", "", "", "defined name 'Agency' is missing: use the partnership's template"
@@ -416,8 +418,8 @@ S11.update(
             "unreadable",
             "Assessment",
             "G1048576",
-            "the sheet 'Assessment' has data as far as G1048576 (a stray keystroke in G1048576?): 1,048,576 rows × "
-            "7 columns, 7,340,032 cells, more than the 5,000,000 boardbook reads from one file",
+            "the sheet 'Assessment' has data as far as H1048576 (a stray keystroke in G1048576?): 1,048,576 rows × "
+            "8 columns, 8,388,608 cells, more than the 5,000,000 boardbook reads from one file",
             f"delete what is in G1048576 {STRAY}",
         ),
         "dimension-claims-whole-sheet": Expect((2, 2, 0), returns=icb()),

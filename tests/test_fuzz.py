@@ -371,8 +371,9 @@ class ReturnWriter:
             ((sheet, cell),) = list(self.wb.defined_names[name].destinations)
             self.name_cells[name] = self.wb[sheet][cell.replace("$", "")]
         ws = self.wb[c.ASSESSMENT]
-        c1, r1, c2, r2 = range_boundaries(ws.tables[c.ASSESSMENT].ref)
-        self.body = [[ws.cell(r, col) for col in range(c1, c2 + 1)] for r in range(r1 + 1, r2 + 1)]
+        c1, r1, _c2, r2 = range_boundaries(ws.tables[c.ASSESSMENT].ref)
+        width = len(c.ASSESSMENT_HEADERS)  # the contract's columns; the template's Check formulas stay as they are
+        self.body = [[ws.cell(r, col) for col in range(c1, c1 + width)] for r in range(r1 + 1, r2 + 1)]
         cells = [*self.name_cells.values(), *(cell for row in self.body for cell in row)]
         self.formats = {id(cell): cell.number_format for cell in cells}
 

@@ -66,7 +66,7 @@ def non_utf8(folder: Path) -> bool:
 
 EXPECTED = {  # kind -> (file, sheet, cell, words) of its one problem; None: accepted with no problem
     "stray-last-cell": (OTHER, "Assessment", "XFD1048576", "has data as far as XFD1048576 (a stray keystroke"),
-    "stray-last-row": (OTHER, "Assessment", "G1048576", "1,048,576 rows × 7 columns"),
+    "stray-last-row": (OTHER, "Assessment", "G1048576", "1,048,576 rows × 8 columns"),
     "table-resized-to-sheet": (OTHER, "Assessment", "A1:XFD1048576", "resize the table to its data"),
     "shared-strings-claim": (OTHER, "", "", "says it holds 4,000,000,000 different texts"),
     "non-utf8-file-name": None,

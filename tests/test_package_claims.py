@@ -47,11 +47,12 @@ def extent(path: Path) -> Extent:
 def test_a_good_return_is_what_it_looks_like(good: Path) -> None:
     pkg = open_package(good)
     quick = pkg.extent(c.ASSESSMENT)  # every cell within A1:Z99: counted as A1:Z99, without a look at each
-    assert (quick.rows, quick.cols, pkg.extent(c.ASSESSMENT, exact=True).cells) == (99, 26, 77)
+    # 11 rows × 8 columns: the contract's seven and Check
+    assert (quick.rows, quick.cols, pkg.extent(c.ASSESSMENT, exact=True).cells) == (99, 26, 88)
     assert pkg.extent(c.ASSESSMENT, exact=True).culprits() == []  # nothing stray
     info = pkg.check_table(c.ASSESSMENT)
-    assert (info.ref, info.data_rows, info.columns[:3]) == ("A1:G11", 10, ["Ref", "Standard", "Rating"])
-    assert pkg.cells_left == MAX_CELLS - 77 - 99 * 26
+    assert (info.ref, info.data_rows, info.columns[:3]) == ("A1:H11", 10, ["Ref", "Standard", "Rating"])
+    assert pkg.cells_left == MAX_CELLS - 88 - 99 * 26
 
 
 def test_a_bigger_sheet_is_counted_cell_by_cell(good: Path) -> None:
@@ -95,8 +96,8 @@ def test_cells_without_references_take_their_place_from_the_row(good: Path) -> N
     far = '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c><c><v>1</v></c></row></sheetData>'
     path = with_sheet(good, lambda x: x.replace(b"</sheetData>", far.encode()))
     found = extent(path)
-    assert (found.rows, found.cols, found.culprits()) == (1_048_576, 7, ["B1048576"])  # G is the table's own
-    with pytest.raises(WorkbookError, match=r"has data as far as G1048576 \(a stray keystroke in B1048576\?\)"):
+    assert (found.rows, found.cols, found.culprits()) == (1_048_576, 8, ["B1048576"])  # H is the table's own
+    with pytest.raises(WorkbookError, match=r"has data as far as H1048576 \(a stray keystroke in B1048576\?\)"):
         read_workbook(path, tables=(c.ASSESSMENT,))
 
 
@@ -106,7 +107,7 @@ def test_empty_cells_are_formatting_not_data(good: Path) -> None:
     path = with_sheet(good, lambda x: x.replace(b"</sheetData>", formatted))
     pkg = open_package(path)
     assert pkg.extent(c.ASSESSMENT).cells > MAX_CELLS
-    assert pkg.extent(c.ASSESSMENT, exact=True).cells == 77
+    assert pkg.extent(c.ASSESSMENT, exact=True).cells == 88
     raw = read_workbook(path, tables=(c.ASSESSMENT,))
     assert len(raw.tables[c.ASSESSMENT].rows) == 10
 
@@ -128,13 +129,13 @@ def test_the_allowance_is_per_file(tmp_path: Path, config: Config) -> None:
     path = make_return(tmp_path, config)
     wb = openpyxl.load_workbook(path)
     wb["Cover"]["B1000000"] = "x"  # 1,000,000 rows × 2 columns
-    wb[c.ASSESSMENT]["A600000"] = "x"  # 600,000 rows × 7 columns
+    wb[c.ASSESSMENT]["A600000"] = "x"  # 600,000 rows × 8 columns
     wb.save(path)
     with pytest.raises(WorkbookError) as info:
         read_workbook(path, tables=(c.ASSESSMENT,), names=c.RETURN_NAMES)
-    assert "4,200,000 cells, more than the 2,999,923 left of the 5,000,000 boardbook reads from one file" in str(
+    assert "4,800,000 cells, more than the 2,999,912 left of the 5,000,000 boardbook reads from one file" in str(
         info.value
-    )  # 5,000,000 - 2,000,000 (Cover, A1:B1000000) - 77 (the table)
+    )  # 5,000,000 - 2,000,000 (Cover, A1:B1000000) - 88 (the table)
     assert (info.value.location.sheet, info.value.location.cell) == (c.ASSESSMENT, "A600000")
 
 

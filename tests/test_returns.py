@@ -38,7 +38,7 @@ def test_one_prefilled_return_per_agency(tmp_path: Path, config: Config) -> None
         "Sector": "Health",
         "Round": "2026",
         "Partnership": "Northmoor Safeguarding Children Partnership; Eastvale",
-        "TemplateVersion": "2026.1",
+        "TemplateVersion": "2026.2",
     }
     ws = openpyxl.load_workbook(written[0])["Assessment"]
     assert [ws.cell(r, 1).value for r in range(2, 12)] == config.refs

@@ -94,5 +94,5 @@ def test_templates_follow_the_configured_scale_and_standards(tmp_path: Path) -> 
     build_all(tmp_path / "out", load_config(cfg_path))
     wb = openpyxl.load_workbook(tmp_path / "out" / "section11-return.xlsx")
     ws = wb[c.ASSESSMENT]
-    assert ws.tables[c.ASSESSMENT].ref == "A1:G37"
+    assert ws.tables[c.ASSESSMENT].ref == "A1:H37"  # the contract's seven columns and Check
     assert ws.cell(37, 1).value == "Q36"

@@ -15,6 +15,7 @@ import io
 import os
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import TableColumn
 
 from boardbook.config import Agency, Config
+from boardbook.section11.contract import TEMPLATE_VERSION
 from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Return
 from boardbook.section11.pipeline import collate
 from boardbook.section11.reader import load_return
@@ -225,7 +227,7 @@ def check_version_old(folder: Path, config: Config) -> None:
     path = edit(make_return(folder, config), lambda wb: wb["Cover"].__setitem__("B17", "2024.1"))
     ret = check(path, config)
     p = only(ret.problems, "version-old", ERROR, "Cover", "B17")
-    assert "older template" in p.message and "2024.1" in p.message and "2026.1" in p.message
+    assert "older template" in p.message and "2024.1" in p.message and TEMPLATE_VERSION in p.message
     assert "current template" in p.message
 
 
@@ -234,7 +236,7 @@ def check_version_unknown(folder: Path, config: Config) -> None:
     path = edit(make_return(folder, config), lambda wb: wb["Cover"].__setitem__("B17", "2031.9"))
     ret = check(path, config)
     p = only(ret.problems, "version-unknown", ERROR, "Cover", "B17")
-    assert "'2031.9'" in p.message and "2026.1" in p.message and "template" in p.message
+    assert "'2031.9'" in p.message and TEMPLATE_VERSION in p.message and "template" in p.message
     assert not ret.accepted
 
 
@@ -375,6 +377,24 @@ def check_evidence_missing(folder: Path, config: Config) -> None:
     p = only(ret.problems, "evidence-missing", WARNING, "Assessment", "D8")  # only the met rating
     assert "S7" in p.message and "'Mostly met'" in p.message and "evidence" in p.message
     assert ret.accepted
+
+
+@produces("action-missing")
+def check_action_missing(folder: Path, config: Config) -> None:
+    """Only when the configuration asks: a rating below met needs an action, an owner and a due date."""
+    asking = replace(config, actions_below_met=True)
+    body = rows(config, S5=("Partially met", None), S6=("Not met", None), S9=("Not applicable", ""))
+    body[4][4:7] = ["Train the board", None, date(2027, 3, 31)]  # S5: no owner (F6)
+    body[5][4:7] = ["Audit files", "Head of service", date(2027, 3, 31)]  # S6: complete
+    path = make_return(folder, config, rows=body)
+    ret = check(path, asking)
+    p = only(ret.problems, "action-missing", WARNING, "Assessment", "F6")
+    assert p.message == (
+        "S5 is rated 'Partially met', below met, but has no owner: add the action you will take, who owns it and "
+        "when it is due"
+    )
+    assert ret.accepted
+    assert "action-missing" not in codes(check(path, config).problems)  # not asked: not checked
 
 
 @produces("date-invalid")

@@ -200,6 +200,11 @@ class Config:
     agencies: tuple[Agency, ...] = ()
     source: str = "bundled default"
     mail: Mail = field(default_factory=Mail)
+    actions_below_met: bool = False  # a rating below met needs an action, an owner and a due date
+
+    def action_needed(self, label: str) -> bool:
+        """A rated standard not met (N/A is neither) needs an action, when the configuration asks for it."""
+        return self.actions_below_met and label != self.scale.not_applicable and not self.scale.is_met(label)
 
     @property
     def refs(self) -> list[str]:
@@ -258,7 +263,12 @@ def parse_config(text: str, source: str) -> Config:
         )
         for i, a in enumerate(get.list_of_tables(data, "agencies"))
     )
-    return Config(partnership, scale, standards, evidence, thresholds, agencies, source, _mail(get, data))
+    below_met = get._find(data, "actions.required_below_met", True)
+    if below_met is not None and not isinstance(below_met, bool):
+        get.fail("actions.required_below_met", f"must be true or false, not {below_met!r}")
+    return Config(
+        partnership, scale, standards, evidence, thresholds, agencies, source, _mail(get, data), bool(below_met)
+    )
 
 
 def _mail(get: _Getter, data: dict[str, Any]) -> Mail:
@@ -471,6 +481,9 @@ def config_toml(config: Config, *, agencies: bool = True) -> str:
         "",
         "[evidence]",
         f"required_for = {_toml(config.evidence_required)}",
+        "",
+        "[actions]",
+        f"required_below_met = {'true' if config.actions_below_met else 'false'}",
         "",
         "[thresholds]",
         f"thin_evidence_chars = {t.thin_evidence_chars}",

@@ -20,6 +20,7 @@ from boardbook.book import open_book
 from boardbook.config import Config, load_config
 from boardbook.section11 import contract as c
 from boardbook.section11.pipeline import CollationResult, collate, make_returns
+from boardbook.templates.section11_return import fill_checks
 
 EVIDENCE = (
     "Safeguarding policy approved by the board on {d}; annual report to the board; audit of {n} case files.",
@@ -91,7 +92,7 @@ def _fill(
         rows.append([None] * 7)
     if "jump" in mistakes:
         rows[6][2] = "Fully met"
-    book.write_table(c.ASSESSMENT, rows)
+    fill_checks(book, config, rows)  # as Excel would: the Check column and ReturnStatus follow the answers
     book.set_name("CompletedBy", rng.choice(("A. Patel", "J. Okafor", "S. Lewis", "M. Byrne", "R. Hughes")))
     book.set_name("CompletedOn", completed)
     book.save(path)

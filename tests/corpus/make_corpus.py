@@ -572,7 +572,7 @@ def _stray_last_cell(folder: Path, m: Maker) -> None:
     "stray-last-row",
     "section 11",
     "an 'x' typed in G1048576 (the sheet's used range becomes a million rows with ten of data)",
-    "unreadable (Error) at Assessment!G1048576 (1,048,576 rows × 7 columns is over the 5,000,000 cells read from "
+    "unreadable (Error) at Assessment!G1048576 (1,048,576 rows × 8 columns is over the 5,000,000 cells read from "
     "one file)",
 )
 def _stray_last_row(folder: Path, m: Maker) -> None:

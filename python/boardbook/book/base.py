@@ -12,6 +12,7 @@ Strings are always written as text, never interpreted as formulas, whatever they
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,16 @@ class Formula:
 
     text: str  # starts with "="
     value: Value = None
+
+    @property
+    def stored(self) -> str:
+        """The text as a file stores it: functions newer than Excel 2007 carry the ``_xlfn.`` prefix Excel
+        writes (without it Excel shows #NAME?; LibreOffice and Google Sheets read it too). Live Excel
+        (xlwings) takes ``text`` as it is."""
+        return _FUTURE_FUNCTIONS.sub(r"_xlfn.\1(", self.text)
+
+
+_FUTURE_FUNCTIONS = re.compile(r"(?<![\w.])(UNICHAR|UNICODE)\(")
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from boardbook.textsafe import clean_text
 def put(cell, value: Value) -> None:
     """Place a value; text always stays text (never a formula), cleaned of characters Excel refuses."""
     if isinstance(value, Formula):
-        cell.value = value.text
+        cell.value = value.stored
         return
     if value == "":
         cell.value = None  # an empty cell, not openpyxl's <c t="inlineStr"/> (which some readers reject)

@@ -60,7 +60,7 @@ class StreamedRows:
 def cell_xml(ref: str, style: str, value: object) -> str:
     """One ``<c>`` element; ``style`` is the ready-made ` s="n"` attribute (or "")."""
     if isinstance(value, Formula):
-        formula = escape(value.text[1:] if value.text.startswith("=") else value.text)
+        formula = escape(value.stored.removeprefix("="))
         cached = cached_xml(value.value)
         if cached is None or cached[1] == "":
             return f'<c r="{ref}"{style}><f>{formula}</f></c>'

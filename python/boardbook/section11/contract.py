@@ -3,8 +3,8 @@
 Change nothing here without changing the contract.
 """
 
-TEMPLATE_VERSION = "2026.1"
-KNOWN_VERSIONS = frozenset({TEMPLATE_VERSION})
+TEMPLATE_VERSION = "2026.2"  # 2026.2: the Check column and ReturnStatus (the return checks itself)
+KNOWN_VERSIONS = frozenset({TEMPLATE_VERSION, "2026.1"})  # 2026.1 returns are collated as they are
 OLDER_VERSIONS = frozenset({"2023.1", "2024.1", "2025.1", "1.0", "1"})
 
 # The return, one per agency.
@@ -12,6 +12,9 @@ RETURN_NAMES = ("Agency", "Sector", "Partnership", "Round", "CompletedBy", "Comp
 ASSESSMENT = "Assessment"
 ASSESSMENT_HEADERS = ("Ref", "Standard", "Rating", "Evidence", "Action", "Owner", "Due")
 ASSESSMENT_INPUTS = ("Rating", "Evidence", "Action", "Owner", "Due")
+CHECK = "Check"  # the template's own column: what a row still needs, as a formula (not read back)
+TEMPLATE_HEADERS = (*ASSESSMENT_HEADERS, CHECK)
+RETURN_STATUS = "ReturnStatus"  # on the cover: "Ready to send" or "3 standards need attention"
 
 # The board summary.
 RETURNS = "Returns"

@@ -9,13 +9,13 @@ from datetime import datetime
 
 from openpyxl.utils.cell import get_column_letter
 
-from boardbook.book.base import Book, ChartSpec, ColumnFormat, Formula
+from boardbook.book.base import Book, ChartSpec, ColumnFormat, Formula, Value
 from boardbook.config import Agency, Config
 from boardbook.recorded import CONFIG_TABLE, record_config
 from boardbook.section11 import contract as c
 from boardbook.section11.feedback import AgencyFeedback
 from boardbook.section11.rules import Key, StandardSummary, key
-from boardbook.templates.section11_return import ASSESSMENT_FORMATS
+from boardbook.templates.section11_return import fill_checks
 from boardbook.templates.section11_summary import CHART, CHART_ANCHOR
 from boardbook.templates.styles import rating_highlights
 
@@ -182,12 +182,12 @@ def fill_return(
     book.set_name("Partnership", "; ".join(agency.partnerships))
     book.set_name("Round", round_)
     table = book.read_table(c.ASSESSMENT)
-    rows = []
+    rows: list[list[Value]] = []
     for row in table.rows:
         ref = str(row[0])
         rating, evidence = carried.get(key(agency.name, ref), (None, None))
         rows.append([row[0], row[1], rating, evidence or None, None, None, None])
-    book.write_table(c.ASSESSMENT, rows, formats=ASSESSMENT_FORMATS)
+    fill_checks(book, config, rows)  # the Check column and ReturnStatus, their values worked out for these answers
     book.set_choices(c.ASSESSMENT, "Rating", config.scale.labels)
     record_config(book, config, agencies=False)
 

@@ -38,6 +38,7 @@ CODES = {
     "rating-error": "a rating is an Excel error value such as #N/A",
     "rating-unknown": "a rating is not on the scale",
     "evidence-missing": "a rating that needs evidence has none",
+    "action-missing": "a rating below met has no action, owner or due date (when the configuration asks)",
     "date-invalid": "a date cannot be read",
     "completed-blank": "the completion date is blank",
     "hidden-sheet": "the return's table is on a hidden sheet",
@@ -178,6 +179,11 @@ def _columns(chk: _Checker, table: TableData) -> dict[str, int] | None:
     return cols
 
 
+def _listed(words: list[str]) -> str:
+    """ "action", "action or owner", "action, owner or due"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
 def _col_letter(col: int) -> str:
     out = ""
     while col:
@@ -236,6 +242,17 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
                 table.sheet,
                 addr(i, "Evidence"),
             )
+        if config.action_needed(rating):
+            blank = [h for h in ("Action", "Owner", "Due") if not cell_text(get(row, h))]
+            if blank:
+                chk.add(
+                    "action-missing",
+                    f"{ref} is rated '{rating}', below met, but has no {_listed([h.lower() for h in blank])}: "
+                    "add the action you will take, who owns it and when it is due",
+                    WARNING,
+                    table.sheet,
+                    addr(i, blank[0]) if blank[0] in cols else "",
+                )
         due = get(row, "Due")
         due_value: date | str | None = None
         if cell_text(due):

@@ -6,13 +6,22 @@ people), the header is frozen and printing is A4 landscape.
 
 from __future__ import annotations
 
-import openpyxl
+from collections.abc import Sequence
 
-from boardbook.book.base import ColumnFormat
+import openpyxl
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from boardbook.book.base import Book, ColumnFormat, Value
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.config import Config
 from boardbook.section11 import contract as c
+from boardbook.section11.selfcheck import READY as READY_TEXT
+from boardbook.section11.selfcheck import status, with_checks
 from boardbook.templates.layout import UNLOCKED, WRAP, config_sheet, cover_sheet, label_rows, table_sheet
+from boardbook.templates.styles import PALETTE
 
 COVER = "Cover"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -21,8 +30,13 @@ ASSESSMENT_FORMATS = {
     "Evidence": ColumnFormat(wrap=True),
     "Action": ColumnFormat(wrap=True),
     "Due": ColumnFormat(number_format=DATE_FORMAT),
+    c.CHECK: ColumnFormat(wrap=True),
 }
-WIDTHS = {"Ref": 8, "Standard": 48, "Rating": 16, "Evidence": 60, "Action": 40, "Owner": 18, "Due": 12}
+WIDTHS = {"Ref": 8, "Standard": 48, "Rating": 16, "Evidence": 60, "Action": 40, "Owner": 18, "Due": 12, c.CHECK: 30}
+# (fill, font) for a row or a status that needs attention, and for a return ready to send: the words in the cell
+# say it too, so colour is never the only signal (WCAG 1.4.1); both pairs are above 4.5:1 (templates.styles).
+ATTENTION = PALETTE[2]
+READY = PALETTE[0]
 
 
 def _guidance(config: Config) -> list[tuple[str, str]]:
@@ -54,7 +68,12 @@ def _guidance(config: Config) -> list[tuple[str, str]]:
             "intend; the partnership moderates ratings at a challenge event and may ask to see it.",
         ),
         ("Step 4", "Where a standard is not fully met, write the action you will take, its owner and a due date."),
-        ("Step 5", "Send the file back as .xlsx. Please do not rename the sheets or the column headers."),
+        (
+            "Step 5",
+            "The Check column says what each standard still needs, and 'Return status' below says when the "
+            "return is ready to send. Send the file back as .xlsx. Please do not rename the sheets or the "
+            "column headers.",
+        ),
         (
             "Yellow cells",
             "are for you to fill in; other cells are locked to prevent accidents "
@@ -76,6 +95,7 @@ def build_return(config: Config) -> OpenpyxlBook:
         ("CompletedBy", "Completed by", ""),
         ("CompletedOn", "Completed on", None),
         ("TemplateVersion", "Template version", c.TEMPLATE_VERSION),
+        (c.RETURN_STATUS, "Return status", ""),
     ]
     cells = label_rows(
         ws, first, fields, unlocked=("Agency", "Sector", "Partnership", "Round", "CompletedBy", "CompletedOn")
@@ -83,13 +103,13 @@ def build_return(config: Config) -> OpenpyxlBook:
     ws[cells["CompletedOn"]].number_format = DATE_FORMAT
     ws.protection.sheet = True
 
-    rows = [
+    rows: list[list[Value]] = [
         [s.ref, f"{s.title}: {s.requirement}" if s.requirement else s.title, None, None, None, None, None]
         for s in config.standards
     ]
-    aws = table_sheet(wb, c.ASSESSMENT, c.ASSESSMENT, c.ASSESSMENT_HEADERS, WIDTHS, rows)
+    aws = table_sheet(wb, c.ASSESSMENT, c.ASSESSMENT, c.TEMPLATE_HEADERS, WIDTHS, [[*r, None] for r in rows])
     for i in range(2, 2 + len(rows)):
-        for j, h in enumerate(c.ASSESSMENT_HEADERS, start=1):
+        for j, h in enumerate(c.TEMPLATE_HEADERS, start=1):
             cell = aws.cell(i, j)
             fmt = ASSESSMENT_FORMATS.get(h)
             if fmt and fmt.wrap:
@@ -104,9 +124,41 @@ def build_return(config: Config) -> OpenpyxlBook:
     aws.protection.autoFilter = False
     aws.protection.sort = False
 
+    check = get_column_letter(len(c.TEMPLATE_HEADERS))
+    _attention(aws, f"{check}2:{check}{1 + len(rows)}", f"LEN({check}2)>0")
+    status = cells[c.RETURN_STATUS]
+    _attention(ws, status, f'{status}<>"{READY_TEXT}"', ready=f'{status}="{READY_TEXT}"')
+    ws[status].font = Font(bold=True)
+
     config_sheet(wb, config, agencies=False)  # returns go to agencies: no agency list, no e-mail addresses
     book = OpenpyxlBook(wb)
-    for name in c.RETURN_NAMES:
+    for name in (*c.RETURN_NAMES, c.RETURN_STATUS):
         book.define_name(name, COVER, cells[name])
     book.set_choices(c.ASSESSMENT, "Rating", config.scale.labels)
+    fill_checks(book, config, rows)
     return book
+
+
+def fill_checks(book: Book, config: Config, rows: Sequence[Sequence[Value]]) -> None:
+    """Write the Assessment rows with their Check formulas, and the cover's ReturnStatus (values cached)."""
+    sheet, header_row, first_col = book.table_position(c.ASSESSMENT)
+    checked = with_checks(config, rows, header_row, first_col)
+    book.write_table(c.ASSESSMENT, checked, formats=ASSESSMENT_FORMATS)
+    if c.RETURN_STATUS in book.defined_names():
+        book.set_name(c.RETURN_STATUS, status(config, checked, sheet, header_row, first_col))
+
+
+def _attention(ws: Worksheet, cells: str, formula: str, ready: str = "") -> None:
+    """Amber where something needs doing (and green where ``ready`` holds); the cell's words say the same."""
+    ws.conditional_formatting.add(
+        cells,
+        FormulaRule(formula=[formula], fill=_fill(ATTENTION[0]), font=Font(color=ATTENTION[1]), stopIfTrue=True),
+    )
+    if ready:
+        ws.conditional_formatting.add(
+            cells, FormulaRule(formula=[ready], fill=_fill(READY[0]), font=Font(color=READY[1]), stopIfTrue=True)
+        )
+
+
+def _fill(rgb: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb, bgColor=rgb)
