@@ -9,7 +9,8 @@ semantic rules and against rules for what Excel repairs or rewrites. Every workb
 findings that Excel is known to accept: openpyxl writes a font's children in its own order (``color`` before
 ``sz``), and inline strings instead of a shared-strings table (Excel converts them on the next save). Those are
 calibrated, not hard-coded: :func:`baseline` writes a plain openpyxl workbook with the kinds of fonts our
-templates use, audits it, and whatever it gets is accepted. Anything else is a finding to fix.
+templates use, audits it, and whatever it gets is accepted. Anything else is a finding to fix, and so is an
+XML part that does not parse (openxml-audit 0.8 skips those silently).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import functools
 import itertools
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,8 +51,8 @@ def audit(path: str | Path) -> list[Finding]:
         from openxml_audit import OpenXmlValidator
     except ImportError:
         raise UsageError("the audit needs openxml-audit: pip install 'boardbook[test]' (or openxml-audit)") from None
+    findings = _malformed(Path(path))
     result = OpenXmlValidator(max_errors=0).validate(Path(path))
-    findings = []
     for error in result.errors:
         name = error.id or _DIGITS.sub("#", error.description)
         kind = (
@@ -62,6 +64,24 @@ def audit(path: str | Path) -> list[Finding]:
             error.node or "",
         )
         findings.append(Finding(str(error.severity.value), error.part_uri, error.path, error.description, kind))
+    return findings
+
+
+def _malformed(path: Path) -> list[Finding]:
+    """XML parts that do not parse: openxml-audit 0.8 passes over them without a finding, Excel does not."""
+    from defusedxml import ElementTree as SafeET
+
+    findings = []
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if not name.endswith((".xml", ".rels")):
+                continue
+            try:
+                SafeET.fromstring(zf.read(name))
+            except SafeET.ParseError as exc:
+                part = f"/{name}"
+                kind = ("boardbook", "error", "malformed", part)
+                findings.append(Finding("error", part, "", f"not well-formed XML: {exc}", kind))
     return findings
 
 

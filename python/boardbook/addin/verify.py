@@ -323,7 +323,9 @@ def _ribbon(parts: dict[str, bytes], read: dict[str, tuple[str, str]]) -> tuple[
             vba_problems.append(f"button {label}: {module}.{proc} is not a public Sub(control As IRibbonControl)")
     module, _, proc = (root.get("onLoad") or "").rpartition(".")
     found = procs.get(module, {}).get(proc.lower())
-    if found is None:
+    if not root.get("onLoad"):
+        vba_problems.append("the ribbon has no onLoad callback (it registers the worksheet functions' help)")
+    elif found is None:
         vba_problems.append(f"the ribbon's onLoad {root.get('onLoad')!r} names no VBA procedure")
     elif (
         found[0] == "Private"
