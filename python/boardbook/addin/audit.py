@@ -92,15 +92,19 @@ def baseline() -> frozenset[tuple[str, ...]]:
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new Workbook always has its one sheet
+    sheet = book.worksheets[0]
     sheet["A1"] = "plain"
     # every combination of the font properties openpyxl writes out of the SDK's order, so that whichever child
     # a validator names first for a given font, the plain workbook has met it too
-    properties = {"bold": True, "italic": True, "color": "FF1F4E79", "size": 14, "underline": "single"}
-    for row, chosen in enumerate(itertools.product((False, True), repeat=len(properties)), start=2):
-        font = Font(name="Arial", **{k: v for (k, v), on in zip(properties.items(), chosen, strict=True) if on})
-        sheet.cell(row, 1, "font").font = font
+    for row, (bold, italic, color, size, underline) in enumerate(itertools.product((False, True), repeat=5), start=2):
+        sheet.cell(row, 1, "font").font = Font(
+            name="Arial",
+            bold=bold or None,
+            italic=italic or None,
+            color="FF1F4E79" if color else None,
+            size=14 if size else None,
+            underline="single" if underline else None,
+        )
     sheet.cell(1, 2, 1.5)
     with tempfile.TemporaryDirectory(prefix="boardbook-audit-") as tmp:
         path = Path(tmp) / "plain.xlsx"

@@ -37,6 +37,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from defusedxml import ElementTree as SafeET
 
@@ -82,7 +83,7 @@ def procedures(source: str) -> dict[str, tuple[str, str, list[str]]]:
 def procedure_bodies(source: str) -> dict[str, str]:
     """Procedure name (lower case) -> the lines between its header and End Sub/Function: what it calls."""
     bodies: dict[str, str] = {}
-    name, body = "", None
+    name, body = "", cast(list[str] | None, None)
     for line in _lines(source):
         m = PROC.match(line)
         if m:
