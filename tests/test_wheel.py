@@ -11,7 +11,9 @@ this checkout. Building runs setuptools in build's isolated environment, fetched
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,3 +113,28 @@ def test_addin_build_verify_and_install_from_the_installed_wheel(installed: Path
         refused = _run([boardbook, "addin", "install"], cwd=tmp_path)
         assert refused.returncode == 2 and "Traceback" not in refused.stderr
         assert "Excel is not available on Linux" in refused.stderr
+
+
+def test_numpy_and_pandas_are_no_runtime_dependency(dist: Path) -> None:
+    """xlwings and openpyxl import them when they are installed, which costs every ribbon press (see
+    benchmarks/README.md): `pip install boardbook` must not bring them, on any platform, however deep."""
+    from importlib import metadata
+
+    (wheel,) = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        text = zf.read(next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    pending = [line.split(":", 1)[1] for line in text.splitlines() if line.startswith("Requires-Dist:")]
+    seen: set[str] = set()
+    while pending:
+        requirement = pending.pop()
+        if "extra ==" in requirement:
+            continue  # every platform marker is kept: a Windows-only dependency counts too
+        name = re.split(r"[\s;<>=!~\[(]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+        if name in seen:
+            continue
+        seen.add(name)
+        # a platform's dependency not installed here (pywin32, appscript): its own requirements are not known
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            pending += metadata.requires(name) or []
+    assert "xlwings" in seen and "openpyxl" in seen
+    assert not seen & {"numpy", "pandas"}, sorted(seen)
