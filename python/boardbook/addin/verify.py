@@ -1,5 +1,6 @@
 """Check a built add-in with readers that are not the code that wrote it.
 
+    >>> from boardbook.addin.build import BUNDLED
     >>> from boardbook.addin.verify import verify
     >>> all(check.ok is not False for check in verify(BUNDLED, libreoffice="skip"))  # doctest: +SKIP
     True
@@ -478,13 +479,16 @@ def _mraptor(path: Path) -> Check:
     raptor = MacroRaptor(code)
     raptor.scan()
     flags = raptor.get_flags()  # A auto-run, W writes files, X runs programs; suspicious = A with W or X
-    if raptor.suspicious or raptor.autoexec:
+    matched = ", ".join(map(repr, raptor.matches))
+    if raptor.suspicious:
         return Check(
             name,
             False,
-            f"SUSPICIOUS or auto-running (flags {flags}, matched {', '.join(map(repr, raptor.matches))}): mail "
-            "gateways and antivirus quarantine such files; run start-up work from the ribbon's onLoad instead",
+            f"SUSPICIOUS (flags {flags}, matched {matched}): mail gateways and antivirus quarantine such files; "
+            "run start-up work from the ribbon's onLoad instead",
         )
+    if raptor.autoexec:  # "Macro OK" to mraptor only while nothing writes or runs: one edit from SUSPICIOUS
+        return Check(name, False, f"code runs by itself (flags {flags}, matched {matched}): use the ribbon's onLoad")
     return Check(name, True, f"Macro OK (flags {flags}: no code runs by itself when the add-in opens)")
 
 
