@@ -34,10 +34,11 @@ test: install lint
 		tests/test_performance_scatter.py tests/test_accessibility.py tests/test_xlmemory.py tests/test_collate.py
 	$(MAKE) addin
 
-# Build the Excel add-in from addin/src + the installed xlwings VBA, and verify it with olevba and LibreOffice.
+# Build the Excel add-in (python/boardbook/addin/boardbook.xlam, shipped in the package) from python/boardbook/addin/src
+# + the installed xlwings VBA, and verify it with olevba, mraptor, openxml-audit and LibreOffice.
 addin: install
 	$(BIN)/boardbook addin build
-	$(BIN)/boardbook addin verify addin/boardbook.xlam --libreoffice require
+	$(BIN)/boardbook addin verify python/boardbook/addin/boardbook.xlam --libreoffice require
 
 templates: install
 	$(BIN)/boardbook templates --out workbooks

@@ -34,12 +34,59 @@ def test_building_twice_gives_identical_bytes(tmp_path: Path, built: bytes) -> N
 
 
 def test_the_committed_addin_is_what_the_sources_build(built: bytes) -> None:
-    committed = ROOT / "addin" / "boardbook.xlam"
-    assert committed.is_file(), "addin/boardbook.xlam is missing: run `boardbook addin build`"
+    committed = ROOT / "python/boardbook/addin/boardbook.xlam"
+    assert committed == b.BUNDLED and b.SRC == ROOT / "python/boardbook/addin/src"
+    assert committed.is_file(), "python/boardbook/addin/boardbook.xlam is missing: run `boardbook addin build`"
     assert committed.read_bytes() == built, (
-        "addin/boardbook.xlam is out of date (addin/src, boardbook.udfs or xlwings changed): run "
+        "python/boardbook/addin/boardbook.xlam is out of date (its src/, boardbook.udfs or xlwings changed): run "
         "`boardbook addin build` and commit the result"
     )
+
+
+def test_the_package_data_covers_every_source_file() -> None:
+    """What setuptools puts in the wheel is what pyproject.toml's package-data lists: every file of src/ and the
+    built add-in must match one of its patterns (tests/test_wheel.py proves the wheel really has them)."""
+    import fnmatch
+    import tomllib
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["boardbook"]
+    package = ROOT / "python/boardbook"
+    files = [b.BUNDLED, *(p for p in b.SRC.rglob("*") if p.is_file() and "__pycache__" not in p.parts)]
+    unshipped = [
+        str(f.relative_to(package))
+        for f in files
+        if not any(fnmatch.fnmatch(str(f.relative_to(package)), pat) for pat in patterns)
+    ]
+    assert unshipped == []
+    assert not (ROOT / "addin" / "src").exists() and not (ROOT / "addin" / "boardbook.xlam").exists()
+
+
+def test_build_without_out_rebuilds_the_bundled_addin_only_in_a_checkout(tmp_path: Path, monkeypatch) -> None:
+    assert b.in_checkout() and b.default_out() == b.BUNDLED
+    monkeypatch.setattr(b, "HERE", tmp_path / "site-packages" / "boardbook" / "addin")
+    assert not b.in_checkout()
+    with pytest.raises(UsageError, match="give --out"):
+        b.default_out()
+
+
+def test_the_package_has_what_excel_made_addins_have(built: bytes) -> None:
+    """The parts xlwings' Excel-made add-in has: a theme (the one part the SDK requires of a workbook), extended
+    properties, a fileVersion and a hidden workbook window."""
+    parts = b.read_parts(built)
+    root = SafeET.fromstring(parts["xl/workbook.xml"])
+    ns = {"m": b.NS_MAIN}
+    assert root.find("m:fileVersion", ns).get("appName") == "xl"
+    assert root.find("m:bookViews/m:workbookView", ns).get("visibility") == "hidden"
+    assert [child.tag.split("}")[1] for child in root][:3] == ["fileVersion", "workbookPr", "bookViews"]
+    assert b'relationships/theme" Target="theme/theme1.xml"' in parts["xl/_rels/workbook.xml.rels"]
+    assert b'PartName="/xl/theme/theme1.xml" ContentType="' + b.CT_THEME.encode() in parts["[Content_Types].xml"]
+    assert (
+        SafeET.fromstring(parts["xl/theme/theme1.xml"]).tag
+        == "{http://schemas.openxmlformats.org/drawingml/2006/main}theme"
+    )
+    assert b'extended-properties" Target="docProps/app.xml"' in parts["_rels/.rels"]
+    book = openpyxl.load_workbook(io.BytesIO(b.as_xlsm(built)))  # openpyxl reads the theme back
+    assert book.loaded_theme is not None and b"Office Theme" in book.loaded_theme
 
 
 def test_zip_depends_on_nothing_but_the_parts(built: bytes) -> None:
@@ -58,7 +105,7 @@ def test_every_xml_part_is_well_formed_and_the_ribbon_is_the_source(built: bytes
     for name, data in parts.items():
         if name.endswith((".xml", ".rels")):
             SafeET.fromstring(data)
-    assert parts[b.CUSTOMUI_PART] == (ROOT / "addin" / "src" / "customUI14.xml").read_bytes()
+    assert parts[b.CUSTOMUI_PART] == (ROOT / "python/boardbook/addin/src/customUI14.xml").read_bytes()
     rels = parts["_rels/.rels"].decode()
     assert f'Type="{b.REL_CUSTOMUI}" Target="customUI/customUI14.xml"' in rels
     assert "2007/relationships/ui/extensibility" in rels  # the relationship Office 2010+ reads customUI14 by
@@ -130,6 +177,9 @@ def test_bad_sources_and_targets_are_refused(tmp_path: Path) -> None:
     ribbon_only = tmp_path / "ribbon-only"
     ribbon_only.mkdir()
     shutil.copy(b.SRC / "customUI14.xml", ribbon_only)
+    with pytest.raises(UsageError, match="cannot read the theme"):
+        b.build_bytes(ribbon_only)
+    shutil.copy(b.SRC / "theme1.xml", ribbon_only)
     with pytest.raises(UsageError, match="no VBA sources"):
         b.build_bytes(ribbon_only)
     with pytest.raises(UsageError, match="cannot read the ribbon"):

@@ -26,11 +26,31 @@ def _setting(path: Path, cell: str) -> object:
     return openpyxl.load_workbook(io.BytesIO(b.as_xlsm(path.read_bytes())))[b.CONFIG_SHEET][cell].value
 
 
-def test_linux_says_excel_is_not_available(addin: Path) -> None:
+def test_linux_says_excel_is_not_available(addin: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="Excel is not available on Linux"):
         inst.install(addin, platform="linux")
-    with pytest.raises(UsageError, match="Excel is not available on Linux"):
-        inst.install(addin, Path("/tmp/anywhere"), platform="linux")
+    assert not any(tmp_path.iterdir())
+
+
+def test_any_platform_installs_into_a_chosen_folder_with_empty_python_settings(addin: Path, tmp_path: Path) -> None:
+    """On Linux (no Excel, so no Python of its to record) --dir copies the add-in with the settings left empty."""
+    configured = tmp_path / "configured.xlam"
+    configured.write_bytes(b.configure(addin.read_bytes(), {"Interpreter_Win": r"C:\old\python.exe"}))
+    done = inst.install(configured, tmp_path / "share" / "addins", platform="linux", interpreter="/usr/bin/python3")
+    assert done.addin == tmp_path / "share/addins/boardbook.xlam" and done.setting is None and done.interpreter is None
+    assert _setting(done.addin, "B1") is None and _setting(done.addin, "B2") is None  # the old setting is cleared
+    assert (
+        b.read_parts(done.addin.read_bytes())["xl/vbaProject.bin"]
+        == b.read_parts(addin.read_bytes())["xl/vbaProject.bin"]
+    )
+    not_an_addin = tmp_path / "notes.xlam"
+    not_an_addin.write_text("not a zip")
+    with pytest.raises(UsageError, match=r"notes\.xlam: not an Excel add-in"):
+        inst.install(not_an_addin, tmp_path / "x", platform="linux")
+
+
+def test_the_default_is_the_addin_the_package_carries() -> None:
+    assert inst.default_addin() == b.BUNDLED and b.BUNDLED.is_file()
 
 
 def test_windows_installs_into_xlstart_set_to_this_python(
@@ -104,7 +124,11 @@ def test_cli_verify_prints_every_check(addin: Path) -> None:
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="this checks what happens where there is no Excel")
-def test_cli_install_on_linux() -> None:
+def test_cli_install_on_linux(tmp_path: Path) -> None:
     result = runner.invoke(app, ["install"])
     assert isinstance(result.exception, UsageError)
     assert "Excel is not available on Linux" in str(result.exception)
+    result = runner.invoke(app, ["install", "--dir", str(tmp_path / "addins")])  # the bundled add-in, copied
+    assert result.exit_code == 0, result.output
+    assert "Python settings empty" in result.output and "Restart Excel" not in result.output
+    assert (tmp_path / "addins/boardbook.xlam").read_bytes() == b.BUNDLED.read_bytes()  # it ships empty settings

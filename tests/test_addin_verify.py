@@ -151,3 +151,60 @@ def test_procedure_parser_reads_continuations_and_scopes() -> None:
         "b": ("Public", "Function", []),
         "c": ("Public", "Sub", ["control As IRibbonControl"]),
     }
+
+
+def test_the_addin_is_macro_ok_and_has_no_audit_finding_at_all(addin: Path) -> None:
+    """mraptor rates it as xlwings' own add-ins (W and X, but nothing that runs by itself), and openxml-audit finds
+    nothing, not even what openpyxl's workbooks get."""
+    from boardbook.addin.audit import audit
+
+    checks = {c.name: c for c in v.verify(addin, libreoffice="skip")}
+    assert (
+        checks["macro heuristic (mraptor)"].ok and "Macro OK (flags -WX" in checks["macro heuristic (mraptor)"].detail
+    )
+    assert checks["package Excel accepts (openxml-audit)"].ok
+    assert audit(addin) == []
+
+
+def test_an_auto_run_macro_makes_the_addin_suspicious(tmp_path: Path, parts) -> None:
+    """What the add-in had before: a start-up macro next to code that runs Python (mraptor flags A, W, X)."""
+
+    def auto_open(m: Module) -> Module:
+        if m.name != "BoardbookSetup":
+            return m
+        return Module(m.name, m.source + "Public Sub Auto_Open()\r\n    OnRibbonLoad Nothing\r\nEnd Sub\r\n", m.kind)
+
+    checks = v.verify(_write(tmp_path, _with_modules(parts, auto_open)), libreoffice="skip")
+    failed = {c.name: c.detail for c in checks if c.ok is False}
+    assert "flags AWX" in failed["macro heuristic (mraptor)"] and "'Auto_Open'" in failed["macro heuristic (mraptor)"]
+
+
+def test_the_help_needs_the_ribbon_onload_callback(tmp_path: Path, parts) -> None:
+    ui = parts[b.CUSTOMUI_PART].replace(b' onLoad="BoardbookSetup.OnRibbonLoad"', b"")
+    checks = v.verify(_write(tmp_path, {**parts, b.CUSTOMUI_PART: ui}), libreoffice="skip")
+    assert "the ribbon has no onLoad callback" in next(
+        c.detail for c in checks if c.name == "ribbon → VBA" and c.ok is False
+    )
+
+    def no_help(m: Module) -> Module:
+        if m.name != "BoardbookSetup":
+            return m
+        return Module(m.name, m.source.replace("        BoardbookUdfs.RegisterFunctions", "        Beep"), m.kind)
+
+    checks = v.verify(_write(tmp_path, _with_modules(parts, no_help), "no-help.xlam"), libreoffice="skip")
+    detail = next(c.detail for c in checks if c.name == "worksheet functions")
+    assert "OnRibbonLoad) does not call RegisterFunctions" in detail
+
+
+def test_a_package_without_its_theme_is_one_excel_repairs(tmp_path: Path, parts) -> None:
+    """What the add-in had before: no theme part, which the Open XML SDK requires of a workbook."""
+    rels = re.sub(rb'<Relationship [^>]*relationships/theme"[^>]*/>', b"", parts["xl/_rels/workbook.xml.rels"])
+    types = parts["[Content_Types].xml"].replace(b'<Override PartName="/xl/theme/theme1.xml" ContentType="', b'<X a="')
+    types = re.sub(rb'<X a="[^"]*"/>', b"", types)
+    themeless = {n: d for n, d in parts.items() if n != "xl/theme/theme1.xml"}
+    themeless.update({"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types})
+    assert b"theme" not in rels + types
+    checks = v.verify(_write(tmp_path, themeless), libreoffice="skip")
+    failed = {c.name: c.detail for c in checks if c.ok is False}
+    assert "relationships/theme' is missing" in failed["package Excel accepts (openxml-audit)"]
+    assert "/xl/workbook.xml" in failed["package Excel accepts (openxml-audit)"]

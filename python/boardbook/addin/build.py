@@ -1,17 +1,19 @@
-"""Assemble ``addin/boardbook.xlam`` from text, byte for byte the same on every run.
+"""Assemble ``boardbook.xlam`` from text, byte for byte the same on every run.
 
     >>> from boardbook.addin.build import build_bytes
     >>> build_bytes() == build_bytes()
     True
 
 The recipe:
-1. the VBA: the add-in's own modules (``addin/src/*.bas``), the pinned xlwings package's VBA read from the
+1. the VBA: the add-in's own modules (``src/*.bas`` beside this module), the pinned xlwings package's VBA read from the
    installed package (``xlwings_custom_addin.bas`` with PROJECT_NAME set to "boardbook", as xlwings' custom
    add-in guide says, and its ``Dictionary`` class, needed on macOS), the worksheet-function wrappers
    generated from boardbook.udfs (:mod:`boardbook.addin.wrappers`), and the ThisWorkbook/Sheet1 document
    modules → ``xl/vbaProject.bin`` (:mod:`boardbook.addin.vbaproject`);
-2. the ribbon, ``addin/src/customUI14.xml``, under the Office 2010 ("2007 extensibility") relationship;
-3. a workbook with one sheet, ``boardbook.conf``: the add-in's settings, read by xlwings' GetConfig;
+2. the ribbon, ``src/customUI14.xml``, under the Office 2010 ("2007 extensibility") relationship;
+3. a workbook with one sheet, ``boardbook.conf``: the add-in's settings, read by xlwings' GetConfig, and what
+   every Excel-made add-in has and Excel may otherwise repair: the theme (``src/theme1.xml``, the Office theme
+   openpyxl also writes), ``fileVersion``, a hidden workbook window, ``docProps/app.xml``;
 4. a zip with fixed timestamps and order, parts stored uncompressed (so no zlib version can change a byte).
 """
 
@@ -30,9 +32,12 @@ from boardbook.addin.vbaproject import Module, vba_project_bin
 from boardbook.atomic import atomic_path
 from boardbook.errors import UsageError, WorkbookError
 
-ROOT = Path(__file__).resolve().parents[3]
-SRC = ROOT / "addin" / "src"
-DEFAULT_OUT = ROOT / "addin" / "boardbook.xlam"
+# The sources and the built add-in are package data: a wheel carries them, and these paths find them in a
+# checkout (editable install) and in site-packages alike. Real files, not importlib.resources streams, because
+# olevba and LibreOffice read them by path.
+HERE = Path(__file__).resolve().parent
+SRC = HERE / "src"
+BUNDLED = HERE / "boardbook.xlam"
 PROJECT_NAME = "boardbook"  # the VBA project, and xlwings' PROJECT_NAME: config sheet "boardbook.conf"
 CONFIG_SHEET = f"{PROJECT_NAME}.conf"
 XLWINGS_PROJECT_LINE = 'Public Const PROJECT_NAME As String = "{}"'
@@ -43,6 +48,7 @@ REL_CUSTOMUI = "http://schemas.microsoft.com/office/2007/relationships/ui/extens
 NS_CUSTOMUI = "http://schemas.microsoft.com/office/2009/07/customui"
 CT_WORKBOOK = "application/vnd.ms-excel.addin.macroEnabled.main+xml"
 CT_WORKBOOK_XLSM = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+CT_THEME = "application/vnd.openxmlformats-officedocument.theme+xml"
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -140,7 +146,9 @@ def _content_types() -> str:
         "/xl/worksheets/sheet1.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
         "/xl/styles.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml",
         "/xl/sharedStrings.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml",
+        "/xl/theme/theme1.xml": CT_THEME,
         "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+        "/docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
     }
     return (
         XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -176,11 +184,23 @@ def _core() -> str:
     )
 
 
-def _workbook() -> str:
+def _app() -> str:
+    """Extended properties: every Excel-made package has them (Excel writes its own name here; we write ours)."""
     return (
-        XML_DECL + f'<workbook xmlns="{NS_MAIN}" xmlns:r="{NS_R}"><workbookPr codeName="ThisWorkbook"/>'
-        f'<bookViews><workbookView/></bookViews><sheets><sheet name="{CONFIG_SHEET}" sheetId="1" r:id="rId1"/>'
-        "</sheets></workbook>"
+        XML_DECL + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        f"<Application>boardbook {escape(__version__)}</Application><DocSecurity>0</DocSecurity>"
+        "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate></Properties>"
+    )
+
+
+def _workbook() -> str:
+    """The workbook as Excel writes an add-in's: fileVersion, the theme version, and its one window hidden."""
+    return (
+        XML_DECL + f'<workbook xmlns="{NS_MAIN}" xmlns:r="{NS_R}">'
+        '<fileVersion appName="xl"/>'  # no lastEdited/rupBuild: no Excel has edited it, and none is claimed
+        '<workbookPr codeName="ThisWorkbook" defaultThemeVersion="124226"/>'
+        '<bookViews><workbookView visibility="hidden"/></bookViews>'
+        f'<sheets><sheet name="{CONFIG_SHEET}" sheetId="1" r:id="rId1"/></sheets></workbook>'
     )
 
 
@@ -240,6 +260,10 @@ def package_parts(src: Path = SRC, settings: dict[str, str | bool] | None = None
         custom_ui = (src / "customUI14.xml").read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read the ribbon {src / 'customUI14.xml'}: {exc.strerror or exc}") from None
+    try:
+        theme = (src / "theme1.xml").read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read the theme {src / 'theme1.xml'}: {exc.strerror or exc}") from None
     sheet, shared = _sheet_and_strings({**SETTINGS, **(settings or {})})
     try:
         vba = vba_project_bin(PROJECT_NAME, vba_modules(src))
@@ -255,9 +279,11 @@ def package_parts(src: Path = SRC, settings: dict[str, str | bool] | None = None
                     "docProps/core.xml",
                 ),
                 (REL_CUSTOMUI, CUSTOMUI_PART),
+                (f"{REL_OFFICE}/extended-properties", "docProps/app.xml"),
             ]
         ),
         "docProps/core.xml": _core(),
+        "docProps/app.xml": _app(),
         CUSTOMUI_PART: custom_ui,
         "xl/workbook.xml": _workbook(),
         "xl/_rels/workbook.xml.rels": _rels(
@@ -266,11 +292,13 @@ def package_parts(src: Path = SRC, settings: dict[str, str | bool] | None = None
                 (f"{REL_OFFICE}/styles", "styles.xml"),
                 (f"{REL_OFFICE}/sharedStrings", "sharedStrings.xml"),
                 ("http://schemas.microsoft.com/office/2006/relationships/vbaProject", "vbaProject.bin"),
+                (f"{REL_OFFICE}/theme", "theme/theme1.xml"),
             ]
         ),
         "xl/worksheets/sheet1.xml": sheet,
         "xl/sharedStrings.xml": shared,
         "xl/styles.xml": _styles(),
+        "xl/theme/theme1.xml": theme,
         "xl/vbaProject.bin": vba,
     }
     return {name: data.encode("utf-8") if isinstance(data, str) else data for name, data in parts.items()}
@@ -294,7 +322,26 @@ def build_bytes(src: Path = SRC, settings: dict[str, str | bool] | None = None) 
     return zip_parts(package_parts(src, settings))
 
 
-def build(out: Path = DEFAULT_OUT, src: Path = SRC) -> Path:
+def in_checkout() -> bool:
+    """True when this boardbook runs from its source tree (``pip install -e``), not from an installed wheel."""
+    return (HERE.parents[2] / "pyproject.toml").is_file() and HERE.parents[1].name == "python"
+
+
+def default_out() -> Path:
+    """Where ``boardbook addin build`` writes without ``--out``: the bundled add-in, in a checkout only.
+
+    An installed package is never rewritten in place (its files belong to pip, and a rebuild there would be
+    lost on the next upgrade), so outside a checkout the command asks for ``--out``.
+    """
+    if not in_checkout():
+        raise UsageError(
+            f"give --out FILE.xlam: this boardbook is installed as a package ({HERE.parent}), and its bundled "
+            "add-in is only rebuilt in a source checkout"
+        )
+    return BUNDLED
+
+
+def build(out: Path, src: Path = SRC) -> Path:
     """Build the add-in into ``out`` (written atomically); returns ``out``."""
     out = Path(out)
     if out.suffix.lower() != ".xlam":

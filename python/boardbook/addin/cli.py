@@ -22,20 +22,29 @@ def build_cmd(
     target: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Where to write the add-in (default: addin/boardbook.xlam in this checkout).", dir_okay=False
+            "--out",
+            help="Where to write the add-in. Default, in a source checkout only: the add-in the package carries "
+            "(python/boardbook/addin/boardbook.xlam).",
+            dir_okay=False,
         ),
     ] = None,
 ) -> None:
-    """Build boardbook.xlam from addin/src, the installed xlwings VBA and boardbook.udfs (same bytes every time)."""
-    from boardbook.addin.build import DEFAULT_OUT, build
+    """Build boardbook.xlam from the package's add-in sources, the installed xlwings VBA and boardbook.udfs.
 
-    path = build(target or DEFAULT_OUT)
+    The same bytes every time.
+    """
+    from boardbook.addin.build import build, default_out
+
+    path = build(target or default_out())
     out.print(f"wrote {escape(str(path))} ({path.stat().st_size:,} bytes)")
 
 
 @app.command("verify")
 def verify_cmd(
-    addin: Annotated[Path, typer.Argument(help="The add-in to check, e.g. addin/boardbook.xlam.", dir_okay=False)],
+    addin: Annotated[
+        Path | None,
+        typer.Argument(help="The add-in to check (default: the one the boardbook package carries).", dir_okay=False),
+    ] = None,
     libreoffice: Annotated[
         str,
         typer.Option(
@@ -44,9 +53,12 @@ def verify_cmd(
         ),
     ] = "auto",
 ) -> None:
-    """Read the add-in back with olevba, openpyxl and LibreOffice, and check ribbon, handlers and wrappers."""
+    """Read the add-in back with olevba, mraptor, openxml-audit, openpyxl and LibreOffice; check ribbon, handlers
+    and wrappers."""
+    from boardbook.addin.build import BUNDLED
     from boardbook.addin.verify import verify
 
+    addin = addin or BUNDLED
     checks = verify(addin, libreoffice=libreoffice, progress=lambda msg: err.print(f"[dim]{msg}…[/dim]"))
     table = Table(title=f"boardbook addin verify {escape(str(addin))}", show_lines=False)
     table.add_column("Check")
@@ -66,7 +78,7 @@ def install_cmd(
     addin: Annotated[
         Path | None,
         typer.Option(
-            "--file", help="The add-in to install (default: this checkout's addin/boardbook.xlam).", dir_okay=False
+            "--file", help="The add-in to install (default: the one the boardbook package carries).", dir_okay=False
         ),
     ] = None,
     folder: Annotated[
@@ -80,7 +92,15 @@ def install_cmd(
     from boardbook.addin.install import install
 
     done = install(addin, folder)
-    out.print(f"installed {escape(str(done.addin))}, set to run {escape(done.interpreter)} ({done.setting})")
+    if done.setting:
+        out.print(f"installed {escape(str(done.addin))}, set to run {escape(str(done.interpreter))} ({done.setting})")
+    else:
+        out.print(
+            f"copied the add-in to {escape(str(done.addin))} with its Python settings empty (python on the PATH): "
+            "this computer has no Excel. On the Windows or Mac computer that uses it, run "
+            "`boardbook addin install` to set its Python."
+        )
     if done.applescript:
         out.print(f"copied {escape(str(done.applescript))} (RunPython on macOS needs it)")
-    out.print("Restart Excel: the Safeguarding board tab appears on the ribbon.")
+    if done.setting:
+        out.print("Restart Excel: the Safeguarding board tab appears on the ribbon.")

@@ -3,10 +3,13 @@
     boardbook addin install                  # Windows or macOS, Excel closed
     boardbook addin install --file my.xlam --dir "D:/Excel/XLSTART"
 
-The copy gets ``Interpreter_Win`` (Windows) or ``Interpreter_Mac`` (macOS) set to the Python running this
-command, which is the Python where boardbook is installed: nothing else to configure. On macOS, RunPython
-also needs xlwings' AppleScript in Excel's script folder (what ``xlwings runpython install`` does); it is
-copied too. On Linux there is no Excel, and the command says so.
+The add-in installed is the one the boardbook package carries (``boardbook/addin/boardbook.xlam``), unless
+``--file`` names another. The copy gets ``Interpreter_Win`` (Windows) or ``Interpreter_Mac`` (macOS) set to
+the Python running this command, which is the Python where boardbook is installed: nothing else to
+configure. On macOS, RunPython also needs xlwings' AppleScript in Excel's script folder (what ``xlwings
+runpython install`` does); it is copied too. On Linux there is no Excel: without ``--dir`` the command says
+so; with ``--dir`` it copies the add-in with its Python settings left empty (``python`` on the PATH), for
+example onto a share from which IT deploys it, since a Linux Python is no use to Excel.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 
 from boardbook.addin import build as b
 from boardbook.atomic import atomic_path
-from boardbook.errors import UsageError
+from boardbook.errors import UsageError, WorkbookError
 
 ADDIN_NAME = "boardbook.xlam"
 MAC_OFFICE = Path("Library/Group Containers/UBF8T346G9.Office")
@@ -31,9 +34,11 @@ MAC_SCRIPTS = Path("Library/Application Scripts/com.microsoft.Excel")
 
 @dataclass(frozen=True)
 class Installed:
+    """Where the add-in went, and which setting names which Python (None: left empty, on Linux)."""
+
     addin: Path
-    interpreter: str
-    setting: str
+    interpreter: str | None
+    setting: str | None
     applescript: Path | None = None
 
 
@@ -59,8 +64,8 @@ def startup_folder(
 
 
 def default_addin() -> Path:
-    """The built add-in of this checkout (``addin/boardbook.xlam``)."""
-    return b.DEFAULT_OUT
+    """The add-in the boardbook package carries (built from the sources beside it, in a checkout or a wheel)."""
+    return b.BUNDLED
 
 
 def install(
@@ -71,28 +76,39 @@ def install(
     interpreter: str = sys.executable,
     home: Path | None = None,
 ) -> Installed:
-    """Copy the add-in into ``folder`` (default: Excel's start-up folder), set to run ``interpreter``."""
+    """Copy the add-in into ``folder`` (default: Excel's start-up folder), set to run ``interpreter``.
+
+    Windows and macOS record ``interpreter``; elsewhere (only with ``folder``) the Python settings stay empty.
+    """
     target_folder = folder or startup_folder(platform, home)  # raises first on Linux, before anything else
-    if not (platform.startswith("win") or platform == "darwin"):
-        raise UsageError("Excel is not available on Linux: install the add-in on a Windows or Mac computer")
     source = Path(source or default_addin())
     if not source.is_file():
         raise UsageError(f"no add-in at {source}: build it with `boardbook addin build`, or give one with --file")
-    setting = "Interpreter_Win" if platform.startswith("win") else "Interpreter_Mac"
-    data = b.configure(source.read_bytes(), {setting: interpreter})
+    setting: str | None = None
+    if platform.startswith("win"):
+        setting = "Interpreter_Win"
+    elif platform == "darwin":
+        setting = "Interpreter_Mac"
+    try:
+        data = b.configure(source.read_bytes(), {setting: interpreter} if setting else {})
+    except WorkbookError as exc:
+        raise UsageError(f"{source}: {exc}") from None
     target = target_folder / ADDIN_NAME
     try:
         target_folder.mkdir(parents=True, exist_ok=True)
         with atomic_path(target) as tmp:
             tmp.write_bytes(data)
     except PermissionError:
-        raise UsageError(f"cannot replace {target}: Excel has it open. Quit Excel and try again") from None
+        raise UsageError(
+            f"cannot replace {target}: Excel has it open, or this account may not write there. Quit Excel and "
+            "try again, or choose another folder with --dir"
+        ) from None
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
     script = None
     if platform == "darwin":
         script = _install_applescript(home or Path.home())
-    return Installed(target, interpreter, setting, script)
+    return Installed(target, interpreter if setting else None, setting, script)
 
 
 def _install_applescript(home: Path) -> Path:

@@ -1,19 +1,25 @@
 """Check a built add-in with readers that are not the code that wrote it.
 
+    >>> from boardbook.addin.build import BUNDLED
     >>> from boardbook.addin.verify import verify
-    >>> all(check.ok is not False for check in verify("addin/boardbook.xlam", libreoffice="skip"))  # doctest: +SKIP
+    >>> all(check.ok is not False for check in verify(BUNDLED, libreoffice="skip"))  # doctest: +SKIP
     True
 
 - **olevba** (oletools) reads the VBA project back; every module's source must equal what the sources
-  say now (``addin/src``, the installed xlwings, boardbook.udfs), and olevba must log no warning.
+  say now (``src/`` beside the build module, the installed xlwings, boardbook.udfs), and olevba must log no warning.
 - **openpyxl** reads the settings sheet.
 - **the ribbon** in the package: every button has a tag, label, screentip, supertip and built-in icon; its
-  onAction names a public ``Sub X(control As IRibbonControl)`` that olevba read; the tags are exactly
-  ``boardbook.excel.HANDLERS``.
+  onAction names a public ``Sub X(control As IRibbonControl)`` that olevba read, and its onLoad a public
+  ``Sub X(ribbon As IRibbonUI)``; the tags are exactly ``boardbook.excel.HANDLERS``.
 - **the worksheet functions**: every function of boardbook.udfs has its VBA wrapper calling it with its
   arguments (optional where Python has a default), and xlwings can convert every type hint (on Windows it
   turns hints into converters; one it does not know makes every call answer with an error text).
 - **the xlwings version** stamped in the VBA (version comment, XLWINGS_VERSION, DLL names) is the installed one.
+- **mraptor** (oletools), the heuristic mail gateways and antivirus apply, rates the VBA "Macro OK": no
+  code runs by itself (no ``Auto_Open``/``Workbook_Open``), so writing or running something is not suspicious.
+  The worksheet-function help is registered by the ribbon's ``onLoad`` callback instead.
+- **openxml-audit** (Open XML SDK rules and Excel's repair rules) finds nothing in the package that a plain
+  openpyxl workbook does not also get (:mod:`boardbook.addin.audit`).
 - **LibreOffice** (when installed) opens a copy declared as .xlsm and its Basic IDE holds every module with
   the same text, once LibreOffice's own changes are undone: it drops ``Attribute`` lines and adds
   ``Rem Attribute VBA_ModuleType=...``, ``Option VBASupport 1`` and, for classes, ``Option ClassModule``.
@@ -32,6 +38,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from defusedxml import ElementTree as SafeET
 
@@ -72,6 +79,21 @@ def procedures(source: str) -> dict[str, tuple[str, str, list[str]]]:
             params = [p.strip() for p in m.group(4).split(",") if p.strip()]
             found[m.group(3).lower()] = ((m.group(1) or "Public").title(), m.group(2).title(), params)
     return found
+
+
+def procedure_bodies(source: str) -> dict[str, str]:
+    """Procedure name (lower case) -> the lines between its header and End Sub/Function: what it calls."""
+    bodies: dict[str, str] = {}
+    name, body = "", cast(list[str] | None, None)
+    for line in _lines(source):
+        m = PROC.match(line)
+        if m:
+            name, body = m.group(3).lower(), []
+        elif body is not None and re.match(r"^\s*End (Sub|Function)\b", line, re.I):
+            bodies[name], body = "\n".join(body), None
+        elif body is not None:
+            body.append(line)
+    return bodies
 
 
 # --- the readers ---------------------------------------------------------------------------------------------
@@ -301,13 +323,26 @@ def _ribbon(parts: dict[str, bytes], read: dict[str, tuple[str, str]]) -> tuple[
             or not re.fullmatch(r"(ByRef |ByVal )?\w+ As IRibbonControl", found[2][0], re.I)
         ):
             vba_problems.append(f"button {label}: {module}.{proc} is not a public Sub(control As IRibbonControl)")
+    module, _, proc = (root.get("onLoad") or "").rpartition(".")
+    found = procs.get(module, {}).get(proc.lower())
+    if not root.get("onLoad"):
+        vba_problems.append("the ribbon has no onLoad callback (it registers the worksheet functions' help)")
+    elif found is None:
+        vba_problems.append(f"the ribbon's onLoad {root.get('onLoad')!r} names no VBA procedure")
+    elif (
+        found[0] == "Private"
+        or found[1] != "Sub"
+        or len(found[2]) != 1
+        or not re.fullmatch(r"(ByRef |ByVal )?\w+ As IRibbonUI", found[2][0], re.I)
+    ):
+        vba_problems.append(f"the ribbon's onLoad {module}.{proc} is not a public Sub(ribbon As IRibbonUI)")
     callbacks = sorted({button.get("onAction", "") for button in buttons})
     vba = Check(
         "ribbon → VBA",
         not vba_problems and bool(buttons),
         "; ".join(vba_problems)
-        or f"{len(buttons)} buttons, all with tag, label, tips and icon; onAction {', '.join(callbacks)} "
-        "exists in the VBA read back",
+        or f"{len(buttons)} buttons, all with tag, label, tips and icon; onAction {', '.join(callbacks)} and "
+        f"onLoad {root.get('onLoad')} exist in the VBA read back",
     )
     py_problems = []
     duplicates = sorted({t for t in tags if tags.count(t) > 1})
@@ -361,14 +396,15 @@ def _udf_wrappers(read: dict[str, tuple[str, str]]) -> Check:
     extra = sorted(set(procs) - {u.name.lower() for u in functions} - {"registerfunctions"})
     if extra:
         problems.append(f"wrappers for functions boardbook.udfs does not list: {extra}")
-    if "BoardbookUdfs.RegisterFunctions" not in read.get("BoardbookSetup", ("", ""))[1]:
-        problems.append("nothing calls BoardbookUdfs.RegisterFunctions when the add-in opens")
+    on_load = procedure_bodies(read.get("BoardbookSetup", ("", ""))[1]).get("onribbonload", "")
+    if "BoardbookUdfs.RegisterFunctions" not in on_load:
+        problems.append("the ribbon's onLoad callback (BoardbookSetup.OnRibbonLoad) does not call RegisterFunctions")
     return Check(
         "worksheet functions",
         not problems,
         "; ".join(problems)
         or f"{len(functions)} wrappers ({', '.join(u.name for u in functions)}) call boardbook.udfs with "
-        "the Python signatures; their help is registered at start-up",
+        "the Python signatures; their help is registered when the ribbon loads",
     )
 
 
@@ -419,6 +455,53 @@ def _xlwings_version(read: dict[str, tuple[str, str]]) -> Check:
         "xlwings version",
         True,
         f"the embedded VBA (version comment, XLWINGS_VERSION, DLL names) is xlwings {installed}, the installed version",
+    )
+
+
+def _mraptor(path: Path) -> Check:
+    """oletools' mraptor, run as its command runs it: the whole project's code, and its verdict."""
+    name = "macro heuristic (mraptor)"
+    try:
+        from oletools.mraptor import MacroRaptor
+        from oletools.olevba import VBA_Parser
+    except ImportError:
+        raise UsageError("verify needs oletools: pip install 'boardbook[test]' (or pip install oletools)") from None
+    try:
+        parser = VBA_Parser(str(path))
+        try:
+            code = parser.get_vba_code_all_modules() if parser.detect_vba_macros() else None
+        finally:
+            parser.close()
+    except Exception as exc:  # any failure to read is the finding (mraptor's own verdict would be ERROR)
+        return Check(name, False, f"ERROR: mraptor cannot read the VBA: {type(exc).__name__}: {exc}")
+    if code is None:
+        return Check(name, False, "No Macro: mraptor finds no VBA in the add-in")
+    raptor = MacroRaptor(code)
+    raptor.scan()
+    flags = raptor.get_flags()  # A auto-run, W writes files, X runs programs; suspicious = A with W or X
+    matched = ", ".join(map(repr, raptor.matches))
+    if raptor.suspicious:
+        return Check(
+            name,
+            False,
+            f"SUSPICIOUS (flags {flags}, matched {matched}): mail gateways and antivirus quarantine such files; "
+            "run start-up work from the ribbon's onLoad instead",
+        )
+    if raptor.autoexec:  # "Macro OK" to mraptor only while nothing writes or runs: one edit from SUSPICIOUS
+        return Check(name, False, f"code runs by itself (flags {flags}, matched {matched}): use the ribbon's onLoad")
+    return Check(name, True, f"Macro OK (flags {flags}: no code runs by itself when the add-in opens)")
+
+
+def _audit(path: Path) -> Check:
+    from boardbook.addin.audit import unaccepted
+
+    findings = unaccepted(path)
+    return Check(
+        "package Excel accepts (openxml-audit)",
+        not findings,
+        "; ".join(map(str, findings[:5])) + (f" and {len(findings) - 5} more" if len(findings) > 5 else "")
+        if findings
+        else "no finding beyond what a plain openpyxl workbook also gets (Open XML SDK rules, Excel repair rules)",
     )
 
 
@@ -484,6 +567,10 @@ def verify(
         udf_types(wrappers.udfs()),
         _xlwings_version(read),
     ]
+    say("rating the VBA with mraptor")
+    checks.append(_mraptor(path))
+    say("auditing the package with openxml-audit")
+    checks.append(_audit(path))
     say("reading the VBA with LibreOffice")
     checks.append(_libreoffice(xlam, expected, libreoffice))
     return checks

