@@ -28,6 +28,7 @@ from boardbook.errors import Location, WorkbookError
 ERROR, WARNING, INFO = "Error", "Warning", "Info"
 SEVERITIES = (ERROR, WARNING, INFO)
 
+MAX_LISTED = 10  # problems spelt out in an error's one-line message (``lines`` has them all)
 PROBLEMS = "Problems"  # the table (and the sheet it sits on) in the summary, budget and performance workbooks
 PROBLEMS_HEADERS = ("File", "Sheet", "Cell", "Problem", "Severity")
 PROBLEM_WIDTHS = {"File": 32, "Sheet": 16, "Cell": 22, "Problem": 70, "Severity": 10}
@@ -77,9 +78,11 @@ class ProblemError(WorkbookError):
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
         errors = [p for p in self.problems if p.severity == ERROR] or self.problems
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        super().__init__(first.message + more, first.where)
+        super().__init__(errors[0].message, errors[0].where)
+        if len(errors) > 1:  # one message for callers that show only one: the first few, and how many
+            text = "; ".join(str(p) for p in errors[:MAX_LISTED])
+            more = f"; and {len(errors) - MAX_LISTED} more" if len(errors) > MAX_LISTED else ""
+            self.args = (f"{len(errors)} problems: {text}{more}",)
 
     @property
     def errors(self) -> list[Problem]:
