@@ -382,3 +382,10 @@ def test_ees_notes_land_in_the_performance_problems_table(tmp_path: Path) -> Non
     assert suppressed == ["d3_cpps_subsequent_plan.csv", "", f"row 5, column {MEASURE}", suppressed[3], "Info"]
     assert suppressed[3] == "2023/24: suppressed to protect confidentiality (c)"
     assert {p.code for p in problems} == {"ees-suppressed", "ees-neighbours-partial"}
+
+
+def test_readme_lists_every_code_with_its_severity() -> None:
+    """The README's code tables: every budget and performance code, with the severity the cases above prove."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (Error|Warning|Info) \|", readme, flags=re.MULTILINE))
+    assert {code: documented.get(code) for code in CASES} == {code: sev for code, (sev, _case) in CASES.items()}

@@ -77,6 +77,6 @@ CODES = {
     "budget-amount-negative": "a contribution is negative",
     "budget-kind-unknown": "an OtherIncome Kind is neither Funding stream nor Income",
     "budget-item-blank": "an income or expenditure line has amounts but no Item",
-    "budget-reserves-negative": "warning: the reserves carried forward would be negative",
-    "budget-drawdown": "warning: a deficit is drawn down from reserves",
+    "budget-reserves-negative": "the reserves carried forward would be negative",
+    "budget-drawdown": "a deficit is drawn down from reserves",
 }

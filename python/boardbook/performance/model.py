@@ -75,10 +75,10 @@ CODES = {
     "ees-breakdown": "the EES file has several rows per local authority and period (choose one with --where)",
     "ees-neighbours-invalid": "the statistical neighbour file lacks its columns",
     "ees-neighbours-la-missing": "the statistical neighbour file has no row for the local authority",
-    "ees-suppressed": "note: DfE published no figure (c suppressed, z, x or : not available, or blank)",
-    "ees-low-reliability": "note: DfE flags the figure as of low reliability (u)",
-    "ees-england-missing": "note: the EES file has no England figure for the period",
-    "ees-neighbours-partial": "note: the statistical neighbours' mean is of fewer than all ten",
+    "ees-suppressed": "DfE published no figure (c suppressed, z, x or : not available, or blank)",
+    "ees-low-reliability": "DfE flags the figure as of low reliability (u)",
+    "ees-england-missing": "the EES file has no England figure for the period",
+    "ees-neighbours-partial": "the statistical neighbours' mean is of fewer than all ten",
 }
 
 
