@@ -6,7 +6,11 @@ Hierarchy::
     ├── ConfigError           boardbook.toml or an agency list is wrong (names the key or row)
     ├── WorkbookError         a workbook cannot be read or lacks what the contract needs
     │   │                      (names file, sheet and cell where known)
-    │   └── UnsupportedOperation  the workbook backend in use cannot do what was asked
+    │   ├── UnsupportedOperation  the workbook backend in use cannot do what was asked
+    │   └── problems.ProblemError  an input's problems, all at once (``lines``: one per error), each a
+    │       │                      ``problems.Problem`` with a stable code
+    │       ├── budget.model.BudgetInputError
+    │       └── performance.model.InputError
     └── UsageError            the command line asks for something impossible
 
 Backend exceptions (zipfile, openpyxl, calamine, COM) are translated into these at the edge, so

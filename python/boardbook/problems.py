@@ -94,12 +94,6 @@ class ProblemError(WorkbookError):
         return [str(p) for p in self.errors]
 
 
-def raise_errors(problems: Sequence[Problem]) -> None:
-    """Raise ``ProblemError`` with all ``problems`` when any is an Error; otherwise nothing."""
-    if any(p.severity == ERROR for p in problems):
-        raise ProblemError(problems)
-
-
 def problem_from(exc: WorkbookError, code: str) -> list[Problem]:
     """The problems an error carries, or the error itself as one problem with ``code``."""
     if isinstance(exc, ProblemError):
