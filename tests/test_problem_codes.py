@@ -389,3 +389,24 @@ def test_readme_lists_every_code_with_its_severity() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     documented = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (Error|Warning|Info) \|", readme, flags=re.MULTILINE))
     assert {code: documented.get(code) for code in CASES} == {code: sev for code, (sev, _case) in CASES.items()}
+
+
+def test_a_budget_made_before_the_problems_table_gets_one_when_there_is_something_to_say(tmp_path: Path) -> None:
+    budget(tmp_path, requirement="500")  # a drawdown warning
+    old = tmp_path / "old.xlsx"
+    wb = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    del wb[PROBLEMS]  # as workbooks were before the Problems sheet
+    wb.save(old)
+    again = tmp_path / "again.xlsx"
+    result = fill_budget_file(old, again)
+    assert [p.code for p in result.problems] == ["budget-drawdown"]
+    assert problems_table(again) == [["old.xlsx", "", "", result.problems[0].message, "Warning"]]
+
+    quiet = tmp_path / "quiet"
+    quiet.mkdir()
+    assert budget(quiet) == []  # a surplus: nothing to say
+    wb = openpyxl.load_workbook(quiet / "out.xlsx")
+    del wb[PROBLEMS]
+    wb.save(quiet / "old.xlsx")
+    fill_budget_file(quiet / "old.xlsx", quiet / "again.xlsx")
+    assert PROBLEMS not in openpyxl.load_workbook(quiet / "again.xlsx").sheetnames  # no empty sheet forced on it

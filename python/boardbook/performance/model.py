@@ -7,7 +7,7 @@ and the column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from boardbook.errors import Location
@@ -24,11 +24,9 @@ class Where:
     sheet: str = ""
     columns: tuple[tuple[str, str], ...] = ()  # header -> column letter, for .xlsx cell addresses
 
-    def cell(self, column: str) -> str:
-        """ "sheet 'Indicators' cell F5, column Denominator" or "row 5, column Denominator"."""
-        return str(replace(self.location(column), file=""))
-
     def location(self, column: str) -> Location:
+        """Where ``column`` of this row is: ``sheet 'Indicators' cell F5, column Denominator`` (an .xlsx), or
+        ``row 5, column Denominator`` (a CSV)."""
         letter = dict(self.columns).get(column)
         cell = f"{letter}{self.row}" if self.sheet and letter else ""
         return Location(self.file, self.sheet, cell, self.row, column)
