@@ -316,6 +316,20 @@ def test_budget_recalculate_puts_what_stopped_it_in_the_problems_table(app: xw.A
     assert _problems_in(xl, tmp_path, "fixed.xlsx") == []
 
 
+def test_budget_made_before_the_problems_table_gets_one_from_the_ribbon(app: xw.App, tmp_path: Path) -> None:
+    filled = tmp_path / "budget.xlsx"
+    fill_budget_file(DATA / "demo-budget-2024-25.toml", filled, config=load_config(EASTVALE))
+    wb = openpyxl.load_workbook(filled)
+    del wb["Problems"]  # as budgets were before the Problems sheet
+    ws = wb["Expenditure"]
+    ws.cell(2, [c.value for c in ws[1]].index("Budget") + 1).value = "about 40k"
+    wb.save(filled)
+    message, xl = press(app, filled, "budget.recalculate", Script())
+    assert "1 problem to put right, listed on the Problems sheet" in message, message
+    rows = _problems_in(xl, tmp_path, "saved.xlsx")
+    assert [r[1:3] for r in rows] == [["Expenditure", "B2"]] and "expected an amount in £" in str(rows[0][3])
+
+
 def test_refresh_quadrant_puts_what_stopped_it_in_the_problems_table(
     app: xw.App, tmp_path: Path, eastvale: Config
 ) -> None:
