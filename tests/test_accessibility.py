@@ -75,14 +75,14 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
             evidence=[GOOD_EVIDENCE] * len(config.standards),
         )
     first = collate([returns], tmp / "first" / "section11-summary.xlsx", config, agencies=AGENCIES)
-    assert first.accepted == len(AGENCIES), [p.row() for p in first.problems]
+    assert first.accepted == len(AGENCIES), [p.table_row() for p in first.problems]
     again = tmp / "again" / "section11-summary.xlsx"
     again.parent.mkdir()
     again.write_bytes(first.out.read_bytes())
     ratings[AGENCIES[0].name] = _ratings(config, 3)  # an agency changes its mind; collate into the same file
     make_return(returns, config, AGENCIES[0].name, ratings=ratings[AGENCIES[0].name], sector="Police")
     second = collate([returns], again, config, agencies=AGENCIES)
-    assert second.accepted == len(AGENCIES), [p.row() for p in second.problems]
+    assert second.accepted == len(AGENCIES), [p.table_row() for p in second.problems]
     by_name = {p.name: p for p in templates}
     from boardbook.budget.pipeline import fill_budget_file
 

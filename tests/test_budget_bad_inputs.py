@@ -15,10 +15,11 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 
 from boardbook.budget import contract as c
-from boardbook.budget.model import BudgetInputError
+from boardbook.budget.model import CODES, BudgetInputError
 from boardbook.budget.pipeline import fill_budget_file
 from boardbook.budget.propose import partners_from_file
 from boardbook.errors import Location, WorkbookError
+from boardbook.problems import ERROR
 from tests.helpers import (
     DATA,
     OFFICER_AMOUNTS,
@@ -77,17 +78,21 @@ def refused(src: Path, tmp_path: Path, **kwargs: object) -> BudgetInputError:
     assert sha256(src) == before, "the input was modified"
     assert not out.exists(), "an output was written for a bad input"
     err = info.value
-    assert len(err.lines) == len(err.problems) and all(isinstance(w, Location) for w, _m in err.problems)
+    assert len(err.lines) == len(err.problems) and all(p.code in CODES and p.severity == ERROR for p in err.problems)
     return err
 
 
 def one_problem(err: BudgetInputError) -> tuple[Location, str]:
     assert len(err.problems) == 1, err.lines
-    return err.problems[0]
+    return err.problems[0].where, err.problems[0].message
+
+
+def wheres(err: BudgetInputError) -> list[Location]:
+    return [p.where for p in err.problems]
 
 
 def at(err: BudgetInputError) -> list[tuple[str, str]]:
-    return [(w.sheet, w.cell) for w, _m in err.problems]
+    return [(w.sheet, w.cell) for w in wheres(err)]
 
 
 # -- amounts typed as text are understood ------------------------------------------------------------
@@ -138,8 +143,8 @@ def test_words_instead_of_numbers(tmp_path: Path, where: str, typed: str, sheet:
         "expenditure actual": {"expenditure": {0: ["Independent scrutineer", "38,500", typed]}},
     }[where]
     err = refused(officer_with(tmp_path / "in.xlsx", **changes), tmp_path)
-    _where, text = err.problems[0]
-    assert {(w.sheet, w.cell) for w, _m in err.problems} == {(sheet, cell)}, err.lines
+    text = err.problems[0].message
+    assert {(w.sheet, w.cell) for w in wheres(err)} == {(sheet, cell)}, err.lines
     assert message in text and repr(typed) in text
     assert err.lines[0] == f"in.xlsx sheet '{sheet}' cell {cell}: {text}"
 
@@ -161,7 +166,7 @@ def test_negative_share(tmp_path: Path) -> None:
     src = officer_with(tmp_path / "in.xlsx", contributions={3: ["Moorlands Police", "Police", "share", "-10%"]})
     err = refused(src, tmp_path)
     assert ("Contributions", "D5") in at(err)
-    assert any("must not be negative" in m for _w, m in err.problems)
+    assert any("must not be negative" in m for m in (p.message for p in err.problems))
 
 
 # -- shares -----------------------------------------------------------------------------------------
@@ -198,8 +203,8 @@ def test_unknown_basis_and_kind(tmp_path: Path) -> None:
     )
     err = refused(src, tmp_path)
     assert at(err) == [("Contributions", "C6"), ("Other income", "B2")]
-    assert "Basis must be 'share' or 'fixed', found 'fixd'" in err.problems[0][1]
-    assert "Kind must be 'Funding stream' or 'Income'" in err.problems[1][1]
+    assert "Basis must be 'share' or 'fixed', found 'fixd'" in err.problems[0].message
+    assert "Kind must be 'Funding stream' or 'Income'" in err.problems[1].message
 
 
 # -- partners ---------------------------------------------------------------------------------------
@@ -329,7 +334,7 @@ def test_inserted_rows_problems_name_the_shifted_cells(tmp_path: Path) -> None:
     )
     err = refused(src, tmp_path)
     assert at(err) == [("Contributions", "D3"), ("Contributions", "A7")]  # the old row 5 is now row 7
-    assert "no Share" in err.problems[0][1] and "listed twice (also A4)" in err.problems[1][1]
+    assert "no Share" in err.problems[0].message and "listed twice (also A4)" in err.problems[1].message
 
 
 # -- a missing table, column or defined name ------------------------------------------------------------
@@ -346,7 +351,8 @@ def test_missing_table(tmp_path: Path) -> None:
     src = edit(officer_with(tmp_path / "in.xlsx"), lambda wb: wb["Expenditure"].tables.pop(c.EXPENDITURE))
     where, text = one_problem(refused(src, tmp_path))
     assert where.file == str(src) and text.startswith(
-        "table 'Expenditure' not found (tables: Contributions, OtherIncome, AnnualReport, ContributionChanges)"
+        "table 'Expenditure' not found "
+        "(tables: Contributions, OtherIncome, AnnualReport, ContributionChanges, Problems)"
     )
     assert "workbooks/budget.xlsx" in text
 
@@ -366,7 +372,7 @@ def test_missing_column(tmp_path: Path) -> None:
 def test_missing_defined_name(tmp_path: Path, name: str) -> None:
     src = edit(officer_with(tmp_path / "in.xlsx"), lambda wb: wb.defined_names.pop(name))
     err = refused(src, tmp_path)
-    where, text = err.problems[0]
+    where, text = err.problems[0].where, err.problems[0].message
     assert where.file == str(src)
     assert text == f"defined name '{name}' is missing: start from workbooks/budget.xlsx"
 
@@ -377,7 +383,7 @@ def test_unreadable_requirement_is_not_also_called_blank(tmp_path: Path, case: s
     if case == "no name":
         src = edit(src, lambda wb: wb.defined_names.pop("Requirement"))
     err = refused(src, tmp_path)
-    assert not [m for _w, m in err.problems if "is blank" in m], err.lines
+    assert not [m for m in (p.message for p in err.problems) if "is blank" in m], err.lines
 
 
 def test_defined_name_that_is_not_one_cell(tmp_path: Path) -> None:
@@ -474,7 +480,7 @@ def test_csv_problems_name_row_and_column(tmp_path: Path) -> None:
     before = hashes(folder)
     err = refused(folder / "demo-budget-2025-26.toml", tmp_path)
     assert hashes(folder) == before
-    found = [(Path(w.file).name, w.cell) for w, _m in err.problems]
+    found = [(Path(w.file).name, w.place) for w in wheres(err)]
     assert found == [
         ("demo-budget-2025-26-contributions.csv", "row 3, column Share"),
         ("demo-budget-2025-26-contributions.csv", "row 5, column Amount"),
@@ -482,7 +488,7 @@ def test_csv_problems_name_row_and_column(tmp_path: Path) -> None:
         ("demo-budget-2025-26-expenditure.csv", "row 5, column Budget"),
     ]
     assert err.lines[0].startswith("demo-budget-2025-26-contributions.csv row 3, column Share: expected a share")
-    assert "listed twice" in err.problems[2][1]
+    assert "listed twice" in err.problems[2].message
 
 
 def test_csv_row_numbers_count_empty_lines(tmp_path: Path) -> None:
@@ -491,7 +497,7 @@ def test_csv_row_numbers_count_empty_lines(tmp_path: Path) -> None:
         'Item,Budget,Actual\nIndependent scrutineer,"38,500",\n\nStaffing,TBC,\n', encoding="utf-8"
     )
     where, _text = one_problem(refused(folder / "demo-budget-2025-26.toml", tmp_path))
-    assert where.cell == "row 4, column Budget"  # line 4 of the file
+    assert where.place == "row 4, column Budget"  # line 4 of the file
 
 
 def test_csv_shares_not_adding_up(tmp_path: Path) -> None:
@@ -499,7 +505,7 @@ def test_csv_shares_not_adding_up(tmp_path: Path) -> None:
     csv_path = folder / "demo-budget-2025-26-contributions.csv"
     csv_path.write_text(csv_path.read_text(encoding="utf-8").replace("26.667%", "25%"), encoding="utf-8")
     where, text = one_problem(refused(folder / "demo-budget-2025-26.toml", tmp_path))
-    assert where.cell == "row 2, column Share" and Path(where.file).name == csv_path.name
+    assert where.place == "row 2, column Share" and Path(where.file).name == csv_path.name
     assert "add up to 98.33 %, not 100 %" in text and "row 4, column Share" in text
 
 
@@ -510,8 +516,8 @@ def test_inline_toml_problems_name_the_key(tmp_path: Path) -> None:
     src = tmp_path / "budget.toml"
     src.write_text(text, encoding="utf-8")
     err = refused(src, tmp_path)
-    assert [w.cell for w, _m in err.problems] == ["contributions[4].Amount", "key budget.requirement"]
-    assert "expected an amount in £" in err.problems[0][1] and "has pence" in err.problems[1][1]
+    assert [w.cell for w in wheres(err)] == ["contributions[4].Amount", "key budget.requirement"]
+    assert "expected an amount in £" in err.problems[0].message and "has pence" in err.problems[1].message
     assert (
         err.lines[1] == "budget.toml key budget.requirement: Requirement £372,000.25 has pence: "
         "contributions are apportioned in whole pounds, so give it in whole pounds"
@@ -547,7 +553,7 @@ def test_toml_that_cannot_be_used(tmp_path: Path, text: str, error: type[Excepti
 def test_bad_previous_year_is_named(tmp_path: Path) -> None:
     prev = officer_with(tmp_path / "last-year.xlsx", names={"Requirement": "lots"})
     err = refused(DATA / "demo-budget-2025-26.toml", tmp_path, previous=prev)
-    assert {(Path(w.file).name, w.sheet, w.cell) for w, _m in err.problems} == {("last-year.xlsx", "Budget", "B4")}
+    assert {(Path(w.file).name, w.sheet, w.cell) for w in wheres(err)} == {("last-year.xlsx", "Budget", "B4")}
     assert err.lines[0].startswith("last-year.xlsx sheet 'Budget' cell B4: expected an amount in £")
 
 
@@ -580,8 +586,8 @@ def test_propose_bad_shares(tmp_path: Path, text: str, cell: str, message: str) 
     shares.write_text(text, encoding="utf-8")
     with pytest.raises(BudgetInputError) as info:
         partners_from_file(shares)
-    where, problem = info.value.problems[0]
-    assert where.cell == cell and message in problem and Path(where.file).name == "shares.csv"
+    where, problem = info.value.problems[0].where, info.value.problems[0].message
+    assert where.place == cell and message in problem and Path(where.file).name == "shares.csv"
 
 
 def test_propose_unreadable_share_is_not_also_called_missing(tmp_path: Path) -> None:

@@ -974,14 +974,14 @@ def test_budget_huge_amount(corpus: Corpus, tmp_path: Path) -> None:
     folder = corpus("budget-huge-amount")
     with pytest.raises(BudgetInputError) as info:
         fill_budget_file(folder / "budget.xlsx", tmp_path / "filled.xlsx")
-    assert [(w.sheet, w.cell) for w, _m in info.value.problems] == [("Contributions", "E6")]
+    assert [(p.sheet, p.cell) for p in info.value.problems] == [("Contributions", "E6")]
 
 
 def test_budget_share_overflow(corpus: Corpus, tmp_path: Path) -> None:
     folder = corpus("budget-share-overflow")
     with pytest.raises(BudgetInputError) as info:
         fill_budget_file(folder / "budget.xlsx", tmp_path / "filled.xlsx")
-    assert ("Contributions", "D2") in [(w.sheet, w.cell) for w, _m in info.value.problems]
+    assert ("Contributions", "D2") in [(p.sheet, p.cell) for p in info.value.problems]
 
 
 def test_budget_toml_without_requirement(corpus: Corpus, tmp_path: Path) -> None:

@@ -282,6 +282,78 @@ def test_budget_recalculate_reads_and_fills_the_open_workbook(app: xw.App, tmp_p
     assert expected != pytest.approx(65347.05), "the cleared actual was read from the open workbook"
 
 
+def _problems_in(xl: excel.Excel, tmp_path: Path, name: str) -> list[list[object]]:
+    """The Problems table of the open workbook, saved and read back as a downstream reader would."""
+    saved = tmp_path / name
+    xl.book.save(str(saved))
+    rows = pc.CalamineWorkbook.from_path(str(saved), load_tables=True).get_table_by_name("Problems").to_python()
+    return [r for r in rows if any(v not in ("", None) for v in r)]
+
+
+def test_budget_recalculate_puts_what_stopped_it_in_the_problems_table(app: xw.App, tmp_path: Path) -> None:
+    """Ribbon users never see stderr: the errors land in the open workbook's Problems table, and the message
+    says how many and where; once put right, a press clears them."""
+    filled = tmp_path / "budget.xlsx"
+    fill_budget_file(DATA / "demo-budget-2024-25.toml", filled, config=load_config(EASTVALE))
+    wb = openpyxl.load_workbook(filled)
+    ws = wb["Contributions"]
+    header = [c.value for c in ws[1]]
+    share, basis = ws.cell(3, header.index("Share") + 1), ws.cell(4, header.index("Basis") + 1)
+    typed = (share.coordinate, share.value), (basis.coordinate, basis.value)
+    share.value, basis.value = "a half", "fixd"
+    wb.save(filled)
+    message, xl = press(app, filled, "budget.recalculate", Script())
+    assert message.startswith("boardbook could not do that:\nThe budget was not recalculated: 2 problems"), message
+    assert "Problems sheet" in message and "budget.xlsx sheet 'Contributions' cell D3" in message
+    rows = _problems_in(xl, tmp_path, "saved.xlsx")
+    assert [r[:3] for r in rows] == [["budget.xlsx", "Contributions", "D3"], ["budget.xlsx", "Contributions", "C4"]]
+    assert all(r[4] == "Error" for r in rows) and "expected a share" in str(rows[0][3])
+
+    for cell, value in typed:  # put right in the open workbook, and pressed again
+        xl.book.sheets["Contributions"].range(cell).value = value
+    message = excel.dispatch("budget.recalculate", xl)
+    assert message.startswith("Budget recalculated"), message
+    assert _problems_in(xl, tmp_path, "fixed.xlsx") == []
+
+
+def test_budget_made_before_the_problems_table_gets_one_from_the_ribbon(app: xw.App, tmp_path: Path) -> None:
+    filled = tmp_path / "budget.xlsx"
+    fill_budget_file(DATA / "demo-budget-2024-25.toml", filled, config=load_config(EASTVALE))
+    wb = openpyxl.load_workbook(filled)
+    del wb["Problems"]  # as budgets were before the Problems sheet
+    ws = wb["Expenditure"]
+    ws.cell(2, [c.value for c in ws[1]].index("Budget") + 1).value = "about 40k"
+    wb.save(filled)
+    message, xl = press(app, filled, "budget.recalculate", Script())
+    assert "1 problem to put right, listed on the Problems sheet" in message, message
+    rows = _problems_in(xl, tmp_path, "saved.xlsx")
+    assert [r[1:3] for r in rows] == [["Expenditure", "B2"]] and "expected an amount in £" in str(rows[0][3])
+
+
+def test_refresh_quadrant_puts_what_stopped_it_in_the_problems_table(
+    app: xw.App, tmp_path: Path, eastvale: Config
+) -> None:
+    inputs = write_demo_inputs(tmp_path / "inputs")
+    workbook = fill_workbook(
+        tmp_path / "quadrant.xlsx",
+        eastvale,
+        indicators=[inputs["indicators.csv"]],
+        evidence=inputs["evidence.csv"],
+        risk_factors=inputs["risk-factors.csv"],
+    ).out
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Evidence"]
+    header = [c.value for c in ws[1]]
+    ws.cell(2, header.index("Lens") + 1).value = "Gossip"
+    wb.save(workbook)
+    message, xl = press(app, workbook, "performance.refresh_quadrant", Script())
+    assert message.startswith("boardbook could not do that:\nThe quadrant was not refreshed: 1 problem to put"), message
+    lens = f"{chr(ord('A') + header.index('Lens'))}2"
+    assert [r[:3] + r[4:] for r in _problems_in(xl, tmp_path, "saved.xlsx")] == [
+        ["quadrant.xlsx", "Evidence", lens, "Error"]
+    ]
+
+
 def test_refresh_quadrant_reads_and_fills_the_open_workbook(app: xw.App, tmp_path: Path, eastvale: Config) -> None:
     require_soffice()
     inputs = write_demo_inputs(tmp_path / "inputs")

@@ -30,6 +30,7 @@ from boardbook.performance import rules
 from boardbook.performance.demo import INPUTS, run_performance_demo, write_demo_inputs
 from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import fill_workbook
+from boardbook.problems import PROBLEMS, PROBLEMS_HEADERS
 from boardbook.recorded import CONFIG_HEADERS, CONFIG_SHEET, CONFIG_TABLE
 from boardbook.templates.performance import (
     LENS_HIGHLIGHTS,
@@ -188,7 +189,16 @@ def _same(a: object, b: object) -> bool:
 # -- the contract -----------------------------------------------------------------------------------------------
 def test_tables_and_headers_are_the_contract(filled: Filled) -> None:
     wb = openpyxl.load_workbook(filled.workbooks["demo"])
-    assert wb.sheetnames == [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.RISK_SHEET, c.CHART_SHEET, CONFIG_SHEET]
+    assert wb.sheetnames == [
+        c.ABOUT,
+        c.QUADRANT,
+        c.INDICATORS,
+        c.EVIDENCE,
+        c.RISK_SHEET,
+        c.CHART_SHEET,
+        PROBLEMS,
+        CONFIG_SHEET,
+    ]
     assert wb[CONFIG_SHEET].sheet_state == "hidden"
     tables = {t.name: (ws, t) for ws in wb.worksheets for t in ws.tables.values()}
     expected = {
@@ -198,6 +208,7 @@ def test_tables_and_headers_are_the_contract(filled: Filled) -> None:
         c.QUADRANT: c.QUADRANT_HEADERS,
         c.THRESHOLD_LINES: c.THRESHOLD_LINES_HEADERS,
         CONFIG_TABLE: CONFIG_HEADERS,
+        PROBLEMS: PROBLEMS_HEADERS,
     }
     assert set(tables) == set(expected)
     for name, headers in expected.items():

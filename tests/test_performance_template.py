@@ -13,6 +13,7 @@ import pytest
 
 from boardbook.config import load_config
 from boardbook.performance import contract as c
+from boardbook.problems import PROBLEMS, PROBLEMS_HEADERS
 from boardbook.recorded import CONFIG_HEADERS, CONFIG_SHEET, CONFIG_TABLE
 from boardbook.templates.performance import build_performance
 from tests.helpers import cell_pairs, failing
@@ -37,7 +38,8 @@ def test_generator_is_deterministic(template: Path, tmp_path: Path) -> None:
 
 def test_template_contract(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
-    assert wb.sheetnames == [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.RISK_SHEET, c.CHART_SHEET, CONFIG_SHEET]
+    sheets = [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.RISK_SHEET, c.CHART_SHEET, PROBLEMS, CONFIG_SHEET]
+    assert wb.sheetnames == sheets
     assert wb[CONFIG_SHEET].sheet_state == "hidden"
     headers = {
         t.name: [ws.cell(1 if t.name != c.THRESHOLD_LINES else 4, j).value for j in range(1, len(t.tableColumns) + 1)]
@@ -51,6 +53,7 @@ def test_template_contract(template: Path) -> None:
         c.QUADRANT: list(c.QUADRANT_HEADERS),
         c.THRESHOLD_LINES: list(c.THRESHOLD_LINES_HEADERS),
         CONFIG_TABLE: list(CONFIG_HEADERS),
+        PROBLEMS: list(PROBLEMS_HEADERS),
     }
     for name in c.NAMES:
         [(sheet, cell)] = list(wb.defined_names[name].destinations)

@@ -80,7 +80,7 @@ def edge_summary(folder: Path) -> Path:
     for agency, evidence in FORMULA_LIKE.items():
         make_return(returns, config, agency, ratings=RATINGS[agency], evidence=evidence, sector="Health")
     result = collate([returns], folder / "section11-summary-edge.xlsx", config)
-    assert result.accepted == len(FORMULA_LIKE), [p.row() for p in result.problems]
+    assert result.accepted == len(FORMULA_LIKE), [p.table_row() for p in result.problems]
     return result.out
 
 

@@ -6,7 +6,11 @@ Hierarchy::
     ├── ConfigError           boardbook.toml or an agency list is wrong (names the key or row)
     ├── WorkbookError         a workbook cannot be read or lacks what the contract needs
     │   │                      (names file, sheet and cell where known)
-    │   └── UnsupportedOperation  the workbook backend in use cannot do what was asked
+    │   ├── UnsupportedOperation  the workbook backend in use cannot do what was asked
+    │   └── problems.ProblemError  an input's problems, all at once (``lines``: one per error), each a
+    │       │                      ``problems.Problem`` with a stable code
+    │       ├── budget.model.BudgetInputError
+    │       └── performance.model.InputError
     └── UsageError            the command line asks for something impossible
 
 Backend exceptions (zipfile, openpyxl, calamine, COM) are translated into these at the edge, so
@@ -21,23 +25,39 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Location:
-    """Where in a workbook something is: file, sheet and cell (any may be unknown)."""
+    """Where something is: file, then sheet and cell (workbooks) or row and column (CSV and TOML rows).
+
+    Any part may be unknown. ``cell`` may also hold a plain description (``key budget.requirement``).
+    """
 
     file: str = ""
     sheet: str = ""
     cell: str = ""
+    row: int | None = None
+    column: str = ""
+
+    @property
+    def place(self) -> str:
+        """Where inside the file, without the sheet: ``C5``, ``row 5, column Amount``, ``column Share``."""
+        if self.cell:
+            return self.cell
+        return ", ".join(
+            p for p in (f"row {self.row}" if self.row else "", f"column {self.column}" * bool(self.column)) if p
+        )
 
     def __str__(self) -> str:
-        parts = [Path(self.file).name if self.file else "", self.sheet, self.cell]
-        return " ".join(
-            p
-            for p in (
-                parts[0],
-                f"sheet '{parts[1]}'" if parts[1] else "",
-                (f"cell {parts[2]}" if " " not in parts[2] and "." not in parts[2] else parts[2]) if parts[2] else "",
-            )
-            if p
-        )
+        """``budget.xlsx sheet 'Budget' cell B4``; ``c.csv row 5, column Amount``; a described cell as written."""
+        cell = self.cell
+        parts = [
+            Path(self.file).name if self.file else "",
+            f"sheet '{self.sheet}'" if self.sheet else "",
+            (f"cell {cell}" if " " not in cell and "." not in cell else cell) if cell else "",
+            f"row {self.row}" if self.row and not cell else "",
+        ]
+        where = " ".join(p for p in parts if p)
+        if self.column:
+            where += (", " if cell or self.row else " " if where else "") + f"column {self.column}"
+        return where
 
 
 class BoardbookError(Exception):

@@ -14,6 +14,7 @@ from boardbook.budget import contract as c
 from boardbook.budget import rules
 from boardbook.budget.model import BudgetInput, Contribution
 from boardbook.budget.values import pounds
+from boardbook.problems import WARNING, Problem
 
 
 @dataclass
@@ -23,7 +24,12 @@ class BudgetResult:
     totals: rules.Totals
     report: list[rules.ReportLine]
     changes: list[tuple[str, Decimal | None, Decimal, Decimal | None, float | str | None]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the command line prints after "warning:"
+    problems: list[Problem] = field(default_factory=list)  # the same, for the workbook's Problems table
+
+    def warn(self, code: str, message: str) -> None:
+        self.warnings.append(message)
+        self.problems.append(Problem(code, message, WARNING, self.input.source))
 
 
 def contribution_amounts(inp: BudgetInput) -> list[Decimal]:
@@ -70,10 +76,11 @@ def budget_result(
             before, [(x.partner, a) for x, a in zip(inp.contributions, amounts, strict=True)]
         )
     if t.reserves_carried_forward < 0:
-        result.warnings.append(
+        result.warn(
+            "budget-reserves-negative",
             f"reserves would go negative: {pounds(t.reserves_carried_forward)} carried forward "
-            f"(brought forward {pounds(t.reserves_brought_forward)}, deficit {pounds(t.drawdown)})"
+            f"(brought forward {pounds(t.reserves_brought_forward)}, deficit {pounds(t.drawdown)})",
         )
     elif t.drawdown > 0:
-        result.warnings.append(f"a deficit of {pounds(t.drawdown)} is drawn down from reserves")
+        result.warn("budget-drawdown", f"a deficit of {pounds(t.drawdown)} is drawn down from reserves")
     return result

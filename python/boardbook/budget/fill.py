@@ -8,6 +8,7 @@ from openpyxl.utils.cell import get_column_letter
 from boardbook.book.base import Book, ColumnFormat, Formula
 from boardbook.budget import contract as c
 from boardbook.budget.compute import BudgetResult
+from boardbook.problems import by_severity, write_problems
 
 MONEY = ColumnFormat(c.MONEY_FORMAT)
 PERCENT = ColumnFormat(c.PERCENT_FORMAT)
@@ -32,6 +33,7 @@ def book_headers(table: str) -> tuple[str, ...]:
 
 
 def fill_budget(book: Book, r: BudgetResult) -> None:
+    write_problems(book, by_severity(r.problems))  # last run's rows cleared; warnings shown
     inp, t = r.input, r.totals
     book.set_name("Partnership", inp.partnership)
     book.set_name("FinancialYear", inp.financial_year)

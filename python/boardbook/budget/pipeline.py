@@ -2,8 +2,9 @@
 
 1. read the inputs: a budget workbook or TOML file (``reader``), or the workbook open in Excel (the port);
 2. compute contributions, totals, reserves and the annual-report lines (``compute``, pure);
-3. fill the workbook through the Book port (``fill``) and save it atomically — or leave a live workbook
-   filled and unsaved for its owner.
+3. fill the workbook through the Book port (``fill``), warnings in its ``Problems`` table, and save it
+   atomically — or leave a live workbook filled and unsaved for its owner (with the errors that stopped
+   the fill in its ``Problems`` table when it could not be filled).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from boardbook.budget.fill import fill_budget
 from boardbook.budget.reader import read_budget, read_budget_book
 from boardbook.config import Config
 from boardbook.errors import UsageError
+from boardbook.problems import ProblemError, by_severity, write_problems
 from boardbook.recorded import choose_config, record_config
 from boardbook.templates.budget import build_budget
 
@@ -42,8 +44,13 @@ def fill_budget_file(
         src, target = Path(source), Path(out)
         if target.resolve() == src.resolve() or (previous and target.resolve() == Path(previous).resolve()):
             raise UsageError(f"the output {target} is also an input: choose another --out (inputs are never modified)")
-    inp = read_budget(source) if source is not None else read_budget_book(book)  # type: ignore[arg-type]
-    prev = read_budget(previous) if previous else None
+    try:
+        inp = read_budget(source) if source is not None else read_budget_book(book)  # type: ignore[arg-type]
+        prev = read_budget(previous) if previous else None
+    except ProblemError as exc:
+        if book is not None:  # filled in place: the open workbook shows what stopped it
+            write_problems(book, by_severity(exc.problems))
+        raise
     result = budget_result(inp, prev, council_convention=council_convention)
     if book is not None:  # the workbook open in Excel: filled live, left unsaved
         fill_budget(book, result)

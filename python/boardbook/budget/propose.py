@@ -51,17 +51,22 @@ def partners_from_file(path: Path) -> list[Partner]:
         )
         partners = []
         for r in records:
-            share = problems.parse(r.where["Share"], parse_share, r.values.get("Share"))
-            this_year = problems.parse(r.where["This year"], parse_money, r.values.get("This year"))
+            share = problems.parse("budget-not-a-share", r.where["Share"], parse_share, r.values.get("Share"))
+            this_year = problems.parse(
+                "budget-not-an-amount", r.where["This year"], parse_money, r.values.get("This year")
+            )
             if share is None and not r.text("Share"):
-                problems.add(r.where["Share"], f"{r.text('Partner')} has no Share (e.g. 25%)")
+                problems.add("budget-share-missing", r.where["Share"], f"{r.text('Partner')} has no Share (e.g. 25%)")
             elif share is not None and share < 0:
-                problems.add(r.where["Share"], f"{r.text('Partner')}'s Share must not be negative")
+                problems.add(
+                    "budget-share-negative", r.where["Share"], f"{r.text('Partner')}'s Share must not be negative"
+                )
             partners.append(Partner(r.text("Partner"), r.text("Sector"), c.SHARE, share, this_year))
         shares = [p.share for p in partners if p.share is not None]
         if shares and len(shares) == len(partners) and not rules.shares_add_up(shares):
             problems.add(
-                Location(str(path), "", "column Share"),
+                "budget-share-total",
+                Location(str(path), column="Share"),
                 f"the shares add up to {float(sum(shares, Fraction(0)) * 100):.4g} %, not 100 %",
             )
         if problems.items:

@@ -169,6 +169,7 @@ def fill(
     out.print(
         f"wrote {result.out}: {len(result.indicators)} indicators ({rag or 'none'}), "
         f"{len(result.findings)} findings, {len(result.risk.factors) if result.risk else 0} risk factors"
+        + (f"; {len(result.problems)} notes in its Problems table" if result.problems else "")
     )
 
 

@@ -23,16 +23,17 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from boardbook.atomic import atomic_path
 from boardbook.csvfile import read_csv as read_csv_file
-from boardbook.errors import Location, UsageError, WorkbookError
+from boardbook.errors import Location, UsageError
 from boardbook.performance import contract as c
 from boardbook.performance import rules
 from boardbook.performance.definitions import definition
 from boardbook.performance.model import InputError, Problem, Where, fold
+from boardbook.problems import INFO
 from boardbook.suggest import close_matches
 
 REQUIRED = ("time_period", "time_identifier", "geographic_level", "la_name")
@@ -93,6 +94,7 @@ class Imported:
 
     row: int
     record: dict[str, object]
+    problems: list[Problem] = field(default_factory=list)  # notes (Info) for the Problems table
 
 
 def read_csv(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -121,8 +123,8 @@ def read_ees(path: str | Path) -> EesTable:
         found = ", ".join(h for h in headers if h) or "nothing"
         raise InputError(
             [
-                Problem(
-                    Where(str(path), 1),
+                Where(str(path), 1).problem(
+                    "ees-columns-missing",
                     missing[0],
                     f"not a DfE open-data (EES) CSV: missing {', '.join(missing)} (found: {_clip(found)})",
                 )
@@ -208,8 +210,8 @@ def import_measures(
             hint = close_matches(m, [h for h in table.headers if h not in DIMENSIONS])
             raise InputError(
                 [
-                    Problem(
-                        Where(str(path), 1),
+                    Where(str(path), 1).problem(
+                        "ees-measure-missing",
                         m,
                         f"the measure column '{m}' is not in the file"
                         + (f" (did you mean '{hint[0]}'?)" if hint else "")
@@ -243,13 +245,17 @@ def import_measures(
         info = definition(m)
         for period in chosen:
             n, r = by_period[period]
+            here = Where(str(path), n)
             notes = []
+            problems = []
             try:
                 value, note = parse_value(r[m])
             except ValueError as exc:
-                raise InputError([Problem(Where(str(path), n), m, str(exc))]) from None
+                raise InputError([here.problem("ees-value-invalid", m, str(exc))]) from None
             if note:
                 notes.append(note)
+                code = "ees-suppressed" if value is None else "ees-low-reliability"
+                problems.append(here.problem(code, m, f"{period}: {note}", INFO))
             england = None
             if period in national:
                 try:
@@ -258,8 +264,16 @@ def import_measures(
                     england, e_note = None, "not a number"
                 if e_note and england is None:
                     notes.append(f"England: {e_note}")
+                    problems.append(
+                        Where(str(path), national[period][0]).problem(
+                            "ees-england-missing", m, f"{period}: England: {e_note}", INFO
+                        )
+                    )
             else:
                 notes.append("England: no National row for this period")
+                problems.append(
+                    here.problem("ees-england-missing", m, f"{period}: England: no National row for this period", INFO)
+                )
             sn = None
             if sn_codes:
                 values = []
@@ -272,7 +286,9 @@ def import_measures(
                     values.append(v)
                 sn, available = rules.mean_of_available(values)
                 if available < len(sn_codes):
-                    notes.append(f"statistical neighbours: mean of {available} of {len(sn_codes)} available")
+                    partial = f"statistical neighbours: mean of {available} of {len(sn_codes)} available"
+                    notes.append(partial)
+                    problems.append(here.problem("ees-neighbours-partial", m, f"{period}: {partial}", INFO))
             out.append(
                 Imported(
                     n,
@@ -288,6 +304,7 @@ def import_measures(
                         "Source": name,
                         "Note": "; ".join(notes),
                     },
+                    problems,
                 )
             )
     return out
@@ -346,14 +363,19 @@ def _la_rows(table: EesTable, rows: Iterable[tuple[int, dict[str, str]]], la: st
         names = sorted({r["la_name"] for _n, r in las})
         hint = [n for n in names if key and (key in _la_key(n) or _la_key(n) in key)][:3]
         hint += [h for h in close_matches(la, names, n=3) if h not in hint][: 3 - len(hint)]
-        raise WorkbookError(
-            f"column la_name: no local authority '{la}' in this file"
-            + (
-                f" (did you mean {' or '.join(repr(h) for h in hint)}?)"
-                if hint
-                else f" ({len(names)} local authorities, e.g. {', '.join(names[:3])})"
-            ),
-            Location(str(table.path)),
+        raise InputError(
+            [
+                Problem.at(
+                    "ees-la-unknown",
+                    Location(str(table.path), column="la_name"),
+                    f"no local authority '{la}' in this file"
+                    + (
+                        f" (did you mean {' or '.join(repr(h) for h in hint)}?)"
+                        if hint
+                        else f" ({len(names)} local authorities, e.g. {', '.join(names[:3])})"
+                    ),
+                )
+            ]
         )
     return found
 
@@ -377,8 +399,8 @@ def _one_per_period(
             hint = f"; choose one with --where {differ[0]}=VALUE" if differ else ""
             raise InputError(
                 [
-                    Problem(
-                        Where(str(table.path), n),
+                    Where(str(table.path), n).problem(
+                        "ees-breakdown",
                         differ[0] if differ else "time_period",
                         f"a second row for {who} in {period} (also row {m}): the file has a breakdown{hint}",
                     )
@@ -403,8 +425,8 @@ def neighbour_codes(path: str | Path, old_la_code: str, la_name: str = "") -> li
     if missing:
         raise InputError(
             [
-                Problem(
-                    Where(str(path), 1),
+                Where(str(path), 1).problem(
+                    "ees-neighbours-invalid",
                     missing[0],
                     "not a DfE statistical neighbour file: "
                     f"missing {', '.join(missing)} (found: {_clip(', '.join(headers))})",
@@ -414,9 +436,14 @@ def neighbour_codes(path: str | Path, old_la_code: str, la_name: str = "") -> li
     for _n, r in rows:
         if r["old_la_code"] == old_la_code:
             return [r[h] for h in NEIGHBOURS if r.get(h)]
-    raise WorkbookError(
-        f"column old_la_code: no row for {la_name or 'the local authority'} (old_la_code {old_la_code or 'unknown'})",
-        Location(str(path)),
+    raise InputError(
+        [
+            Problem.at(
+                "ees-neighbours-la-missing",
+                Location(str(path), column="old_la_code"),
+                f"no row for {la_name or 'the local authority'} (old_la_code {old_la_code or 'unknown'})",
+            )
+        ]
     )
 
 

@@ -16,6 +16,7 @@ from boardbook.performance import contract as c
 from boardbook.performance.model import Finding, Indicator
 from boardbook.performance.quadrant import measure_words
 from boardbook.performance.rules import RiskQuadrant
+from boardbook.problems import Problem, write_problems
 from boardbook.templates.performance import (
     LENS_HIGHLIGHTS,
     POINT_COLOURS,
@@ -42,6 +43,7 @@ class PerformanceContent:
     risk: RiskQuadrant | None = None
     alt_text: str = ""
     sources: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # notes found on the way (Info, Warning)
 
 
 def _letters(book: Book, table: str, headers: tuple[str, ...]) -> tuple[int, dict[str, str]]:
@@ -110,6 +112,7 @@ def risk_rows(book: Book, risk: RiskQuadrant) -> list[list[Value]]:
 
 
 def fill_performance(book: Book, s: PerformanceContent) -> None:
+    write_problems(book, s.problems)  # last run's rows cleared
     book.write_table(
         c.INDICATORS,
         indicator_rows(book, s.indicators),

@@ -1,20 +1,18 @@
 """Plain records of the performance workbook's inputs, each remembering where it was read from.
 
-Problems found while reading are ``Problem`` records; ``InputError`` reports them all at once, each
-naming the file, the row (CSV) or sheet and cell (.xlsx), and the column.
+Problems found while reading are ``Problem`` records (``boardbook.problems``, codes in ``CODES``);
+``InputError`` reports them all at once, each naming the file, the row (CSV) or sheet and cell (.xlsx),
+and the column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-from boardbook.errors import Location, WorkbookError
+from boardbook.errors import Location
 from boardbook.folding import fold
-
-MAX_LISTED = 10
+from boardbook.problems import ERROR, Problem, ProblemError
 
 
 @dataclass(frozen=True)
@@ -26,49 +24,60 @@ class Where:
     sheet: str = ""
     columns: tuple[tuple[str, str], ...] = ()  # header -> column letter, for .xlsx cell addresses
 
-    def cell(self, column: str) -> str:
-        """ "sheet 'Indicators' cell F5, column Denominator" or "row 5, column Denominator"."""
-        letter = dict(self.columns).get(column)
-        if self.sheet and letter:
-            return f"sheet '{self.sheet}' cell {letter}{self.row}, column {column}"
-        if self.sheet:
-            return f"sheet '{self.sheet}' row {self.row}, column {column}"
-        return f"row {self.row}, column {column}"
-
     def location(self, column: str) -> Location:
+        """Where ``column`` of this row is: ``sheet 'Indicators' cell F5, column Denominator`` (an .xlsx), or
+        ``row 5, column Denominator`` (a CSV)."""
         letter = dict(self.columns).get(column)
-        return Location(self.file, self.sheet, f"{letter}{self.row}" if letter else "")
+        cell = f"{letter}{self.row}" if self.sheet and letter else ""
+        return Location(self.file, self.sheet, cell, self.row, column)
+
+    def problem(self, code: str, column: str, message: str, severity: str = ERROR) -> Problem:
+        """A problem in ``column`` of this row (``code`` from ``CODES``)."""
+        return Problem.at(code, self.location(column), message, severity)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in an input, and exactly where."""
-
-    where: Where
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{Path(self.where.file).name} {self.where.cell(self.column)}: {self.message}"
+class InputError(ProblemError):
+    """An input file has problems: each names the file, row or cell, and column, and what is wrong."""
 
 
-class InputError(WorkbookError):
-    """An input file has problems: the message lists them (file, row or cell, column, what is wrong)."""
-
-    def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
-        first = self.problems[0]
-        text = "; ".join(str(p) for p in self.problems[:MAX_LISTED])
-        if len(self.problems) > MAX_LISTED:
-            text += f"; and {len(self.problems) - MAX_LISTED} more"
-        if len(self.problems) > 1:
-            text = f"{len(self.problems)} problems: {text}"
-        super().__init__(text)
-        self.location = first.where.location(first.column)
-
-    @property
-    def lines(self) -> list[str]:
-        return [str(p) for p in self.problems]
+# Every problem the performance inputs can have, by its stable code (the README's table lists them; a registry
+# test proves each is produced by a real file and that nothing else is).
+CODES = {
+    "performance-unreadable": "an input cannot be read at all (missing, empty, not a workbook, table absent)",
+    "indicator-column-missing": "the indicator list lacks a column it needs (Priority, Indicator, Period, Value)",
+    "indicator-blank": "an indicator row has no Priority or no Indicator",
+    "indicator-not-a-number": "a figure (Value, Numerator, Target …) is not a number",
+    "indicator-polarity-unknown": "a Polarity is neither higher nor lower (is better)",
+    "indicator-denominator-not-positive": "a rate's Denominator is 0 or negative",
+    "indicator-per-not-positive": "a Per (rate base) is 0 or negative",
+    "indicator-tolerance-negative": "a Tolerance is negative",
+    "indicator-rate-incomplete": "a Numerator without a Denominator (or the reverse) and no Value",
+    "indicator-duplicate": "the same priority, indicator and period is listed twice",
+    "evidence-column-missing": "the evidence lacks a column it needs (Priority, Lens, Finding)",
+    "evidence-blank": "a finding has no Priority or no Finding",
+    "evidence-lens-unknown": "a Lens is not one of the four lenses",
+    "evidence-rag-unknown": "a RAG is not Green, Amber or Red",
+    "evidence-date-invalid": "a Date is not a date",
+    "risk-factor-column-missing": "the risk factors lack a column they need (Factor, Assessments, Plans)",
+    "risk-factor-blank": "a risk factor row has no Factor, Assessments or Plans",
+    "risk-factor-not-a-count": "Assessments or Plans is not a whole number, 0 or more",
+    "risk-factor-no-assessments": "a factor identified in no assessment (its conversion cannot be worked out)",
+    "risk-factor-plans-exceed": "a factor's Plans are more than its Assessments",
+    "risk-factor-duplicate": "a risk factor is listed twice",
+    "risk-factor-none": "the risk factors table has no rows",
+    "previous-column-missing": "the previous workbook's Indicators table lacks Priority, Indicator or Value",
+    "ees-columns-missing": "a file given as DfE open data (EES) lacks the columns every EES file has",
+    "ees-measure-missing": "a measure asked for is not a column of the EES file",
+    "ees-value-invalid": "an EES figure is neither a number nor a DfE code (c, z, x, :, u)",
+    "ees-la-unknown": "the local authority asked for is not in the EES file",
+    "ees-breakdown": "the EES file has several rows per local authority and period (choose one with --where)",
+    "ees-neighbours-invalid": "the statistical neighbour file lacks its columns",
+    "ees-neighbours-la-missing": "the statistical neighbour file has no row for the local authority",
+    "ees-suppressed": "DfE published no figure (c suppressed, z, x or : not available, or blank)",
+    "ees-low-reliability": "DfE flags the figure as of low reliability (u)",
+    "ees-england-missing": "the EES file has no England figure for the period",
+    "ees-neighbours-partial": "the statistical neighbours' mean is of fewer than all ten",
+}
 
 
 @dataclass
@@ -92,6 +101,7 @@ class Indicator:
     england: float | None = None
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # notes worth a row in the Problems table
     # decided by the rules
     computed: bool = False  # Value = ROUND(Numerator ÷ Denominator × Per, 1)
     rag: str | None = None
@@ -130,4 +140,5 @@ class RiskFactor:
     where: Where
 
 
-__all__ = ["fold"]  # the one text normaliser (boardbook.folding), re-exported for the performance modules
+# the one text normaliser (boardbook.folding) and the one Problem (boardbook.problems), for the performance modules
+__all__ = ["Problem", "fold"]

@@ -29,6 +29,7 @@ from boardbook.performance import ees, quadrant, reader, rules
 from boardbook.performance.assess import PreviousValue, assess
 from boardbook.performance.fill import PerformanceContent, fill_performance
 from boardbook.performance.model import Finding, Indicator, InputError, Problem, Where, fold
+from boardbook.problems import by_severity, problem_from, write_problems
 from boardbook.recorded import record_config
 from boardbook.templates.performance import build_performance
 
@@ -53,6 +54,7 @@ class FillResult:
     findings: list[Finding]
     risk: rules.RiskQuadrant | None
     inputs: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # notes written to the Problems table
 
     @property
     def rag_counts(self) -> Counter[str]:
@@ -99,27 +101,36 @@ def fill_workbook(
             raise UsageError(f"the output {out} is also an input: choose another --out")
         _check_output(out)
 
-    listed: list[Indicator] = []
-    imported: list[Indicator] = []
-    for path in indicators:
-        if not isinstance(path, Book) and ees.is_ees(path):
-            imported += import_ees(path, ees_options or EesOptions())
-        else:
-            listed += reader.read_indicators(path)
-    rows = merge_imported(listed, imported) if imported else listed
-    check_duplicates(rows)
-    assess(rows, read_previous(previous) if previous else None)
+    try:
+        listed: list[Indicator] = []
+        imported: list[Indicator] = []
+        for path in indicators:
+            if not isinstance(path, Book) and ees.is_ees(path):
+                imported += import_ees(path, ees_options or EesOptions())
+            else:
+                listed += reader.read_indicators(path)
+        notes = [p for ind in (*listed, *imported) for p in ind.problems]
+        rows = merge_imported(listed, imported) if imported else listed
+        check_duplicates(rows)
+        assess(rows, read_previous(previous) if previous else None)
 
-    findings = reader.read_evidence(evidence) if evidence is not None else []
-    risk = None
-    if risk_factors is not None:
-        factors = reader.read_risk_factors(risk_factors)
-        risk = rules.classify_factors(
-            [(f.factor, f.assessments, f.plans) for f in factors],
-            prevalence_measure,
-            prevalence_threshold,
-            impact_threshold,
-        )
+        findings = reader.read_evidence(evidence) if evidence is not None else []
+        risk = None
+        if risk_factors is not None:
+            factors = reader.read_risk_factors(risk_factors)
+            risk = rules.classify_factors(
+                [(f.factor, f.assessments, f.plans) for f in factors],
+                prevalence_measure,
+                prevalence_threshold,
+                impact_threshold,
+            )
+    except WorkbookError as exc:  # an unreadable input too becomes a problem with its code
+        error = exc if isinstance(exc, InputError) else InputError(problem_from(exc, "performance-unreadable"))
+        if book is not None:  # filled in place: the open workbook shows what stopped it
+            write_problems(book, by_severity(error.problems))
+        if error is exc:
+            raise
+        raise error from None
 
     content = PerformanceContent(
         partnership=config.partnership,
@@ -129,16 +140,17 @@ def fill_workbook(
         grid=quadrant.grid_rows(rows, findings),
         risk=risk,
         alt_text=quadrant.risk_alt_text(risk) if risk else "",
+        problems=by_severity(notes),
     )
     if book is not None:
         fill_performance(book, content)
         record_config(book, config)
-        return FillResult(out, rows, findings, risk, inputs)
+        return FillResult(out, rows, findings, risk, inputs, content.problems)
     fresh = build_performance(config)
     fill_performance(fresh, content)
     record_config(fresh, config)
     fresh.save(out, backup=True)
-    return FillResult(out, rows, findings, risk, inputs)
+    return FillResult(out, rows, findings, risk, inputs, content.problems)
 
 
 def refresh_book(book: Book, config: Config, *, now: datetime | None = None) -> FillResult:
@@ -203,7 +215,10 @@ def import_ees(path: str | Path, options: EesOptions) -> list[Indicator]:
         path, options.la, options.measures, neighbours=options.neighbours, periods=options.periods, where=options.where
     )
     records = [(Where(str(path), r.row), {**r.record, "Priority": IMPORTED_PRIORITY}) for r in found]
-    return reader.indicators_from_records(records)
+    indicators = reader.indicators_from_records(records)  # one per record
+    for ind, r in zip(indicators, found, strict=True):
+        ind.problems += r.problems
+    return indicators
 
 
 def merge_imported(listed: list[Indicator], imported: list[Indicator]) -> list[Indicator]:
@@ -256,8 +271,8 @@ def check_duplicates(rows: Sequence[Indicator]) -> None:
         if k in seen and seen[k].where.file != ind.where.file:
             other = seen[k].where
             problems.append(
-                Problem(
-                    ind.where,
+                ind.where.problem(
+                    "indicator-duplicate",
                     "Indicator",
                     f"'{ind.indicator}' for period '{ind.period}' under "
                     f"priority '{ind.priority}' is listed twice (also {Path(other.file).name} "
@@ -276,8 +291,8 @@ def read_previous(path: str | Path) -> dict[tuple[str, str], list[PreviousValue]
     if missing:
         raise InputError(
             [
-                Problem(
-                    Where(str(path), table.header_row, table.sheet),
+                Where(str(path), table.header_row, table.sheet).problem(
+                    "previous-column-missing",
                     missing[0],
                     "the previous workbook's Indicators table has no such column",
                 )

@@ -32,9 +32,15 @@ from boardbook.package import OLE_MAGIC, ZIP_MAGIC, open_package
 from boardbook.performance import contract as c
 from boardbook.performance import rules
 from boardbook.performance.model import Finding, Indicator, InputError, Problem, RiskFactor, Where, fold
+from boardbook.problems import INFO
 from boardbook.suggest import close_matches
 
 Record = dict[str, object]
+COLUMN_MISSING = {
+    c.INDICATORS: "indicator-column-missing",
+    c.EVIDENCE: "evidence-column-missing",
+    c.RISK_FACTORS: "risk-factor-column-missing",
+}
 Source = str | Path | Book  # a CSV or .xlsx file, or an open workbook (the ribbon's own tables)
 Row = tuple[Where, Record]
 
@@ -108,7 +114,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
             message = f"the column '{h}' is missing (found: {', '.join(str(f) for f in found if str(f).strip())})" + (
                 f"; rename '{hint[0]}' to '{h}'" if hint else f"; {how}" if how else ""
             )
-            problems.append(Problem(header_where, h, message))
+            problems.append(header_where.problem(COLUMN_MISSING[table], h, message))
         raise InputError(problems)
     rows = []
     for i, values in enumerate(body, start=header_row + 1):
@@ -237,23 +243,28 @@ def number(value: object) -> float | None:
 
 
 class _Checker:
-    """Collects the problems of one file."""
+    """Collects the problems of one file (codes: ``model.CODES``); notes (Info) go to ``info``."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.info: list[Problem] = []
 
-    def add(self, where: Where, column: str, message: str) -> None:
-        self.problems.append(Problem(where, column, message))
+    def add(self, code: str, where: Where, column: str, message: str) -> None:
+        self.problems.append(where.problem(code, column, message))
 
-    def number(self, where: Where, record: Record, column: str, notes: list[str] | None = None) -> float | None:
+    def number(
+        self, code: str, where: Where, record: Record, column: str, notes: list[str] | None = None
+    ) -> float | None:
         value = record.get(column)
         if notes is not None and isinstance(value, str) and value.strip().casefold() in EES_CODES:
-            notes.append(f"{column}: {EES_CODES[value.strip().casefold()]}")
+            meaning = EES_CODES[value.strip().casefold()]
+            notes.append(f"{column}: {meaning}")
+            self.info.append(where.problem("ees-suppressed", column, f"{meaning}: left blank", INFO))
             return None
         try:
             return number(value)
         except ValueError as exc:
-            self.add(where, column, str(exc))
+            self.add(code, where, column, str(exc))
             return None
 
     def done(self) -> None:
@@ -269,8 +280,8 @@ def read_indicators(path: Source) -> list[Indicator]:
     if "Value" not in table.columns and not {"Numerator", "Denominator"} <= table.columns:
         raise InputError(
             [
-                Problem(
-                    table.header,
+                table.header.problem(
+                    "indicator-column-missing",
                     "Value",
                     "the column 'Value' is missing (or give 'Numerator' and 'Denominator' to compute it)",
                 )
@@ -286,6 +297,7 @@ def indicators_from_records(rows: Sequence[Row]) -> list[Indicator]:
     seen: dict[tuple[str, str, str], Where] = {}
     for where, r in rows:
         notes: list[str] = []
+        noted = len(check.info)
         ind = Indicator(
             priority=text(r.get("Priority")),
             indicator=text(r.get("Indicator")),
@@ -297,10 +309,14 @@ def indicators_from_records(rows: Sequence[Row]) -> list[Indicator]:
         existing_note = text(r.get("Note"))
         for column in ("Priority", "Indicator"):
             if not text(r.get(column)):
-                check.add(where, column, "is blank")
+                check.add("indicator-blank", where, column, "is blank")
         nums = {
             h: check.number(
-                where, r, h, notes if h in ("Value", "Previous", "Statistical neighbours", "England") else None
+                "indicator-not-a-number",
+                where,
+                r,
+                h,
+                notes if h in ("Value", "Previous", "Statistical neighbours", "England") else None,
             )
             for h in INDICATOR_NUMBERS
         }
@@ -310,18 +326,35 @@ def indicators_from_records(rows: Sequence[Row]) -> list[Indicator]:
         try:
             ind.polarity = rules.polarity(r.get("Polarity"))
         except ValueError as exc:
-            check.add(where, "Polarity", str(exc))
+            check.add("indicator-polarity-unknown", where, "Polarity", str(exc))
         if ind.denominator is not None and ind.denominator <= 0:
-            check.add(where, "Denominator", f"{text(r.get('Denominator'))}: a rate needs a denominator above 0")
+            check.add(
+                "indicator-denominator-not-positive",
+                where,
+                "Denominator",
+                f"{text(r.get('Denominator'))}: a rate needs a denominator above 0",
+            )
         if ind.per is not None and ind.per <= 0:
-            check.add(where, "Per", f"{text(r.get('Per'))}: 'Per' must be above 0 (e.g. 100 or 10000)")
+            check.add(
+                "indicator-per-not-positive",
+                where,
+                "Per",
+                f"{text(r.get('Per'))}: 'Per' must be above 0 (e.g. 100 or 10000)",
+            )
         if ind.tolerance is not None and ind.tolerance < 0:
-            check.add(where, "Tolerance", f"{text(r.get('Tolerance'))}: the tolerance must be 0 or more")
+            check.add(
+                "indicator-tolerance-negative",
+                where,
+                "Tolerance",
+                f"{text(r.get('Tolerance'))}: the tolerance must be 0 or more",
+            )
         no_num, no_den = _blank(r.get("Numerator")), _blank(r.get("Denominator"))
         if no_num != no_den and _blank(r.get("Value")):
             blank = "Denominator" if no_den else "Numerator"
             other = "Numerator" if blank == "Denominator" else "Denominator"
-            check.add(where, blank, f"is blank but {other} is given: give both, or a Value")
+            check.add(
+                "indicator-rate-incomplete", where, blank, f"is blank but {other} is given: give both, or a Value"
+            )
         # A Note is "; "-separated: split it, so re-filling a filled workbook does not repeat its own notes.
         ind.notes = [*(n.strip() for n in existing_note.split("; ")), *notes]
         k = (*ind.key, fold(ind.period))
@@ -330,6 +363,7 @@ def indicators_from_records(rows: Sequence[Row]) -> list[Indicator]:
                 first = seen[k]
                 also = f"row {first.row}" if first.file == where.file else f"{Path(first.file).name} row {first.row}"
                 check.add(
+                    "indicator-duplicate",
                     where,
                     "Indicator",
                     f"'{ind.indicator}' for period '{ind.period}' under priority "
@@ -337,6 +371,7 @@ def indicators_from_records(rows: Sequence[Row]) -> list[Indicator]:
                 )
             else:
                 seen[k] = where
+        ind.problems = check.info[noted:]
         out.append(ind)
     check.done()
     return out
@@ -357,12 +392,13 @@ def read_evidence(path: Source) -> list[Finding]:
     for where, r in rows:
         for column in ("Priority", "Finding"):
             if not text(r.get(column)):
-                check.add(where, column, "is blank")
+                check.add("evidence-blank", where, column, "is blank")
         raw_lens = text(r.get("Lens"))
         lens = lenses.get(fold(raw_lens))
         if lens is None:
             hint = close_matches(raw_lens, c.LENSES)
             check.add(
+                "evidence-lens-unknown",
                 where,
                 "Lens",
                 (f"'{raw_lens}' is not a lens" if raw_lens else "is blank")
@@ -375,7 +411,7 @@ def read_evidence(path: Source) -> list[Finding]:
         if not _blank(when):
             day = parse_date(when)
             if day is None:
-                check.add(where, "Date", f"'{text(when)}' is not a date (use dd/mm/yyyy)")
+                check.add("evidence-date-invalid", where, "Date", f"'{text(when)}' is not a date (use dd/mm/yyyy)")
         out.append(
             Finding(
                 text(r.get("Priority")),
@@ -397,7 +433,12 @@ def _rag(check: _Checker, where: Where, r: Record) -> str | None:
         return None
     found = RAG_ALIASES.get(raw.casefold())
     if found is None:
-        check.add(where, "RAG", f"'{raw}' is not a RAG rating: use Green, Amber or Red (or leave it blank)")
+        check.add(
+            "evidence-rag-unknown",
+            where,
+            "RAG",
+            f"'{raw}' is not a RAG rating: use Green, Amber or Red (or leave it blank)",
+        )
     return found
 
 
@@ -412,42 +453,50 @@ def read_risk_factors(path: Source) -> list[RiskFactor]:
     for where, r in rows:
         name = text(r.get("Factor"))
         if not name:
-            check.add(where, "Factor", "is blank")
+            check.add("risk-factor-blank", where, "Factor", "is blank")
         counts = {h: _count(check, where, r, h) for h in ("Assessments", "Plans")}
         a, p = counts["Assessments"], counts["Plans"]
         if a == 0:
             check.add(
+                "risk-factor-no-assessments",
                 where,
                 "Assessments",
                 "0: the conversion to a plan needs assessments above 0 (leave out factors no assessment identified)",
             )
         if a is not None and p is not None and p > a:
             check.add(
+                "risk-factor-plans-exceed",
                 where,
                 "Plans",
                 f"{p} is more than Assessments ({a}): plans count children whose assessment identified the factor",
             )
         if name:
             if fold(name) in seen:
-                check.add(where, "Factor", f"'{name}' is listed twice (also row {seen[fold(name)].row})")
+                check.add(
+                    "risk-factor-duplicate",
+                    where,
+                    "Factor",
+                    f"'{name}' is listed twice (also row {seen[fold(name)].row})",
+                )
             seen.setdefault(fold(name), where)
         if name and a is not None and p is not None:
             out.append(RiskFactor(name, a, p, where))
     check.done()
     if not out:
-        raise WorkbookError("no risk factors found: the table has no rows", Location(str(path)))
+        file = str(path.path or "the workbook") if isinstance(path, Book) else str(path)
+        raise InputError([Problem("risk-factor-none", "no risk factors found: the table has no rows", file=file)])
     return out
 
 
 def _count(check: _Checker, where: Where, r: Record, column: str) -> int | None:
     raw = r.get(column)
     if _blank(raw):
-        check.add(where, column, "is blank")
+        check.add("risk-factor-blank", where, column, "is blank")
         return None
-    value = check.number(where, r, column)
+    value = check.number("risk-factor-not-a-count", where, r, column)
     if value is None:
         return None
     if value < 0 or not value.is_integer():
-        check.add(where, column, f"{text(raw)} is not a count (a whole number, 0 or more)")
+        check.add("risk-factor-not-a-count", where, column, f"{text(raw)} is not a count (a whole number, 0 or more)")
         return None
     return int(value)

@@ -11,6 +11,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from boardbook.book.base import Book, ChartSpec, ColumnFormat, Formula, Value
 from boardbook.config import Agency, Config
+from boardbook.problems import Problem, write_problems
 from boardbook.recorded import CONFIG_TABLE, record_config
 from boardbook.section11 import contract as c
 from boardbook.section11.feedback import AgencyFeedback
@@ -41,7 +42,7 @@ class SummaryContent:
     challenge: Sequence[Sequence[object]] = field(default_factory=list)
     comparison: Sequence[Sequence[object]] = field(default_factory=list)
     missing: Sequence[Sequence[object]] = field(default_factory=list)
-    problems: Sequence[Sequence[object]] = field(default_factory=list)
+    problems: Sequence[Problem] = field(default_factory=list)
     removed: Sequence[Sequence[object]] = field(default_factory=list)
     log: Sequence[Sequence[object]] = field(default_factory=list)
 
@@ -155,7 +156,7 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
     book.write_table(c.COMPARISON, s.comparison, formats={"Change": ColumnFormat("+0;-0;0")})
     book.highlight(c.COMPARISON, ["Previous", "Current"], highlights)
     book.write_table(c.MISSING, s.missing)
-    book.write_table(c.PROBLEMS, s.problems, formats={"Problem": WRAP})
+    write_problems(book, s.problems)
     book.write_table(c.REMOVED, s.removed, formats={"Due": DATE, "Removed at": DATETIME, "Evidence": WRAP})
     book.write_table(c.LOG, s.log, formats={"Run at": DATETIME, "Changes": WRAP})
     record_config(book, cfg)

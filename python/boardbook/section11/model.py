@@ -4,24 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-ERROR, WARNING, INFO = "Error", "Warning", "Info"
+from boardbook.problems import ERROR, INFO, WARNING, Problem
 
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong (or worth knowing) about a return; ``code`` is stable, ``message`` is for people."""
-
-    code: str
-    message: str
-    severity: str = ERROR
-    file: str = ""
-    sheet: str = ""
-    cell: str = ""
-
-    def row(self) -> list[str]:
-        return [Path(self.file).name if self.file else "", self.sheet, self.cell, self.message, self.severity]
+__all__ = ["ERROR", "INFO", "WARNING", "Problem", "Rating", "Return"]  # Problem: the one shape (boardbook.problems)
 
 
 @dataclass(frozen=True)

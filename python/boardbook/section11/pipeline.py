@@ -282,7 +282,7 @@ def collate(
             challenge=rules.challenge(config, accepted, previous_round, sample, seed),
             comparison=rules.comparison(config, accepted, previous_round) if previous else [],
             missing=rules.missing(agencies, partnership, counted),
-            problems=[p.row() for p in sorted(problems, key=_problem_order)],
+            problems=sorted(problems, key=_problem_order),
             removed=kept.removed,
         )
         after = {k: (str(row[0]), str(row[3])) for k, row in new_rows.items()}

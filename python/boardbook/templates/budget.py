@@ -8,6 +8,7 @@ import openpyxl
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.budget import contract as c
 from boardbook.config import Config
+from boardbook.problems import PROBLEM_WIDTHS, PROBLEMS, PROBLEMS_ABOUT, PROBLEMS_HEADERS
 from boardbook.templates.layout import UNLOCKED, config_sheet, cover_sheet, label_rows, print_setup, table_sheet
 
 BUDGET_SHEET = "Budget"
@@ -67,6 +68,7 @@ def _guidance() -> list[tuple[str, str]]:
         ),
         ("Expenditure", "Budget and, when known, Actual for each line; totals use the actual where given."),
         ("Annual report", "Filled by boardbook: the table as partnerships publish it, reconciled to the pound."),
+        (PROBLEMS, PROBLEMS_ABOUT + " Empty when boardbook found nothing to say."),
         (
             "Amounts",
             "Type amounts as numbers; £ signs and commas are understood. Insert rows inside the tables "
@@ -117,6 +119,7 @@ def build_budget(config: Config) -> OpenpyxlBook:
     report = table_sheet(wb, SHEETS[c.ANNUAL_REPORT], c.ANNUAL_REPORT, c.ANNUAL_REPORT_HEADERS, WIDTHS)
     report.page_setup.orientation = "portrait"
     table_sheet(wb, SHEETS[c.CHANGES], c.CHANGES, c.CHANGES_HEADERS, WIDTHS)
+    table_sheet(wb, PROBLEMS, PROBLEMS, PROBLEMS_HEADERS, PROBLEM_WIDTHS)
 
     config_sheet(wb, config)
     book = OpenpyxlBook(wb)

@@ -16,6 +16,7 @@ from boardbook.book.base import Highlight
 from boardbook.book.openpyxl_book import OpenpyxlBook, put
 from boardbook.config import Config
 from boardbook.performance import contract as c
+from boardbook.problems import PROBLEM_WIDTHS, PROBLEMS, PROBLEMS_ABOUT, PROBLEMS_HEADERS
 from boardbook.templates.layout import config_sheet, cover_sheet, label_rows, print_setup, style_header, table_sheet
 from boardbook.templates.styles import NOT_APPLICABLE, PALETTE, TABLE_STYLE
 
@@ -60,6 +61,7 @@ SHEETS = (
         "many of those children went on to a child protection plan, the conversion, and its quadrant.",
     ),
     (c.CHART_SHEET, "Scatter chart of prevalence against conversion, with the threshold lines."),
+    (PROBLEMS, PROBLEMS_ABOUT + " Empty when boardbook found nothing to say."),
 )
 RULES = (
     "How to read it",
@@ -136,6 +138,7 @@ def build_performance(config: Config) -> OpenpyxlBook:
     table_sheet(wb, c.EVIDENCE, c.EVIDENCE, c.EVIDENCE_HEADERS, WIDTHS)
     table_sheet(wb, c.RISK_SHEET, c.RISK_FACTORS, c.RISK_FACTORS_HEADERS, WIDTHS)
     _chart_sheet(wb)
+    table_sheet(wb, PROBLEMS, PROBLEMS, PROBLEMS_HEADERS, PROBLEM_WIDTHS)
 
     config_sheet(wb, config)
     book = OpenpyxlBook(wb)
