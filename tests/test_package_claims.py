@@ -246,9 +246,11 @@ def test_legacy_claims(fmt: str, legacy: dict[str, Path]) -> None:
     plain, stray = legacy[f"plain.{fmt}"], legacy[f"stray.{fmt}"]
     check_legacy(plain.read_bytes(), str(plain))  # the template's sheets: well within
     with pytest.raises(
-        WorkbookError, match=r"a sheet claims data as far as IV65536 \(a stray keystroke\?\): 65,536 rows"
-    ):
+        WorkbookError,
+        match=r"the sheet 'Assessment' claims data as far as IV65536 \(a stray keystroke in IV65536\?\): 65,536 rows",
+    ) as caught:
         check_legacy(stray.read_bytes(), str(stray))
+    assert (caught.value.location.sheet, caught.value.location.cell) == ("Assessment", "IV65536")
 
 
 def test_legacy_damaged(tmp_path: Path) -> None:

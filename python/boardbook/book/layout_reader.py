@@ -83,7 +83,7 @@ def read_xlsx_by_layout(
         hidden = [m.name for m in wb.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible]
     names, tables = find_by_layout(grids, table=table, required=required, labels=labels)
     sheets = frozenset(grids)
-    raw = RawWorkbook(str(pkg.path), names, tables, list(wb.table_names or []), list(grids), hidden, pkg.has_macros)
+    raw = RawWorkbook(str(pkg.path), names, tables, [], list(grids), hidden, pkg.has_macros)
     raw.uncalculated = functools.cache(lambda: uncalculated_cells(pkg, sheets))
     return raw
 
