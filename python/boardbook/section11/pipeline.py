@@ -32,6 +32,7 @@ from boardbook.book.base import Book
 from boardbook.book.fast import read_tables
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError, WorkbookError
+from boardbook.folding import fold
 from boardbook.isolated import Lost, run_isolated
 from boardbook.package import open_package, shown
 from boardbook.section11 import contract as c
@@ -96,6 +97,7 @@ def find_inputs(inputs: Sequence[str | Path]) -> list[Path]:
                     and (f.suffix.lower() in (*EXTENSIONS, *WRONG_FORMATS, *NOT_RETURNS) or not f.exists())
                     and not f.name.startswith(("~$", "."))
                     and not is_backup(f)
+                    and not _a_list(f)
                 ),
                 key=lambda f: str(f).casefold(),
             )
@@ -110,6 +112,20 @@ def find_inputs(inputs: Sequence[str | Path]) -> list[Path]:
     if not unique:
         raise UsageError("no returns found (.xlsx or .xlsm) in: " + ", ".join(shown(str(i)) for i in inputs))
     return unique
+
+
+def _a_list(path: Path) -> bool:
+    """A CSV the collation reads for itself (the agency list, a survey export: a column headed Agency and none
+    headed Rating), kept beside the returns: not reported as a return sent as CSV."""
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536).split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    headers = {fold(h.strip().strip('"')) for h in re.split(r"[,;\t]", head)}
+    return "agency" in headers and "rating" not in headers
 
 
 def read_one(path: Path, config: Config) -> tuple[Return, float, float]:
