@@ -29,7 +29,7 @@ from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Return
 from boardbook.section11.pipeline import collate
 from boardbook.section11.reader import load_return
 from boardbook.section11.validate import CODES, validate_return
-from tests.helpers import GOOD_EVIDENCE, hashes, make_return
+from tests.helpers import GOOD_EVIDENCE, hashes, make_return, run
 
 RULE_CODES = {"duplicate-return", "agency-unknown", "other-partnership", "unreadable"}
 LABELS = "Fully met, Mostly met, Partially met, Not met, Not applicable"
@@ -691,6 +691,21 @@ def check_not_a_return(folder: Path, config: Config) -> None:
     assert set(problems) == set(found) and {r["Severity"] for r in problems.values()} == {ERROR}
     missing = {r["Agency"] for r in table(folder / "summary.xlsx", "Missing")}
     assert missing == {a.name for a in agencies} - {"Moorlands Police"}
+
+
+def test_files_that_are_not_returns_get_a_line_on_the_command_line(tmp_path: Path, config: Config) -> None:
+    """Each file that is not a return is a ``boardbook:`` line saying what to do, as any rejected return is."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    make_return(returns, config)
+    (returns / "Northmoor ICB.pdf").write_bytes(b"%PDF-1.7\n")
+    (returns / "Eastvale Council.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    result = run("s11", "collate", returns, "--out", tmp_path / "summary.xlsx")
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("boardbook: rejected")]
+    assert len(lines) == 2, result.stderr
+    assert any(line.startswith("boardbook: rejected Northmoor ICB.pdf: a PDF") for line in lines)
+    assert any("Eastvale Council.xlsx: a link to a file that is not there" in line for line in lines)
 
 
 @pytest.mark.parametrize("code", sorted(CODE_TESTS))
