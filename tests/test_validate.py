@@ -473,6 +473,21 @@ def check_read_by_layout(folder: Path, config: Config) -> None:
     assert ret.agency == "Moorlands Police" and ret.completed_on == date(2026, 5, 1) and ret.accepted
 
 
+def test_a_summary_among_the_returns_is_not_read_by_its_layout(tmp_path: Path, config: Config) -> None:
+    """Last round's summary dropped into the returns folder: its Returns table has a Ref and a Rating column, but
+    it is not a return, so it is reported as one without an Assessment table, not read as one."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    make_return(returns, config)
+    collate([returns], tmp_path / "summary.xlsx", config)
+    summary = returns / "Section 11 summary 2024.xlsx"
+    summary.write_bytes((tmp_path / "summary.xlsx").read_bytes())
+    ret = check(summary, config)
+    p = only(ret.problems, "table-missing", ERROR)
+    assert "tables found: Returns" in p.message and "read-by-layout" not in codes(ret.problems)
+    assert ret.ratings == [] and not ret.accepted
+
+
 @produces("name-deleted")
 def check_name_deleted(folder: Path, config: Config) -> None:
     # The Agency cell deleted (Delete > Shift cells left): Excel rewrites the name to Cover!#REF!; the agency typed

@@ -127,8 +127,8 @@ def _find_lost(ret: RawReturn, path: str | Path) -> None:
     from the layout (the header row; the labels on the cover) when it still shows them. Read again, so only then.
     """
     lost = [n for n in c.RETURN_NAMES if n not in ret.names or ret.name_notes.get(n) == "deleted"]
-    if ret.table is not None and not lost:
-        return
+    if (ret.table is not None and not lost) or {c.RETURNS, c.LOG} <= set(ret.tables):
+        return  # nothing lost; or a section 11 summary (its Returns table has a Ref and a Rating): not a return
     try:
         found = read_xlsx_by_layout(path, table=c.ASSESSMENT, required=("Ref", "Rating"), labels=COVER_LABELS)
     except WorkbookError:
