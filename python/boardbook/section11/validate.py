@@ -99,7 +99,7 @@ def validate_return(raw: RawReturn, config: Config) -> Return:
         for name, sheet, ref in raw.copies:
             chk.add(
                 "table-copy",
-                f"a second Assessment table, '{name}' on sheet '{sheet}' ({ref}), as a copied sheet has: table "
+                f"a second Assessment table, '{name}' on sheet '{sheet}' ({ref}; a copied sheet?): table "
                 f"'{raw.table.name}' on sheet '{raw.table.sheet}' was read and '{name}' was not; delete the copy "
                 "(or move its answers into the first) and send the return again",
                 WARNING,
@@ -155,6 +155,11 @@ def _why_blank(chk: _Checker, what: str, sheet: str, cell: str, severity: str, t
     return True
 
 
+def _label(name: str) -> str:
+    """The template's label for defined name ``name`` ('Audit round' for Round), as the agency sees it."""
+    return next(k for k, v in COVER_LABELS.items() if v == name)
+
+
 def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
     explained: set[str] = set()  # names whose blank is a formula never calculated or an error, already said
 
@@ -162,7 +167,7 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
         nc = raw.names.get(name)
         note = raw.name_notes.get(name, "")
         if note == "deleted":
-            label = next(k for k, v in COVER_LABELS.items() if v == name)
+            label = _label(name)
             if nc is not None and name in raw.by_layout:
                 chk.add(
                     "name-deleted",
@@ -194,8 +199,7 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
             return None, "", ""
         if cell_text(nc.value) == "":
             severity = ERROR if name == "Agency" else WARNING
-            label = next(k for k, v in COVER_LABELS.items() if v == name)
-            if _why_blank(chk, f"'{label}'", nc.sheet, nc.cell, severity, "type it on the cover sheet"):
+            if _why_blank(chk, f"'{_label(name)}'", nc.sheet, nc.cell, severity, "type it on the cover sheet"):
                 explained.add(name)
         return nc.value, nc.sheet, nc.cell
 
@@ -330,11 +334,10 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
         if rating is None:
             continue
         evidence = cell_text(get(row, "Evidence"))
-        if not evidence and _why_blank(
+        explained = not evidence and _why_blank(
             chk, f"{ref}'s Evidence", table.sheet, addr(i, "Evidence"), WARNING, "type the evidence"
-        ):
-            pass
-        elif not evidence and config.evidence_needed(rating):
+        )
+        if not evidence and not explained and config.evidence_needed(rating):
             chk.add(
                 "evidence-missing",
                 f"{ref} is rated '{rating}' but has no evidence: say what shows it",
