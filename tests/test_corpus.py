@@ -452,7 +452,13 @@ S11.update(
                     "Northmoor ICB.xls",
                     "unreadable",
                     "Error",
-                    words=("this is a legacy Excel 97-2003 (.xls) file: open it in Excel and save it as .xlsx",),
+                    "Assessment",
+                    "IV65536",
+                    words=(
+                        "the sheet 'Assessment' claims data as far as IV65536 (a stray keystroke in IV65536?)",
+                        "delete what is in IV65536",
+                        "this is a legacy Excel 97-2003 (.xls) file: open it in Excel and save it as .xlsx",
+                    ),
                 ),
             ),
         ),
@@ -463,10 +469,122 @@ S11.update(
                     "Northmoor ICB.ods",
                     "unreadable",
                     "Error",
-                    words=("this is an OpenDocument (.ods) spreadsheet: save it as .xlsx",),
+                    "Assessment",
+                    "XFD1048576",
+                    words=(
+                        "the sheet 'Assessment' claims data as far as XFD1048576",
+                        "this is an OpenDocument (.ods) spreadsheet: save it as .xlsx",
+                    ),
                 ),
             ),
         ),
+    }
+)
+LAYOUT = "read by its layout; next time fill in the partnership's template in Excel and keep its table and names"
+ALL_NAMES = "Agency, Sector, Partnership, Round, CompletedBy, CompletedOn, TemplateVersion"
+
+
+def not_a_return(file: str, *words: str) -> Expect:
+    """A file in the folder that is not a return: an Error naming it, the good return accepted."""
+    return Expect((2, 1, 1), (P(file, "not-a-return", "Error", words=words),))
+
+
+S11.update(
+    {
+        "table-and-names-lost": Expect(
+            (2, 2, 0),
+            (
+                P(
+                    OTHER,
+                    "read-by-layout",
+                    "Info",
+                    words=(
+                        "lost its table 'Assessment' (read from the header row on sheet 'Assessment') and the "
+                        f"defined names {ALL_NAMES} (read beside the labels)",
+                        LAYOUT,
+                    ),
+                ),
+            ),
+            icb(),
+        ),
+        "table-deleted-libreoffice": Expect(
+            (2, 2, 0),
+            (
+                P(
+                    OTHER,
+                    "read-by-layout",
+                    "Info",
+                    words=("this workbook has lost its table 'Assessment' (read from the header row", LAYOUT),
+                ),
+            ),
+            icb(),
+        ),
+        "names-lost": Expect(
+            (2, 2, 0),
+            (P(OTHER, "read-by-layout", "Info", words=(f"lost the defined names {ALL_NAMES} (read beside", LAYOUT)),),
+            icb(),
+        ),
+        "name-sheet-scoped": Expect(
+            (2, 2, 0),
+            (
+                P(
+                    OTHER,
+                    "name-sheet-scoped",
+                    "Info",
+                    "Cover",
+                    "B11",
+                    ("defined name 'Agency' belongs to sheet 'Cover' only", "it was used"),
+                ),
+            ),
+            icb(),
+        ),
+        "name-ref-deleted": Expect(
+            (2, 2, 0),
+            (
+                P(
+                    OTHER,
+                    "name-deleted",
+                    "Info",
+                    "Cover",
+                    "B11",
+                    ("defined name 'Agency' points at a cell that was deleted (#REF!)", "beside the label 'Agency'"),
+                ),
+            ),
+            icb(),
+        ),
+        "assessment-copied": Expect(
+            (2, 2, 0),
+            (
+                P(
+                    OTHER,
+                    "table-copy",
+                    "Warning",
+                    "Assessment (2)",
+                    "A1:H11",
+                    (
+                        "a second Assessment table, 'Assessment3' on sheet 'Assessment (2)'",
+                        "table 'Assessment' on sheet 'Assessment' was read and 'Assessment3' was not",
+                    ),
+                ),
+            ),
+            icb(),
+        ),
+        "named-cell-uncached": rejected(
+            "cell-uncalculated", "Cover", "B11", "'Agency' is a formula with no calculated result"
+        ),
+        "strict-xlsx": unreadable(
+            "the workbook was saved as Strict Open XML Spreadsheet, which boardbook does not read: open it in Excel "
+            "and save it as Excel Workbook (.xlsx)"
+        ),
+        "zip-in-folder": not_a_return(
+            "Northmoor ICB.zip", "a zip file, not a return, holding 1 workbook: unzip it into the returns folder"
+        ),
+        "xltx-in-folder": not_a_return(
+            "Northmoor ICB.xltx", "an Excel template (.xltx), not a workbook: open it in Excel and save it as Excel"
+        ),
+        "pdf-in-folder": not_a_return("Northmoor ICB.pdf", "ask the agency for the return itself, the .xlsx workbook"),
+        "csv-in-folder": not_a_return("Northmoor ICB.csv", "ask the agency for the return workbook (.xlsx)"),
+        "broken-link-in-folder": not_a_return(OTHER, "a link to a file that is not there ("),
     }
 )
 S11_BUGS: dict[str, str] = {}  # kinds that show a known bug (none open)
@@ -655,8 +773,33 @@ def _nobody_missing(folder: Path, out: Path, config: Config) -> None:
     assert table(out, "Missing") == []
 
 
+def _all_read(folder: Path, out: Path, config: Config) -> None:
+    """Read by its layout, the return gives the same rows as the template it came from."""
+    assert _ratings_of(out) == ["Fully met"] * len(config.refs)
+    assert _evidence_of(out)[0]
+
+
+def _first_table(folder: Path, out: Path, config: Config) -> None:
+    assert _ratings_of(out)[0] == "Fully met"  # the Assessment table's, not the copy's "Not met"
+
+
+def _still_missing(folder: Path, out: Path, config: Config) -> None:
+    """The agency whose file was not a return is still listed as missing; the Problems row says a file was there."""
+    assert "Northmoor ICB" in [r["Agency"] for r in table(out, "Missing")]
+
+
 S11_CHECKS: dict[str, Callable[[Path, Path, Config], None]] = {
     "agency-name-variants": _nobody_missing,
+    "table-and-names-lost": _all_read,
+    "table-deleted-libreoffice": _all_read,
+    "names-lost": _all_read,
+    "assessment-copied": _first_table,
+    "strict-xlsx": _bounded,
+    "zip-in-folder": _still_missing,
+    "xltx-in-folder": _still_missing,
+    "pdf-in-folder": _still_missing,
+    "csv-in-folder": _still_missing,
+    "broken-link-in-folder": _still_missing,
     "zip-bomb-ratio": _bounded,
     "zip-bomb-declared": _bounded,
     "entity-expansion-workbook": _bounded,

@@ -11,7 +11,16 @@ import pytest
 from defusedxml import DefusedXmlException
 
 from boardbook.config import load_config
-from boardbook.ooxml import NS_MAIN, SafeET, _defined_names_element, _workbook_names, defined_names, workbook_part
+from boardbook.ooxml import (
+    NS_MAIN,
+    DefinedName,
+    SafeET,
+    _defined_names_element,
+    _workbook_names,
+    all_defined_names,
+    defined_names,
+    workbook_part,
+)
 from boardbook.templates.section11_return import build_return
 
 WORKBOOK = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -105,3 +114,26 @@ def test_decoys_before_the_real_element_send_it_to_the_full_parse(decoy: str) ->
     xml = WORKBOOK.format(names=NAMES).replace("<sheets>", decoy + "<sheets>")
     assert _defined_names_element(xml.encode()) is None
     assert defined_names(_package(xml)) == EXPECTED
+
+
+def test_sheet_scoped_and_deleted_names() -> None:
+    """A name only a copied sheet has is found (with its sheet); one whose cell was deleted says so; a
+    workbook-scoped name always wins over a sheet's, in either order."""
+    names = (
+        "<definedNames>"
+        '<definedName name="Round" localSheetId="0">\'Cover &amp; notes\'!$B$4</definedName>'
+        "<definedName name=\"Round\">'Cover &amp; notes'!$B$5</definedName>"
+        '<definedName name="Agency" localSheetId="0">\'Cover &amp; notes\'!$B$2</definedName>'
+        "<definedName name=\"Sector\">'Cover &amp; notes'!#REF!</definedName>"
+        '<definedName name="Owner">#REF!</definedName>'
+        "</definedNames>"
+    )
+    for variant in ("quick", "full"):
+        xml = WORKBOOK.format(names=names)
+        if variant == "full":
+            xml = xml.replace("<sheets>", "<!-- full parse --><sheets>")
+        found = all_defined_names(_package(xml))
+        assert found["Round"] == DefinedName(("Cover & notes", "B5"))
+        assert found["Agency"] == DefinedName(("Cover & notes", "B2"), sheet_index=0)
+        assert found["Sector"] == DefinedName(None, deleted=True) == found["Owner"]
+        assert defined_names(_package(xml)) == {"Round": ("Cover & notes", "B5"), "Sector": None, "Owner": None}

@@ -18,12 +18,14 @@ import openpyxl
 import pytest
 
 from boardbook.book.fast import read_workbook
+from boardbook.budget.pipeline import fill_budget_file
 from boardbook.config import Config
 from boardbook.errors import WorkbookError
 from boardbook.package import MAX_CELLS, Extent, check_legacy, open_package
+from boardbook.performance.reader import read_indicators
 from boardbook.section11 import contract as c
 from tests.corpus import make_corpus as mc
-from tests.helpers import make_return
+from tests.helpers import make_return, officer_budget
 
 FAR = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
 
@@ -247,12 +249,47 @@ def test_legacy_claims(fmt: str, legacy: dict[str, Path]) -> None:
     plain, stray = legacy[f"plain.{fmt}"], legacy[f"stray.{fmt}"]
     check_legacy(plain.read_bytes(), str(plain))  # the template's sheets: well within
     with pytest.raises(
-        WorkbookError, match=r"a sheet claims data as far as IV65536 \(a stray keystroke\?\): 65,536 rows"
-    ):
+        WorkbookError,
+        match=r"the sheet 'Assessment' claims data as far as IV65536 \(a stray keystroke in IV65536\?\): 65,536 rows",
+    ) as caught:
         check_legacy(stray.read_bytes(), str(stray))
+    assert (caught.value.location.sheet, caught.value.location.cell) == ("Assessment", "IV65536")
 
 
 def test_legacy_damaged(tmp_path: Path) -> None:
     ole = mc.OLE_MAGIC + b"\0" * 100  # a header cut short
     with pytest.raises(WorkbookError, match="damaged or incomplete"):
         check_legacy(ole, "cut.xls")
+
+
+# -- Strict Open XML: refused by name, for every domain that opens a workbook ------------------------------------
+
+STRICT = "saved as Strict Open XML Spreadsheet, which boardbook does not read: open it in Excel and save it as Excel"
+
+
+def test_strict_workbook_is_named_for_every_domain(tmp_path: Path, config: Config) -> None:
+    """The package is what Excel's Strict option writes (purl.oclc.org namespaces and relationship types): the
+    reader would find its sheets but none of its tables, so the file is refused by name, not half read."""
+    ret = mc.to_strict(make_return(tmp_path, config).read_bytes())
+    with zipfile.ZipFile(io.BytesIO(ret)) as z:
+        assert b"purl.oclc.org/ooxml/officeDocument/relationships/officeDocument" in z.read("_rels/.rels")
+        assert b'conformance="strict"' in z.read("xl/workbook.xml")
+    strict_return = tmp_path / "strict return.xlsx"
+    strict_return.write_bytes(ret)
+    with pytest.raises(WorkbookError, match=STRICT):
+        read_workbook(strict_return, tables=(c.ASSESSMENT,))
+
+    budget = officer_budget(tmp_path / "budget.xlsx", config, {"Partnership": "Northmoor", "FinancialYear": "2025/26"})
+    strict_budget = tmp_path / "strict budget.xlsx"
+    strict_budget.write_bytes(mc.to_strict(budget.read_bytes()))
+    with pytest.raises(WorkbookError, match=STRICT):
+        fill_budget_file(strict_budget, tmp_path / "out.xlsx")
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Priority", "Indicator", "Period", "Value", "Target", "Polarity"])
+    wb.active.append(["Neglect", "Re-referrals", "2024/25", 21.2, 20, "lower"])
+    wb.save(tmp_path / "indicators.xlsx")
+    strict_indicators = tmp_path / "strict indicators.xlsx"
+    strict_indicators.write_bytes(mc.to_strict((tmp_path / "indicators.xlsx").read_bytes()))
+    with pytest.raises(WorkbookError, match=STRICT):
+        read_indicators(strict_indicators)

@@ -4,8 +4,8 @@ cell named, and that the message tells the agency what to do.
 
 Default return layout (the template): cover sheet ``Cover`` with the defined names in B11:B17
 (Agency, Sector, Partnership, Round, CompletedBy, CompletedOn, TemplateVersion); table ``Assessment``
-on sheet ``Assessment`` at A1:G11, header row 1, S1 in row 2 … S10 in row 11; columns A Ref, B Standard,
-C Rating, D Evidence, E Action, F Owner, G Due.
+on sheet ``Assessment`` at A1:H11, header row 1, S1 in row 2 … S10 in row 11; columns A Ref, B Standard,
+C Rating, D Evidence, E Action, F Owner, G Due, H Check (a formula); ReturnStatus in B18.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Return
 from boardbook.section11.pipeline import collate
 from boardbook.section11.reader import load_return
 from boardbook.section11.validate import CODES, validate_return
-from tests.helpers import GOOD_EVIDENCE, hashes, make_return
+from tests.helpers import GOOD_EVIDENCE, hashes, make_return, run
 
 RULE_CODES = {"duplicate-return", "agency-unknown", "other-partnership", "unreadable"}
 LABELS = "Fully met, Mostly met, Partially met, Not met, Not applicable"
@@ -199,7 +199,12 @@ def check_legacy_format(folder: Path, config: Config) -> None:
 
 @produces("name-missing")
 def check_name_missing(folder: Path, config: Config) -> None:
-    path = edit(make_return(folder, config), lambda wb: wb.defined_names.pop("Sector"))
+    # The name deleted and its label retyped: not found by the layout either.
+    def lose(wb: Workbook) -> None:
+        wb.defined_names.pop("Sector")
+        wb["Cover"]["A12"] = "Type of organisation"
+
+    path = edit(make_return(folder, config), lose)
     ret = check(path, config)
     p = only(ret.problems, "name-missing", ERROR)
     assert "'Sector'" in p.message and "missing" in p.message and "template" in p.message
@@ -242,19 +247,25 @@ def check_version_unknown(folder: Path, config: Config) -> None:
 
 @produces("table-missing")
 def check_table_missing(folder: Path, config: Config) -> None:
-    # The table converted back to a range (Table Design > Convert to Range): the data is still there.
-    path = edit(make_return(folder, config), lambda wb: wb["Assessment"].tables.pop("Assessment"))
+    # The table converted back to a range (Table Design > Convert to Range) and its header row deleted: neither the
+    # table nor its layout is there.
+    def lose(wb: Workbook) -> None:
+        wb["Assessment"].tables.pop("Assessment")
+        wb["Assessment"].delete_rows(1)
+
+    path = edit(make_return(folder, config), lose)
     ret = check(path, config)
     p = only(ret.problems, "table-missing", ERROR, "Assessment")
     assert "'Assessment' not found" in p.message and "no tables" in p.message and "template" in p.message
     assert not ret.accepted and ret.ratings == []
 
-    # Renamed to Excel's default name: the message lists what was found.
+    # Renamed to Excel's default name, the header row retyped: the message lists what was found.
     def rename(wb: Workbook) -> None:
         ws = wb["Assessment"]
         t = ws.tables.pop("Assessment")
         t.name = t.displayName = "Table1"
         ws.add_table(t)
+        ws["C1"] = "Self-rating"
 
     ret = check(edit(make_return(folder, config, file_name="t1.xlsx"), rename), config)
     p = only(ret.problems, "table-missing", ERROR, "Assessment")
@@ -433,6 +444,166 @@ def check_hidden_sheet(folder: Path, config: Config) -> None:
     assert ret.accepted and len(ret.ratings) == len(config.standards)
 
 
+# What real agencies send: a return that lost its table or names, names copied with a sheet or pointing at a deleted
+# cell, a copied Assessment sheet, formulas and errors in required cells.
+
+
+def pasted_into_new_workbook(src: Path, dst: Path) -> Path:
+    """What an agency does with Ctrl+A, Ctrl+C on each sheet and Paste Values into a new workbook: the same
+    sheets, names and cells, no table, no defined names."""
+    old = openpyxl.load_workbook(src)
+    new = openpyxl.Workbook()
+    new.remove(new.active)
+    for ws in old.worksheets:
+        copy = new.create_sheet(ws.title)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    copy[cell.coordinate] = cell.value
+    new.save(dst)
+    return dst
+
+
+@produces("read-by-layout")
+def check_read_by_layout(folder: Path, config: Config) -> None:
+    body = rows(config, S3=("Partially met", GOOD_EVIDENCE))
+    src = make_return(folder, config, rows=body, file_name="template.xlsx")
+    path = pasted_into_new_workbook(src, folder / "pasted.xlsx")
+    with zipfile.ZipFile(path) as z:  # really lost: no table part, no definedName
+        assert not [n for n in z.namelist() if "tables/" in n] and b"<definedName " not in z.read("xl/workbook.xml")
+    ret = check(path, config)
+    p = only(ret.problems, "read-by-layout", INFO)
+    assert "lost its table 'Assessment' (read from the header row on sheet 'Assessment')" in p.message
+    assert "defined names Agency, Sector, Partnership, Round, CompletedBy, CompletedOn, TemplateVersion" in p.message
+    assert "next time fill in the partnership's template" in p.message
+    assert [q.code for q in ret.problems] == ["read-by-layout"] and ret.accepted
+    assert (ret.agency, ret.round, ret.completed_on) == ("Moorlands Police", "2026", date(2026, 5, 1))
+    assert [r.label for r in ret.ratings] == [r[2] for r in body]
+    assert hashes(folder)  # the inputs were only read
+
+    # Only the names lost (Formulas > Name Manager > Delete): the table is read as a table, the names by label.
+    def forget(wb: Workbook) -> None:
+        for name in ("Agency", "CompletedOn"):
+            wb.defined_names.pop(name)
+
+    ret = check(edit(make_return(folder, config, file_name="names.xlsx"), forget), config)
+    p = only(ret.problems, "read-by-layout", INFO)
+    assert "the defined names Agency, CompletedOn (read beside the labels)" in p.message
+    assert "its table '" not in p.message
+    assert ret.agency == "Moorlands Police" and ret.completed_on == date(2026, 5, 1) and ret.accepted
+
+
+def test_a_summary_among_the_returns_is_not_read_by_its_layout(tmp_path: Path, config: Config) -> None:
+    """Last round's summary dropped into the returns folder: its Returns table has a Ref and a Rating column, but
+    it is not a return, so it is reported as one without an Assessment table, not read as one."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    make_return(returns, config)
+    collate([returns], tmp_path / "summary.xlsx", config)
+    summary = returns / "Section 11 summary 2024.xlsx"
+    summary.write_bytes((tmp_path / "summary.xlsx").read_bytes())
+    ret = check(summary, config)
+    p = only(ret.problems, "table-missing", ERROR)
+    assert "tables found: Returns" in p.message and "read-by-layout" not in codes(ret.problems)
+    assert ret.ratings == [] and not ret.accepted
+
+
+@produces("name-deleted")
+def check_name_deleted(folder: Path, config: Config) -> None:
+    # The Agency cell deleted (Delete > Shift cells left): Excel rewrites the name to Cover!#REF!; the agency typed
+    # its name again beside the label, so it is read from there, with a note.
+    def delete_cell(wb: Workbook) -> None:
+        wb.defined_names["Agency"].attr_text = "Cover!#REF!"
+
+    ret = check(edit(make_return(folder, config), delete_cell), config)
+    p = only(ret.problems, "name-deleted", INFO, "Cover", "B11")
+    assert "'Agency' points at a cell that was deleted (#REF!)" in p.message
+    assert "beside the label 'Agency'" in p.message
+    assert ret.agency == "Moorlands Police" and ret.accepted
+    assert "read-by-layout" not in codes(ret.problems)
+
+    # The whole row deleted: no label either, so nothing to read.
+    def delete_row(wb: Workbook) -> None:
+        wb.defined_names["Round"].attr_text = "#REF!"
+        wb["Cover"]["A14"] = None
+        wb["Cover"]["B14"] = None
+
+    ret = check(edit(make_return(folder, config, file_name="row.xlsx"), delete_row), config)
+    p = only(ret.problems, "name-deleted", ERROR)
+    assert "'Round' points at a cell that was deleted (#REF!)" in p.message and "'Audit round'" in p.message
+    assert "template" in p.message and not ret.accepted
+
+
+@produces("name-sheet-scoped")
+def check_name_sheet_scoped(folder: Path, config: Config) -> None:
+    # Only a copy scoped to the Cover sheet is left (Excel's Move or Copy keeps sheet-level names).
+    def scope(wb: Workbook) -> None:
+        dn = wb.defined_names.pop("Agency")
+        wb["Cover"].defined_names["Agency"] = dn
+
+    path = edit(make_return(folder, config), scope)
+    with zipfile.ZipFile(path) as z:
+        assert b'<definedName name="Agency" localSheetId="0">' in z.read("xl/workbook.xml")
+    ret = check(path, config)
+    p = only(ret.problems, "name-sheet-scoped", INFO, "Cover", "B11")
+    assert "'Agency' belongs to sheet 'Cover' only" in p.message and "it was used" in p.message
+    assert ret.agency == "Moorlands Police" and ret.accepted
+
+
+@produces("table-copy")
+def check_table_copy(folder: Path, config: Config) -> None:
+    # The Assessment sheet copied (Move or Copy > Create a copy): the copy's table gets the next free name.
+    def copy_sheet(wb: Workbook) -> None:
+        ws = wb["Assessment"]
+        copy = wb.copy_worksheet(ws)
+        copy.title = "Assessment (2)"
+        t = ws.tables["Assessment"]
+        copy.add_table(openpyxl.worksheet.table.Table(displayName="Assessment3", ref=t.ref))
+        copy["C2"] = "Not met"
+
+    ret = check(edit(make_return(folder, config), copy_sheet), config)
+    p = only(ret.problems, "table-copy", WARNING, "Assessment (2)", "A1:H11")
+    assert "a second Assessment table, 'Assessment3' on sheet 'Assessment (2)'" in p.message
+    assert "table 'Assessment' on sheet 'Assessment' was read and 'Assessment3' was not" in p.message
+    assert ret.accepted and ret.ratings[0].label == "Fully met"
+
+
+@produces("cell-uncalculated")
+def check_cell_uncalculated(folder: Path, config: Config) -> None:
+    # Formulas written by a program (openpyxl stores no result): the Agency and S2's Due name the cell.
+    def formulas(wb: Workbook) -> None:
+        wb["Cover"]["B11"] = '="Moorlands "&"Police"'
+        wb["Assessment"]["G3"] = "=DATE(2027,3,31)"
+        wb["Assessment"]["A4"] = '="S"&3'
+
+    ret = check(edit(make_return(folder, config), formulas), config)
+    found = {(p.sheet, p.cell): p for p in ret.problems if p.code == "cell-uncalculated"}
+    assert set(found) == {("Cover", "B11"), ("Assessment", "G3"), ("Assessment", "A4")}, ret.problems
+    assert found[("Cover", "B11")].severity == ERROR and found[("Assessment", "G3")].severity == WARNING
+    assert found[("Cover", "B11")].message.startswith("'Agency' is a formula with no calculated result")
+    assert found[("Assessment", "G3")].message.startswith("S2's Due date is a formula with no calculated result")
+    assert "the row was ignored" in found[("Assessment", "A4")].message
+    assert "name-blank" not in codes(ret.problems) and not ret.accepted
+    PRODUCED.add("cell-uncalculated")
+
+
+@produces("cell-error")
+def check_cell_error(folder: Path, config: Config) -> None:
+    def errors(wb: Workbook) -> None:
+        wb["Cover"]["B16"] = "#N/A"  # CompletedOn: a lookup that found nothing
+        wb["Assessment"]["D5"] = "#REF!"  # S4's evidence: a paste that broke a reference
+
+    ret = check(edit(make_return(folder, config), errors), config)
+    found = {(q.sheet, q.cell): q for q in ret.problems if q.code == "cell-error"}
+    assert set(found) == {("Cover", "B16"), ("Assessment", "D5")}, ret.problems
+    p = found[("Cover", "B16")]
+    assert p.severity == WARNING and p.message.startswith("'Completed on' is the Excel error #N/A")
+    assert found[("Assessment", "D5")].message.startswith("S4's Evidence is the Excel error #REF!")
+    assert "completed-blank" not in codes(ret.problems) and "evidence-missing" not in codes(ret.problems)
+    assert ret.accepted
+    PRODUCED.add("cell-error")
+
+
 # Collation-level (rules) codes: through collate(), read back from the summary's Problems table.
 
 
@@ -507,6 +678,69 @@ def check_other_partnership(folder: Path, config: Config) -> None:
     assert OTHER in p.message and "not collated" in p.message and config.partnership in p.message
     agencies = {r["Agency"] for r in table(folder / "summary.xlsx", "Returns")}
     assert agencies == {"Moorlands Ambulance", "Regional Probation"}
+
+
+@produces("not-a-return")
+def check_not_a_return(folder: Path, config: Config) -> None:
+    returns = folder / "returns"
+    returns.mkdir()
+    good = make_return(returns, config)
+    zipped = make_return(folder, config, agency="Northmoor ICB", sector="Health")
+    with zipfile.ZipFile(returns / "Northmoor ICB.zip", "w") as z:
+        z.write(zipped, "Northmoor ICB.xlsx")
+    (returns / "Eastvale Council.xltx").write_bytes(good.read_bytes())  # Save As > Excel Template
+    (returns / "Moorlands Ambulance.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    (returns / "Moorlands Probation.csv").write_text("Ref,Rating\nS1,Fully met\n", encoding="utf-8")
+    (returns / "Moorlands School.xlsx").symlink_to(folder / "gone" / "Moorlands School.xlsx")
+    agencies = [
+        Agency(n, s)
+        for n, s in [
+            ("Moorlands Police", "Police"),
+            ("Northmoor ICB", "Health"),
+            ("Eastvale Council", "Local authority"),
+            ("Moorlands Ambulance", "Health"),
+            ("Moorlands Probation", "Probation"),
+            ("Moorlands School", "Education"),
+        ]
+    ]
+    before = hashes(returns)
+    result = collate([returns], folder / "summary.xlsx", config, agencies=agencies)
+    assert hashes(returns) == before
+    found = {Path(p.file).name: p for p in result.problems if p.code == "not-a-return"}
+    assert set(found) == {
+        "Northmoor ICB.zip",
+        "Eastvale Council.xltx",
+        "Moorlands Ambulance.pdf",
+        "Moorlands Probation.csv",
+        "Moorlands School.xlsx",
+    }
+    assert {p.severity for p in found.values()} == {ERROR}
+    assert "holding 1 workbook: unzip it into the returns folder" in found["Northmoor ICB.zip"].message
+    assert "save it as Excel Workbook (.xlsx)" in found["Eastvale Council.xltx"].message
+    assert "ask the agency for the return itself, the .xlsx" in found["Moorlands Ambulance.pdf"].message
+    assert "ask the agency for the return workbook (.xlsx)" in found["Moorlands Probation.csv"].message
+    assert found["Moorlands School.xlsx"].message.startswith("a link to a file that is not there (")
+    PRODUCED.add("not-a-return")
+    assert (result.read, result.accepted, result.rejected) == (6, 1, 5)
+    problems = {r["File"]: r for r in table(folder / "summary.xlsx", "Problems")}
+    assert set(problems) == set(found) and {r["Severity"] for r in problems.values()} == {ERROR}
+    missing = {r["Agency"] for r in table(folder / "summary.xlsx", "Missing")}
+    assert missing == {a.name for a in agencies} - {"Moorlands Police"}
+
+
+def test_files_that_are_not_returns_get_a_line_on_the_command_line(tmp_path: Path, config: Config) -> None:
+    """Each file that is not a return is a ``boardbook:`` line saying what to do, as any rejected return is."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    make_return(returns, config)
+    (returns / "Northmoor ICB.pdf").write_bytes(b"%PDF-1.7\n")
+    (returns / "Eastvale Council.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    result = run("s11", "collate", returns, "--out", tmp_path / "summary.xlsx")
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("boardbook: rejected")]
+    assert len(lines) == 2, result.stderr
+    assert any(line.startswith("boardbook: rejected Northmoor ICB.pdf: a PDF") for line in lines)
+    assert any("Eastvale Council.xlsx: a link to a file that is not there" in line for line in lines)
 
 
 @pytest.mark.parametrize("code", sorted(CODE_TESTS))

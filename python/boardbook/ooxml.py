@@ -1,6 +1,7 @@
 """Small, safe readers and patchers for the parts of an .xlsx package that libraries leave out.
 
-- ``defined_names``: calamine exposes no defined names; they sit in ``xl/workbook.xml``.
+- ``defined_names`` / ``all_defined_names``: calamine exposes no defined names; they sit in ``xl/workbook.xml``
+  (workbook-scoped, sheet-scoped as a copied sheet has them, or pointing at ``#REF!``).
 - ``sheet_parts``: which ``xl/worksheets/sheetN.xml`` holds which sheet.
 - ``patch_package``: after openpyxl saves, put back what it cannot write — cached values of formula
   cells (so pandas/calamine readers see numbers) and alt text on charts (WCAG 1.1.1) — in either form
@@ -15,6 +16,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -89,8 +91,27 @@ def table_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, str, str]]:
 _REF = re.compile(r"^\s*=?\s*(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]+)\s*$")
 
 
+@dataclass(frozen=True)
+class DefinedName:
+    """Where a defined name points: (sheet, cell) when it names one cell, else None.
+
+    ``sheet_index`` is the 0-based position of the sheet a sheet-scoped name belongs to (Excel gives the copy of
+    a sheet its own copies of the names on it); None for a workbook-scoped name. ``deleted``: the name refers to
+    ``#REF!`` because the cell it named was deleted.
+    """
+
+    ref: tuple[str, str] | None
+    sheet_index: int | None = None
+    deleted: bool = False
+
+
 def defined_names(zf: zipfile.ZipFile) -> dict[str, tuple[str, str] | None]:
-    """Workbook-scoped defined names -> (sheet, cell) when they name one cell, else None.
+    """Workbook-scoped defined names -> (sheet, cell) when they name one cell, else None."""
+    return {name: dn.ref for name, dn in all_defined_names(zf).items() if dn.sheet_index is None}
+
+
+def all_defined_names(zf: zipfile.ZipFile) -> dict[str, DefinedName]:
+    """Every defined name: the workbook-scoped one, or, where there is none, the first sheet-scoped one.
 
     Read once per return, so the common case is quick: when the package says its workbook is
     ``xl/workbook.xml``, only that part's ``<definedNames>`` element is parsed. Anything unusual (another
@@ -98,20 +119,20 @@ def defined_names(zf: zipfile.ZipFile) -> dict[str, tuple[str, str] | None]:
     """
     rels = zf.read("_rels/.rels") if "_rels/.rels" in zf.NameToInfo else b""
     if b'Target="xl/workbook.xml"' in rels or b'Target="/xl/workbook.xml"' in rels:
-        quick = _defined_names_element(zf.read("xl/workbook.xml")) if "xl/workbook.xml" in zf.NameToInfo else None
+        quick = _names_element(zf.read("xl/workbook.xml")) if "xl/workbook.xml" in zf.NameToInfo else None
         if quick is not None:
-            return quick
+            return _names(quick)
     root = SafeET.fromstring(zf.read(workbook_part(zf)))
-    return _workbook_names(root.iter(f"{{{NS_MAIN}}}definedName"))
+    return _names(root.iter(f"{{{NS_MAIN}}}definedName"))
 
 
-def _defined_names_element(data: bytes) -> dict[str, tuple[str, str] | None] | None:
-    """Names from just the ``<definedNames>`` element of a workbook part; None when that is not safe."""
+def _names_element(data: bytes) -> list | None:
+    """The ``<definedName>`` elements of just the ``<definedNames>`` element; None when that is not safe."""
     if b"<!" in data or data.count(b"definedNames") > 2:  # DTD, CDATA, comments, a second element: full parse
         return None
     start = data.find(b"<definedNames")
     if start < 0:
-        return None if b"definedName" in data else {}
+        return None if b"definedName" in data else []
     end = data.find(b"</definedNames>", start)
     head = data[start : data.find(b">", start) + 1]
     if end < 0 or b"xmlns" in head:
@@ -120,14 +141,28 @@ def _defined_names_element(data: bytes) -> dict[str, tuple[str, str] | None] | N
         root = SafeET.fromstring(data[start : end + len(b"</definedNames>")])
     except SafeET.ParseError:
         return None
-    return _workbook_names(root.iter("definedName"))
+    return list(root.iter("definedName"))
+
+
+def _defined_names_element(data: bytes) -> dict[str, tuple[str, str] | None] | None:
+    """Workbook-scoped names from just the ``<definedNames>`` element; None when that is not safe."""
+    elements = _names_element(data)
+    return None if elements is None else _workbook_names(elements)
 
 
 def _workbook_names(elements: Iterable) -> dict[str, tuple[str, str] | None]:
-    out: dict[str, tuple[str, str] | None] = {}
+    return {name: dn.ref for name, dn in _names(elements).items() if dn.sheet_index is None}
+
+
+def _names(elements: Iterable) -> dict[str, DefinedName]:
+    out: dict[str, DefinedName] = {}
     for dn in elements:
-        if dn.get("localSheetId") is None:
-            out[dn.get("name", "")] = parse_ref(dn.text or "")
+        name, text, local = dn.get("name", ""), dn.text or "", dn.get("localSheetId")
+        if local is not None and (name in out or not local.strip().isdigit()):
+            continue  # a workbook-scoped name, or an earlier sheet's, wins
+        found = DefinedName(parse_ref(text), None if local is None else int(local), "#REF!" in text.upper())
+        if local is None or name not in out:
+            out[name] = found
     return out
 
 

@@ -350,6 +350,7 @@ class Package:
             ) from None
 
 
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/officeDocument/relationships"
 TABLE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 _ATTR = re.compile(rb"""([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ELEMENT_PATTERNS: dict[bytes, re.Pattern[bytes]] = {}
@@ -450,6 +451,15 @@ def open_package(path: str | Path) -> Package:
     if any(n.endswith("workbook.bin") for n in names):
         raise WorkbookError(
             "this is an Excel binary workbook (.xlsb): open it in Excel and save it as .xlsx (Excel Workbook)", where
+        )
+    if "_rels/.rels" in names and STRICT_NAMESPACE in zf.read("_rels/.rels"):
+        # Excel's "Strict Open XML Spreadsheet": other namespaces throughout, which the reader does not follow
+        # (it finds the sheets but no tables) and dates may be ISO text: named, not half read.
+        raise WorkbookError(
+            "the workbook was saved as Strict Open XML Spreadsheet, which boardbook does not read: open it in "
+            "Excel and save it as Excel Workbook (.xlsx) (File > Save As, 'Excel Workbook', not 'Strict Open XML "
+            "Spreadsheet')",
+            where,
         )
     if any(n == "index.xml" or n.endswith(".numbers") for n in names) and "xl/workbook.xml" not in names:
         raise WorkbookError("this looks like an Apple Numbers file: export it as Excel (.xlsx)", where)
@@ -648,33 +658,43 @@ def _count(value: str | None, default: int) -> int:
 
 
 def check_legacy(data: bytes, file: str) -> None:
-    """Before a legacy .xls or an .ods is read by its layout: WorkbookError when a sheet claims more than
-    ``MAX_CELLS`` (an .xls's DIMENSIONS record sizes the reader's first allocation; an .ods's repeated rows
-    and columns are expanded cell by cell)."""
+    """Before a legacy .xls or an .ods is read by its layout: WorkbookError naming the sheet and its farthest cell
+    when a sheet claims more than ``MAX_CELLS`` (an .xls's DIMENSIONS record sizes the reader's first allocation;
+    an .ods's repeated rows and columns are expanded cell by cell)."""
     where = Location(file)
     try:
         claims = list(_xls_claims(data) if data.startswith(OLE_MAGIC) else _ods_claims(data))
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, struct.error, ValueError) as exc:
         raise WorkbookError(f"the file is damaged or incomplete ({exc}); ask for it to be sent again", where) from None
     total = 0
-    for rows, cols in claims:
+    for sheet, rows, cols in claims:
         total += rows * cols
         if total > MAX_CELLS:
+            corner = f"{column_letters(cols)}{rows}"
+            which = f"the sheet '{sheet}'" if sheet else "a sheet"
             raise WorkbookError(
-                f"a sheet claims data as far as {column_letters(cols)}{rows} (a stray keystroke?): "
+                f"{which} claims data as far as {corner} (a stray keystroke in {corner}?): "
                 f"{rows:,} rows × {cols:,} columns, more than the {MAX_CELLS:,} cells boardbook reads from one "
-                "file, so it was not read; delete what is in that cell or copy the data into a clean workbook",
-                where,
+                f"file, so it was not read; delete what is in {corner} (Ctrl+End goes to the last cell) or copy the "
+                "data into a clean workbook",
+                Location(file, sheet, corner) if sheet else where,
             )
 
 
-def _xls_claims(data: bytes) -> Iterator[tuple[int, int]]:
-    """(rows, columns) of each DIMENSIONS record of the workbook stream, as python-calamine sizes them."""
+def _xls_claims(data: bytes) -> Iterator[tuple[str, int, int]]:
+    """(sheet, rows, columns) of each DIMENSIONS record of the workbook stream, as python-calamine sizes them;
+    the sheet is named by the BOUNDSHEET record that points at the substream the record is in ("" if none)."""
     stream = _ole_stream(data, ("workbook", "book"))
+    sheets: dict[int, str] = {}  # stream offset of a sheet's BOF record -> its name
+    sheet = ""
     pos = 0
     while pos + 4 <= len(stream):
         kind, size = struct.unpack_from("<HH", stream, pos)
         body = stream[pos + 4 : pos + 4 + size]
+        if kind == 0x0809:  # BOF: a substream starts here
+            sheet = sheets.get(pos, "")
+        elif kind == 0x0085 and len(body) >= 8:  # BOUNDSHEET: where a sheet's substream starts, and its name
+            sheets[struct.unpack_from("<I", body)[0]] = _xls_name(body[6:])
         pos += 4 + size
         if kind != 0x0200 or len(body) not in (10, 14):
             continue
@@ -684,7 +704,17 @@ def _xls_claims(data: bytes) -> Iterator[tuple[int, int]]:
             first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", body)
         if first_col > 0xFF or last_col < first_col:
             first_col = 0
-        yield max(0, last_row - first_row), max(0, last_col - first_col)
+        yield sheet, max(0, last_row - first_row), max(0, last_col - first_col)
+
+
+def _xls_name(body: bytes) -> str:
+    """A BIFF8 short unicode string (length, flags, characters): a sheet's name."""
+    if len(body) < 2:
+        return ""
+    length, flags = body[0], body[1]
+    if flags & 1:
+        return body[2 : 2 + 2 * length].decode("utf-16-le", "replace")
+    return body[2 : 2 + length].decode("latin-1")
 
 
 _FREE = 0xFFFFFFFA  # sector numbers from here on are markers (free, end of chain, FAT, DIFAT)
@@ -755,15 +785,17 @@ _ODS_TAG = re.compile(
 _ROWS_REPEATED = re.compile(rb"""table:number-rows-repeated\s*=\s*["']([0-9]+)""")
 _COLS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*["']([0-9]+)""")
 _VALUE_TYPE = re.compile(rb"office:value-type\s*=")
+_TABLE_NAME = re.compile(rb"""table:name\s*=\s*["']([^"']*)""")
 ODS_MAX_ROWS, ODS_MAX_COLS = 1_048_576, 16_384  # python-calamine caps repeats at these
 
 
-def _ods_claims(data: bytes) -> Iterator[tuple[int, int]]:
-    """(rows, columns) reached by cells holding something in each table of an .ods, repeats expanded."""
+def _ods_claims(data: bytes) -> Iterator[tuple[str, int, int]]:
+    """(sheet, rows, columns) reached by cells holding something in each table of an .ods, repeats expanded."""
     zf = zipfile.ZipFile(io.BytesIO(data))
     if "content.xml" not in zf.NameToInfo:
         return
     rows = cols = row = col = row_repeat = row_end_col = 0
+    sheet = ""
     for chunk in _chunks(zf, "content.xml"):
         for m in _ODS_TAG.finditer(chunk):
             tag = m.group(1)
@@ -773,8 +805,10 @@ def _ods_claims(data: bytes) -> Iterator[tuple[int, int]]:
                 row += row_repeat
             elif tag == b"table:table":
                 if rows:
-                    yield min(rows, ODS_MAX_ROWS), min(cols, ODS_MAX_COLS)
+                    yield sheet, min(rows, ODS_MAX_ROWS), min(cols, ODS_MAX_COLS)
                 rows = cols = row = 0
+                found_name = _TABLE_NAME.search(m.group(2))
+                sheet = html.unescape(found_name.group(1).decode("utf-8", "replace")) if found_name else ""
             elif tag == b"table:table-row":
                 found = _ROWS_REPEATED.search(m.group(2))
                 repeat = min(int(found.group(1)) if found else 1, ODS_MAX_ROWS)
@@ -788,4 +822,4 @@ def _ods_claims(data: bytes) -> Iterator[tuple[int, int]]:
                 if not m.group(3) or _VALUE_TYPE.search(m.group(2)):
                     row_end_col = col
     if rows:
-        yield min(rows, ODS_MAX_ROWS), min(cols, ODS_MAX_COLS)
+        yield sheet, min(rows, ODS_MAX_ROWS), min(cols, ODS_MAX_COLS)

@@ -583,7 +583,7 @@ def _stray_last_row(folder: Path, m: Maker) -> None:
 @kind(
     "dimension-claims-whole-sheet",
     "section 11",
-    'the Assessment sheet\'s <dimension ref="A1:XFD1048576"> (a claim only: the cells are A1:G11)',
+    'the Assessment sheet\'s <dimension ref="A1:XFD1048576"> (a claim only: the cells are A1:H11)',
     "accepted, no problems: only cells count, the claim costs nothing",
 )
 def _dimension(folder: Path, m: Maker) -> None:
@@ -612,7 +612,7 @@ def _formatting(folder: Path, m: Maker) -> None:
 @kind(
     "table-resized-to-sheet",
     "section 11",
-    "the Assessment table's range stretched to A1:XFD1048576 (the data still in A1:G11)",
+    "the Assessment table's range stretched to A1:XFD1048576 (the data still in A1:H11)",
     'unreadable (Error) naming table Assessment and A1:XFD1048576, "resize the table to its data"',
 )
 def _table_resized(folder: Path, m: Maker) -> None:
@@ -701,8 +701,8 @@ def _non_utf8(folder: Path, m: Maker) -> None:
     "legacy-xls-stray-cell",
     "section 11",
     "the template saved as .xls with an 'x' in IV65536, the last cell of an .xls sheet (by LibreOffice)",
-    'unreadable (Error): "a legacy Excel 97-2003 (.xls) file: ... save it as .xlsx", in milliseconds (was read '
-    "in 23 s and 1.2 GB)",
+    "unreadable (Error) at Assessment!IV65536: \"the sheet 'Assessment' claims data as far as IV65536 ...; this is "
+    'a legacy Excel 97-2003 (.xls) file: ... save it as .xlsx", in milliseconds (was read in 23 s and 1.2 GB)',
     libreoffice=True,
 )
 def _xls_stray(folder: Path, m: Maker) -> None:
@@ -716,7 +716,8 @@ def _xls_stray(folder: Path, m: Maker) -> None:
     "ods-stray-cell",
     "section 11",
     "the template saved as .ods with an 'x' in XFD1048576 (by LibreOffice)",
-    'unreadable (Error): "an OpenDocument (.ods) spreadsheet: save it as .xlsx", in milliseconds',
+    "unreadable (Error) at Assessment!XFD1048576: \"the sheet 'Assessment' claims data as far as XFD1048576 ...; "
+    'this is an OpenDocument (.ods) spreadsheet: save it as .xlsx", in milliseconds',
     libreoffice=True,
 )
 def _ods_stray(folder: Path, m: Maker) -> None:
@@ -778,23 +779,262 @@ def _unknown_version(folder: Path, m: Maker) -> None:
 @kind(
     "name-missing",
     "section 11",
-    "the defined name Agency deleted",
+    "the defined name Agency deleted and its label on the cover retyped",
     "rejected: name-missing (Error) \"defined name 'Agency' is missing\"",
 )
 def _name_missing(folder: Path, m: Maker) -> None:
+    def lose(wb: openpyxl.Workbook) -> None:
+        wb.defined_names.pop("Agency")
+        wb["Cover"]["A11"] = "Organisation"
+
     m.good(folder)
-    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lambda wb: wb.defined_names.pop("Agency"))
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lose)
 
 
 @kind(
     "table-missing",
     "section 11",
-    "the Assessment table deleted (the data left as plain cells)",
+    "the Assessment table deleted and its header row with it (the answers left as plain cells)",
     'rejected: table-missing (Error) on sheet Assessment, "the workbook has no tables"',
 )
 def _table_missing(folder: Path, m: Maker) -> None:
+    def lose(wb: openpyxl.Workbook) -> None:
+        wb[c.ASSESSMENT].tables.pop(c.ASSESSMENT)
+        wb[c.ASSESSMENT].delete_rows(1)
+
     m.good(folder)
-    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lambda wb: wb[c.ASSESSMENT].tables.pop(c.ASSESSMENT))
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lose)
+
+
+def pasted(src: Path, dst: Path) -> Path:
+    """Every sheet's values pasted into a new workbook (Paste Values): no table, no defined names."""
+    old = openpyxl.load_workbook(src)
+    new = openpyxl.Workbook()
+    new.remove(new.active)
+    for ws in old.worksheets:
+        copy = new.create_sheet(ws.title)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    copy[cell.coordinate] = cell.value
+    new.save(dst)
+    return dst
+
+
+@kind(
+    "table-and-names-lost",
+    "section 11",
+    "the return's values pasted into a new workbook (no table, no defined names)",
+    'accepted, read by layout; Info "read-by-layout" naming the table and the names',
+)
+def _pasted(folder: Path, m: Maker) -> None:
+    m.good(folder)
+    pasted(m.s11_return(m.work, "Northmoor ICB", sector="Health", file_name="pasted-src.xlsx"), folder / OTHER)
+
+
+@kind(
+    "table-deleted-libreoffice",
+    "section 11",
+    "the Assessment table deleted (the data left as plain cells), saved by LibreOffice as .xlsx",
+    'accepted, read by layout; Info "read-by-layout" naming the table',
+    libreoffice=True,
+)
+def _table_deleted_lo(folder: Path, m: Maker) -> None:
+    src = m.s11_return(m.work, "Northmoor ICB", sector="Health", file_name="table-deleted-src.xlsx")
+    edit(src, lambda wb: wb[c.ASSESSMENT].tables.pop(c.ASSESSMENT))
+    m.good(folder)
+    m.convert(src, "xlsx", folder / OTHER)
+
+
+@kind(
+    "names-lost",
+    "section 11",
+    "every defined name deleted (Name Manager), the table kept",
+    'accepted, names read beside their labels; Info "read-by-layout" naming the names',
+)
+def _names_lost(folder: Path, m: Maker) -> None:
+    def lose(wb: openpyxl.Workbook) -> None:
+        for name in c.RETURN_NAMES:
+            wb.defined_names.pop(name)
+
+    m.good(folder)
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lose)
+
+
+@kind(
+    "name-sheet-scoped",
+    "section 11",
+    "the Agency name only scoped to the Cover sheet (as Excel copies names with a sheet)",
+    'accepted; Info "name-sheet-scoped" at Cover!B11',
+)
+def _name_scoped(folder: Path, m: Maker) -> None:
+    def scope(wb: openpyxl.Workbook) -> None:
+        wb["Cover"].defined_names["Agency"] = wb.defined_names.pop("Agency")
+
+    m.good(folder)
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), scope)
+
+
+@kind(
+    "name-ref-deleted",
+    "section 11",
+    "the Agency name pointing at #REF! (its cell deleted), the agency typed again beside the label",
+    'accepted; Info "name-deleted" at Cover!B11, read beside the label',
+)
+def _name_ref(folder: Path, m: Maker) -> None:
+    def delete(wb: openpyxl.Workbook) -> None:
+        wb.defined_names["Agency"].attr_text = "Cover!#REF!"
+
+    m.good(folder)
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), delete)
+
+
+@kind(
+    "assessment-copied",
+    "section 11",
+    "the Assessment sheet copied, its table named Assessment3 (with a different S1 rating)",
+    'accepted, table Assessment read; Warning "table-copy" naming both tables and sheets',
+)
+def _copied(folder: Path, m: Maker) -> None:
+    def copy_sheet(wb: openpyxl.Workbook) -> None:
+        ws = wb[c.ASSESSMENT]
+        copy = wb.copy_worksheet(ws)
+        copy.title = "Assessment (2)"
+        copy.add_table(openpyxl.worksheet.table.Table(displayName="Assessment3", ref=ws.tables[c.ASSESSMENT].ref))
+        copy["C2"] = "Not met"
+
+    m.good(folder)
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), copy_sheet)
+
+
+@kind(
+    "named-cell-uncached",
+    "section 11",
+    "the Agency cell a formula written by a program (no calculated result)",
+    'rejected: cell-uncalculated (Error) at Cover!B11, "a formula with no calculated result"',
+)
+def _named_uncached(folder: Path, m: Maker) -> None:
+    m.good(folder)
+    edit(
+        m.s11_return(folder, "Northmoor ICB", sector="Health"),
+        lambda wb: wb["Cover"].__setitem__("B11", '="Northmoor "&"ICB"'),
+    )
+
+
+STRICT = (
+    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    ),
+    (b"http://schemas.openxmlformats.org/drawingml/2006/main", b"http://purl.oclc.org/ooxml/drawingml/main"),
+)
+
+
+def to_strict(data: bytes) -> bytes:
+    """A package as Excel's "Strict Open XML Spreadsheet" writes it: the transitional namespaces and relationship
+    types replaced by the purl.oclc.org ones in every part and relationship (the package's own stay), and the
+    workbook marked ``conformance="strict"``."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+
+    def swap(part: bytes) -> bytes:
+        for old, new in STRICT:
+            part = part.replace(old, new)
+        return part
+
+    changes: dict[str, bytes | Callable[[bytes], bytes]] = {n: swap for n in names if n.endswith((".xml", ".rels"))}
+    changes["xl/workbook.xml"] = lambda part: swap(part).replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+    return rezip(data, changes)
+
+
+@kind(
+    "strict-xlsx",
+    "section 11",
+    "the return saved as Strict Open XML Spreadsheet (namespaces rewritten to purl.oclc.org)",
+    'unreadable (Error): "saved as Strict Open XML Spreadsheet ... save it as Excel Workbook (.xlsx)"',
+)
+def _strict(folder: Path, m: Maker) -> None:
+    data = m.s11_return(m.work, "Northmoor ICB", sector="Health", file_name="strict-src.xlsx").read_bytes()
+    m.good(folder)
+    (folder / OTHER).write_bytes(to_strict(data))
+
+
+def agency_list(folder: Path) -> None:
+    """The partnership's agency list kept beside the returns (the collation reads it; it is not a return)."""
+    (folder / "agencies.csv").write_text(
+        "Agency,Sector,Email,Partnerships\r\nMoorlands Police,Police,s11@police.example,All\r\n"
+        "Northmoor ICB,Health,s11@icb.example,All\r\n",
+        encoding="utf-8",
+    )
+
+
+@kind(
+    "zip-in-folder",
+    "section 11",
+    "Northmoor ICB.zip holding the return, in the returns folder",
+    'not-a-return (Error): "a zip file, not a return, holding 1 workbook: unzip it into the returns folder"',
+)
+def _zip_in_folder(folder: Path, m: Maker) -> None:
+    agency_list(folder)
+    src = m.s11_return(m.work, "Northmoor ICB", sector="Health", file_name="zipped-src.xlsx")
+    m.good(folder)
+    with zipfile.ZipFile(folder / "Northmoor ICB.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(src, OTHER)
+
+
+@kind(
+    "xltx-in-folder",
+    "section 11",
+    "the return saved as an Excel template (Northmoor ICB.xltx)",
+    'not-a-return (Error): "an Excel template (.xltx) ... save it as Excel Workbook (.xlsx)"',
+)
+def _xltx(folder: Path, m: Maker) -> None:
+    agency_list(folder)
+    data = m.s11_return(m.work, "Northmoor ICB", sector="Health", file_name="xltx-src.xlsx").read_bytes()
+    main = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    template = b"application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
+    m.good(folder)
+    (folder / "Northmoor ICB.xltx").write_bytes(
+        rezip(data, {"[Content_Types].xml": lambda ct: ct.replace(main, template)})
+    )
+
+
+@kind(
+    "pdf-in-folder",
+    "section 11",
+    "Northmoor ICB.pdf (the return printed to PDF) in the returns folder",
+    'not-a-return (Error): "a PDF ... ask the agency for the return itself, the .xlsx workbook"',
+)
+def _pdf_in_folder(folder: Path, m: Maker) -> None:
+    agency_list(folder)
+    m.good(folder)
+    (folder / "Northmoor ICB.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+
+
+@kind(
+    "csv-in-folder",
+    "section 11",
+    "Northmoor ICB.csv (the Assessment sheet saved as CSV) in the returns folder",
+    'not-a-return (Error): "a CSV file ... ask the agency for the return workbook (.xlsx)"',
+)
+def _csv_in_folder(folder: Path, m: Maker) -> None:
+    agency_list(folder)
+    m.good(folder)
+    rows = ["Ref,Standard,Rating,Evidence"] + [f"{s.ref},{s.title},Fully met,Policy" for s in m.config.standards]
+    (folder / "Northmoor ICB.csv").write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+
+
+@kind(
+    "broken-link-in-folder",
+    "section 11",
+    "Northmoor ICB.xlsx a symbolic link to a file that is not there (a moved share)",
+    'not-a-return (Error): "a link to a file that is not there"',
+)
+def _broken_link(folder: Path, m: Maker) -> None:
+    agency_list(folder)
+    m.good(folder)
+    (folder / OTHER).symlink_to(m.work / "moved-away" / OTHER)
 
 
 def _rename_column(wb: openpyxl.Workbook, old: str, new: str) -> None:

@@ -20,7 +20,7 @@ from defusedxml import DefusedXmlException
 
 from boardbook.book.base import TableData, Value
 from boardbook.errors import BoardbookError, Location, WorkbookError
-from boardbook.ooxml import defined_names, sheet_parts
+from boardbook.ooxml import all_defined_names, sheet_parts
 from boardbook.package import Package, open_package
 
 
@@ -49,6 +49,8 @@ class RawWorkbook:
     # why a cell calamine reads as blank is not blank, by (sheet, cell): "" for a formula with no calculated result,
     # else the Excel error value it holds ("#N/A"); worked out only when a blank needs explaining
     uncalculated: Callable[[], dict[tuple[str, str], str]] = field(default=dict)
+    # names that need a word: "deleted" (it refers to #REF!), or the sheet a sheet-scoped name was taken from
+    name_notes: dict[str, str] = field(default_factory=dict)
 
 
 def read_workbook(
@@ -76,12 +78,18 @@ def read_workbook(
 
         wanted = set(names)
         found_names: dict[str, NamedCell | None] = {}
-        for name, ref in defined_names(pkg.zip).items():
+        notes: dict[str, str] = {}
+        for name, dn in all_defined_names(pkg.zip).items():
             if name not in wanted:
                 continue
+            ref = dn.ref
             found_names[name] = (
                 None if ref is None or ref[0] not in sheet_names else NamedCell(ref[0], ref[1], cell_value(*ref))
             )
+            if dn.deleted:
+                notes[name] = "deleted"
+            elif dn.sheet_index is not None:  # a copied sheet's own name: used when the workbook has none
+                notes[name] = sheet_names[dn.sheet_index] if dn.sheet_index < len(sheet_names) else "?"
 
         found_tables = {}
         for wanted_table in tables:
@@ -101,8 +109,8 @@ def read_workbook(
             found_tables[wanted_table] = TableData(
                 actual, t.sheet, [str(h) for h in t.columns], rows, start[0], start[1] + 1
             )
-        sheets = frozenset(t.sheet for t in found_tables.values())
-        uncalculated = functools.cache(lambda: _uncalculated(pkg, sheets))
+        sheets = frozenset(t.sheet for t in found_tables.values()) | {n.sheet for n in found_names.values() if n}
+        uncalculated = functools.cache(lambda: uncalculated_cells(pkg, sheets))
     return RawWorkbook(
         str(pkg.path),
         found_names,
@@ -114,6 +122,7 @@ def read_workbook(
         pkg.sha256,
         pkg.path.stat().st_mtime,
         uncalculated,
+        notes,
     )
 
 
@@ -121,7 +130,7 @@ _ERROR_VALUE = re.compile(r"<v>(#[A-Z0-9/!?]+)</v>")
 _CELL = re.compile(r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 
 
-def _uncalculated(pkg: Package, sheets: frozenset[str]) -> dict[tuple[str, str], str]:
+def uncalculated_cells(pkg: Package, sheets: frozenset[str]) -> dict[tuple[str, str], str]:
     """Cells on ``sheets`` that calamine reads as blanks but are not: a formula with no cached result ("": a
     tool wrote it and no spreadsheet has calculated it) or an Excel error value ("#N/A", "#REF!" ...).
 

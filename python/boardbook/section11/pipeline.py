@@ -4,7 +4,8 @@
 - ``validate_book`` / ``read_one``: check one return (open in Excel, or a file) with the rules of collation;
 - ``collate``: every return into the board summary, top to bottom:
 
-1. find the returns (files or folders, recursively; .xlsx/.xlsm; Office lock files skipped);
+1. find the returns (files or folders, recursively; .xlsx/.xlsm; Office lock files skipped; a .zip, a template,
+   a PDF, a CSV or a broken link found there is reported with what to do, not skipped);
 2. read and validate each once (problems name file, sheet and cell);
 3. keep those that count for this partnership, one per agency (the latest);
 4. apply the rules: matrix, per-standard counts, missing agencies, challenge list, comparison;
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import os
 import re
 import time
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -49,6 +52,15 @@ from boardbook.textsafe import cell_text, csv_cell
 EXTENSIONS = (".xlsx", ".xlsm")
 # Found in folders too, so an agency that sends the wrong format is told so instead of being "missing".
 WRONG_FORMATS = (".xls", ".xlsb", ".ods")
+# Found in folders and reported (code not-a-return), never read: what to do with each. A broken link is too.
+NOT_RETURNS = {
+    ".zip": "a zip file, not a return{inside}: unzip it into the returns folder and collate again",
+    ".xltx": "an Excel template (.xltx), not a workbook: open it in Excel and save it as Excel Workbook (.xlsx)",
+    ".xltm": "an Excel template (.xltm), not a workbook: open it in Excel and save it as Excel Workbook (.xlsx)",
+    ".pdf": "a PDF, which cannot be collated: ask the agency for the return itself, the .xlsx workbook",
+    ".csv": "a CSV file, which holds one sheet and none of the cover details: ask the agency for the return "
+    "workbook (.xlsx)",
+}
 Progress = Callable[[int, int, str], None]
 # ``jobs=0`` (the command line's default) reads in parallel from this many returns on: below it,
 # starting the worker processes costs about what they save (benchmarks/README.md).
@@ -86,10 +98,11 @@ def find_inputs(inputs: Sequence[str | Path]) -> list[Path]:
                 (
                     f
                     for f in p.rglob("*")
-                    if f.is_file()
-                    and f.suffix.lower() in EXTENSIONS + WRONG_FORMATS
+                    if (f.is_file() or (f.is_symlink() and not f.exists()))
+                    and (f.suffix.lower() in (*EXTENSIONS, *WRONG_FORMATS, *NOT_RETURNS) or not f.exists())
                     and not f.name.startswith(("~$", "."))
                     and not is_backup(f)
+                    and not _a_list(f)
                 ),
                 key=lambda f: str(f).casefold(),
             )
@@ -99,10 +112,25 @@ def find_inputs(inputs: Sequence[str | Path]) -> list[Path]:
                 files.append(p)
         else:
             raise UsageError(f"input not found: {shown(str(p))}")
-    unique = list(dict.fromkeys(f.resolve() for f in files))
+    # A broken link stays a link (resolving it would name a file that is not there).
+    unique = list(dict.fromkeys(f.resolve() if f.exists() else f.absolute() for f in files))
     if not unique:
         raise UsageError("no returns found (.xlsx or .xlsm) in: " + ", ".join(shown(str(i)) for i in inputs))
     return unique
+
+
+def _a_list(path: Path) -> bool:
+    """A CSV the collation reads for itself (the agency list, a survey export: a column headed Agency and none
+    headed Rating), kept beside the returns: not reported as a return sent as CSV."""
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536).split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    headers = {fold(h.strip().strip('"')) for h in re.split(r"[,;\t]", head)}
+    return "agency" in headers and "rating" not in headers
 
 
 def read_one(path: Path, config: Config) -> tuple[Return, float, float]:
@@ -112,6 +140,8 @@ def read_one(path: Path, config: Config) -> tuple[Return, float, float]:
     has U+FFFD for each byte that is not, so the summary, the console and the log can all hold it.
     """
     t0 = time.perf_counter()
+    if not path.exists() or path.suffix.lower() in NOT_RETURNS:
+        return not_a_return(path), time.perf_counter() - t0, 0.0
     try:
         raw = load_return(path)
     except WorkbookError as exc:
@@ -134,6 +164,35 @@ def unreadable(path: Path, message: str, sheet: str = "", cell: str = "") -> Ret
     try:
         ret.sha256 = open_package(path).sha256  # hash what we could read, for the log
     except WorkbookError:
+        ret.sha256 = "unreadable"
+    return ret
+
+
+def not_a_return(path: Path) -> Return:
+    """A file in the returns folder that is not a return (or a link to nothing): one ``not-a-return`` error
+    saying what to do, so the agency it came from is not simply listed as having sent nothing."""
+    file = shown(str(path))
+    if not path.exists():
+        target = shown(os.readlink(path)) if path.is_symlink() else ""
+        message = (
+            f"a link to a file that is not there ({target}): copy the return itself into the returns folder"
+            if target
+            else "the file is not there any more: copy the return itself into the returns folder"
+        )
+        return Return(file=file, sha256="unreadable", problems=[Problem("not-a-return", message, ERROR, file)])
+    inside = ""
+    if path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                n = sum(1 for name in zf.namelist() if name.lower().endswith(EXTENSIONS))
+            inside = f", holding {n} workbook{'' if n == 1 else 's'}" if n else ", with no .xlsx inside"
+        except (zipfile.BadZipFile, OSError, ValueError):
+            inside = ", and a damaged one"
+    message = NOT_RETURNS[path.suffix.lower()].format(inside=inside)
+    ret = Return(file=file, problems=[Problem("not-a-return", message, ERROR, file)])
+    try:
+        ret.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
         ret.sha256 = "unreadable"
     return ret
 

@@ -16,7 +16,7 @@ from boardbook.folding import clean_name, fold
 from boardbook.recorded import CONFIG_TABLE
 from boardbook.section11 import contract as c
 from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Rating, Return
-from boardbook.section11.reader import RawReturn
+from boardbook.section11.reader import COVER_LABELS, RawReturn
 from boardbook.suggest import close_matches
 from boardbook.textsafe import cell_text, quoted
 
@@ -24,11 +24,16 @@ CODES = {
     "unreadable": "the file is not a readable .xlsx workbook",
     "macros": "a macro-enabled workbook: data read, macros never run",
     "legacy-format": "a legacy .xls or .ods file, read by its layout",
+    "read-by-layout": "an .xlsx that lost its Assessment table or defined names, read by its layout",
+    "not-a-return": "a file in the returns folder that is not a return workbook (.zip, .xltx, .pdf, .csv, a link)",
     "name-missing": "a required defined name is missing",
+    "name-deleted": "a defined name points at a cell that was deleted (#REF!)",
+    "name-sheet-scoped": "a defined name found only on one sheet (a copied sheet), used",
     "name-blank": "a required detail (agency) is blank",
     "version-old": "an older template version",
     "version-unknown": "an unknown template version",
     "table-missing": "the Assessment table is missing",
+    "table-copy": "a second copy of the Assessment table (a copied sheet)",
     "column-missing": "a column of the Assessment table is missing or renamed",
     "standard-missing": "a configured standard is not in the return",
     "standard-duplicate": "a standard appears more than once",
@@ -37,6 +42,8 @@ CODES = {
     "rating-uncalculated": "a rating is a formula no spreadsheet has calculated",
     "rating-error": "a rating is an Excel error value such as #N/A",
     "rating-unknown": "a rating is not on the scale",
+    "cell-uncalculated": "a required cell (a cover detail, a Ref, Evidence, a Due date) is a formula never calculated",
+    "cell-error": "a required cell holds an Excel error value such as #N/A",
     "evidence-missing": "a rating that needs evidence has none",
     "action-missing": "a rating below met has no action, owner or due date (when the configuration asks)",
     "date-invalid": "a date cannot be read",
@@ -69,6 +76,8 @@ def validate_return(raw: RawReturn, config: Config) -> Return:
             f"{kind}: read by its labels and column headers, as it has no Excel tables; please send .xlsx next time",
             INFO,
         )
+    if raw.by_layout:
+        _by_layout(chk, raw)
     if raw.has_macros:
         chk.add("macros", "macro-enabled workbook (.xlsm): its data was read; its macros were not run", INFO)
     _details(chk, raw, ret)
@@ -88,23 +97,116 @@ def validate_return(raw: RawReturn, config: Config) -> Return:
                 WARNING,
                 raw.table.sheet,
             )
+        for name, sheet, ref in raw.copies:
+            chk.add(
+                "table-copy",
+                f"a second Assessment table, '{name}' on sheet '{sheet}' ({ref}; a copied sheet?): table "
+                f"'{raw.table.name}' on sheet '{raw.table.sheet}' was read and '{name}' was not; delete the copy "
+                "(or move its answers into the first) and send the return again",
+                WARNING,
+                sheet,
+                ref,
+            )
         ret.ratings = _ratings(chk, raw.table, config)
     ret.problems = chk.problems
     return ret
 
 
+def _by_layout(chk: _Checker, raw: RawReturn) -> None:
+    """One note for what an .xlsx lost and was found by its layout instead."""
+    lost = []
+    if c.ASSESSMENT in raw.by_layout and raw.table is not None:
+        lost.append(f"its table '{c.ASSESSMENT}' (read from the header row on sheet '{raw.table.sheet}')")
+    names = [n for n in raw.by_layout if n != c.ASSESSMENT and raw.name_notes.get(n) != "deleted"]
+    if names:
+        lost.append(f"the defined name{'s' if len(names) > 1 else ''} {', '.join(names)} (read beside the labels)")
+    if not lost:
+        return  # only names whose cell was deleted: each has its own note
+    chk.add(
+        "read-by-layout",
+        f"this workbook has lost {' and '.join(lost)}, as happens when a return is pasted into a new workbook or "
+        "exported from Google Sheets or Numbers: read by its layout; next time fill in the partnership's template "
+        "in Excel and keep its table and names",
+        INFO,
+    )
+
+
+def _why_blank(chk: _Checker, what: str, sheet: str, cell: str, severity: str, todo: str) -> bool:
+    """A blank ``cell`` that holds a formula never calculated or an Excel error: one problem saying so (True)."""
+    reason = chk.raw.uncalculated().get((sheet, cell))
+    if reason is None:
+        return False
+    if reason:
+        chk.add(
+            "cell-error",
+            f"{what} is the Excel error {reason} (a formula or a paste that went wrong): {todo}",
+            severity,
+            sheet,
+            cell,
+        )
+    else:
+        chk.add(
+            "cell-uncalculated",
+            f"{what} is a formula with no calculated result (the file was written by a program, not saved from "
+            f"Excel): {todo}, or open the return in Excel and save it",
+            severity,
+            sheet,
+            cell,
+        )
+    return True
+
+
+def _label(name: str) -> str:
+    """The template's label for defined name ``name`` ('Audit round' for Round), as the agency sees it."""
+    return next(k for k, v in COVER_LABELS.items() if v == name)
+
+
 def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
+    explained: set[str] = set()  # names whose blank is a formula never calculated or an error, already said
+
     def value(name: str) -> tuple[Value, str, str]:
         nc = raw.names.get(name)
+        note = raw.name_notes.get(name, "")
+        if note == "deleted":
+            label = _label(name)
+            if nc is not None and name in raw.by_layout:
+                chk.add(
+                    "name-deleted",
+                    f"defined name '{name}' points at a cell that was deleted (#REF!); its value was read beside "
+                    f"the label '{label}': next time use the partnership's template",
+                    INFO,
+                    nc.sheet,
+                    nc.cell,
+                )
+            else:
+                chk.add(
+                    "name-deleted",
+                    f"defined name '{name}' points at a cell that was deleted (#REF!) and no '{label}' label was "
+                    "found beside a value: copy the answers into the partnership's template",
+                )
+                return None, "", ""
+        elif note and nc is not None:
+            chk.add(
+                "name-sheet-scoped",
+                f"defined name '{name}' belongs to sheet '{note}' only (as Excel makes when a sheet is copied) and "
+                "the workbook has none of its own: it was used",
+                INFO,
+                nc.sheet,
+                nc.cell,
+            )
         if nc is None:
             what = "is missing" if name not in raw.names else "does not point at a single cell"
             chk.add("name-missing", f"defined name '{name}' {what}: use the partnership's template")
             return None, "", ""
+        if cell_text(nc.value) == "":
+            severity = ERROR if name == "Agency" else WARNING
+            if _why_blank(chk, f"'{_label(name)}'", nc.sheet, nc.cell, severity, "type it on the cover sheet"):
+                explained.add(name)
         return nc.value, nc.sheet, nc.cell
 
     agency, sheet, cell = value("Agency")
     ret.agency = clean_name(cell_text(agency))  # no zero-width or non-breaking spaces in the summary
-    if "Agency" in raw.names and raw.names["Agency"] is not None and not ret.agency:
+    if raw.names.get("Agency") is not None and not ret.agency and "Agency" not in explained:
         chk.add("name-blank", "the agency name is blank: type it on the cover sheet", sheet=sheet, cell=cell)
     ret.sector = cell_text(value("Sector")[0])
     ret.partnerships = split_partnerships(value("Partnership")[0])
@@ -112,7 +214,7 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
     ret.completed_by = cell_text(value("CompletedBy")[0])
 
     completed, sheet, cell = value("CompletedOn")
-    if raw.names.get("CompletedOn") is not None:
+    if raw.names.get("CompletedOn") is not None and "CompletedOn" not in explained:
         if cell_text(completed) == "":
             chk.add(
                 "completed-blank",
@@ -133,7 +235,7 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
                 )
 
     version, sheet, cell = value("TemplateVersion")
-    if raw.names.get("TemplateVersion") is not None:
+    if raw.names.get("TemplateVersion") is not None and "TemplateVersion" not in explained:
         v = cell_text(version)
         if v in c.OLDER_VERSIONS:
             chk.add(
@@ -213,6 +315,10 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
             continue  # blank rows are fine wherever they are
         ref_text = cell_text(get(row, "Ref"))
         ref = wanted.get(fold(ref_text))
+        if not ref_text and _why_blank(
+            chk, "a row's Ref", table.sheet, addr(i, "Ref"), WARNING, "type the standard's Ref; the row was ignored"
+        ):
+            continue
         if ref is None:
             what = (
                 f"Ref {quoted(ref_text)} is not one of the standards ({', '.join(config.refs)})"
@@ -234,7 +340,10 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
         if rating is None:
             continue
         evidence = cell_text(get(row, "Evidence"))
-        if not evidence and config.evidence_needed(rating):
+        explained = not evidence and _why_blank(
+            chk, f"{ref}'s Evidence", table.sheet, addr(i, "Evidence"), WARNING, "type the evidence"
+        )
+        if not evidence and not explained and config.evidence_needed(rating):
             chk.add(
                 "evidence-missing",
                 f"{ref} is rated '{rating}' but has no evidence: say what shows it",
@@ -255,7 +364,9 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
                 )
         due = get(row, "Due")
         due_value: date | str | None = None
-        if cell_text(due):
+        if "Due" in cols and not cell_text(due):
+            _why_blank(chk, f"{ref}'s Due date", table.sheet, addr(i, "Due"), WARNING, "type the date as dd/mm/yyyy")
+        elif cell_text(due):
             due_value = parse_date(due)
             if due_value is None:
                 due_value = cell_text(due)
