@@ -19,6 +19,7 @@ import python_calamine as pc
 from defusedxml import DefusedXmlException
 
 from boardbook.book.base import TableData, Value
+from boardbook.book.numfmt import PackageFormats
 from boardbook.errors import BoardbookError, Location, WorkbookError
 from boardbook.ooxml import defined_names, sheet_parts
 from boardbook.package import Package, open_package
@@ -49,6 +50,9 @@ class RawWorkbook:
     # why a cell calamine reads as blank is not blank, by (sheet, cell): "" for a formula with no calculated result,
     # else the Excel error value it holds ("#N/A"); worked out only when a blank needs explaining
     uncalculated: Callable[[], dict[tuple[str, str], str]] = field(default=dict)
+    # the number format of each cell of a sheet that is not General, by 1-based (row, column): scanned only
+    # for a sheet a reader asks about (tables carry theirs: TableData.formats)
+    formats: Callable[[str], dict[tuple[int, int], str]] = field(default=lambda _sheet: {})
 
 
 def read_workbook(
@@ -83,6 +87,22 @@ def read_workbook(
                 None if ref is None or ref[0] not in sheet_names else NamedCell(ref[0], ref[1], cell_value(*ref))
             )
 
+        package_formats = PackageFormats(pkg.zip)
+
+        def formats(sheet: str) -> dict[tuple[int, int], str]:
+            with reading(pkg.path):
+                return package_formats.sheet(sheet)
+
+        def table_formats(t: TableData) -> Callable[[], dict[tuple[int, int], str]]:
+            width = len(t.headers)
+            return functools.cache(
+                lambda: {
+                    (r - t.header_row - 1, c - t.first_col): code
+                    for (r, c), code in formats(t.sheet).items()
+                    if r > t.header_row and t.first_col <= c < t.first_col + width
+                }
+            )
+
         found_tables = {}
         for wanted_table in tables:
             actual = next((t for t in table_names if t.casefold() == wanted_table.casefold()), None)
@@ -101,6 +121,7 @@ def read_workbook(
             found_tables[wanted_table] = TableData(
                 actual, t.sheet, [str(h) for h in t.columns], rows, start[0], start[1] + 1
             )
+            found_tables[wanted_table].formats = table_formats(found_tables[wanted_table])
         sheets = frozenset(t.sheet for t in found_tables.values())
         uncalculated = functools.cache(lambda: _uncalculated(pkg, sheets))
     return RawWorkbook(
@@ -114,6 +135,7 @@ def read_workbook(
         pkg.sha256,
         pkg.path.stat().st_mtime,
         uncalculated,
+        formats,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +24,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from boardbook.book.base import Book
 from boardbook.book.fast import reading
+from boardbook.book.numfmt import GENERAL, PackageFormats, typed
 from boardbook.csvfile import read_csv
 from boardbook.dates import parse_date
 from boardbook.errors import Location, WorkbookError
@@ -77,6 +78,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
     found: Sequence[object]
     body: Sequence[Sequence[object]]
     how = ""  # for a CSV: how it was read (encoding, separator), said when its columns do not match
+    formats: Mapping[tuple[int, int], str] = {}  # a workbook's non-General number formats, by (row, column) of body
     if isinstance(source, Book):
         file = str(source.path or "the workbook")
         if table not in source.table_names():
@@ -85,6 +87,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
             )
         t = source.read_table(table)
         sheet, header_row, first_col, found, body = t.sheet, t.header_row, t.first_col, list(t.headers), t.rows
+        formats = t.formats()
     else:
         p = Path(source)
         file = str(p)
@@ -93,7 +96,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
         head = p.open("rb").read(8)
         # By content, not name: a CSV saved as "indicators.xlsx" is still read as the CSV it is.
         if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or (p.suffix.lower() in (".xlsx", ".xlsm") and not head.strip()):
-            sheet, header_row, first_col, found, body = _xlsx_table(p, table)
+            sheet, header_row, first_col, found, body, formats = _xlsx_table(p, table)
         else:
             sheet, header_row, first_col, found, body, how = "", *_csv_table(p)
     mapping = _map_headers(found, headers)
@@ -110,6 +113,8 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
             )
             problems.append(Problem(header_where, h, message))
         raise InputError(problems)
+    if formats:  # a number shown as a percentage is read as its percentage, exactly as typing "24.4%" is
+        body = [[typed(v, formats.get((i, j), GENERAL)) for j, v in enumerate(r)] for i, r in enumerate(body)]
     rows = []
     for i, values in enumerate(body, start=header_row + 1):
         if all(_blank(v) for v in values):
@@ -128,17 +133,22 @@ def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[str]], str]:
     return start + 1, 1, [v.strip() for v in records[start]], [list(r) for r in records[start + 1 :]], opened.how
 
 
-def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, Sequence[object], Sequence[Sequence[object]]]:
+def _xlsx_table(
+    p: Path, table: str
+) -> tuple[str, int, int, Sequence[object], Sequence[Sequence[object]], Mapping[tuple[int, int], str]]:
     pkg = open_package(p)
     with reading(p):
         wb = pc.CalamineWorkbook.from_filelike(pkg.stream(), load_tables=True)
         if table in (wb.table_names or []):
             info = pkg.check_table(table)  # before calamine builds it: a stray keystroke must not abort the run
             if not info.data_rows:  # header only (calamine cannot cut it out)
-                return info.sheet, info.first_row + info.header_rows - 1, info.first_col, info.columns, []
+                return info.sheet, info.first_row + info.header_rows - 1, info.first_col, info.columns, [], {}
             t = wb.get_table_by_name(table)
             assert t.start is not None, "a table always has a data row"
-            return t.sheet, t.start[0], t.start[1] + 1, list(t.columns), t.to_python()
+            rows = t.to_python()
+            width = len(t.columns)
+            formats = PackageFormats(pkg.zip).block(t.sheet, t.start[0] + 1, t.start[1] + 1, len(rows), width)
+            return t.sheet, t.start[0], t.start[1] + 1, list(t.columns), rows, formats
         visible = [
             m.name
             for m in wb.sheets_metadata
@@ -153,7 +163,16 @@ def _xlsx_table(p: Path, table: str) -> tuple[str, int, int, Sequence[object], S
             f"sheet '{visible[0]}' is empty: it needs a header row and data rows", Location(str(p), visible[0])
         )
     first = next(j for j, v in enumerate(cells[start]) if not _blank(v))
-    return (visible[0], start + 1, first + 1, list(cells[start][first:]), [list(r[first:]) for r in cells[start + 1 :]])
+    with reading(p):
+        formats = PackageFormats(pkg.zip).block(visible[0], start + 2, first + 1, len(cells) - start - 1, 16_384)
+    return (
+        visible[0],
+        start + 1,
+        first + 1,
+        list(cells[start][first:]),
+        [list(r[first:]) for r in cells[start + 1 :]],
+        formats,
+    )
 
 
 def _map_headers(found: Sequence[object], headers: Sequence[str]) -> dict[int, str]:
