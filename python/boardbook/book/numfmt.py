@@ -71,8 +71,21 @@ BUILTIN: dict[int, str] = {
 # pair, AM/PM, a run of one date letter, or any other single character.
 _TOKEN = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|[_*].|AM/PM|A/P|([yYmMdDhHsS])\1*|.', re.S)
 _PLACEHOLDER = frozenset("0#?")
-_MONTHS = ("January February March April May June July August September October November December").split()
-_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _EPOCH = datetime(1899, 12, 30)
 
 
@@ -270,9 +283,9 @@ def _render(value: int | float | Decimal, code: str, *, date_value: bool) -> str
     else:
         section = sections[2]
     signed = negative and section is sections[0]
-    if section.strip() in ("", GENERAL) or section.casefold() == "general":
-        if date_value:
-            return None
+    if section.strip() in ("", GENERAL, "@") or section.casefold() == "general":  # @: Text, a number as General
+        if date_value:  # a date whose format is not known (a reader that gives none): the UK short form
+            return _render_date(float(value), "dd/mm/yyyy" if float(value) % 1 == 0 else "dd/mm/yyyy hh:mm")
         return general(value)
     if _is_date_section(section):
         return _render_date(float(value), section)
@@ -282,6 +295,12 @@ def _render(value: int | float | Decimal, code: str, *, date_value: bool) -> str
     if body is None:
         return None
     return f"-{body}" if signed and any(ch.isdigit() and ch != "0" for ch in body) else body
+
+
+def _elapsed(token: str) -> bool:
+    """[h], [mm], [ss]: elapsed time, a count of hours, minutes or seconds."""
+    inner = token[1:-1].lower()
+    return bool(inner) and len(set(inner)) == 1 and inner[0] in "hms"
 
 
 def _literal(token: str) -> str | None:
@@ -295,7 +314,7 @@ def _literal(token: str) -> str | None:
     if token.startswith("[$"):
         return token[2:].split("-")[0]  # [$£-809]: the currency symbol; [$-809]: a locale, no text
     if token.startswith("["):
-        return "" if token[1:-1].isalpha() else None  # a colour ([Red]); elapsed time [h] is not a literal
+        return "" if token[1:-1].isalpha() and not _elapsed(token) else None  # a colour ([Red]), not [h]
     if token in "$-+/():!^&'~{}<>= ,£€":
         return token
     if token == "@":
@@ -415,7 +434,7 @@ def _render_fraction(d: Decimal, tokens: list[str]) -> str | None:
 
 def _render_date(serial: float, section: str) -> str | None:
     tokens = _tokens(section)
-    if any(t.startswith("[") and not t[1:-1].isalpha() and not t.startswith("[$") for t in tokens):
+    if any(t.startswith("[") and (_elapsed(t) or not t[1:-1].isalpha()) and not t.startswith("[$") for t in tokens):
         return None  # elapsed time [h]:mm
     if serial < 0 or serial >= 2958466:
         return None
