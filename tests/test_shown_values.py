@@ -16,9 +16,13 @@ import pytest
 from openpyxl.worksheet.table import Table
 
 from boardbook.book import Book, OpenpyxlBook
+from boardbook.book.numfmt import is_percent
 from boardbook.budget import contract as bc
 from boardbook.config import load_config
+from boardbook.performance import contract as pc
+from boardbook.performance.pipeline import refresh_book
 from boardbook.performance.reader import read_indicators
+from boardbook.templates.performance import build_performance
 from tests.helpers import (
     OFFICER_CONTRIBUTIONS,
     OFFICER_EXPENDITURE,
@@ -182,9 +186,38 @@ def test_indicator_percent_cells_rate_as_the_percentages_typed(tmp_path: Path) -
     assert _perf(tmp_path, saved_by_lo, "lo") == expected
 
 
+def _performance_workbook(path: Path) -> Path:
+    """The performance template with the two indicators typed into its Indicators table, as in
+    ``_indicators_workbook``: Value and Tolerance cells formatted as percentages."""
+    book = build_performance(load_config())
+    rows = []
+    for period, value in (("2025-26 Q1", 0.244), ("2025-26 Q2", 0.261)):
+        typed = {"Priority": "Missing children", "Indicator": "Return interviews within 72 hours", "Period": period}
+        typed |= {"Value": value, "Target": 25, "Polarity": "higher", "Tolerance": 0.02}
+        rows.append([typed.get(h) for h in pc.INDICATORS_HEADERS])
+    book.write_table(pc.INDICATORS, rows)
+    factor = {"Factor": "Domestic abuse", "Assessments": 400, "Plans": 120}
+    book.write_table(pc.RISK_FACTORS, [[factor.get(h) for h in pc.RISK_FACTORS_HEADERS]])
+    book.save(path)
+    wb = openpyxl.load_workbook(path)
+    ws = next(ws for ws in wb.worksheets if pc.INDICATORS in ws.tables)
+    for header, code in (("Value", "0.0%"), ("Tolerance", "0%")):
+        col = 1 + pc.INDICATORS_HEADERS.index(header)
+        for row in (2, 3):
+            ws.cell(row, col).number_format = code
+    wb.save(path)
+    return path
+
+
 @pytest.fixture(params=["openpyxl", "xlwings"])
 def open_indicators(request: pytest.FixtureRequest, tmp_path: Path) -> Book:
     path = _indicators_workbook(tmp_path / "open.xlsx", as_table=True)
+    return open_xlwings(request, path) if request.param == "xlwings" else OpenpyxlBook.open(path)
+
+
+@pytest.fixture(params=["openpyxl", "xlwings"])
+def open_performance(request: pytest.FixtureRequest, tmp_path: Path) -> Book:
+    path = _performance_workbook(tmp_path / "performance.xlsx")
     return open_xlwings(request, path) if request.param == "xlwings" else OpenpyxlBook.open(path)
 
 
@@ -198,6 +231,20 @@ def test_open_workbook_reads_percent_cells_as_shown(open_indicators: Book) -> No
     }
     values = [(i.value, i.target, i.tolerance) for i in read_indicators(open_indicators)]
     assert values == [(24.4, 25, 2), (26.1, 25, 2)]
+
+
+def test_refreshing_in_place_keeps_the_figures(open_performance: Book) -> None:
+    """The ribbon's Refresh quadrant reads 24.4 from a cell showing 24.4 % and writes 24.4 back: the column is set
+    back to a plain number (else it would show 2440.0 % and read as 2440 next time), and a second refresh reads
+    what the first wrote."""
+    config = load_config()
+    for _press in range(2):
+        result = refresh_book(open_performance, config)
+        assert [(i.value, i.tolerance, i.rag) for i in result.indicators] == [(24.4, 2, "Amber"), (26.1, 2, "Green")]
+    t = open_performance.read_table("Indicators")
+    assert [row[t.headers.index("Value")] for row in t.rows] == [24.4, 26.1]
+    formats = open_performance.number_formats("Indicators")
+    assert not any(is_percent(code) for code in formats.values()), formats
 
 
 # -- section 11 evidence ----------------------------------------------------------------------------------------
