@@ -9,6 +9,7 @@ recalculation engine.
 from __future__ import annotations
 
 import colorsys
+import csv
 import hashlib
 import os
 import re
@@ -445,7 +446,12 @@ def _profile(mode: int) -> Path:
 
 
 def recalculate_many(
-    sources: Sequence[Path], outdir: Path, *, timeout: float = TIMEOUT_S, recalc_mode: int = ALWAYS
+    sources: Sequence[Path],
+    outdir: Path,
+    *,
+    timeout: float = TIMEOUT_S,
+    recalc_mode: int = ALWAYS,
+    to: str = "xlsx",
 ) -> list[Path]:
     """Open every source in one soffice run, recalculate all formulas, save as .xlsx into ``outdir``.
 
@@ -467,7 +473,7 @@ def recalculate_many(
             raise FileNotFoundError(s)
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
-    outputs = [outdir / f"{s.stem}.xlsx" for s in sources]
+    outputs = [outdir / f"{s.stem}.{to.split(':')[0]}" for s in sources]
     for out in outputs:
         if out in sources:
             raise ValueError(f"output {out} would overwrite its source: choose another outdir")
@@ -481,7 +487,7 @@ def recalculate_many(
         "--norestore",
         "--nolockcheck",
         "--convert-to",
-        "xlsx",
+        to,
         "--outdir",
         str(outdir),
         *map(str, sources),
@@ -507,6 +513,17 @@ def recalculate_many(
 def recalculate(src: Path, outdir: Path, *, timeout: float = TIMEOUT_S, recalc_mode: int = ALWAYS) -> Path:
     """Recalculate one workbook with LibreOffice; returns the converted .xlsx in ``outdir``."""
     return recalculate_many([src], outdir, timeout=timeout, recalc_mode=recalc_mode)[0]
+
+
+# LibreOffice's CSV filter: comma-separated, "-quoted, UTF-8 (76), first line 1, cells written as shown.
+CSV_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1"
+
+
+def as_shown(src: Path, outdir: Path) -> list[list[str]]:
+    """The first sheet of ``src`` as LibreOffice shows it (each cell rendered through its number format)."""
+    out = recalculate_many([src], outdir, to=CSV_AS_SHOWN)[0]
+    with out.open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
 
 
 def in_ci() -> bool:

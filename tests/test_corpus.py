@@ -587,6 +587,18 @@ S11.update(
         "broken-link-in-folder": not_a_return(OTHER, "a link to a file that is not there ("),
     }
 )
+
+
+S11.update(
+    {
+        "evidence-as-numbers": Expect(
+            (2, 2, 0),
+            (P(OTHER, "answer-format", "Info", "Assessment", "D7", ("S6's Evidence", "[>100]0;0", "'150'")),),
+            icb(),
+        ),
+    }
+)
+
 S11_BUGS: dict[str, str] = {}  # kinds that show a known bug (none open)
 
 
@@ -788,6 +800,10 @@ def _still_missing(folder: Path, out: Path, config: Config) -> None:
     assert "Northmoor ICB" in [r["Agency"] for r in table(out, "Missing")]
 
 
+def _evidence_shown(folder: Path, out: Path, config: Config) -> None:
+    assert _evidence_of(out)[:6] == ["95%", "12,000", "03/04/2026", "1/2", "1-Feb", "150"]
+
+
 S11_CHECKS: dict[str, Callable[[Path, Path, Config], None]] = {
     "agency-name-variants": _nobody_missing,
     "table-and-names-lost": _all_read,
@@ -800,6 +816,7 @@ S11_CHECKS: dict[str, Callable[[Path, Path, Config], None]] = {
     "pdf-in-folder": _still_missing,
     "csv-in-folder": _still_missing,
     "broken-link-in-folder": _still_missing,
+    "evidence-as-numbers": _evidence_shown,
     "zip-bomb-ratio": _bounded,
     "zip-bomb-declared": _bounded,
     "entity-expansion-workbook": _bounded,
@@ -1062,6 +1079,7 @@ BUDGET_TOTALS = {
         ("budget-csv-mac-line-endings", "budget.toml"),
         ("budget-csv-windows", "budget.toml"),
         ("budget-csv-semicolon", "budget.toml"),
+        ("budget-share-percent-cells", "budget.xlsx"),
     ],
 )
 def test_budget_parsed(kind: str, source: str, corpus: Corpus, tmp_path: Path) -> None:
@@ -1125,6 +1143,24 @@ def test_budget_share_overflow(corpus: Corpus, tmp_path: Path) -> None:
     with pytest.raises(BudgetInputError) as info:
         fill_budget_file(folder / "budget.xlsx", tmp_path / "filled.xlsx")
     assert ("Contributions", "D2") in [(p.sheet, p.cell) for p in info.value.problems]
+
+
+def test_budget_share_percent_over_100(corpus: Corpus, tmp_path: Path) -> None:
+    folder = corpus("budget-share-percent-over-100")
+    with pytest.raises(BudgetInputError) as info:
+        fill_budget_file(folder / "budget.xlsx", tmp_path / "filled.xlsx")
+    assert [(w.sheet, w.cell, m) for w, m in info.value.problems] == [
+        ("Contributions", "D2", "a share cannot be more than 100 %, found '150%'")
+    ]
+    assert not (tmp_path / "filled.xlsx").exists()
+
+
+def test_indicators_percent_cells(corpus: Corpus) -> None:
+    folder = corpus("indicators-percent-cells")
+    before = hashes(folder)
+    (ind,) = reader.read_indicators(folder / "indicators.xlsx")
+    assert (ind.value, ind.target, ind.tolerance) == (24.4, 25, 2)
+    assert hashes(folder) == before
 
 
 def test_budget_toml_without_requirement(corpus: Corpus, tmp_path: Path) -> None:
@@ -1321,6 +1357,9 @@ TESTED_ELSEWHERE = {
     "budget-huge-amount",
     "budget-share-overflow",
     "budget-toml-no-requirement",
+    "budget-share-percent-cells",
+    "budget-share-percent-over-100",
+    "indicators-percent-cells",
 }
 
 

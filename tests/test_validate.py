@@ -408,6 +408,38 @@ def check_action_missing(folder: Path, config: Config) -> None:
     assert "action-missing" not in codes(check(path, config).problems)  # not asked: not checked
 
 
+@produces("answer-format")
+def check_answer_format(folder: Path, config: Config) -> None:
+    """Evidence Excel turned into numbers arrives as the agency saw it; a format beyond the reader keeps the
+    stored number with a note naming its cell (Evidence of S6 is D7)."""
+
+    def type_numbers(wb: Workbook) -> None:
+        ws = wb["Assessment"]
+        for cell, value, code in (
+            ("D2", 0.95, "0%"),
+            ("D3", 12000, "#,##0"),
+            ("D4", datetime(2026, 4, 3), "mm-dd-yy"),  # Excel's built-in short date (id 14)
+            ("D5", 0.5, "# ?/?"),
+            ("E5", datetime(2026, 2, 1), "d-mmm"),  # "1/2" typed alone: Excel's UK reading is 1 February
+            ("D7", 150, "[>100]0;0"),  # a conditional format: not rendered
+        ):
+            ws[cell], ws[cell].number_format = value, code
+
+    ret = check(edit(make_return(folder, config), type_numbers), config)
+    p = only(ret.problems, "answer-format", INFO, "Assessment", "D7")
+    assert "S6" in p.message and "[>100]0;0" in p.message and "'150'" in p.message and "text" in p.message
+    by_ref = {r.ref: r for r in ret.ratings}
+    assert [by_ref[ref].evidence for ref in ("S1", "S2", "S3", "S4", "S6")] == [
+        "95%",
+        "12,000",
+        "03/04/2026",
+        "1/2",
+        "150",
+    ]
+    assert by_ref["S4"].action == "1-Feb"
+    assert ret.accepted
+
+
 @produces("date-invalid")
 def check_date_invalid(folder: Path, config: Config) -> None:
     body = rows(config)

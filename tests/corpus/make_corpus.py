@@ -1431,6 +1431,34 @@ def _name_variants(folder: Path, m: Maker) -> None:
     m.s11_return(folder, "Northmoor Women\u2019s and Children\u2019s Trust", sector="Health", file_name=OTHER)
 
 
+@kind(
+    "evidence-as-numbers",
+    "section 11",
+    "Evidence typed into cells that Excel turned into numbers: 95% (0.95, 0%), 12,000 (#,##0), 3/4/2026 (a date), "
+    "0 1/2 (a fraction), 1/2 (1 February, d-mmm), and 150 in a conditional format [>100]0;0",
+    "accepted; the evidence collated as shown (95%, 12,000, 03/04/2026, 1/2, 1-Feb); answer-format (Info) naming "
+    "D7, where the stored 150 is kept",
+)
+def _evidence_numbers(folder: Path, m: Maker) -> None:
+    from datetime import datetime
+
+    m.good(folder)
+
+    def type_numbers(wb: openpyxl.Workbook) -> None:
+        ws = wb["Assessment"]
+        for cell, value, code in (
+            ("D2", 0.95, "0%"),
+            ("D3", 12000, "#,##0"),
+            ("D4", datetime(2026, 4, 3), "mm-dd-yy"),  # Excel's built-in short date (14)
+            ("D5", 0.5, "# ?/?"),
+            ("D6", datetime(2026, 2, 1), "d-mmm"),
+            ("D7", 150, "[>100]0;0"),
+        ):
+            ws[cell].value, ws[cell].number_format = value, code
+
+    edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), type_numbers)
+
+
 # -- the output ------------------------------------------------------------------------------------------
 
 
@@ -1688,6 +1716,32 @@ def _budget_stray(folder: Path, m: Maker) -> None:
     edit(_pounds_budget(m, folder / "budget.xlsx"), _stray("XFD1048576", "Contributions"))
 
 
+@kind(
+    "budget-share-percent-cells",
+    "budget",
+    "the shares of budget-pound-text typed into the template's percentage cells, as Excel keeps them: 0.5, 0.3, 0.2 "
+    "showing 50.00 %, 30.00 %, 20.00 %",
+    "parsed: the same numbers as budget-pound-text",
+)
+def _budget_percent_cells(folder: Path, m: Maker) -> None:
+    contributions = [list(r) if r else None for r in BUDGET_CONTRIBUTIONS]
+    for row, share in zip((r for r in contributions if r and r[2] == "share"), (0.5, 0.3, 0.2), strict=True):
+        row[3] = share
+    m.budget(folder / "budget.xlsx", BUDGET_NAMES, contributions, BUDGET_OTHER_INCOME, BUDGET_EXPENDITURE)
+
+
+@kind(
+    "budget-share-percent-over-100",
+    "budget",
+    "a share cell showing 150.00 % (1.5 in the template's percentage cell)",
+    "refused (BudgetInputError) naming Contributions!D2: \"a share cannot be more than 100 %, found '150%'\", as "
+    "typing 150% is (it used to be read as 1.5 %)",
+)
+def _budget_percent_over(folder: Path, m: Maker) -> None:
+    contributions = [["Northmoor Council", "Local authority", "share", 1.5, None], *BUDGET_CONTRIBUTIONS[1:]]
+    m.budget(folder / "budget.xlsx", BUDGET_NAMES, contributions, BUDGET_OTHER_INCOME, BUDGET_EXPENDITURE)
+
+
 # -- performance ---------------------------------------------------------------------------------------------
 
 
@@ -1865,6 +1919,24 @@ def _ind_stray(folder: Path, m: Maker) -> None:
     ):
         wb.active.append(row)
     wb.active["XFD1048576"] = "x"
+    wb.save(folder / "indicators.xlsx")
+
+
+@kind(
+    "indicators-percent-cells",
+    "performance",
+    "an indicator list in .xlsx with 24.4% typed into Value (Excel keeps 0.244 formatted 0.0%), Target 25 as a "
+    "plain number and Tolerance 2% (0.02 formatted 0%)",
+    "parsed as the percentages shown: Value 24.4, Tolerance 2, RAG Amber (as the CSV typed 24.4%; read as 0.244 it "
+    "was Red)",
+)
+def _ind_percent_cells(folder: Path, m: Maker) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Indicators"
+    ws.append(["Priority", "Indicator", "Period", "Value", "Target", "Polarity", "Tolerance"])
+    ws.append(["Missing children", "Return interviews within 72 hours", "2025-26 Q1", 0.244, 25, "higher", 0.02])
+    ws["D2"].number_format, ws["G2"].number_format = "0.0%", "0%"
     wb.save(folder / "indicators.xlsx")
 
 

@@ -13,7 +13,7 @@ Strings are always written as text, never interpreted as formulas, whatever they
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -122,6 +122,13 @@ class TableData:
     rows: list[list[Value]]
     header_row: int  # 1-based row of the header
     first_col: int  # 1-based column of the first header
+    # The number format of each data cell that is not General, by (row index, column index), both 0-based:
+    # what a cell shows (0.244 formatted 0.0% shows 24.4%), worked out only when a reader asks.
+    formats: Callable[[], Mapping[tuple[int, int], str]] = field(default=dict, repr=False, compare=False)
+
+    def number_format(self, row_index: int, column: int) -> str:
+        """The number format code of data cell (row index, column index), both 0-based; "General" if none."""
+        return self.formats().get((row_index, column), "General")
 
     def column(self, header: str) -> int:
         """0-based index of ``header`` (exact match); ValueError if absent."""
@@ -154,6 +161,11 @@ class Book(Protocol):
 
     def table_position(self, name: str) -> tuple[str, int, int]:
         """(sheet, 1-based header row, 1-based first column) of a table, for building formulas."""
+        ...
+
+    def number_formats(self, name: str) -> dict[tuple[int, int], str]:
+        """The number format code of each data cell of a table that is not General, by (row index, column
+        index), both 0-based: readers take a cell as the user sees it (24.4% rather than 0.244)."""
         ...
 
     def write_table(

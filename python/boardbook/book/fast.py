@@ -19,6 +19,7 @@ import python_calamine as pc
 from defusedxml import DefusedXmlException
 
 from boardbook.book.base import TableData, Value
+from boardbook.book.numfmt import PackageFormats
 from boardbook.errors import BoardbookError, Location, WorkbookError
 from boardbook.ooxml import all_defined_names, sheet_parts
 from boardbook.package import Package, open_package
@@ -51,6 +52,9 @@ class RawWorkbook:
     uncalculated: Callable[[], dict[tuple[str, str], str]] = field(default=dict)
     # names that need a word: "deleted" (it refers to #REF!), or the sheet a sheet-scoped name was taken from
     name_notes: dict[str, str] = field(default_factory=dict)
+    # the number format of each cell of a sheet that is not General, by 1-based (row, column): scanned only
+    # for a sheet a reader asks about (tables carry theirs: TableData.formats)
+    formats: Callable[[str], dict[tuple[int, int], str]] = field(default=lambda _sheet: {})
 
 
 def read_workbook(
@@ -91,6 +95,22 @@ def read_workbook(
             elif dn.sheet_index is not None:  # a copied sheet's own name: used when the workbook has none
                 notes[name] = sheet_names[dn.sheet_index] if dn.sheet_index < len(sheet_names) else "?"
 
+        package_formats = PackageFormats(pkg.zip)
+
+        def formats(sheet: str) -> dict[tuple[int, int], str]:
+            with reading(pkg.path):
+                return package_formats.sheet(sheet)
+
+        def table_formats(t: TableData) -> Callable[[], dict[tuple[int, int], str]]:
+            width = len(t.headers)
+            return functools.cache(
+                lambda: {
+                    (r - t.header_row - 1, c - t.first_col): code
+                    for (r, c), code in formats(t.sheet).items()
+                    if r > t.header_row and t.first_col <= c < t.first_col + width
+                }
+            )
+
         found_tables = {}
         for wanted_table in tables:
             actual = next((t for t in table_names if t.casefold() == wanted_table.casefold()), None)
@@ -109,6 +129,7 @@ def read_workbook(
             found_tables[wanted_table] = TableData(
                 actual, t.sheet, [str(h) for h in t.columns], rows, start[0], start[1] + 1
             )
+            found_tables[wanted_table].formats = table_formats(found_tables[wanted_table])
         sheets = frozenset(t.sheet for t in found_tables.values()) | {n.sheet for n in found_names.values() if n}
         uncalculated = functools.cache(lambda: uncalculated_cells(pkg, sheets))
     return RawWorkbook(
@@ -123,6 +144,7 @@ def read_workbook(
         pkg.path.stat().st_mtime,
         uncalculated,
         notes,
+        formats,
     )
 
 

@@ -161,7 +161,20 @@ class OpenpyxlBook:
             width = c2 - c1 + 1
             rows += [[*row[:width], *[None] * (width - len(row))] for row in held.rows]
         headers = ["" if v is None else str(v) for v in rows[0]]
-        return TableData(name, ws.title, headers, rows[1:], r1, c1)
+        return TableData(name, ws.title, headers, rows[1:], r1, c1, lambda: self.number_formats(name))
+
+    def number_formats(self, name: str) -> dict[tuple[int, int], str]:
+        ws, table = self._table(name)
+        c1, r1, c2, r2 = _bounds(table.ref)
+        held = self._deferred.get(name)
+        last = held.first_row if held is not None else r2  # rows still held in memory were written as values
+        out: dict[tuple[int, int], str] = {}
+        for i, row in enumerate(ws.iter_rows(min_row=r1 + 1, max_row=last, min_col=c1, max_col=c2)):
+            for j, cell in enumerate(row):
+                code = cell.number_format or "General"  # None on an empty cell of a read-only sheet
+                if code != "General":
+                    out[(i, j)] = code
+        return out
 
     def write_table(
         self,

@@ -39,6 +39,9 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 # (#N/A), a text prefix eaten (') — and, whenever a digit is in it, a number, percentage, date or time.
 KEPT_AS_TEXT = ("=", "+", "-", "@", "#", "'")
 PT_PER_CM = 72 / 2.54
+# Excel's COM reports the built-in short date (format 14) in its US form, whatever the machine shows; an
+# English partnership's Excel shows it day first, as book.numfmt renders format 14 from a file.
+_UK_SHORT_DATE = {"m/d/yyyy": "dd/mm/yyyy", "m/d/yyyy h:mm": "dd/mm/yyyy hh:mm"}
 SAME_PLACE_PT = 0.5  # Excel may round a chart's position a little: this close is "at the same anchor"
 BAR_TYPES = {
     ("bar", True): "bar_stacked",
@@ -208,7 +211,29 @@ class XlwingsBook:
         values = t.range.options(ndim=2).value
         headers = ["" if h is None else str(_from_excel(h)) for h in values[0]]
         rows = [[_from_excel(v) for v in row] for row in values[1:]]
-        return TableData(name, t.parent.name, headers, rows, t.range.row, t.range.column)
+        return TableData(
+            name, t.parent.name, headers, rows, t.range.row, t.range.column, lambda: self.number_formats(name)
+        )
+
+    def number_formats(self, name: str) -> dict[tuple[int, int], str]:
+        t = self._table(name)
+        sheet, top, left = t.parent, t.range.row, t.range.column
+        height, width = t.range.shape
+        out: dict[tuple[int, int], str] = {}
+        if height < 2:
+            return out
+        for j in range(width):  # one call per column; cell by cell only where a column mixes formats
+            code = sheet.range((top + 1, left + j), (top + height - 1, left + j)).number_format
+            cells = (
+                [(i, code) for i in range(height - 1)]
+                if code is not None
+                else [(i, sheet.range((top + 1 + i, left + j)).number_format) for i in range(height - 1)]
+            )
+            for i, one in cells:
+                one = _UK_SHORT_DATE.get(one or "General", one or "General")
+                if one != "General":
+                    out[(i, j)] = one
+        return out
 
     def write_table(
         self,

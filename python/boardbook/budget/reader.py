@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from boardbook.book.base import Book, TableData
 from boardbook.book.fast import RawWorkbook, read_workbook
+from boardbook.book.numfmt import typed
 from boardbook.book.snapshot import read_book
 from boardbook.budget import contract as c
 from boardbook.budget.model import BudgetInput, BudgetInputError, Contribution, Expense, OtherIncome
@@ -76,7 +77,8 @@ def _records_from_table(table: TableData, file: str, headers: tuple[str, ...], p
             actual = found.get(h.casefold())
             if actual is not None:
                 j = table.headers.index(actual)
-                values[h] = row[j] if j < len(row) else None
+                # as the cell shows it: 0.25 formatted as 25% is read as typing "25%" is
+                values[h] = typed(row[j], table.number_format(i, j)) if j < len(row) else None
                 where[h] = Location(file, table.sheet, table.cell(i, actual))
             else:
                 where[h] = Location(file, table.sheet, "")

@@ -12,6 +12,7 @@ from datetime import datetime
 from openpyxl.utils.cell import get_column_letter
 
 from boardbook.book.base import Book, ColumnFormat, Formula, ScatterSpec, Value
+from boardbook.book.numfmt import is_percent
 from boardbook.performance import contract as c
 from boardbook.performance.model import Finding, Indicator
 from boardbook.performance.quadrant import measure_words
@@ -111,8 +112,20 @@ def risk_rows(book: Book, risk: RiskQuadrant) -> list[list[Value]]:
     return rows
 
 
+FIGURES = ("Value", "Previous", "Target", "Tolerance", "Statistical neighbours", "England")
+
+
+def _figure_formats(book: Book) -> dict[str, ColumnFormat]:
+    """Figures are read as shown (0.244 in a % cell is 24.4) and written in their own units (24.4): a figure column
+    someone formatted as a percentage would then show 2440.0 %, so it goes back to a plain number."""
+    t = book.read_table(c.INDICATORS)
+    percent = {t.headers[j] for (_i, j), code in t.formats().items() if j < len(t.headers) and is_percent(code)}
+    return {h: ColumnFormat("General") for h in FIGURES if h in percent}
+
+
 def fill_performance(book: Book, s: PerformanceContent) -> None:
     write_problems(book, s.problems)  # last run's rows cleared
+    figures = _figure_formats(book)
     book.write_table(
         c.INDICATORS,
         indicator_rows(book, s.indicators),
@@ -125,6 +138,7 @@ def fill_performance(book: Book, s: PerformanceContent) -> None:
             "Numerator": COUNT,
             "Denominator": COUNT,
             "Per": COUNT,
+            **figures,
         },
     )
     book.set_choices(c.INDICATORS, "Polarity", c.POLARITIES)

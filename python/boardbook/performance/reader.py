@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,11 +24,12 @@ from openpyxl.utils.cell import get_column_letter
 
 from boardbook.book.base import Book
 from boardbook.book.fast import reading
+from boardbook.book.numfmt import GENERAL, PackageFormats, typed
 from boardbook.csvfile import read_csv
 from boardbook.dates import parse_date
 from boardbook.errors import Location, WorkbookError
 from boardbook.numbers import AmbiguousNumber, read_number
-from boardbook.package import OLE_MAGIC, ZIP_MAGIC, open_package
+from boardbook.package import OLE_MAGIC, ZIP_MAGIC, Package, open_package
 from boardbook.performance import contract as c
 from boardbook.performance import rules
 from boardbook.performance.model import Finding, Indicator, InputError, Problem, RiskFactor, Where, fold
@@ -83,6 +84,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
     found: Sequence[object]
     body: Sequence[Sequence[object]]
     how = ""  # how a CSV or a sheet without a table was read, said when its columns do not match
+    formats: Mapping[tuple[int, int], str] = {}  # a workbook's non-General number formats, by (row, column) of body
     if isinstance(source, Book):
         file = str(source.path or "the workbook")
         if table not in source.table_names():
@@ -91,6 +93,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
             )
         t = source.read_table(table)
         sheet, header_row, first_col, found, body = t.sheet, t.header_row, t.first_col, list(t.headers), t.rows
+        formats = t.formats()
     else:
         p = Path(source)
         file = str(p)
@@ -99,7 +102,7 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
         head = p.open("rb").read(8)
         # By content, not name: a CSV saved as "indicators.xlsx" is still read as the CSV it is.
         if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or (p.suffix.lower() in (".xlsx", ".xlsm") and not head.strip()):
-            sheet, header_row, first_col, found, body, how = _xlsx_table(p, table, headers, required)
+            sheet, header_row, first_col, found, body, formats, how = _xlsx_table(p, table, headers, required)
         else:
             sheet, header_row, first_col, found, body, how = "", *_csv_table(p)
     mapping = _map_headers(found, headers)
@@ -116,6 +119,8 @@ def read_rows(source: Source, table: str, headers: Sequence[str], required: Sequ
             )
             problems.append(header_where.problem(COLUMN_MISSING[table], h, message))
         raise InputError(problems)
+    if formats:  # a number shown as a percentage is read as its percentage, exactly as typing "24.4%" is
+        body = [[typed(v, formats.get((i, j), GENERAL)) for j, v in enumerate(r)] for i, r in enumerate(body)]
     rows = []
     for i, values in enumerate(body, start=header_row + 1):
         if all(_blank(v) for v in values):
@@ -136,20 +141,24 @@ def _csv_table(p: Path) -> tuple[int, int, list[str], list[list[str]], str]:
 
 def _xlsx_table(
     p: Path, table: str, headers: Sequence[str], required: Sequence[str]
-) -> tuple[str, int, int, Sequence[object], Sequence[Sequence[object]], str]:
+) -> tuple[str, int, int, Sequence[object], Sequence[Sequence[object]], Mapping[tuple[int, int], str], str]:
     """The file's table ``table``; else the first visible sheet whose header row (the first row with data, or a
     row below a title, within ``HEADER_SEARCH`` rows) holds the ``required`` columns; else the first sheet's
-    first row with data, with a note (the last item) saying which sheet was read and where the data must be."""
+    first row with data, with a note (the last item) saying which sheet was read and where the data must be.
+    The body's non-General number formats come with it (so a % cell is read as the percentage it shows)."""
     pkg = open_package(p)
     with reading(p):
         wb = pc.CalamineWorkbook.from_filelike(pkg.stream(), load_tables=True)
         if table in (wb.table_names or []):
             info = pkg.check_table(table)  # before calamine builds it: a stray keystroke must not abort the run
             if not info.data_rows:  # header only (calamine cannot cut it out)
-                return info.sheet, info.first_row + info.header_rows - 1, info.first_col, info.columns, [], ""
+                return info.sheet, info.first_row + info.header_rows - 1, info.first_col, info.columns, [], {}, ""
             t = wb.get_table_by_name(table)
             assert t.start is not None, "a table always has a data row"
-            return t.sheet, t.start[0], t.start[1] + 1, list(t.columns), t.to_python(), ""
+            rows = t.to_python()
+            width = len(t.columns)
+            formats = PackageFormats(pkg.zip).block(t.sheet, t.start[0] + 1, t.start[1] + 1, len(rows), width)
+            return t.sheet, t.start[0], t.start[1] + 1, list(t.columns), rows, formats, ""
         visible = [
             m.name
             for m in wb.sheets_metadata
@@ -159,12 +168,12 @@ def _xlsx_table(
         for name in visible:
             pkg.check_sheet(name)  # what the sheet claims, before calamine builds it
             cells = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            rows = [i for i, r in enumerate(cells) if any(not _blank(v) for v in r)][:HEADER_SEARCH]
-            if first is None and rows:
-                first = (name, rows[0], cells)
-            for i in rows:
+            candidates = [i for i, r in enumerate(cells) if any(not _blank(v) for v in r)][:HEADER_SEARCH]
+            if first is None and candidates:
+                first = (name, candidates[0], cells)
+            for i in candidates:
                 if set(required) <= set(_map_headers(cells[i], headers).values()):
-                    return (name, *_from_row(cells, i), "")
+                    return (name, *_from_row(cells, i), _sheet_formats(pkg, name, cells, i), "")
     if first is None:
         raise WorkbookError(
             f"{'the sheets are' if len(visible) > 1 else f'sheet {visible[0]!r} is'} empty: it needs a header row "
@@ -176,7 +185,16 @@ def _xlsx_table(
         f"read sheet '{name}' (no table named '{table}', and no sheet has a row with these headers): put the "
         f"headers in the first row of the first sheet, or make the data an Excel table named '{table}'"
     )
-    return (name, *_from_row(grid, start), how)
+    with reading(p):
+        return (name, *_from_row(grid, start), _sheet_formats(pkg, name, grid, start), how)
+
+
+def _sheet_formats(
+    pkg: Package, sheet: str, cells: Sequence[Sequence[object]], start: int
+) -> Mapping[tuple[int, int], str]:
+    """The number formats of the body below header row ``start`` (0-based), from its first non-blank cell."""
+    first = next(j for j, v in enumerate(cells[start]) if not _blank(v))
+    return PackageFormats(pkg.zip).block(sheet, start + 2, first + 1, len(cells) - start - 1, 16_384)
 
 
 HEADER_SEARCH = 10  # rows a header may sit below titles and notes on a sheet without a table

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 
 from boardbook.book.base import TableData, Value
+from boardbook.book.numfmt import shown
 from boardbook.config import Config, split_partnerships
 from boardbook.dates import parse_date
 from boardbook.folding import clean_name, fold
@@ -52,7 +53,9 @@ CODES = {
     "duplicate-return": "a second return from the same agency",
     "agency-unknown": "the agency is not in the agency list",
     "other-partnership": "the return is for another partnership",
+    "answer-format": "an answer Excel turned into a number or date is in a format boardbook cannot show",
 }
+ANSWERS = ("Evidence", "Action", "Owner")  # typed text: read as the agency sees it, even where Excel made a number
 ESSENTIAL = ("Ref", "Rating", "Evidence")
 
 
@@ -339,7 +342,8 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
         rating = _rating(chk, table, config, ref, row, get, addr(i, "Rating"))
         if rating is None:
             continue
-        evidence = cell_text(get(row, "Evidence"))
+        answers = {h: _as_shown(chk, table, i, cols.get(h), get(row, h), ref, h) for h in ANSWERS}
+        evidence = answers["Evidence"]
         explained = not evidence and _why_blank(
             chk, f"{ref}'s Evidence", table.sheet, addr(i, "Evidence"), WARNING, "type the evidence"
         )
@@ -383,8 +387,8 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
                 rating,
                 scale.score(rating),
                 evidence,
-                cell_text(get(row, "Action")),
-                cell_text(get(row, "Owner")),
+                answers["Action"],
+                answers["Owner"],
                 due_value,
                 addr(i, "Rating"),
             )
@@ -400,6 +404,28 @@ def _ratings(chk: _Checker, table: TableData, config: Config) -> list[Rating]:
     order = {r: k for k, r in enumerate(config.refs)}
     ratings.sort(key=lambda r: order[r.ref])
     return ratings
+
+
+def _as_shown(chk: _Checker, table: TableData, i: int, j: int | None, value: Value, ref: str, header: str) -> str:
+    """An answer as the agency sees it: Excel turns "95%", "12,000", "3/4/2026" or "1/2" typed alone in a cell
+    into a number or a date, and shows it as typed; that text is what the agency wrote. A format this reader
+    cannot render keeps the stored value, with a note naming the cell."""
+    if j is None or value is None or isinstance(value, str):
+        return cell_text(value)
+    code = table.number_format(i, j)
+    text = shown(value, code)
+    if text is not None:
+        return text.strip()
+    raw = cell_text(value)
+    chk.add(
+        "answer-format",
+        f"{ref}'s {header} is a number in a format boardbook cannot show ({code}): read as {quoted(raw)}; "
+        "check it says what the agency meant, or type it as text",
+        INFO,
+        table.sheet,
+        f"{_col_letter(table.first_col + j)}{table.header_row + 1 + i}",
+    )
+    return raw
 
 
 def _rating(
