@@ -84,6 +84,12 @@ budget = "{demo / "budget-inputs" / "demo-budget-2024-25.toml"}"
             '[[partnerships]]\nname = "a"\nout = "y"\nbudget = "b"\n',
             "listed twice",
         ),
+        ('[[partnerships]]\nname = "A"\nout = "x"\nreturns = "r"\nmail = ["returns"]\n', "boardbook s11 mail returns"),
+        (
+            '[[partnerships]]\nname = "A"\nout = "x"\nreturns = "r"\nfeedback = "yes"\n',
+            "feedback must be true or false",
+        ),
+        ('[[partnerships]]\nname = "A"\nout = "x"\nbudget = "b"\nfeedback = true\n', "need returns to collate"),
     ],
 )
 def test_manifest_errors_name_the_key(tmp_path: Path, text: str, message: str) -> None:
@@ -93,3 +99,27 @@ def test_manifest_errors_name_the_key(tmp_path: Path, text: str, message: str) -
         load_manifest(manifest)
     proc = subprocess.run([BIN, "batch", str(manifest)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+
+
+def test_feedback_and_mail_drafts_from_a_manifest(demo: Path, tmp_path: Path) -> None:
+    """After collating, the manifest's partnership gets its feedback workbooks and both kinds of drafts."""
+    manifest = tmp_path / "m.toml"
+    manifest.write_text(f'''
+[[partnerships]]
+name = "Northmoor Safeguarding Children Partnership"
+out = "out"
+returns = ["{demo / "returns-2026"}"]
+agencies = "{demo / "agencies.csv"}"
+feedback = true
+mail = ["chase", "feedback"]
+''')
+    (report,) = run_batch(load_manifest(manifest))
+    assert report.ok, report.error
+    assert set(report.seconds) == {"section 11", "feedback", "mail chase", "mail feedback"}
+    feedback = sorted((tmp_path / "out" / "feedback").glob("*.xlsx"))
+    drafts = sorted((tmp_path / "out" / "mail-feedback").glob("*.eml"))
+    assert len(feedback) == len(drafts) > 20
+    chase = sorted(p.name for p in (tmp_path / "out" / "mail-chase").glob("*.eml"))
+    missing = pc.CalamineWorkbook.from_path(str(tmp_path / "out" / "section11-summary.xlsx"), load_tables=True)
+    names = [row[0] for row in missing.get_table_by_name("Missing").to_python() if row[0]]
+    assert chase == sorted(f"Section 11 chase 2026 - {n}.eml" for n in names) and chase

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.table import Table
 
 from boardbook.config import Agency, Config
 from boardbook.errors import UsageError
 from boardbook.section11.pipeline import collate
-from tests.helpers import hashes, table
+from tests.helpers import hashes, make_return, run, table
 
 AGENCIES = [
     Agency("Moorlands Police", "Police"),
@@ -190,3 +191,24 @@ def test_jobs_zero_reads_in_parallel_only_for_big_collations(
     collate([three], tmp_path / "one.xlsx", config, jobs=1, now=datetime(2026, 6, 1, 9, 0))
     for name in ("Returns", "Matrix", "Standards", "Problems"):
         assert table(tmp_path / "big.xlsx", name) == table(tmp_path / "one.xlsx", name), name
+
+
+def test_a_summary_from_before_the_round_column_gets_it(tmp_path: Path, config: Config) -> None:
+    """The Log of a summary collated before the Round column existed keeps its rows and gains the column."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    make_return(returns, config)
+    out = tmp_path / "summary.xlsx"
+    collate([returns], out, config, now=datetime(2026, 6, 1, 9, 0))
+    wb = openpyxl.load_workbook(out)  # as boardbook wrote it before: six Log columns
+    ws = wb["Log"]
+    table_ = ws.tables["Log"]
+    assert [cell.value for cell in ws[1]][-1] == "Round"
+    ws.delete_cols(7)
+    del ws.tables["Log"]
+    ws.add_table(Table(displayName="Log", ref=table_.ref.replace("G", "F")))
+    wb.save(out)
+    done = run("s11", "collate", returns, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "Round 2026 (the latest round the returns give)" in done.stdout
+    assert [(r["Returns read"], r["Round"]) for r in table(out, "Log")] == [(1, ""), (1, "2026")]

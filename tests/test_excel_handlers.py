@@ -125,6 +125,10 @@ def test_every_tag_has_a_handler_and_a_test() -> None:
         "s11.validate",
         "s11.collate",
         "s11.challenge_sample",
+        "s11.feedback",
+        "s11.mail_returns",
+        "s11.mail_chase",
+        "s11.mail_feedback",
         "budget.recalculate",
         "performance.refresh_quadrant",
         "performance.import_ees",
@@ -258,6 +262,43 @@ def test_challenge_sample_uses_the_configured_size(app: xw.App, summary_2024: Pa
     challenge = pc.CalamineWorkbook.from_path(str(saved), load_tables=True).get_table_by_name("Challenge")
     sampled = {r[0] for r in challenge.to_python() if str(r[4]).startswith("Random sample of 2 of 2")}
     assert sampled == {"Eastvale Council", "Eastvale Police"}  # thresholds.sample = 2 in eastvale.toml
+
+
+def test_feedback_and_mail_drafts_from_the_open_summary(app: xw.App, tmp_path: Path, eastvale: Config) -> None:
+    """Feedback from the open summary, then the three kinds of drafts, on Eastvale's own configuration."""
+    from email import policy
+    from email.parser import BytesParser
+
+    returns = eastvale_returns(tmp_path / "returns", eastvale)
+    summary = tmp_path / "Eastvale summary.xlsx"
+    collate([returns], summary, eastvale, agencies=eastvale.agencies)
+    message, _xl = press(app, summary, "s11.feedback", Script(folders=[tmp_path / "feedback"]))
+    assert message.startswith("Wrote feedback for 2 agencies"), message
+    assert sorted(p.name for p in (tmp_path / "feedback").iterdir()) == [
+        "Section 11 feedback 2026 - Eastvale Council.xlsx",
+        "Section 11 feedback 2026 - Eastvale Police.xlsx",
+    ]
+    message, _xl = press(
+        app, summary, "s11.mail_feedback", Script(folders=[tmp_path / "feedback", tmp_path / "mail-feedback"])
+    )
+    assert message.startswith("Wrote 2 e-mail drafts and mailings.csv"), message
+    message, _xl = press(app, summary, "s11.mail_chase", Script(answers=[""], folders=[tmp_path / "chase"]))
+    missing = [a for a in eastvale.agencies if a.name not in ("Eastvale Police", "Eastvale Council")]
+    assert message.startswith(f"Wrote {len(missing)} e-mail drafts"), message
+    message, _xl = press(
+        app,
+        summary,
+        "s11.mail_returns",
+        Script(answers=["29/01/2027"], folders=[returns, tmp_path / "mail-returns"]),
+    )
+    assert message.startswith("Wrote 2 e-mail drafts"), message
+    drafts = sorted((tmp_path / "mail-returns").glob("*.eml"))
+    body = BytesParser(policy=policy.default).parsebytes(drafts[0].read_bytes()).get_body(("plain",))
+    assert body is not None and "by Friday 29 January 2027" in body.get_content()
+    message, _xl = press(app, summary, "s11.mail_returns", Script(answers=["someday"], folders=[returns]))
+    assert message == "'someday' is not a date: nothing was written. Write it as dd/mm/yyyy."
+    message, _xl = press(app, summary, "s11.mail_chase", Script(answers=[""], folders=[None]))
+    assert message == excel.CANCELLED
 
 
 def test_budget_recalculate_reads_and_fills_the_open_workbook(app: xw.App, tmp_path: Path) -> None:

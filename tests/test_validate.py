@@ -31,7 +31,7 @@ from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Return
 from boardbook.section11.pipeline import collate
 from boardbook.section11.reader import load_return
 from boardbook.section11.validate import CODES, validate_return
-from tests.helpers import GOOD_EVIDENCE, hashes, make_return, run
+from tests.helpers import GOOD_EVIDENCE, hashes, make_return, names_openpyxl, run
 
 RULE_CODES = {"duplicate-return", "agency-unknown", "other-partnership", "unreadable"}
 LABELS = "Fully met, Mostly met, Partially met, Not met, Not applicable"
@@ -705,11 +705,62 @@ def check_other_partnership(folder: Path, config: Config) -> None:
     make_return(returns, config, agency="Moorlands Ambulance", partnership=f"{OTHER}; {config.partnership}")
     make_return(returns, config, agency="Regional Probation", partnership="All")
     result = collate([returns], folder / "summary.xlsx", config)
-    p = only(result.problems, "other-partnership", INFO)
+    p = only(result.problems, "other-partnership", INFO, "Cover", "B13")  # the Partnership cell
     assert Path(p.file).name == "Eastvale Police.xlsx"
     assert OTHER in p.message and "not collated" in p.message and config.partnership in p.message
     agencies = {r["Agency"] for r in table(folder / "summary.xlsx", "Returns")}
     assert agencies == {"Moorlands Ambulance", "Regional Probation"}
+
+
+@produces("round-other")
+def check_round_other(folder: Path, config: Config) -> None:
+    """Last round's return kept in a subfolder is not counted as this round's; 2026 typed as a number is 2026."""
+    returns = folder / "returns"
+    (returns / "2024").mkdir(parents=True)
+    make_return(returns, config, agency="Moorlands Police")
+    number = edit(make_return(returns, config, agency="Northmoor ICB"), lambda wb: wb["Cover"].__setitem__("B14", 2026))
+    make_return(returns / "2024", config, agency="Fellside Council", round_="2024")
+    result = collate([returns], folder / "summary.xlsx", config)
+    assert result.round == "2026" and (result.accepted, result.rejected) == (2, 1)
+    p = only(result.problems, "round-other", ERROR, "Cover", "B14")
+    assert Path(p.file).name == "Fellside Council.xlsx" and p.message.startswith(
+        "this return is for round 2024, not 2026 (the round being collated): not counted"
+    )
+    assert names_openpyxl(folder / "summary.xlsx")["Round"] == "2026"
+    assert [r["Round"] for r in table(folder / "summary.xlsx", "Log")] == ["2026"]
+    assert number.name == "Northmoor ICB.xlsx"
+    again = collate([returns], folder / "summary.xlsx", config, round_="2024")  # asked for: 2024's is counted
+    assert {Path(p.file).name for p in again.problems if p.code == "round-other"} == {
+        "Moorlands Police.xlsx",
+        "Northmoor ICB.xlsx",
+    }
+    assert [r["Round"] for r in table(folder / "summary.xlsx", "Log")] == ["2026", "2024"]
+
+
+@produces("partnership-unknown")
+def check_partnership_unknown(folder: Path, config: Config) -> None:
+    """Aliases match after folding; a name matching nothing is a warning, counted when the agency is listed."""
+    aliased = replace(config, aliases=("Northmoor SCP",))
+    returns = folder / "returns"
+    returns.mkdir()
+    make_return(returns, aliased, agency="Moorlands Police", partnership="northmoor  scp")  # an alias, folded
+    make_return(returns, aliased, agency="Northmoor ICB", partnership="Nortmoor SCP")  # a typo, listed agency
+    make_return(returns, aliased, agency="Eastvale Police", partnership="Eastvale")  # not ours, not listed
+    make_return(returns, aliased, agency="Fellside Council", partnership="Northmoor SCP; Eastvale")  # cross-border
+    make_return(returns, aliased, agency="Fellside Council", partnership="Eastvale", file_name="Fellside E.xlsx")
+    listed = [Agency(n, "x", "", ("All",)) for n in ("Moorlands Police", "Northmoor ICB", "Fellside Council")]
+    result = collate([returns], folder / "summary.xlsx", aliased, agencies=listed)
+    p = only(result.problems, "partnership-unknown", WARNING, "Cover", "B13")
+    assert Path(p.file).name == "Northmoor ICB.xlsx"
+    assert p.message.startswith(
+        f"Partnership 'Nortmoor SCP' is not {config.partnership} (or Northmoor SCP): counted, because Northmoor "
+        "ICB is on the agency list"
+    )
+    others = {Path(p.file).name for p in result.problems if p.code == "other-partnership"}
+    assert others == {"Eastvale Police.xlsx", "Fellside E.xlsx"}  # Fellside's own Northmoor return is the one
+    agencies = {r["Agency"] for r in table(folder / "summary.xlsx", "Returns")}
+    assert agencies == {"Moorlands Police", "Northmoor ICB", "Fellside Council"}
+    assert table(folder / "summary.xlsx", "Missing") == []
 
 
 @produces("not-a-return")

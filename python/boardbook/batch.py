@@ -19,8 +19,11 @@ others; the run report says, per partnership, what was written, the problems, th
     evidence = "northmoor/evidence.csv"
     risk_factors = "northmoor/risk-factors.csv"
     performance_previous = "northmoor/quadrant-performance-2023-24.xlsx"
+    feedback = true                   # after collation: one feedback workbook per agency, in out/feedback
+    mail = ["chase", "feedback"]      # e-mail drafts: to the agencies in Missing; with each agency's feedback
 
-Paths are relative to the manifest's folder.
+Paths are relative to the manifest's folder. Drafts go to out/mail-chase and out/mail-feedback (the agency list's
+e-mail addresses: ``agencies``, else the configuration's).
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ PATH_KEYS = (
     "performance_previous",
 )
 LIST_KEYS = ("returns", "indicators")
-KNOWN = {"name", "out", "partnership", *PATH_KEYS, *LIST_KEYS}
+MAIL_KINDS = ("chase", "feedback")  # "returns" belongs to the start of a round: boardbook s11 mail returns
+KNOWN = {"name", "out", "partnership", "feedback", "mail", *PATH_KEYS, *LIST_KEYS}
 
 
 @dataclass
@@ -65,6 +69,8 @@ class Job:
     evidence: Path | None = None
     risk_factors: Path | None = None
     performance_previous: Path | None = None
+    feedback: bool = False
+    mail: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -119,6 +125,18 @@ def load_manifest(path: str | Path) -> list[Job]:
                 if not isinstance(merged[key], str):
                     raise ConfigError(f"{where}.{key} must be a path")
                 setattr(job, key, base / merged[key])
+        job.feedback = merged.get("feedback", False)
+        if not isinstance(job.feedback, bool):
+            raise ConfigError(f"{where}.feedback must be true or false")
+        mail = merged.get("mail", [])
+        if not isinstance(mail, list) or not all(m in MAIL_KINDS for m in mail):
+            raise ConfigError(
+                f"{where}.mail must list drafts to write from {', '.join(repr(k) for k in MAIL_KINDS)} "
+                "(returns drafts come at the start of a round: boardbook s11 mail returns)"
+            )
+        job.mail = list(mail)
+        if (job.feedback or job.mail) and not job.returns:
+            raise ConfigError(f"{where}: feedback and mail need returns to collate")
         if not (job.returns or job.budget or job.indicators):
             raise ConfigError(f"{where}: {name} names no returns, budget or indicators: nothing to fill")
         jobs.append(job)
@@ -132,7 +150,7 @@ def run_job(job: Job) -> Report:
     from boardbook.budget.pipeline import fill_budget_file
     from boardbook.performance.pipeline import fill_workbook
     from boardbook.recorded import choose_config
-    from boardbook.section11.pipeline import collate
+    from boardbook.section11.pipeline import collate, mail_drafts, write_feedback
 
     report = Report(job.name)
     step = ""
@@ -153,6 +171,18 @@ def run_job(job: Job) -> Report:
             report.problems += len(result.problems)
             report.rejected = result.rejected
             report.seconds["section 11"] = round(time.perf_counter() - t0, 3)
+            if job.feedback or "feedback" in job.mail:
+                step, t0 = "feedback", time.perf_counter()
+                written = write_feedback(result.out, job.out / "feedback", config)
+                report.written += [str(p) for p in written]
+                report.seconds["feedback"] = round(time.perf_counter() - t0, 3)
+            for kind in job.mail:
+                step, t0 = f"mail {kind}", time.perf_counter()
+                source = result.out if kind == "chase" else job.out / "feedback"
+                listed = agencies or config.agencies
+                drafts = mail_drafts(kind, source, listed, job.out / f"mail-{kind}", config, partnership=job.name)
+                report.written += [str(p) for p in drafts.drafts]
+                report.seconds[f"mail {kind}"] = round(time.perf_counter() - t0, 3)
         if job.budget:
             step, t0 = "budget", time.perf_counter()
             out = job.out / "budget.xlsx"

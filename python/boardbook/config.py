@@ -201,6 +201,7 @@ class Config:
     source: str = "bundled default"
     mail: Mail = field(default_factory=Mail)
     actions_below_met: bool = False  # a rating below met needs an action, an owner and a due date
+    aliases: tuple[str, ...] = ()  # other names of the partnership that returns may give ("Northmoor SCP")
 
     def action_needed(self, label: str) -> bool:
         """A rated standard not met (N/A is neither) needs an action, when the configuration asks for it."""
@@ -266,8 +267,20 @@ def parse_config(text: str, source: str) -> Config:
     below_met = get._find(data, "actions.required_below_met", True)
     if below_met is not None and not isinstance(below_met, bool):
         get.fail("actions.required_below_met", f"must be true or false, not {below_met!r}")
+    aliases = data.get("partnership", {}).get("aliases", []) if isinstance(data.get("partnership"), dict) else []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        get.fail("partnership.aliases", 'must be a list of names, e.g. ["Northmoor SCP"]')
     return Config(
-        partnership, scale, standards, evidence, thresholds, agencies, source, _mail(get, data), bool(below_met)
+        partnership,
+        scale,
+        standards,
+        evidence,
+        thresholds,
+        agencies,
+        source,
+        _mail(get, data),
+        bool(below_met),
+        tuple(a.strip() for a in aliases),
     )
 
 
@@ -458,6 +471,7 @@ def config_toml(config: Config, *, agencies: bool = True) -> str:
     lines = [
         "[partnership]",
         f"name = {_toml(config.partnership)}",
+        *([f"aliases = [{', '.join(_toml(a) for a in config.aliases)}]"] if config.aliases else []),
         "",
         "[scale]",
         f"name = {_toml(s.name)}",

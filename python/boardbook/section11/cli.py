@@ -79,6 +79,14 @@ def s11_collate(
     seed: Annotated[
         int | None, typer.Option("--seed", help="Seed for the random sample (same seed, same sample).")
     ] = None,
+    round_: Annotated[
+        str | None,
+        typer.Option(
+            "--round",
+            help="The audit round to collate (default: the latest round any return gives); a return for another "
+            "round is an error.",
+        ),
+    ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 if any return was rejected.")] = False,
     jobs: Annotated[
         int,
@@ -112,7 +120,10 @@ def s11_collate(
             progress=bar,
             jobs=jobs,
             book=live,
+            round_=round_,
         )
+    how = "given with --round" if round_ else "the latest round the returns give"
+    out.print(f"Round {result.round or '(none given)'} ({how})")
     table = Table(title=f"Section 11 collation → {result.out}", show_header=True)
     for col in ("Returns read", "Accepted", "Rejected", "Problems", "Ratings changed"):
         table.add_column(col, justify="right")

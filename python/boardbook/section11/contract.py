@@ -47,7 +47,7 @@ COMPARISON_HEADERS = ("Agency", "Ref", "Previous", "Current", "Change")
 REMOVED = "Removed"
 REMOVED_HEADERS = (*RETURNS_HEADERS, "Removed at")
 LOG = "Log"
-LOG_HEADERS = ("Run at", "Returns read", "Accepted", "Rejected", "Changes", "Inputs fingerprint")
+LOG_HEADERS = ("Run at", "Returns read", "Accepted", "Rejected", "Changes", "Inputs fingerprint", "Round")
 SUMMARY_NAMES = ("Partnership", "Round", "CollatedAt", "TemplateVersion")
 SUMMARY_TABLES = (RETURNS, MATRIX, STANDARDS, CHALLENGE, COMPARISON, MISSING, PROBLEMS, REMOVED, LOG)
 

@@ -6,10 +6,11 @@ Each gathers its arguments from Excel and calls ``section11.pipeline``, like ``b
 from __future__ import annotations
 
 from boardbook.agencies import load_agencies
-from boardbook.excel import Excel
+from boardbook.dates import parse_date
+from boardbook.excel import Cancelled, Excel
 from boardbook.section11 import contract as c
 from boardbook.section11.pipeline import collate as collate_returns
-from boardbook.section11.pipeline import make_returns, validate_book
+from boardbook.section11.pipeline import mail_drafts, make_returns, validate_book, write_feedback
 from boardbook.section11.rules import next_round
 
 SHOWN = 15  # problems listed in the message box; the rest are in the notes on their cells
@@ -64,3 +65,50 @@ def collate(xl: Excel, *, sample: int | None = None) -> str:
 def challenge_sample(xl: Excel) -> str:
     """Collate again with a random sample for the challenge event (the configured size, else 5)."""
     return collate(xl, sample=xl.config().thresholds.sample or 5)
+
+
+def feedback(xl: Excel) -> str:
+    """One feedback workbook per agency with a valid return, from the open summary, into a folder you choose."""
+    book = xl.port()
+    folder = xl.need(xl.dialogs.pick_folder("Choose the folder for the agencies' feedback"))
+    written = write_feedback(book, folder, xl.config(), progress=xl.progress("writing feedback for"))
+    return f"Wrote feedback for {len(written)} agencies to {folder}: each holds that agency's rows only."
+
+
+def mail_returns(xl: Excel) -> str:
+    """E-mail drafts that carry each agency its new return (from the folder 'New returns' wrote)."""
+    return _mail(xl, "returns", "Choose the folder of this round's new returns")
+
+
+def mail_chase(xl: Excel) -> str:
+    """E-mail drafts to the agencies in the open summary's Missing table, saying why."""
+    return _mail(xl, "chase", "")
+
+
+def mail_feedback(xl: Excel) -> str:
+    """E-mail drafts that carry each agency its feedback workbook (from the folder 'Feedback' wrote)."""
+    return _mail(xl, "feedback", "Choose the folder of the agencies' feedback workbooks")
+
+
+def _mail(xl: Excel, kind: str, source_title: str) -> str:
+    config = xl.config()
+    source = xl.port() if kind == "chase" else xl.need(xl.dialogs.pick_folder(source_title))
+    agencies = config.agencies or load_agencies(
+        xl.need(xl.dialogs.pick_file("Choose the agency list (CSV) with the e-mail addresses", "*.csv"))
+    )
+    deadline = None
+    if kind != "feedback":
+        answer = xl.dialogs.ask("Reply-by date for the e-mails (dd/mm/yyyy; leave blank for none):", "")
+        if answer is None:
+            raise Cancelled
+        deadline = parse_date(answer) if answer.strip() else None
+        if answer.strip() and deadline is None:
+            return f"'{answer}' is not a date: nothing was written. Write it as dd/mm/yyyy."
+    folder = xl.need(xl.dialogs.pick_folder("Choose the folder for the e-mail drafts"))
+    done = mail_drafts(kind, source, agencies, folder, config, deadline=deadline, progress=xl.progress("drafting"))
+    lines = [
+        f"Wrote {len(done.drafts)} e-mail drafts and {done.listing.name} to {folder}: open each in Outlook to send."
+    ]
+    lines += [f"- no e-mail address for {name}: its draft has no To" for name in done.no_address]
+    lines += [f"- no workbook for {name}: no draft" for name in done.no_file]
+    return "\n".join(lines)

@@ -158,7 +158,7 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
     book.write_table(c.MISSING, s.missing)
     write_problems(book, s.problems)
     book.write_table(c.REMOVED, s.removed, formats={"Due": DATE, "Removed at": DATETIME, "Evidence": WRAP})
-    book.write_table(c.LOG, s.log, formats={"Run at": DATETIME, "Changes": WRAP})
+    book.write_table(c.LOG, s.log, headers=c.LOG_HEADERS, formats={"Run at": DATETIME, "Changes": WRAP})
     record_config(book, cfg)
     book.set_name("Partnership", s.partnership)
     set_or_add_name(book, "Round", s.round)

@@ -39,6 +39,7 @@ class Return:
     problems: list[Problem] = field(default_factory=list)
     sha256: str = ""
     modified: float = 0.0
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # defined name -> (sheet, cell), for messages
 
     @property
     def accepted(self) -> bool:

@@ -82,6 +82,7 @@ class CollationResult:
     problems: list[Problem]
     changes: list[str]
     fingerprint: str
+    round: str = ""  # the audit round collated
 
     @property
     def errors(self) -> list[Problem]:
@@ -274,8 +275,12 @@ def collate(
     jobs: int = 1,
     timings: dict[str, float] | None = None,
     book: Book | None = None,
+    round_: str | None = None,
 ) -> CollationResult:
     """Collate the returns found in ``inputs`` into the summary ``out`` (see the module docstring).
+
+    ``round_`` is the audit round collated (default: the latest round any valid return gives); a return for
+    another round is an error naming its Round cell.
 
     ``jobs`` > 1 reads the returns in that many processes (0: ``auto_jobs`` decides); ``timings``, if
     given, receives the seconds spent in each phase. ``book`` (the summary open in Excel) is filled live
@@ -300,7 +305,11 @@ def collate(
         timings["reading (wall)"] = reading_done - started
     fingerprint = rules.fingerprint((Path(r.file).name, r.sha256) for r in returns)
     rules.as_listed(returns, agencies)
-    counted, notes = rules.for_partnership(returns, partnership)
+    round_ = str(round_ or "").strip() or rules.latest_round(r for r in returns if r.accepted)
+    rules.check_round(returns, round_)
+    ours = fold(partnership) in {fold(config.partnership), *(fold(a) for a in config.aliases)}
+    aliases = [a for a in (config.partnership, *config.aliases) if fold(a) != fold(partnership)] if ours else []
+    counted, notes = rules.for_partnership(returns, partnership, aliases=aliases, agencies=agencies)
     counted, dup_notes = rules.latest_per_agency(counted)
     notes += dup_notes + rules.check_agencies([r for r in counted if r.accepted], agencies)
     superseded = {p.file for p in dup_notes}
@@ -327,7 +336,7 @@ def collate(
             config=config,
             partnership=partnership,
             collated_at=now,
-            round=rules.latest_round(accepted),
+            round=round_,
             returns=list(new_rows.values()),
             matrix=[
                 (
@@ -349,7 +358,7 @@ def collate(
         rejected = sum(1 for r in returns if not r.accepted)
         content.log = [
             *kept.log,
-            [now, len(returns), len(accepted), rejected, rules.summarise_changes(changes), fingerprint],
+            [now, len(returns), len(accepted), rejected, rules.summarise_changes(changes), fingerprint, round_],
         ]
         rules_done = time.perf_counter()
         fill_summary(book, content)
@@ -358,7 +367,7 @@ def collate(
         if timings is not None:
             timings["rules"] = rules_done - reading_done
             timings["write"] = time.perf_counter() - rules_done
-        return CollationResult(out, len(returns), len(accepted), rejected, problems, changes, fingerprint)
+        return CollationResult(out, len(returns), len(accepted), rejected, problems, changes, fingerprint, round_)
 
 
 def _problem_order(p: Problem) -> tuple[str, int, str]:
@@ -420,8 +429,8 @@ def _carry_forward(book: Book, new_rows: dict[rules.Key, list[object]], now: dat
                 row[j] = parked[k][j]
             restored.add(k)
     removed = [row for row in removed if rules.key(str(row[0] or ""), str(row[2] or "")) not in restored]
-    log_table = book.read_table(c.LOG)
-    log = [row for row in log_table.rows if any(v not in (None, "") for v in row)]
+    log_table = book.read_table(c.LOG)  # by header: a summary from before the Round column gets it blank
+    log = [row for row in rows_of(log_table.records(), c.LOG_HEADERS) if any(v not in (None, "") for v in row)]
     return _Kept(before, removed, log)
 
 
@@ -525,7 +534,7 @@ class Mailing:
 
 def mail_drafts(
     kind: str,
-    source: str | Path,
+    source: str | Path | Book,
     agencies: Sequence[Agency],
     out: str | Path,
     config: Config,
@@ -569,6 +578,8 @@ def mail_drafts(
                 )
             )
     else:
+        if isinstance(source, Book):
+            raise UsageError(f"mail {kind} needs the folder of the workbooks to attach, not an open workbook")
         found = _workbooks_by_agency(Path(source))
         wanted = [a for a in agencies if a.returns_to(partnership)] if kind == "returns" else []
         names = [a.name for a in wanted] or sorted((n for n, _p, _r in found.values()), key=str.casefold)

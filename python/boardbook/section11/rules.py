@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from boardbook.config import Agency, Config, Scale, covers
+from boardbook.config import Agency, Config, Scale
 from boardbook.folding import fold
-from boardbook.section11.model import INFO, WARNING, Problem, Return
+from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Return
 from boardbook.suggest import close_matches
 
 Key = tuple[str, str]  # (agency case-folded, ref)
@@ -26,22 +26,75 @@ def key(agency: str, ref: str) -> Key:
     return (fold(agency), ref)
 
 
-def for_partnership(returns: Iterable[Return], partnership: str) -> tuple[list[Return], list[Problem]]:
-    """Returns that count for ``partnership`` (theirs, several including it, or "All"); notes for the rest."""
+def for_partnership(
+    returns: Iterable[Return], partnership: str, *, aliases: Sequence[str] = (), agencies: Sequence[Agency] = ()
+) -> tuple[list[Return], list[Problem]]:
+    """Returns that count for ``partnership``, and notes for the rest.
+
+    A return counts when its Partnership cell is blank, says "All", or names ``partnership`` or one of its
+    ``aliases`` (compared after folding; several names separated by ";" for cross-border agencies). One that
+    names none of them still counts, with a warning naming the cell, when its agency is on this partnership's
+    list and sent no return that does name it — never silently left out; otherwise it is noted as another
+    partnership's return and not collated.
+    """
+    ours = {"all", fold(partnership), *(fold(a) for a in aliases)}
+    returns = list(returns)
+    naming_us = {key(r.agency, "")[0] for r in returns if any(fold(p) in ours for p in r.partnerships)}
+    listed = {key(a.name, "")[0] for a in agencies if a.returns_to(partnership)}
     kept, notes = [], []
     for r in returns:
-        if not r.partnerships or covers(r.partnerships, partnership) or not r.agency:
+        sheet, cell = r.cells.get("Partnership", ("", ""))
+        named = "; ".join(r.partnerships)
+        agency = key(r.agency, "")[0]
+        if not r.partnerships or not r.agency or any(fold(p) in ours for p in r.partnerships):
+            kept.append(r)
+        elif agency in listed and agency not in naming_us:
+            known = partnership + (f" (or {', '.join(aliases)})" if aliases else "")
+            r.problems.append(
+                Problem(
+                    "partnership-unknown",
+                    f"Partnership {named!r} is not {known}: counted, because {r.agency} is on the agency list for "
+                    f"{partnership}; if it means this partnership, add the name to partnership.aliases in the "
+                    "configuration",
+                    WARNING,
+                    r.file,
+                    sheet,
+                    cell,
+                )
+            )
             kept.append(r)
         else:
             notes.append(
                 Problem(
                     "other-partnership",
-                    f"return from {r.agency} is for {'; '.join(r.partnerships)}, not {partnership}; not collated",
+                    f"return from {r.agency} is for {named}, not {partnership}; not collated",
                     INFO,
                     r.file,
+                    sheet,
+                    cell,
                 )
             )
     return kept, notes
+
+
+def check_round(returns: Iterable[Return], round_: str) -> None:
+    """A return that gives another audit round than ``round_`` gets an error naming its Round cell, so last
+    round's returns kept beside this round's are not counted as this round's. A blank Round is not questioned."""
+    for r in returns:
+        if r.round and fold(r.round) != fold(round_):
+            sheet, cell = r.cells.get("Round", ("", ""))
+            r.problems.append(
+                Problem(
+                    "round-other",
+                    f"this return is for round {r.round}, not {round_} (the round being collated): not counted; if "
+                    "it is this round's return, correct its 'Audit round'; keep earlier rounds' returns in their "
+                    "own folder",
+                    ERROR,
+                    r.file,
+                    sheet,
+                    cell,
+                )
+            )
 
 
 def latest_per_agency(returns: Sequence[Return]) -> tuple[list[Return], list[Problem]]:

@@ -53,6 +53,8 @@ CODES = {
     "duplicate-return": "a second return from the same agency",
     "agency-unknown": "the agency is not in the agency list",
     "other-partnership": "the return is for another partnership",
+    "round-other": "the return is for another audit round than the one collated",
+    "partnership-unknown": "the Partnership cell names no partnership this configuration knows",
     "answer-format": "an answer Excel turned into a number or date is in a format boardbook cannot show",
 }
 ANSWERS = ("Evidence", "Action", "Owner")  # typed text: read as the agency sees it, even where Excel made a number
@@ -212,8 +214,13 @@ def _details(chk: _Checker, raw: RawReturn, ret: Return) -> None:
     if raw.names.get("Agency") is not None and not ret.agency and "Agency" not in explained:
         chk.add("name-blank", "the agency name is blank: type it on the cover sheet", sheet=sheet, cell=cell)
     ret.sector = cell_text(value("Sector")[0])
-    ret.partnerships = split_partnerships(value("Partnership")[0])
-    ret.round = cell_text(value("Round")[0])
+    partnerships, sheet, cell = value("Partnership")
+    ret.partnerships, ret.cells["Partnership"] = split_partnerships(partnerships), (sheet, cell)
+    round_, sheet, cell = value("Round")
+    ret.round, ret.cells["Round"] = (
+        cell_text(round_),
+        (sheet, cell),
+    )  # a Round typed as the number 2026 is the text "2026"
     ret.completed_by = cell_text(value("CompletedBy")[0])
 
     completed, sheet, cell = value("CompletedOn")
