@@ -21,7 +21,7 @@ BIN = str(Path(sys.executable).with_name("boardbook"))
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
-    run_demo(folder)
+    run_demo(folder, schools=0)
     return folder
 
 

@@ -1149,7 +1149,7 @@ def test_budget_share_percent_over_100(corpus: Corpus, tmp_path: Path) -> None:
     folder = corpus("budget-share-percent-over-100")
     with pytest.raises(BudgetInputError) as info:
         fill_budget_file(folder / "budget.xlsx", tmp_path / "filled.xlsx")
-    assert [(w.sheet, w.cell, m) for w, m in info.value.problems] == [
+    assert [(p.sheet, p.cell, p.message) for p in info.value.problems] == [
         ("Contributions", "D2", "a share cannot be more than 100 %, found '150%'")
     ]
     assert not (tmp_path / "filled.xlsx").exists()

@@ -102,7 +102,7 @@ class Recalculated:
 @pytest.fixture(scope="module")
 def summaries(tmp_path_factory: pytest.TempPathFactory) -> Summaries:
     tmp = tmp_path_factory.mktemp("recalc")
-    demo = run_demo(tmp / "demo")
+    demo = run_demo(tmp / "demo", schools=0)
     return Summaries(
         tmp,
         {

@@ -124,17 +124,32 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the demo's returns and summaries.")] = Path(
         "demo-output"
     ),
+    schools: Annotated[
+        int, typer.Option("--schools", min=0, help="Schools in the section 175 round (0 leaves it out).")
+    ] = 300,
 ) -> None:
-    """Run the bundled demo: a fictional partnership's two section 11 rounds, collated."""
+    """Run the bundled demo: a fictional partnership's two section 11 rounds through the whole loop (returns,
+    collation, feedback, e-mail drafts), its budget and performance workbooks, and a schools audit."""
     from boardbook.demo import run_demo
 
-    result = run_demo(out_dir, progress=lambda msg: err.print(msg))
+    result = run_demo(out_dir, progress=lambda msg: err.print(msg), schools=schools)
     s = result.second
     out.print(f"2024 round: {result.first.accepted} of {result.first.read} returns accepted → {result.first.out}")
     out.print(
         f"2026 round: {s.accepted} accepted, {s.rejected} rejected, {len(s.problems)} problems, "
         f"{len(s.changes)} ratings changed → {s.out}"
     )
+    out.print(
+        f"feedback for {len(result.feedback)} agencies; e-mail drafts: "
+        + ", ".join(f"{len(m.drafts)} {kind}" for kind, m in result.mailings.items())
+    )
+    if result.schools:
+        r = result.schools.result
+        out.print(
+            f"schools round {r.round}: {r.accepted} accepted, {r.rejected} rejected of {r.read} → {r.out}; feedback "
+            f"for {len(result.schools.feedback)} schools; drafts: "
+            + ", ".join(f"{len(m.drafts)} {kind}" for kind, m in result.schools.mailings.items())
+        )
     for path in [*result.budgets, *result.extra]:
         out.print(f"wrote {path}")
 

@@ -221,11 +221,18 @@ def default_config_text() -> str:
     return resources.files("boardbook.data").joinpath("boardbook.toml").read_text(encoding="utf-8")
 
 
+BUNDLED = {"section175": "the schools and colleges audit (section 175/157, KCSIE standards, RAG)"}
+
+
 def load_config(path: str | Path | None = None) -> Config:
-    """Load ``path`` (or the bundled default). Raises ConfigError naming the bad key."""
+    """Load ``path`` (or the bundled default; or a bundled configuration by name, e.g. ``section175``).
+    Raises ConfigError naming the bad key."""
     if path is None:
         return parse_config(default_config_text(), "bundled default")
     p = Path(path)
+    if str(path) in BUNDLED and not p.exists():
+        text = resources.files("boardbook.data").joinpath(f"{path}.toml").read_text(encoding="utf-8")
+        return parse_config(text, f"bundled {path}")
     try:
         text = p.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

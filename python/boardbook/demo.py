@@ -18,8 +18,9 @@ from pathlib import Path
 from boardbook.agencies import load_agencies
 from boardbook.book import open_book
 from boardbook.config import Config, load_config
+from boardbook.schools_demo import SchoolsDemo, run_schools_demo
 from boardbook.section11 import contract as c
-from boardbook.section11.pipeline import CollationResult, collate, make_returns
+from boardbook.section11.pipeline import CollationResult, Mailing, collate, mail_drafts, make_returns, write_feedback
 from boardbook.templates.section11_return import fill_checks
 
 EVIDENCE = (
@@ -48,6 +49,9 @@ class DemoResult:
     second: CollationResult
     budgets: list[Path] = field(default_factory=list)
     extra: list[Path] = field(default_factory=list)  # other workbooks the demo wrote
+    feedback: list[Path] = field(default_factory=list)
+    mailings: dict[str, Mailing] = field(default_factory=dict)
+    schools: SchoolsDemo | None = None
 
 
 def _fill(
@@ -98,7 +102,9 @@ def _fill(
     book.save(path)
 
 
-def run_demo(out: str | Path, progress: Callable[[str], None] | None = None) -> DemoResult:
+def run_demo(out: str | Path, progress: Callable[[str], None] | None = None, *, schools: int = 300) -> DemoResult:
+    """Both rounds of Northmoor's section 11 audit, its budget and performance workbooks, and (``schools`` > 0) a
+    section 175 audit of that many schools, each through the whole loop."""
     say = progress or (lambda _msg: None)
     folder = Path(out)
     config = load_config()
@@ -123,6 +129,7 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None) -> 
     r2026 = make_returns(
         agencies, "2026", folder / "returns-2026", config, previous=folder / "section11-summary-2024.xlsx"
     )
+    mailings = {"returns": mail_drafts("returns", folder / "returns-2026", agencies, folder / "mail-returns", config)}
     mistakes = {1: "thin", 3: "no-evidence", 5: "typo", 7: "formula-text", 9: "blank-rows", 11: "jump", 13: "jump thin"}
     not_returned = {len(r2026) - 2}
     for i, path in enumerate(r2026):
@@ -154,13 +161,18 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None) -> 
         sample=3,
         seed=2026,
     )
+    say("Feedback to every agency with a valid return, and the chase and feedback e-mail drafts")
+    feedback = write_feedback(second.out, folder / "feedback-2026", config)
+    mailings["chase"] = mail_drafts("chase", second.out, agencies, folder / "mail-chase", config)
+    mailings["feedback"] = mail_drafts("feedback", folder / "feedback-2026", agencies, folder / "mail-feedback", config)
     budgets = run_budget_demo(folder, say)
     say("Performance: last year's quadrant workbook, then this year's with --previous")
     from boardbook.performance.demo import run_performance_demo
 
     performance = run_performance_demo(folder)
     manifest = write_demo_manifest(folder, agencies_file.read_bytes())
-    return DemoResult(folder, first, second, budgets, extra=[performance, manifest])
+    schools_demo = run_schools_demo(folder / "schools", schools, say) if schools else None
+    return DemoResult(folder, first, second, budgets, [performance, manifest], feedback, mailings, schools_demo)
 
 
 def write_budget_inputs(folder: Path) -> Path:

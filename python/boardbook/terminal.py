@@ -23,7 +23,8 @@ ConfigOpt = Annotated[
     typer.Option(
         "--config",
         dir_okay=False,
-        help="boardbook.toml. Default: the configuration the workbook being filled records, else the bundled one.",
+        help="boardbook.toml, or 'section175' for the bundled schools audit. Default: the configuration the "
+        "workbook being filled records, else the bundled one.",
     ),
 ]
 ExcelOpt = typer.Option(
