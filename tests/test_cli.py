@@ -92,6 +92,24 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert any("no return received" in str(m[3]) for m in missing)
     assert any(row[2] for row in comparison), "2026 is compared with 2024"
     assert "2026 round:" in result.stdout
+    # the whole loop: feedback for every accepted agency, the three kinds of drafts
+    demo = tmp_path / "demo"
+    assert len(list((demo / "feedback-2026").glob("*.xlsx"))) == len(matrix)
+    assert len(list((demo / "mail-returns").glob("*.eml"))) == 25
+    assert len(list((demo / "mail-feedback").glob("*.eml"))) == len(matrix)
+    assert len(list((demo / "mail-chase").glob("*.eml"))) == len([m for m in missing if m[0]])
+    # the schools round: 300 schools on the bundled section 175 configuration, through the same loop
+    schools = pc.CalamineWorkbook.from_path(str(demo / "schools" / "schools-summary.xlsx"), load_tables=True)
+    log = schools.get_table_by_name("Log").to_python()
+    assert [(row[1], row[6]) for row in log] == [(288, "2026/27")]  # 12 of 300 not sent
+    school_problems = schools.get_table_by_name("Problems").to_python()
+    school_codes = " ".join(str(p[3]) for p in school_problems)
+    assert "this return is for round 2024/25, not 2026/27" in school_codes  # last round's file sent again
+    assert "below met, but has no action" in school_codes  # actions are asked for below met
+    accepted = int(log[0][2])
+    assert len(list((demo / "schools" / "feedback").glob("*.xlsx"))) == accepted
+    assert len(list((demo / "schools" / "mail-chase").glob("*.eml"))) == 300 - accepted
+    assert f"schools round 2026/27: {accepted} accepted" in result.stdout
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="checks the fallback where Excel cannot exist")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from boardbook.agencies import load_agencies
-from boardbook.config import load_config, parse_config
+from boardbook.config import config_toml, load_config, parse_config
 from boardbook.errors import ConfigError
 
 BASE = """
@@ -149,3 +149,14 @@ def test_aliases_for_not_applicable() -> None:
     bad = BASE.format(scale=scale_text, standards=standards(8))
     with pytest.raises(ConfigError, match=r"scale\.aliases\.meh"):
         parse_config(bad, "mine.toml")
+
+
+def test_the_bundled_section175_configuration() -> None:
+    """``--config section175``: the schools audit, read from the package, recorded and read back the same."""
+    config = load_config("section175")
+    assert config.source == "bundled section175"
+    assert config.scale.labels == ["Green", "Amber", "Red", "Not applicable"] and config.scale.met == {"Green"}
+    assert config.actions_below_met and config.aliases == ("Northmoor SCP",)
+    assert [s.ref for s in config.standards] == [f"K{i}" for i in range(1, 15)]
+    assert config.scale.normalise(" g ") == "Green"
+    assert parse_config(config_toml(config), "bundled section175") == config

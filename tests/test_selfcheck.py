@@ -11,7 +11,7 @@ equal LibreOffice's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +20,7 @@ import pytest
 import python_calamine as pc
 
 from boardbook.book.fast import read_workbook
-from boardbook.config import Agency, Config, load_config, parse_config
+from boardbook.config import Agency, Config, Standard, load_config, parse_config
 from boardbook.section11 import contract as c
 from boardbook.section11 import selfcheck as sc
 from boardbook.section11.pipeline import collate, make_returns
@@ -122,7 +122,25 @@ class Case:
     rows: list[Row]
 
 
+RAG_ROWS: list[Row] = [
+    ("Green", EVIDENCE, None, None, None),
+    ("G", None, None, None, None),  # an alias of Green, no evidence
+    ("Amber", None, "Train the deputy DSL", "Headteacher", DUE),
+    ("amber", None, None, "Headteacher", DUE),  # no action
+    ("R", None, None, None, None),
+    ("Not applicable", None, None, None, None),
+    ("Gren", EVIDENCE, None, None, None),
+    (None, None, None, None, None),
+]
+
+
+def section175(n: int) -> Config:
+    """The bundled schools audit (RAG, actions below met) with one standard per row."""
+    return replace(load_config("section175"), standards=tuple(Standard(f"T{i}", f"S{i}") for i in range(1, n + 1)))
+
+
 CASES = [
+    Case("section175", section175(len(RAG_ROWS)), RAG_ROWS),
     Case("met-evidence", four_point("met", False, len(LABEL_ROWS)), LABEL_ROWS),
     Case("all-evidence-actions", four_point("all", True, len(LABEL_ROWS)), LABEL_ROWS),
     Case("no-evidence-rule", four_point("none", False, len(LABEL_ROWS)), LABEL_ROWS),
