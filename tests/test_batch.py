@@ -123,3 +123,15 @@ mail = ["chase", "feedback"]
     missing = pc.CalamineWorkbook.from_path(str(tmp_path / "out" / "section11-summary.xlsx"), load_tables=True)
     names = [row[0] for row in missing.get_table_by_name("Missing").to_python() if row[0]]
     assert chase == sorted(f"Section 11 chase 2026 - {n}.eml" for n in names) and chase
+
+
+def test_a_manifest_may_name_a_bundled_configuration(tmp_path: Path) -> None:
+    from boardbook.config import load_config
+
+    manifest = tmp_path / "m.toml"
+    manifest.write_text('[[partnerships]]\nname = "A"\nout = "x"\nreturns = "r"\nconfig = "section175"\n')
+    (job,) = load_manifest(manifest)
+    assert load_config(job.config).source == "bundled section175"
+    (tmp_path / "section175").write_text("")  # a file of that name beside the manifest is that file
+    (job,) = load_manifest(manifest)
+    assert job.config == tmp_path / "section175"

@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from boardbook.atomic import atomic_path
+from boardbook.config import BUNDLED
 from boardbook.errors import BoardbookError, ConfigError
 from boardbook.isolated import Lost, run_isolated
 
@@ -124,7 +125,8 @@ def load_manifest(path: str | Path) -> list[Job]:
             if key in merged:
                 if not isinstance(merged[key], str):
                     raise ConfigError(f"{where}.{key} must be a path")
-                setattr(job, key, base / merged[key])
+                bundled = key == "config" and merged[key] in BUNDLED and not (base / merged[key]).exists()
+                setattr(job, key, Path(merged[key]) if bundled else base / merged[key])  # config = "section175"
         job.feedback = merged.get("feedback", False)
         if not isinstance(job.feedback, bool):
             raise ConfigError(f"{where}.feedback must be true or false")
