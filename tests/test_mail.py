@@ -77,6 +77,9 @@ def test_returns_drafts_carry_each_agencys_return(tmp_path: Path) -> None:
     name, data = attachment(msg)
     assert name == "Section 11 return 2026-27 - St Aidan\u2019s Caf\u00e9 Trust.xlsx"
     assert names_of(data, tmp_path) == {"Agency": "St Aidan\u2019s Caf\u00e9 Trust", "Round": "2026/27"}
+    for draft in result.drafts:  # every draft parses, and every attachment opens as that agency's return
+        agency_name = draft.stem.split(" - ", 1)[1]
+        assert names_of(attachment(parse(draft))[1], tmp_path)["Agency"] == agency_name
     police = parse(next(p for p in result.drafts if "Moorlands Police" in p.name))
     assert police["To"].addresses[0].addr_spec == "s11@police.example"
     assert [a.addr_spec for a in police["To"].addresses] == ["s11@police.example", "deputy@police.example"]
