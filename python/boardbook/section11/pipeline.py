@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from boardbook.atomic import atomic_path, is_backup, output_lock
 from boardbook.book import open_book
@@ -38,7 +39,7 @@ from boardbook.isolated import Lost, run_isolated
 from boardbook.package import open_package, shown
 from boardbook.section11 import contract as c
 from boardbook.section11 import mail, rules
-from boardbook.section11.feedback import feedback
+from boardbook.section11.feedback import AgencyFeedback, feedback
 from boardbook.section11.fill import SummaryContent, fill_feedback, fill_return, fill_summary, rows_of
 from boardbook.section11.mail import Draft
 from boardbook.section11.model import ERROR, Problem, Return
@@ -62,6 +63,7 @@ NOT_RETURNS = {
     "workbook (.xlsx)",
 }
 Progress = Callable[[int, int, str], None]
+T = TypeVar("T")
 # ``jobs=0`` (the command line's default) reads in parallel from this many returns on: below it,
 # starting the worker processes costs about what they save (benchmarks/README.md).
 PARALLEL_FROM = 200
@@ -482,18 +484,29 @@ def make_returns(
     if not chosen:
         raise UsageError(f"no agency in the list returns to {partnership!r}")
     carried = previous_answers(previous, config) if previous is not None else {}
-    folder = Path(out)
-    names = [file_name(a.name, round_) for a in chosen]
+
+    def made(agency: Agency) -> Book:
+        book = build_return(config)
+        fill_return(book, config, agency, round_, carried)
+        return book
+
+    return _write_each(Path(out), [(a.name, file_name(a.name, round_), a) for a in chosen], made, progress)
+
+
+def _write_each(
+    folder: Path, items: Sequence[tuple[str, str, T]], make: Callable[[T], Book], progress: Progress | None
+) -> list[Path]:
+    """One workbook per (agency, file name, what it is made from), saved atomically in ``folder``; UsageError
+    before anything is written when two agencies would get the same file name."""
+    names = [name for _agency, name, _item in items]
     clashes = {n for n in names if names.count(n) > 1}
     if clashes:
         raise UsageError(f"two agencies would get the same file name: {sorted(clashes)[0]}")
     written = []
-    for n, (agency, name) in enumerate(zip(chosen, names, strict=True), start=1):
+    for n, (agency, name, item) in enumerate(items, start=1):
         if progress:
-            progress(n, len(chosen), agency.name)
-        book = build_return(config)
-        fill_return(book, config, agency, round_, carried)
-        written.append(book.save(folder / name))
+            progress(n, len(items), agency)
+        written.append(make(item).save(folder / name))
     return written
 
 
@@ -508,18 +521,14 @@ def write_feedback(
     chosen = feedback(config, rows)
     if not chosen:
         raise UsageError("the summary has no accepted returns yet: collate the returns first")
-    names = [file_name(fb.agency, fb.round, "feedback") for fb in chosen]
-    clashes = {n for n in names if names.count(n) > 1}
-    if clashes:
-        raise UsageError(f"two agencies would get the same file name: {sorted(clashes)[0]}")
-    written = []
-    for n, (fb, name) in enumerate(zip(chosen, names, strict=True), start=1):
-        if progress:
-            progress(n, len(chosen), fb.agency)
+
+    def made(fb: AgencyFeedback) -> Book:
         book = build_feedback(rows.partnership or config.partnership)
         fill_feedback(book, config, fb)
-        written.append(book.save(Path(out) / name))
-    return written
+        return book
+
+    items = [(fb.agency, file_name(fb.agency, fb.round, "feedback"), fb) for fb in chosen]
+    return _write_each(Path(out), items, made, progress)
 
 
 @dataclass
