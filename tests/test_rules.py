@@ -136,3 +136,21 @@ def test_as_listed_names_each_agency_as_the_list_spells_it() -> None:
         "Moorlands Police",
         "Moorlands Constabulary",
     ]
+
+
+def test_check_round_questions_only_other_rounds() -> None:
+    """Another round is an error naming the Round cell; a blank Round, or no round to compare with, is not."""
+    returns = [
+        Return("a.xlsx", agency="A", round="2026", cells={"Round": ("Cover", "B14")}),
+        Return("b.xlsx", agency="B", round="2024", cells={"Round": ("Cover", "B14")}),
+        Return("c.xlsx", agency="C", round=""),
+    ]
+    rules.check_round(returns, rules.latest_round(returns))
+    assert [(r.file, [(p.code, p.sheet, p.cell) for p in r.problems]) for r in returns] == [
+        ("a.xlsx", []),
+        ("b.xlsx", [("round-other", "Cover", "B14")]),
+        ("c.xlsx", []),
+    ]
+    nothing = [Return("d.xlsx", agency="D", round="2026")]
+    rules.check_round(nothing, "")
+    assert nothing[0].problems == []

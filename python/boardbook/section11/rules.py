@@ -81,7 +81,7 @@ def check_round(returns: Iterable[Return], round_: str) -> None:
     """A return that gives another audit round than ``round_`` gets an error naming its Round cell, so last
     round's returns kept beside this round's are not counted as this round's. A blank Round is not questioned."""
     for r in returns:
-        if r.round and fold(r.round) != fold(round_):
+        if round_ and r.round and fold(r.round) != fold(round_):
             sheet, cell = r.cells.get("Round", ("", ""))
             r.problems.append(
                 Problem(
