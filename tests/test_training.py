@@ -381,3 +381,79 @@ def test_the_forms_export_looks_like_one(tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbfID,Start time,Completion time,Email,Name,Course") and b"\r\n" in raw
     book = pc.CalamineWorkbook.from_path(str(forms_export(tmp_path / "f.xlsx")), load_tables=True)
     assert book.table_names == ["Table1"] and book.get_table_by_name("Table1").columns == list(FORMS_HEADERS)
+
+
+# -- exports saved other ways ----------------------------------------------------------------------------------------
+def test_exports_saved_other_ways_read_the_same(tmp_path: Path) -> None:
+    """Excel's plain "CSV" on a European-locale PC (Windows-1252, semicolons) and "Unicode text" (UTF-16, tabs) give
+    the same learning gain; a decimal comma ("2,5") is off the scale, not read as 2 or 25."""
+    rows = [[r[2], r[3], r[4], r[5], r[6], r[7], r[8]] for r in EVALUATION_ROWS[:12]]
+    header = ["Course", "Date", "Agency", "Sector", "Before", "After", "Impact"]
+    semicolons = tmp_path / "semicolons.csv"
+    semicolons.write_bytes(
+        "\r\n".join(";".join(map(str, r)) for r in [header, *rows, ["Neglect", "", "", "", "2,5", "4", ""]]).encode(
+            "cp1252"
+        )
+    )
+    tabs = tmp_path / "unicode.txt.csv"
+    tabs.write_text("\r\n".join("\t".join(map(str, r)) for r in [header, *rows]), encoding="utf-16")
+    for src in (semicolons, tabs):
+        out = tmp_path / f"{src.stem}.xlsx"
+        result = fill_training_file([src], out, load_config(), now=NOW)
+        assert values(out, c.LEARNING_GAIN) == approx_rows(BY_COURSE), src.name
+    assert result.problems == []
+    again = fill_training_file([semicolons], tmp_path / "again.xlsx", load_config())
+    assert [(p.code, p.where.row, p.where.column) for p in again.problems] == [("training-out-of-scale", 14, "Before")]
+
+
+def test_a_legacy_xls_export_says_to_save_it_as_xlsx(tmp_path: Path) -> None:
+    xls = tmp_path / "responses.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    with pytest.raises(ProblemError) as caught:
+        fill_training_file([xls], tmp_path / "out.xlsx", load_config())
+    (problem,) = caught.value.problems
+    assert problem.code == "training-unreadable" and "save it as .xlsx" in problem.message
+    assert str(problem).startswith("responses.xls: ")
+
+
+# -- the ribbon handler (not yet on the ribbon: issue 15 item 5) -----------------------------------------------------
+class Answers:
+    """Dialogs answered from a list of files (None = Cancel)."""
+
+    def __init__(self, files: list[Path | None]) -> None:
+        self.files = files
+
+    def pick_file(self, title: str, pattern: str) -> Path | None:
+        return self.files.pop(0)
+
+    def pick_folder(self, title: str) -> Path | None:
+        return None
+
+    def ask(self, prompt: str, default: str = "") -> str | None:
+        return None
+
+    def message(self, text: str, title: str = "boardbook") -> None:
+        pass
+
+
+def test_the_ribbon_handler_fills_the_open_workbook(tmp_path: Path) -> None:
+    from boardbook import excel
+    from boardbook.training.excel import fill_training
+    from tests.xlmemory import memory_app, open_memory_book
+
+    src = forms_export(tmp_path / "responses.csv")
+    with memory_app() as app:
+        xl = excel.Excel(open_memory_book(ROOT / "workbooks" / "training-evaluation.xlsx", app), Answers([src]))
+        message = fill_training(xl)
+        assert message == (
+            "Learning gain filled: 12 evaluations of 3 courses. 3 evaluations need a look: see the Problems sheet."
+        )
+        port = xl.port()
+        assert [r[0] for r in port.read_table(c.LEARNING_GAIN).rows] == ["Neglect", "Exploitation", "Domestic abuse"]
+        assert len(port.read_table(PROBLEMS).rows) == 3
+        bad = tmp_path / "bad.csv"
+        bad.write_text("Course,Confidence\r\nNeglect,3\r\n", encoding="utf-8")
+        xl = excel.Excel(open_memory_book(ROOT / "workbooks" / "training-evaluation.xlsx", app), Answers([bad]))
+        with pytest.raises(excel.BoardbookError, match="The training workbook was not filled: 2 problems"):
+            fill_training(xl)
+        assert [r[4] for r in xl.port().read_table(PROBLEMS).rows] == [ERROR, ERROR]
