@@ -406,6 +406,13 @@ def test_exports_saved_other_ways_read_the_same(tmp_path: Path) -> None:
     assert [(p.code, p.where.row, p.where.column) for p in again.problems] == [("training-out-of-scale", 14, "Before")]
 
 
+def test_a_csv_saved_with_an_xlsx_name_is_read_as_the_csv_it_is(tmp_path: Path) -> None:
+    renamed = tmp_path / "responses.xlsx"
+    renamed.write_bytes(forms_export(tmp_path / "responses.csv").read_bytes())
+    fill_training_file([renamed], tmp_path / "out.xlsx", load_config(), now=NOW)
+    assert values(tmp_path / "out.xlsx", c.LEARNING_GAIN) == approx_rows(BY_COURSE)
+
+
 def test_a_legacy_xls_export_says_to_save_it_as_xlsx(tmp_path: Path) -> None:
     xls = tmp_path / "responses.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))

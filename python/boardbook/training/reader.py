@@ -222,7 +222,7 @@ def _grid(p: Path) -> Grid:
         raise WorkbookError("file not found" if not p.exists() else "not a file: give an export file", Location(str(p)))
     with p.open("rb") as fh:
         head = fh.read(8)
-    if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or p.suffix.lower() in (".xlsx", ".xlsm"):
+    if head.startswith((ZIP_MAGIC, OLE_MAGIC)) or (p.suffix.lower() in (".xlsx", ".xlsm") and not head.strip()):
         return _xlsx_grid(p)
     opened = read_csv(p)
     start = next((i for i, r in enumerate(opened.rows) if any(v.strip() for v in r)), None)
