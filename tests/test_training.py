@@ -328,7 +328,7 @@ def _csv(tmp: Path, text: str) -> Path:
 GOOD = "Course,Date,Sector,Before,After\r\nNeglect,14/03/2026,Police,2,4\r\n"
 CASES = {
     "training-unreadable": (ERROR, lambda d: _problems(d, d / "absent.csv")),
-    "training-column-missing": (ERROR, lambda d: _problems(d, _csv(d, "Course,Confidence before,After\r\nA,1,2\r\n"))),
+    "training-column-missing": (ERROR, lambda d: _problems(d, _csv(d, "Course,Confidence,After\r\nA,1,2\r\n"))),
     "training-no-evaluations": (ERROR, lambda d: _problems(d, _csv(d, "Course,Before,After\r\n"))),
     "training-out-of-scale": (WARNING, lambda d: _problems(d, _csv(d, GOOD + "Neglect,14/03/2026,Police,0,4\r\n"))),
     "training-answer-blank": (WARNING, lambda d: _problems(d, _csv(d, GOOD + "Neglect,14/03/2026,Police,2,\r\n"))),
@@ -359,6 +359,14 @@ def test_every_code_has_a_case_and_a_meaning_and_is_made_only_in_the_domain() ->
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("training-"):
                 made.add(node.value)
     assert made == set(CODES)
+
+
+def test_a_missing_column_suggests_the_header_meant(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path, _csv(tmp_path, "Course,Confidence before,After\r\nA,1,2\r\n"))
+    assert str(problem) == (
+        "export.csv row 1, column Before: the column 'Before' is missing (found: Course, Confidence before, After): "
+        "rename 'Confidence before' to 'Before', or set training.before = \"Confidence before\" in boardbook.toml"
+    )
 
 
 def test_codes_are_not_shared_with_other_domains() -> None:
