@@ -537,3 +537,84 @@ def require_soffice() -> None:
         if in_ci():
             pytest.fail(f"CI is set but {INSTALL_HINT}")
         pytest.skip(INSTALL_HINT)
+
+
+# -- training evaluation exports, as Microsoft Forms writes them ----------------------------------------------
+
+FORMS_HEADERS = (
+    "ID",
+    "Start time",
+    "Completion time",
+    "Email",
+    "Name",
+    "Course",
+    "Date",
+    "Agency",
+    "Sector",
+    "Before",
+    "After",
+    "Impact",
+)
+# Name, e-mail, course, date, agency, sector, before, after, impact: names and addresses must never reach an output.
+Evaluation = tuple[str, str, object, object, str, str, object, object, str]
+EVALUATION_ROWS: list[Evaluation] = [
+    ("Alice Brown", "alice.brown@police.example", "Neglect", "14/03/2026", "Northmoor Police", "Police", 2, 4,
+     "I will use the neglect toolkit in every home visit"),
+    ("Bob Carter", "bob.carter@police.example", "Neglect", "14/03/2026", "Northmoor Police", "Police", 2, 4, ""),
+    ("Cara Dunn", "cara.dunn@nhs.example", "Neglect", "14/03/2026", "Northmoor NHS Trust", "Health", 2, 3, ""),
+    ("Dev Evans", "dev.evans@nhs.example", "Neglect", "14/03/2026", "Northmoor NHS Trust", "health", 2, 5,
+     "Better chronologies"),
+    ("Ella Ford", "ella.ford@council.example", "Neglect", "14/03/2026", "Northmoor Council", "Local authority", 2, 4,
+     ""),
+    ("Finn Gray", "finn.gray@school.example", "Neglect", "14/03/2026", "Moor Academy", "Education", 2, 4, ""),
+    ("Gail Hart", "gail.hart@charity.example", "Neglect", "14/03/2026", "Moor Families", "Voluntary sector", 2, 2,
+     ""),
+    ("Hal Irving", "hal.irving@example.com", "Neglect", "14/03/2026", "", "", 3, 3, ""),
+    ("Ian Jones", "ian.jones@council.example", "Exploitation", "21/03/2026", "Northmoor Council", "Local authority",
+     1, 3, "I will refer to the exploitation panel sooner"),
+    ("Jo King", "jo.king@police.example", "Exploitation", "21/03/2026", "Northmoor Police", "Police", 3, 4, ""),
+    ("Kim Lee", "kim.lee@nhs.example", "Exploitation", "21/03/2026", "Northmoor NHS Trust", "Health", 4, 4, ""),
+    ("Lou Moss", "lou.moss@charity.example", "Domestic abuse", "28/03/2026", "Moor Families", "Voluntary sector", 3,
+     "5 - Very confident", "Ask the question every time"),
+    # left out, with a warning each: off the scale, a blank answer, no course
+    ("Max Nash", "max.nash@police.example", "Exploitation", "21/03/2026", "Northmoor Police", "Police", 2, 7, ""),
+    ("Nia Owen", "nia.owen@nhs.example", "Domestic abuse", "28/03/2026", "Northmoor NHS Trust", "Health", "", 4, ""),
+    ("Oli Pike", "oli.pike@council.example", "", "28/03/2026", "Northmoor Council", "Local authority", 2, 4, ""),
+]  # fmt: skip
+
+
+def forms_export(
+    path: Path,
+    rows: Sequence[Evaluation] = EVALUATION_ROWS,
+    *,
+    headers: Sequence[str] = FORMS_HEADERS,
+    as_table: bool = True,
+) -> Path:
+    """A Microsoft Forms response export: "CSV UTF-8" (byte-order mark, CRLF) or .xlsx (sheet "Sheet1", the
+    responses an Excel table "Table1" unless ``as_table`` is False), with ID, start and completion times, e-mail
+    and name columns before the questions. Numbers in an .xlsx are numbers, as Forms writes a rating question's."""
+    records = [
+        [i, f"3/{14 + i % 9}/26 9:{i:02d}:11", f"3/{14 + i % 9}/26 9:{i + 3:02d}:48", email, name, *rest]
+        for i, (name, email, *rest) in enumerate(rows, start=1)
+    ]
+    if path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\r\n")
+            writer.writerow(headers)
+            writer.writerows([["" if v is None else v for v in r] for r in records])
+        return path
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Sheet1"
+    ws.append(list(headers))
+    for r in records:
+        ws.append([None if v == "" else v for v in r])
+    if as_table:
+        from openpyxl.worksheet.table import Table
+
+        ws.add_table(
+            Table(displayName="Table1", ref=f"A1:{openpyxl.utils.get_column_letter(len(headers))}{len(records) + 1}")
+        )
+    wb.save(path)
+    return path

@@ -29,6 +29,7 @@ from tests.helpers import (
     chart_frames,
     conditional_pairs,
     failing,
+    forms_export,
     make_return,
     tinted,
 )
@@ -95,12 +96,18 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
     from boardbook.section11.pipeline import write_feedback
 
     feedback = write_feedback(second.out, tmp / "feedback", config)[0]
+    from boardbook.training.pipeline import fill_training_file
+
+    training = fill_training_file([forms_export(tmp / "forms.csv")], tmp / "training.xlsx", config).out
+    assert training is not None
     return Workbooks(
         config,
         {
             "agency feedback": feedback,
             "budget template": by_name["budget.xlsx"],
             "filled budget": budget,
+            "training template": by_name["training-evaluation.xlsx"],
+            "filled training": training,
             "return template": by_name["section11-return.xlsx"],
             "summary template": by_name["section11-summary.xlsx"],
             "collated summary": first.out,
@@ -118,8 +125,10 @@ ALL = [
     "budget template",
     "filled budget",
     "agency feedback",
+    "training template",
+    "filled training",
 ]
-EMPTY_TEMPLATES = ("summary template", "budget template")  # no table rows with text yet
+EMPTY_TEMPLATES = ("summary template", "budget template", "training template")  # no table rows with text yet
 FILLED = ["collated summary", "re-collated summary"]
 
 

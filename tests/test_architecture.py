@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "python" / "boardbook"
-DOMAINS = ("section11", "budget", "performance")
+DOMAINS = ("section11", "budget", "performance", "training")
 ROOMS = ("contract", "model", "reader", "rules", "fill", "pipeline", "cli", "excel")
 BACKENDS = ("OpenpyxlBook", "XlwingsBook", "openpyxl_book", "xlwings_book")
 

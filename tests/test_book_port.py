@@ -184,6 +184,9 @@ def test_chart_with_alt_text_replaces_chart_at_same_anchor(book: Book) -> None:
         xml = zf.read(drawings[0]).decode()
     assert xml.count("<xdr:graphicFrame") + xml.count("<graphicFrame") == 1
     assert 'descr="Bar chart of ages: Ada 36, Bo 41."' in xml
+    with zipfile.ZipFile(path) as zf:
+        chart = next(zf.read(n).decode() for n in zf.namelist() if n.startswith("xl/charts/chart"))
+    assert chart.count("<c:cat>") + chart.count("<cat>") == 1, "every series is labelled by the categories"
 
 
 def test_save_is_atomic_and_leaves_no_temporary_files(book: Book, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from boardbook.errors import BoardbookError
 from boardbook.performance.cli import app as performance_app
 from boardbook.section11.cli import app as s11_app
 from boardbook.terminal import ConfigOpt, err, out, progress_bar
+from boardbook.training.cli import app as training_app
 
 if TYPE_CHECKING:
     from boardbook.config import Config
@@ -34,6 +35,7 @@ app = typer.Typer(
 app.add_typer(s11_app, name="s11")
 app.add_typer(budget_app, name="budget")
 app.add_typer(performance_app, name="performance")
+app.add_typer(training_app, name="training")
 app.add_typer(addin_app, name="addin")
 
 

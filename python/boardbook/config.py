@@ -190,6 +190,30 @@ class Mail:
         return next((subject, body) for k, subject, body in self.templates if k == kind)
 
 
+TRAINING_FIELDS = ("course", "date", "agency", "sector", "before", "after", "impact")
+
+
+@dataclass(frozen=True)
+class Training:
+    """``[training]``: which export column holds what, and the confidence scale (Microsoft Forms exports name
+    columns after the question asked, so each partnership maps its own)."""
+
+    course: str = "Course"
+    date: str = "Date"
+    agency: str = "Agency"
+    sector: str = "Sector"
+    before: str = "Before"
+    after: str = "After"
+    impact: str = "Impact"
+    scale_min: int = 1
+    scale_max: int = 5
+    labels: tuple[str, ...] = ()  # answer texts from scale_min upwards ("Not at all confident", ...), if not numbers
+
+    def header(self, name: str) -> str:
+        """The export header for one of ``TRAINING_FIELDS``."""
+        return str(getattr(self, name))
+
+
 @dataclass(frozen=True)
 class Config:
     partnership: str
@@ -202,6 +226,7 @@ class Config:
     mail: Mail = field(default_factory=Mail)
     actions_below_met: bool = False  # a rating below met needs an action, an owner and a due date
     aliases: tuple[str, ...] = ()  # other names of the partnership that returns may give ("Northmoor SCP")
+    training: Training = field(default_factory=Training)
 
     def action_needed(self, label: str) -> bool:
         """A rated standard not met (N/A is neither) needs an action, when the configuration asks for it."""
@@ -288,6 +313,57 @@ def parse_config(text: str, source: str) -> Config:
         _mail(get, data),
         bool(below_met),
         tuple(a.strip() for a in aliases),
+        _training(get, data),
+    )
+
+
+def _training(get: _Getter, data: dict[str, Any]) -> Training:
+    """``[training]``: export headers (text, not blank, all different), a whole-number scale, optional labels."""
+    section = data.get("training", {})
+    if not isinstance(section, dict):
+        get.fail("training", "must be a table")
+    unknown = sorted(set(section) - {*TRAINING_FIELDS, "scale_min", "scale_max", "labels"})
+    if unknown:
+        get.fail(
+            f"training.{unknown[0]}",
+            "is not a training setting (" + ", ".join(TRAINING_FIELDS) + ", scale_min, scale_max, labels)",
+        )
+    d = Training()
+    headers = {f: get.text(data, f"training.{f}", default=d.header(f)) for f in TRAINING_FIELDS}
+    for f, h in headers.items():
+        if not h:
+            get.fail(f"training.{f}", "must not be blank: give the export's column header")
+    seen: dict[str, str] = {}
+    for f, h in headers.items():
+        if fold(h) in seen:
+            get.fail(f"training.{f}", f"is the same header as training.{seen[fold(h)]} ({h!r})")
+        seen[fold(h)] = f
+    low = float(get.number(data, "training.scale_min", default=d.scale_min))
+    high = float(get.number(data, "training.scale_max", default=d.scale_max))
+    for key, v in (("scale_min", low), ("scale_max", high)):
+        if not v.is_integer():
+            get.fail(f"training.{key}", f"must be a whole number, not {v:g}")
+    if high <= low:
+        get.fail("training.scale_max", f"must be above training.scale_min ({low:g}), not {high:g}")
+    labels = section.get("labels", [])
+    if not isinstance(labels, list) or not all(isinstance(x, str) and x.strip() for x in labels):
+        get.fail("training.labels", 'must be a list of answer texts, e.g. ["Not confident", ..., "Very confident"]')
+    if labels and len(labels) != int(high - low) + 1:
+        get.fail(
+            "training.labels", f"must give one text per point of the scale ({int(high - low) + 1}), not {len(labels)}"
+        )
+    named = headers
+    return Training(
+        named["course"],
+        named["date"],
+        named["agency"],
+        named["sector"],
+        named["before"],
+        named["after"],
+        named["impact"],
+        int(low),
+        int(high),
+        tuple(x.strip() for x in labels),
     )
 
 
@@ -529,6 +605,12 @@ def config_toml(config: Config, *, agencies: bool = True) -> str:
         lines += ["", "[mail]", f"from = {_toml(m.sender)}", f"reply_to = {_toml(m.reply_to)}"]
         for kind, subject, body in m.templates:
             lines += [f"{kind}_subject = {_toml(subject)}", f"{kind}_body = {_toml(body)}"]
+    tr = config.training
+    if tr != Training():
+        lines += ["", "[training]", *(f"{f} = {_toml(tr.header(f))}" for f in TRAINING_FIELDS)]
+        lines += [f"scale_min = {tr.scale_min}", f"scale_max = {tr.scale_max}"]
+        if tr.labels:
+            lines.append(f"labels = [{', '.join(_toml(x) for x in tr.labels)}]")
     return "\n".join(lines) + "\n"
 
 

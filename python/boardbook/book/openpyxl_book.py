@@ -472,7 +472,6 @@ class OpenpyxlBook:
         chart.y_axis.delete = False
         chart.width, chart.height = spec.width_cm, spec.height_cm  # type: ignore[assignment]  # cm, floats welcome
         cat_col = c1 + headers.index(spec.categories)
-        chart.set_categories(Reference(tws, min_col=cat_col, min_row=r1 + 1, max_row=last))
         for name in spec.series:
             col = c1 + headers.index(name)
             chart.add_data(Reference(tws, min_col=col, min_row=r1, max_row=last), titles_from_data=True)
@@ -481,6 +480,8 @@ class OpenpyxlBook:
                 s = chart.series[-1]
                 s.graphicalProperties.solidFill = colour
                 s.graphicalProperties.line.solidFill = "FFFFFF"
+        # after the series: openpyxl gives the categories only to the series the chart already holds
+        chart.set_categories(Reference(tws, min_col=cat_col, min_row=r1 + 1, max_row=last))
         # re-fill replaces (openpyxl keeps a sheet's charts in a private list, which its stubs leave out)
         charts = ws._charts  # type: ignore[attr-defined]
         ws._charts = [c for c in charts if _anchor_cell(c) != spec.anchor]  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ def build_all(out: str | Path, config: Config) -> list[Path]:
     from boardbook.templates.performance import build_performance
     from boardbook.templates.section11_return import build_return
     from boardbook.templates.section11_summary import build_summary
+    from boardbook.templates.training import build_training
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -22,6 +23,7 @@ def build_all(out: str | Path, config: Config) -> list[Path]:
         ("section11-summary.xlsx", build_summary),
         ("budget.xlsx", build_budget),
         ("quadrant-performance.xlsx", build_performance),
+        ("training-evaluation.xlsx", build_training),
     )
     for name, builder in builders:
         written.append(builder(config).save(folder / name))

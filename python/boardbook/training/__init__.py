@@ -1,0 +1,1 @@
+"""Training evaluation: learners' confidence before and after each course, as learning gain for the annual report."""
