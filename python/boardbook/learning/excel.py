@@ -17,8 +17,9 @@ def refresh(xl: Excel) -> str:
         result = fill_tracker_file(None, None, config=recorded_config(book), book=book)
     except LearningInputError as exc:  # the pipeline wrote them to the Problems table
         raise BoardbookError(stopped("The tracker was not filled", exc)) from None
+    flagged = len(result.problems)
     return (
         f"Tracker filled at {result.as_at:%d/%m/%Y}: {len(result.recommendations)} recommendations, "
         f"{result.count('Red')} red, {result.overdue} overdue."
-        + (f"\n{len(result.problems)} completed without impact evidence: see the {PROBLEMS} sheet." * bool(result.problems))
+        + (f"\n{flagged} completed without impact evidence: see the {PROBLEMS} sheet." if flagged else "")
     )
