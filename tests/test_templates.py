@@ -23,7 +23,14 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(
-    "name", ["section11-return.xlsx", "section11-summary.xlsx", "budget.xlsx", "quadrant-performance.xlsx"]
+    "name",
+    [
+        "section11-return.xlsx",
+        "section11-summary.xlsx",
+        "budget.xlsx",
+        "quadrant-performance.xlsx",
+        "learning-improvement.xlsx",
+    ],
 )
 def test_committed_workbook_matches_generator(generated: Path, name: str) -> None:
     """Part for part: the same XML (canonicalised, so it holds whichever writer openpyxl used, with lxml or

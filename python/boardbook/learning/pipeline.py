@@ -85,6 +85,3 @@ def fill_tracker_file(
     fill_tracker(target, inp.partnership or config.partnership, when, inp.recommendations, inp.warnings)
     record_config(target, config)
     return TrackerResult(inp, when, target.save(out, backup=True))
-
-
-

@@ -170,5 +170,3 @@ def _one_spelling(recs: list[Recommendation]) -> None:
     for r in recs:
         r.review = reviews.setdefault(fold(r.review), r.review)
         r.theme = themes.setdefault(fold(r.theme), r.theme)
-
-
