@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -95,6 +96,10 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
     from boardbook.section11.pipeline import write_feedback
 
     feedback = write_feedback(second.out, tmp / "feedback", config)[0]
+    from boardbook.learning.pipeline import fill_tracker_file
+
+    tracker = tmp / "learning-improvement.xlsx"
+    fill_tracker_file(ROOT / "python/boardbook/data/demo-recommendations.csv", tracker, as_at=date(2026, 3, 31))
     return Workbooks(
         config,
         {
@@ -105,6 +110,8 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
             "summary template": by_name["section11-summary.xlsx"],
             "collated summary": first.out,
             "re-collated summary": second.out,
+            "tracker template": by_name["learning-improvement.xlsx"],
+            "filled tracker": tracker,
         },
         {agency: dict(zip(config.refs, labels, strict=True)) for agency, labels in ratings.items()},
     )
@@ -118,8 +125,10 @@ ALL = [
     "budget template",
     "filled budget",
     "agency feedback",
+    "tracker template",
+    "filled tracker",
 ]
-EMPTY_TEMPLATES = ("summary template", "budget template")  # no table rows with text yet
+EMPTY_TEMPLATES = ("summary template", "budget template", "tracker template")  # no table rows with text yet
 FILLED = ["collated summary", "re-collated summary"]
 
 

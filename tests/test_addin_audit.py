@@ -14,7 +14,13 @@ from typer.testing import CliRunner
 from boardbook.addin import audit as a
 from boardbook.cli import app
 
-STANDARD = {"section11-return.xlsx", "section11-summary.xlsx", "budget.xlsx", "quadrant-performance.xlsx"}
+STANDARD = {
+    "section11-return.xlsx",
+    "section11-summary.xlsx",
+    "budget.xlsx",
+    "quadrant-performance.xlsx",
+    "learning-improvement.xlsx",
+}
 
 
 @pytest.fixture(scope="module")
