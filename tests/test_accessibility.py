@@ -100,6 +100,10 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
 
     tracker = tmp / "learning-improvement.xlsx"
     fill_tracker_file(ROOT / "python/boardbook/data/demo-recommendations.csv", tracker, as_at=date(2026, 3, 31))
+    from boardbook.concerns.pipeline import fill_concerns_file
+
+    concerns = tmp / "concerns-matrix.xlsx"
+    fill_concerns_file(ROOT / "python/boardbook/data/demo-concerns.csv", concerns)
     return Workbooks(
         config,
         {
@@ -112,6 +116,8 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
             "re-collated summary": second.out,
             "tracker template": by_name["learning-improvement.xlsx"],
             "filled tracker": tracker,
+            "concerns template": by_name["concerns-matrix.xlsx"],
+            "filled concerns": concerns,
         },
         {agency: dict(zip(config.refs, labels, strict=True)) for agency, labels in ratings.items()},
     )
@@ -127,8 +133,10 @@ ALL = [
     "agency feedback",
     "tracker template",
     "filled tracker",
+    "concerns template",
+    "filled concerns",
 ]
-EMPTY_TEMPLATES = ("summary template", "budget template", "tracker template")  # no table rows with text yet
+EMPTY_TEMPLATES = ("summary template", "budget template", "tracker template", "concerns template")  # no table rows with text yet
 FILLED = ["collated summary", "re-collated summary"]
 
 

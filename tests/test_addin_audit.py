@@ -20,6 +20,7 @@ STANDARD = {
     "budget.xlsx",
     "quadrant-performance.xlsx",
     "learning-improvement.xlsx",
+    "concerns-matrix.xlsx",
 }
 
 

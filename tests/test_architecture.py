@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "python" / "boardbook"
-DOMAINS = ("section11", "budget", "performance", "learning")
+DOMAINS = ("section11", "budget", "performance", "learning", "concerns")
 ROOMS = ("contract", "model", "reader", "rules", "fill", "pipeline", "cli", "excel")
 BACKENDS = ("OpenpyxlBook", "XlwingsBook", "openpyxl_book", "xlwings_book")
 
@@ -99,10 +99,12 @@ def test_fills_and_pipelines_never_probe_the_port() -> None:
         "budget.cli",
         "performance.cli",
         "learning.cli",
+        "concerns.cli",
         "section11.excel",
         "budget.excel",
         "performance.excel",
         "learning.excel",
+        "concerns.excel",
     ],
 )
 def test_doors_call_the_pipelines_and_nothing_below_them(door: str) -> None:

@@ -30,6 +30,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "budget.xlsx",
         "quadrant-performance.xlsx",
         "learning-improvement.xlsx",
+        "concerns-matrix.xlsx",
     ],
 )
 def test_committed_workbook_matches_generator(generated: Path, name: str) -> None:
