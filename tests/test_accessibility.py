@@ -136,7 +136,8 @@ ALL = [
     "concerns template",
     "filled concerns",
 ]
-EMPTY_TEMPLATES = ("summary template", "budget template", "tracker template", "concerns template")  # no table rows with text yet
+# no table rows with text yet
+EMPTY_TEMPLATES = ("summary template", "budget template", "tracker template", "concerns template")
 FILLED = ["collated summary", "re-collated summary"]
 
 

@@ -302,3 +302,8 @@ def test_libreoffice_recalculation_agrees_with_the_rules(tmp_path: Path) -> None
             assert n == len(mine)
             assert completed == sum(rules.done(t[0]) for t in mine)
             assert overdue == sum(rules.days_overdue(t[0], t[1], AS_AT) > 0 for t in mine)
+
+
+def test_readme_documents_every_code() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert all(f"| `{code}` |" in readme for code in model.CODES)
