@@ -3,7 +3,6 @@ the matrix open in Excel — and validate every row; all problems are raised tog
 
 from __future__ import annotations
 
-from boardbook.book.base import Book
 from boardbook.concerns import contract as c
 from boardbook.concerns.model import Concern, ConcernsInput, ConcernsInputError
 from boardbook.concerns.rules import mark
@@ -81,7 +80,3 @@ def read_concerns(source: Source) -> ConcernsInput:
         raise ConcernsInputError(problems)
     return ConcernsInput(table.file, concerns)
 
-
-def read_concerns_book(book: Book) -> ConcernsInput:
-    """The same, from the matrix open in Excel."""
-    return read_concerns(book)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from boardbook.book.base import Book
 from boardbook.dates import parse_date
 from boardbook.errors import Location, WorkbookError
 from boardbook.folding import clean_name, fold
@@ -95,10 +94,6 @@ def read_tracker(source: Source) -> TrackerInput:
         raise LearningInputError(problems + warnings)
     return TrackerInput(table.file, partnership, as_at, recs, warnings)
 
-
-def read_tracker_book(book: Book) -> TrackerInput:
-    """The same, from the tracker open in Excel."""
-    return read_tracker(book)
 
 
 def _recommendation(row: InputRow, problems: list[Problem]) -> Recommendation:
