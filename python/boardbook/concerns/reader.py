@@ -79,4 +79,3 @@ def read_concerns(source: Source) -> ConcernsInput:
     if problems:
         raise ConcernsInputError(problems)
     return ConcernsInput(table.file, concerns)
-

@@ -95,7 +95,6 @@ def read_tracker(source: Source) -> TrackerInput:
     return TrackerInput(table.file, partnership, as_at, recs, warnings)
 
 
-
 def _recommendation(row: InputRow, problems: list[Problem]) -> Recommendation:
     text = {h: cell_text(row.values.get(h)) for h in c.INPUT_HEADERS}
     where = row.where
