@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -100,6 +101,14 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
 
     training = fill_training_file([forms_export(tmp / "forms.csv")], tmp / "training.xlsx", config).out
     assert training is not None
+    from boardbook.learning.pipeline import fill_tracker_file
+
+    tracker = tmp / "learning-improvement.xlsx"
+    fill_tracker_file(ROOT / "python/boardbook/data/demo-recommendations.csv", tracker, as_at=date(2026, 3, 31))
+    from boardbook.concerns.pipeline import fill_concerns_file
+
+    concerns = tmp / "concerns-matrix.xlsx"
+    fill_concerns_file(ROOT / "python/boardbook/data/demo-concerns.csv", concerns)
     return Workbooks(
         config,
         {
@@ -112,6 +121,10 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
             "summary template": by_name["section11-summary.xlsx"],
             "collated summary": first.out,
             "re-collated summary": second.out,
+            "tracker template": by_name["learning-improvement.xlsx"],
+            "filled tracker": tracker,
+            "concerns template": by_name["concerns-matrix.xlsx"],
+            "filled concerns": concerns,
         },
         {agency: dict(zip(config.refs, labels, strict=True)) for agency, labels in ratings.items()},
     )
@@ -127,8 +140,13 @@ ALL = [
     "agency feedback",
     "training template",
     "filled training",
+    "tracker template",
+    "filled tracker",
+    "concerns template",
+    "filled concerns",
 ]
-EMPTY_TEMPLATES = ("summary template", "budget template", "training template")  # no table rows with text yet
+# no table rows with text yet
+EMPTY_TEMPLATES = ("summary template", "budget template", "training template", "tracker template", "concerns template")
 FILLED = ["collated summary", "re-collated summary"]
 
 

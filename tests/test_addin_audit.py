@@ -20,6 +20,8 @@ STANDARD = {
     "budget.xlsx",
     "quadrant-performance.xlsx",
     "training-evaluation.xlsx",
+    "learning-improvement.xlsx",
+    "concerns-matrix.xlsx",
 }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "python" / "boardbook"
-DOMAINS = ("section11", "budget", "performance", "training")
+DOMAINS = ("section11", "budget", "performance", "training", "learning", "concerns")
 ROOMS = ("contract", "model", "reader", "rules", "fill", "pipeline", "cli", "excel")
 BACKENDS = ("OpenpyxlBook", "XlwingsBook", "openpyxl_book", "xlwings_book")
 
@@ -93,7 +93,19 @@ def test_fills_and_pipelines_never_probe_the_port() -> None:
 
 @pytest.mark.parametrize(
     "door",
-    ["batch", "section11.cli", "budget.cli", "performance.cli", "section11.excel", "budget.excel", "performance.excel"],
+    [
+        "batch",
+        "section11.cli",
+        "budget.cli",
+        "performance.cli",
+        "learning.cli",
+        "concerns.cli",
+        "section11.excel",
+        "budget.excel",
+        "performance.excel",
+        "learning.excel",
+        "concerns.excel",
+    ],
 )
 def test_doors_call_the_pipelines_and_nothing_below_them(door: str) -> None:
     """A door gathers arguments and shows results: it imports a domain's pipeline, never its fill or reader."""

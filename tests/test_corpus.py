@@ -1325,6 +1325,59 @@ def test_risk_factors_impossible(corpus: Corpus) -> None:
     assert hashes(folder) == before
 
 
+# -- learning tracker and matrix of concerns ---------------------------------------------------------------
+def test_tracker_unicode_text(corpus: Corpus, tmp_path: Path) -> None:
+    from datetime import date
+
+    from boardbook.learning.pipeline import fill_tracker_file
+
+    folder = corpus("tracker-unicode-text")
+    before = hashes(folder)
+    fill_tracker_file(folder / "recommendations.txt", tmp_path / "out.xlsx", as_at=date(2026, 3, 31))
+    assert hashes(folder) == before
+    rows = table(tmp_path / "out.xlsx", "Recommendations")
+    assert [(r["Ref"], r["Review"], r["RAG"], r["Days overdue"]) for r in rows] == [
+        ("R1", "CSPR Child £", "Red", 30),
+        ("R2", "Audit: \u201cvoice\u201d", "Green", 0),
+    ]
+    assert rows[1]["Recommendation"] == "Record the child\u2019s words"
+
+
+def test_tracker_csv_renamed_xlsx(corpus: Corpus, tmp_path: Path) -> None:
+    from datetime import date
+
+    from boardbook.learning.pipeline import fill_tracker_file
+
+    folder = corpus("tracker-csv-renamed-xlsx")
+    fill_tracker_file(folder / "recommendations.xlsx", tmp_path / "out.xlsx", as_at=date(2026, 3, 31))
+    assert [r["RAG"] for r in table(tmp_path / "out.xlsx", "Recommendations")] == ["Red", "Green"]
+
+
+def test_tracker_stray_last_cell(corpus: Corpus, tmp_path: Path) -> None:
+    from boardbook.learning.model import LearningInputError
+    from boardbook.learning.pipeline import fill_tracker_file
+
+    folder = corpus("tracker-stray-last-cell")
+    started = time.perf_counter()
+    with pytest.raises(LearningInputError) as info:
+        fill_tracker_file(folder / "tracker.xlsx", tmp_path / "out.xlsx")
+    assert time.perf_counter() - started < 2.0
+    (p,) = info.value.problems
+    assert p.code == "learning-unreadable" and p.cell == "XFD1048576" and p.sheet == "Recommendations", str(p)
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_concerns_ticks_and_booleans(corpus: Corpus, tmp_path: Path) -> None:
+    from boardbook.concerns.pipeline import fill_concerns_file
+
+    folder = corpus("concerns-ticks-and-booleans")
+    fill_concerns_file(folder / "concerns.xlsx", tmp_path / "out.xlsx")
+    assert [list(r.values()) for r in table(tmp_path / "out.xlsx", "Concerns")] == [
+        ["Practice", "Neglect", "Yes", "Yes", "Yes", "", 3],
+        ["Systems", "Escalation", "Yes", "Yes", "", "", 2],
+    ]
+
+
 # -- the corpus itself --------------------------------------------------------------------------------------
 
 TESTED_ELSEWHERE = {
@@ -1358,6 +1411,10 @@ TESTED_ELSEWHERE = {
     "budget-share-overflow",
     "budget-toml-no-requirement",
     "budget-share-percent-cells",
+    "tracker-unicode-text",
+    "tracker-csv-renamed-xlsx",
+    "tracker-stray-last-cell",
+    "concerns-ticks-and-booleans",
     "budget-share-percent-over-100",
     "indicators-percent-cells",
 }

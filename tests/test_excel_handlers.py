@@ -132,6 +132,8 @@ def test_every_tag_has_a_handler_and_a_test() -> None:
         "budget.recalculate",
         "performance.refresh_quadrant",
         "performance.import_ees",
+        "learning.refresh",
+        "concerns.refresh",
         "help.version",
         "help.docs",
     }
@@ -476,3 +478,65 @@ def test_rating_functions_in_a_workbook_without_configuration(app: xw.App, tmp_p
     openpyxl.Workbook().save(path)
     cell = open_memory_book(path, app).sheets[0].range("A1")
     assert "records no boardbook configuration" in BB_METPCT([["Green"]], caller=cell)
+
+
+def test_learning_refresh_reads_and_fills_the_open_tracker(app: xw.App, tmp_path: Path) -> None:
+    from datetime import date
+
+    from boardbook.learning.pipeline import fill_tracker_file
+
+    filled = tmp_path / "tracker.xlsx"
+    fill_tracker_file(DATA / "demo-recommendations.csv", filled, as_at=date(2026, 3, 31))
+    wb = openpyxl.load_workbook(filled)
+    ws = wb["Recommendations"]
+    header = [c.value for c in ws[1]]
+    ws.cell(2, header.index("Status") + 1).value = "in progress"  # CSPR1.1, due 31/12/2025: now overdue
+    wb["Tracker"]["B2"] = date(2026, 4, 30)
+    wb.save(filled)
+    require_soffice()
+    message, xl = press(app, filled, "learning.refresh", Script())
+    assert message.startswith("Tracker filled at 30/04/2026: 12 recommendations"), message
+    assert "completed without impact evidence: see the Problems sheet" in message
+    saved = tmp_path / "saved.xlsx"
+    xl.book.save(str(saved))  # live Excel computes the formulas; here LibreOffice does
+    recalculated = recalculate(saved, tmp_path / "lo")
+    rows = pc.CalamineWorkbook.from_path(str(recalculated), load_tables=True).get_table_by_name("Recommendations")
+    rows = rows.to_python()
+    first = dict(zip(header, rows[0], strict=True))
+    assert (first["Status"], first["RAG"], first["Days overdue"]) == ("In progress", "Red", 120)
+
+
+def test_learning_refresh_puts_what_stopped_it_in_the_problems_table(app: xw.App, tmp_path: Path) -> None:
+    from boardbook.learning.pipeline import fill_tracker_file
+
+    filled = tmp_path / "tracker.xlsx"
+    fill_tracker_file(DATA / "demo-recommendations.csv", filled)
+    wb = openpyxl.load_workbook(filled)
+    ws = wb["Recommendations"]
+    header = [c.value for c in ws[1]]
+    ws.cell(3, header.index("Status") + 1).value = "Done"
+    wb.save(filled)
+    message, xl = press(app, filled, "learning.refresh", Script())
+    assert message.startswith("boardbook could not do that:\nThe tracker was not filled: 1 problem"), message
+    assert "sheet 'Recommendations' cell J3" in message
+    assert [r[1:3] for r in _problems_in(xl, tmp_path, "saved.xlsx") if r[4] == "Error"] == [["Recommendations", "J3"]]
+
+
+def test_concerns_refresh_reads_and_fills_the_open_matrix(app: xw.App, tmp_path: Path) -> None:
+    from boardbook.concerns.pipeline import fill_concerns_file
+
+    filled = tmp_path / "concerns.xlsx"
+    fill_concerns_file(DATA / "demo-concerns.csv", filled)
+    wb = openpyxl.load_workbook(filled)
+    ws = wb["Concerns"]
+    ws["E5"], ws["F5"] = "x", "no"  # Timeliness of conferences: Data already Yes; Escalated No
+    ws["C5"] = "✓"
+    wb.save(filled)
+    require_soffice()
+    message, xl = press(app, filled, "concerns.refresh", Script())
+    assert message == "Matrix of concerns filled: 10 concerns in 5 groups.", message
+    saved = tmp_path / "saved.xlsx"
+    xl.book.save(str(saved))  # live Excel computes the formulas; here LibreOffice does
+    recalculated = recalculate(saved, tmp_path / "lo")
+    rows = pc.CalamineWorkbook.from_path(str(recalculated), load_tables=True).get_table_by_name("Concerns").to_python()
+    assert rows[3][2:] == ["Yes", "", "Yes", "", 2]

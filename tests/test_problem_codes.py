@@ -19,7 +19,9 @@ from openpyxl.worksheet.table import Table
 
 from boardbook.budget import model as budget_model
 from boardbook.budget.pipeline import fill_budget_file
+from boardbook.concerns import model as concerns_model
 from boardbook.config import load_config
+from boardbook.learning import model as learning_model
 from boardbook.performance import model as performance_model
 from boardbook.performance import reader
 from boardbook.performance.ees import import_measures
@@ -33,6 +35,8 @@ REGISTRIES = {
     "section 11": SECTION11_CODES,
     "budget": budget_model.CODES,
     "performance": performance_model.CODES,
+    "learning": learning_model.CODES,  # each produced by a real file in test_learning.py
+    "concerns": concerns_model.CODES,  # and in test_concerns.py
 }
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -333,7 +337,7 @@ def _codes_in_source(package: str) -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize("package", ["budget", "performance"])
+@pytest.mark.parametrize("package", ["budget", "performance", "learning", "concerns"])
 def test_no_code_is_made_outside_the_registry(package: str) -> None:
     """A code written in a call (``add("budget-…", …)``, ``where.problem("ees-…", …)``) must be registered."""
     registry = REGISTRIES[package]
@@ -343,7 +347,10 @@ def test_no_code_is_made_outside_the_registry(package: str) -> None:
     assert not stray, f"codes made but not registered: {stray}"
 
 
-PREFIXES = {code.split("-")[0] for code in (*budget_model.CODES, *performance_model.CODES)}
+PREFIXES = {
+    code.split("-")[0]
+    for code in (*budget_model.CODES, *performance_model.CODES, *learning_model.CODES, *concerns_model.CODES)
+}
 
 
 # -- the Problems table of the workbooks --------------------------------------------------------------------------

@@ -30,6 +30,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "budget.xlsx",
         "quadrant-performance.xlsx",
         "training-evaluation.xlsx",
+        "learning-improvement.xlsx",
+        "concerns-matrix.xlsx",
     ],
 )
 def test_committed_workbook_matches_generator(generated: Path, name: str) -> None:

@@ -17,7 +17,9 @@ from rich.table import Table
 from boardbook import __version__
 from boardbook.addin.cli import app as addin_app
 from boardbook.budget.cli import app as budget_app
+from boardbook.concerns.cli import app as concerns_app
 from boardbook.errors import BoardbookError
+from boardbook.learning.cli import app as learning_app
 from boardbook.performance.cli import app as performance_app
 from boardbook.section11.cli import app as s11_app
 from boardbook.terminal import ConfigOpt, err, out, progress_bar
@@ -36,6 +38,8 @@ app.add_typer(s11_app, name="s11")
 app.add_typer(budget_app, name="budget")
 app.add_typer(performance_app, name="performance")
 app.add_typer(training_app, name="training")
+app.add_typer(learning_app, name="learning")
+app.add_typer(concerns_app, name="concerns")
 app.add_typer(addin_app, name="addin")
 
 

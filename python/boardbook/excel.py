@@ -150,6 +150,8 @@ HANDLERS: dict[str, str] = {
     "budget.recalculate": "boardbook.budget.excel:recalculate",
     "performance.refresh_quadrant": "boardbook.performance.excel:refresh_quadrant",
     "performance.import_ees": "boardbook.performance.excel:import_ees",
+    "learning.refresh": "boardbook.learning.excel:refresh",
+    "concerns.refresh": "boardbook.concerns.excel:refresh",
     "help.version": "boardbook.excel:help_version",
     "help.docs": "boardbook.excel:help_docs",
 }

@@ -89,7 +89,7 @@ HUGE = 32_767  # Excel's limit on the characters in one cell
 @dataclass(frozen=True)
 class Kind:
     name: str
-    area: str  # "section 11", "output", "budget", "performance"
+    area: str  # "section 11", "output", "budget", "performance", "learning", "concerns"
     what: str
     expected: str
     make: Callable[[Path, Maker], None]
@@ -1938,6 +1938,115 @@ def _ind_percent_cells(folder: Path, m: Maker) -> None:
     ws.append(["Missing children", "Return interviews within 72 hours", "2025-26 Q1", 0.244, 25, "higher", 0.02])
     ws["D2"].number_format, ws["G2"].number_format = "0.0%", "0%"
     wb.save(folder / "indicators.xlsx")
+
+
+TRACKER_HEADER = [
+    "Ref",
+    "Review",
+    "Review type",
+    "Agreed",
+    "Recommendation",
+    "Theme",
+    "Lead agency",
+    "Owner",
+    "Due",
+    "Status",
+    "Impact evidence",
+    "Updated",
+]
+TRACKER_ROWS = [
+    [
+        "R1",
+        "CSPR Child £",
+        "CSPR",
+        "01/04/2025",
+        "Train on neglect – all partners",
+        "Neglect",
+        "Council",
+        "Head",
+        "01/03/2026",
+        "In progress",
+        "",
+        "01/03/2026",
+    ],
+    [
+        "R2",
+        "Audit: “voice”",
+        "Audit",
+        "01/06/2025",
+        "Record the child’s words",
+        "Voice",
+        "ICB",
+        "Nurse",
+        "30/06/2026",
+        "Evidenced",
+        "9 of 10 plans quote the child",
+        "01/03/2026",
+    ],
+]
+
+
+@kind(
+    "tracker-unicode-text",
+    "learning",
+    "a tracker saved as Excel's 'Unicode text' (UTF-16 with a byte-order mark, tab-separated, £ and curly quotes)",
+    "filled: R1 Red, 30 days overdue on 31/03/2026; R2 Green; the text as typed",
+)
+def _tracker_utf16(folder: Path, m: Maker) -> None:
+    lines = ["\t".join(r) for r in (TRACKER_HEADER, *TRACKER_ROWS)]
+    (folder / "recommendations.txt").write_bytes("\r\n".join(lines).encode("utf-16"))
+
+
+@kind(
+    "tracker-csv-renamed-xlsx",
+    "learning",
+    "a tracker CSV renamed recommendations.xlsx",
+    "read as the CSV it is (by its bytes, not its name) and filled",
+)
+def _tracker_renamed(folder: Path, m: Maker) -> None:
+    buf = io.StringIO()
+    csv.writer(buf).writerows([TRACKER_HEADER, *TRACKER_ROWS])
+    (folder / "recommendations.xlsx").write_bytes(buf.getvalue().encode("utf-8"))
+
+
+@kind(
+    "tracker-stray-last-cell",
+    "learning",
+    "the tracker template typed in, with an 'x' typed in XFD1048576 of the Recommendations sheet",
+    "refused (learning-unreadable) naming the file, sheet and cell XFD1048576, fast",
+)
+def _tracker_stray(folder: Path, m: Maker) -> None:
+    from boardbook.templates.learning import build_learning
+
+    path = folder / "tracker.xlsx"
+    build_learning(m.config).save(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Recommendations"]
+    for j, value in enumerate(TRACKER_ROWS[0], start=1):
+        ws.cell(2, j).value = value
+    ws["XFD1048576"] = "x"
+    wb.save(path)
+
+
+@kind(
+    "concerns-ticks-and-booleans",
+    "concerns",
+    "a matrix of concerns in .xlsx with marks typed as TRUE (a boolean cell), ✓, ●, 'x', ' YES ', 'No' and blanks",
+    "filled: every mark written as Yes in text, every no blank, Sources counted",
+)
+def _concerns_ticks(folder: Path, m: Maker) -> None:
+    from boardbook.templates.concerns import build_concerns
+
+    path = folder / "concerns.xlsx"
+    build_concerns(m.config).save(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Concerns"]
+    for i, row in enumerate(
+        (["Practice", "Neglect", True, "✓", "●", None], ["Systems", "Escalation", "x", " YES ", "No", False]), start=2
+    ):
+        for j, value in enumerate(row, start=1):
+            ws.cell(i, j).value = value
+    wb.save(path)
 
 
 # -- building ---------------------------------------------------------------------------------------------

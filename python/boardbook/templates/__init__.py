@@ -10,6 +10,8 @@ from boardbook.config import Config
 def build_all(out: str | Path, config: Config) -> list[Path]:
     """Write every standard workbook into ``out``; returns the paths written."""
     from boardbook.templates.budget import build_budget
+    from boardbook.templates.concerns import build_concerns
+    from boardbook.templates.learning import build_learning
     from boardbook.templates.performance import build_performance
     from boardbook.templates.section11_return import build_return
     from boardbook.templates.section11_summary import build_summary
@@ -24,6 +26,8 @@ def build_all(out: str | Path, config: Config) -> list[Path]:
         ("budget.xlsx", build_budget),
         ("quadrant-performance.xlsx", build_performance),
         ("training-evaluation.xlsx", build_training),
+        ("learning-improvement.xlsx", build_learning),
+        ("concerns-matrix.xlsx", build_concerns),
     )
     for name, builder in builders:
         written.append(builder(config).save(folder / name))

@@ -1,0 +1,1 @@
+"""The learning and improvement tracker: recommendations from case reviews, audits and inspections, their RAG."""
