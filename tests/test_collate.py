@@ -212,3 +212,18 @@ def test_a_summary_from_before_the_round_column_gets_it(tmp_path: Path, config: 
     assert done.returncode == 0, done.stderr
     assert "Round 2026 (the latest round the returns give)" in done.stdout
     assert [(r["Returns read"], r["Round"]) for r in table(out, "Log")] == [(1, ""), (1, "2026")]
+
+
+def test_a_broken_return_does_not_decide_the_round(tmp_path: Path, config: Config) -> None:
+    """A return with errors giving a later round (found by the fuzzer) does not make the valid ones 'another
+    round'; with every return rejected, the latest round any gives is used."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    make_return(returns, config, "Moorlands Police")
+    make_return(returns, config, "", round_="2027", file_name="broken.xlsx")  # no agency: rejected
+    result = collate([returns], tmp_path / "summary.xlsx", config)
+    assert (result.round, result.accepted) == ("2026", 1)
+    assert [p.code for p in result.problems if p.code == "round-other"] == ["round-other"]  # the broken one
+    (returns / "Moorlands Police.xlsx").unlink()
+    only_broken = collate([returns], tmp_path / "summary-2.xlsx", config)
+    assert only_broken.round == "2027" and not [p for p in only_broken.problems if p.code == "round-other"]

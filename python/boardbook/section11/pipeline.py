@@ -281,8 +281,8 @@ def collate(
 ) -> CollationResult:
     """Collate the returns found in ``inputs`` into the summary ``out`` (see the module docstring).
 
-    ``round_`` is the audit round collated (default: the latest round any return gives); a return for
-    another round is an error naming its Round cell.
+    ``round_`` is the audit round collated (default: the latest round any valid return gives, else any return);
+    a return for another round is an error naming its Round cell.
 
     ``jobs`` > 1 reads the returns in that many processes (0: ``auto_jobs`` decides); ``timings``, if
     given, receives the seconds spent in each phase. ``book`` (the summary open in Excel) is filled live
@@ -307,7 +307,10 @@ def collate(
         timings["reading (wall)"] = reading_done - started
     fingerprint = rules.fingerprint((Path(r.file).name, r.sha256) for r in returns)
     rules.as_listed(returns, agencies)
-    round_ = str(round_ or "").strip() or rules.latest_round(returns)  # the latest any return gives
+    # the latest round a valid return gives (a broken file's Round must not decide it), else any return's
+    round_ = (
+        str(round_ or "").strip() or rules.latest_round(r for r in returns if r.accepted) or rules.latest_round(returns)
+    )
     rules.check_round(returns, round_)
     ours = fold(partnership) in {fold(config.partnership), *(fold(a) for a in config.aliases)}
     aliases = [a for a in (config.partnership, *config.aliases) if fold(a) != fold(partnership)] if ours else []
