@@ -48,8 +48,38 @@ REMOVED = "Removed"
 REMOVED_HEADERS = (*RETURNS_HEADERS, "Removed at")
 LOG = "Log"
 LOG_HEADERS = ("Run at", "Returns read", "Accepted", "Rejected", "Changes", "Inputs fingerprint", "Round")
+MODERATION = "Moderation"
+MODERATION_HEADERS = (
+    "Agency",
+    "Sector",
+    "Rated",
+    "Moderated",
+    "Agreed",
+    "Lowered",
+    "Raised",
+    "Self met %",
+    "Moderated met %",
+    "Over-optimism",
+)
+MODERATION_BY_STANDARD = "ModerationByStandard"
+MODERATION_BY_STANDARD_HEADERS = ("Ref", "Moderated", "Lowered", "Raised", "Over-optimism")
+MODERATED_SUFFIX = " (moderated)"  # after a moderated label in the Matrix
+# Tables added after the first summaries were made: re-collation adds them (each on its own sheet) when absent.
+ADDED_TABLES = {MODERATION: MODERATION_HEADERS, MODERATION_BY_STANDARD: MODERATION_BY_STANDARD_HEADERS}
 SUMMARY_NAMES = ("Partnership", "Round", "CollatedAt", "TemplateVersion")
-SUMMARY_TABLES = (RETURNS, MATRIX, STANDARDS, CHALLENGE, COMPARISON, MISSING, PROBLEMS, REMOVED, LOG)
+SUMMARY_TABLES = (
+    RETURNS,
+    MATRIX,
+    STANDARDS,
+    CHALLENGE,
+    COMPARISON,
+    MISSING,
+    PROBLEMS,
+    REMOVED,
+    LOG,
+    MODERATION,
+    MODERATION_BY_STANDARD,
+)
 
 ACTION_STATUSES = ("Not started", "In progress", "Complete", "Overdue", "Not needed")
 

@@ -37,7 +37,7 @@ from boardbook.folding import fold
 from boardbook.isolated import Lost, run_isolated
 from boardbook.package import open_package, shown
 from boardbook.section11 import contract as c
-from boardbook.section11 import mail, rules
+from boardbook.section11 import mail, moderation, rules
 from boardbook.section11.feedback import feedback
 from boardbook.section11.fill import SummaryContent, fill_feedback, fill_return, fill_summary, rows_of
 from boardbook.section11.mail import Draft
@@ -327,11 +327,19 @@ def collate(
     with output_lock(out):  # read what people typed in the existing summary, fill, save (keeping a backup)
         live = book is not None
         book = book if book is not None else _open_summary(out, config)
+        _add_new_tables(book)
         kept = _carry_forward(book, new_rows, now)
 
         sample = config.thresholds.sample if sample is None else sample
         if sample and seed is None:
             seed = int(now.strftime("%Y%m%d"))
+        # What moderators typed (carried forward) decides the Matrix labels and the Moderation tables.
+        records = [dict(zip(c.RETURNS_HEADERS, row, strict=True)) for row in new_rows.values()]
+        matrix_labels = {
+            k: moderation.matrix_label(rec, config.scale) for k, rec in zip(new_rows, records, strict=True)
+        }
+        sector_of = {rules.key(str(row[0]), "")[0]: str(row[1] or "") for row in new_rows.values()}
+        pairs = [(r.agency, sector_of.get(rules.key(r.agency, "")[0], "")) for r in accepted]
         content = SummaryContent(
             config=config,
             partnership=partnership,
@@ -341,11 +349,18 @@ def collate(
             matrix=[
                 (
                     r.agency,
-                    {rt.ref: rt.label for rt in r.ratings},
+                    {rt.ref: matrix_labels.get(rules.key(r.agency, rt.ref), rt.label) for rt in r.ratings},
                     rules.met_fraction((rt.label for rt in r.ratings), config.scale),
                 )
                 for r in accepted
             ],
+            moderation=[
+                (agency, sector, k)
+                for (agency, sector), k in zip(pairs, moderation.by_agency(records, pairs, config.scale), strict=True)
+            ],
+            moderation_by_standard=list(
+                zip(config.refs, moderation.by_standard(records, config.refs, config.scale), strict=True)
+            ),
             standards=rules.standard_summaries(config, accepted),
             challenge=rules.challenge(config, accepted, previous_round, sample, seed),
             comparison=rules.comparison(config, accepted, previous_round) if previous else [],
@@ -388,6 +403,20 @@ def _open_summary(out: Path, config: Config) -> Book:
         if name not in book.table_names():
             raise UsageError(f"{out} is missing table {name}; move it aside and collate again")
     return book
+
+
+def _add_new_tables(book: Book) -> None:
+    """A summary made before the moderation tables existed (a file, or open in Excel) gains them."""
+    for name, headers in c.ADDED_TABLES.items():
+        if name not in book.table_names():
+            book.add_table(_free_sheet(book, name), name, headers)
+
+
+def _free_sheet(book: Book, name: str) -> str:
+    """A sheet name for a new table: the table's own name, or with a number when a sheet already has it."""
+    taken = {s.casefold() for s in book.sheet_names()}
+    candidates = (name, *(f"{name} {n}" for n in range(2, 100)))
+    return next(s for s in candidates if s.casefold() not in taken)
 
 
 @dataclass

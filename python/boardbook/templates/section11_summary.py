@@ -29,6 +29,16 @@ SHEETS = (
     (c.PROBLEMS, "Everything found wrong in the returns: file, sheet, cell, what, and how serious."),
     (c.REMOVED, "Rows from earlier collations whose agency and standard are no longer in the returns."),
     (c.LOG, "One row per collation: when, how many returns, what changed, and a fingerprint of the inputs."),
+    (
+        c.MODERATION,
+        "For each agency: how many ratings were moderated, agreed, lowered or raised, met % on the self-ratings "
+        "and on the moderated ratings, and over-optimism (the mean points a moderated rating fell below the "
+        "self-rating). Live formulas over Returns: they follow what is typed in Moderated rating.",
+    ),
+    (
+        c.MODERATION_BY_STANDARD,
+        "For each standard: how many ratings were moderated, lowered or raised, and over-optimism.",
+    ),
 )
 
 WIDE = 50.0
@@ -90,6 +100,8 @@ def build_summary(config: Config) -> OpenpyxlBook:
         (c.PROBLEMS, c.PROBLEMS_HEADERS),
         (c.REMOVED, c.REMOVED_HEADERS),
         (c.LOG, c.LOG_HEADERS),
+        (c.MODERATION, c.MODERATION_HEADERS),
+        (c.MODERATION_BY_STANDARD, c.MODERATION_BY_STANDARD_HEADERS),
     ):
         table_sheet(wb, name, name, headers, WIDTHS)
 
