@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from boardbook.config import Agency, load_config
+from boardbook.config import Agency, load_config, parse_config
 from boardbook.section11 import contract as c
 from boardbook.section11 import moderation as m
 from boardbook.section11.pipeline import collate
@@ -221,3 +221,26 @@ def test_matrix_shows_the_moderated_label_and_met_percent_stays_on_self_ratings(
 def test_an_older_summary_gains_the_tables(files: Files) -> None:
     assert not _same_rows(_moderation(files.old), EXPECTED), _same_rows(_moderation(files.old), EXPECTED)
     assert len(table(files.old, c.MODERATION_BY_STANDARD)) == N
+
+
+def test_a_scale_of_many_labels_keeps_every_formula_within_excels_limit(tmp_path: Path) -> None:
+    """A percent scale in steps of 1 (101 labels) would need formulas longer than Excel opens: those cells hold
+    the value alone; the others stay live."""
+    config = parse_config(
+        '[partnership]\nname = "P"\n[scale]\nkind = "percent"\nstep = 1\nmet_from = 75\nnot_applicable = "N/A"\n'
+        '[[standards]]\nref = "T1"\ntitle = "One"\n[[standards]]\nref = "T2"\ntitle = "Two"\n',
+        "test",
+    )
+    (tmp_path / "r").mkdir()
+    make_return(tmp_path / "r", config, "Alpha Police", ratings=["80%", "50%"])
+    out = collate([tmp_path / "r"], tmp_path / "s.xlsx", config).out
+    lengths = [
+        len(cell.value)
+        for ws in openpyxl.load_workbook(out)
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+    assert lengths and max(lengths) <= 8192
+    row = table(out, c.MODERATION)[0]
+    assert [row["Rated"], row["Moderated"], row["Self met %"], row["Over-optimism"]] == [2, 0, 0.5, ""]

@@ -93,7 +93,7 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
         rated = f"SUMPRODUCT({crit}*{f.scored(f.own)})"
         formula = f'=IF({rated}=0,"",SUMPRODUCT({crit}*{f.met(f.own)})/{rated})'
         labels_by_ref = (by_ref.get(ref, "") for ref in refs)
-        matrix_rows.append([agency, *labels_by_ref, Formula(formula, _blank(met))])
+        matrix_rows.append([agency, *labels_by_ref, _live(formula, _blank(met))])
     book.write_table(c.MATRIX, matrix_rows, headers=c.matrix_headers(refs), formats={"Met %": PERCENT})
     moderated = [Highlight(h.text + c.MODERATED_SUFFIX, h.fill, h.font) for h in highlights]
     book.highlight(c.MATRIX, refs, [*highlights, *moderated])
@@ -198,6 +198,15 @@ class _Terms:
         return "(" + "+".join(terms) + ")" if terms else "0"
 
 
+EXCEL_FORMULA_LIMIT = 8192  # characters; a longer formula does not open in Excel
+
+
+def _live(text: str, value: Value) -> Value:
+    """A formula with its cached value, or the value alone where the scale has so many labels (a percent scale
+    in steps of 1) that the formula would pass Excel's limit."""
+    return Formula(text, value) if len(text) <= EXCEL_FORMULA_LIMIT else value
+
+
 def _number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
@@ -208,22 +217,22 @@ def _fill_moderation(book: Book, s: SummaryContent, f: _Terms, agency_rng: str, 
     own, mod = f.own, f.moderated
     both = f"{f.scored(mod)}*{f.scored(own)}"
 
-    def formulas(crit: str, rated_cell: str, k: Counts) -> dict[str, Formula]:
+    def formulas(crit: str, rated_cell: str, k: Counts) -> dict[str, Value]:
         n_both = f"SUMPRODUCT({crit}*{both})"
         m_rated = f"SUMPRODUCT({crit}*({f.scored(mod)}+(1-{f.any(mod)})*{f.scored(own)}))"
         m_met = f"SUMPRODUCT({crit}*({f.met(mod)}+(1-{f.any(mod)})*{f.met(own)}))"
         gap = f"SUMPRODUCT({crit}*{both}*({f.score(own)}-{f.score(mod)}))"
         return {
-            "Rated": Formula(f"=SUMPRODUCT({crit}*{f.scored(own)})", k.rated),
-            "Moderated": Formula(f"=SUMPRODUCT({crit}*{f.any(mod)})", k.moderated),
-            "Agreed": Formula(f"=SUMPRODUCT({crit}*{f.any(mod)}*({mod}={own}))", k.agreed),
-            "Lowered": Formula(f"=SUMPRODUCT({crit}*{both}*({f.score(mod)}<{f.score(own)}))", k.lowered),
-            "Raised": Formula(f"=SUMPRODUCT({crit}*{both}*({f.score(mod)}>{f.score(own)}))", k.raised),
-            "Self met %": Formula(
+            "Rated": _live(f"=SUMPRODUCT({crit}*{f.scored(own)})", k.rated),
+            "Moderated": _live(f"=SUMPRODUCT({crit}*{f.any(mod)})", k.moderated),
+            "Agreed": _live(f"=SUMPRODUCT({crit}*{f.any(mod)}*({mod}={own}))", k.agreed),
+            "Lowered": _live(f"=SUMPRODUCT({crit}*{both}*({f.score(mod)}<{f.score(own)}))", k.lowered),
+            "Raised": _live(f"=SUMPRODUCT({crit}*{both}*({f.score(mod)}>{f.score(own)}))", k.raised),
+            "Self met %": _live(
                 f'=IF({rated_cell}=0,"",SUMPRODUCT({crit}*{f.met(own)})/{rated_cell})', _blank(k.self_met)
             ),
-            "Moderated met %": Formula(f'=IF({m_rated}=0,"",{m_met}/{m_rated})', _blank(k.moderated_met)),
-            "Over-optimism": Formula(f'=IF({n_both}=0,"",ROUND({gap}/{n_both},2))', _blank(k.over_optimism)),
+            "Moderated met %": _live(f'=IF({m_rated}=0,"",{m_met}/{m_rated})', _blank(k.moderated_met)),
+            "Over-optimism": _live(f'=IF({n_both}=0,"",ROUND({gap}/{n_both},2))', _blank(k.over_optimism)),
         }
 
     for table, headers, rows_in, criteria_rng in (
@@ -236,7 +245,7 @@ def _fill_moderation(book: Book, s: SummaryContent, f: _Terms, agency_rng: str, 
         ),
     ):
         _sheet, row0, col0 = book.table_position(table)
-        rows: list[list[object]] = []
+        rows: list[list[Value]] = []
         for i, (start, k) in enumerate(rows_in):
             r = row0 + 1 + i
             crit = f"({criteria_rng}=${get_column_letter(col0)}{r})"
