@@ -119,6 +119,7 @@ class Agency:
     sector: str = ""
     email: str = ""
     partnerships: tuple[str, ...] = ("All",)
+    aliases: tuple[str, ...] = ()  # former names (renamed, or merged into this one), matched across rounds
 
     def returns_to(self, partnership: str) -> bool:
         return covers(self.partnerships, partnership)
@@ -128,6 +129,12 @@ def covers(partnerships: tuple[str, ...] | list[str], partnership: str) -> bool:
     """True when a list of partnership names (or "All") includes ``partnership``."""
     wanted = _key(partnership)
     return any(_key(p) in ("all", wanted) for p in partnerships)
+
+
+def split_aliases(text: object) -> tuple[str, ...]:
+    """An agency's former names: separated by ``;`` (names may hold commas), or a TOML list."""
+    parts = text if isinstance(text, list) else str(text or "").split(";")
+    return tuple(str(p).strip() for p in parts if str(p).strip())
 
 
 def split_partnerships(text: object) -> tuple[str, ...]:
@@ -268,6 +275,7 @@ def parse_config(text: str, source: str) -> Config:
             sector=get.text(a, f"agencies[{i}].sector", root=False),
             email=get.text(a, f"agencies[{i}].email", root=False),
             partnerships=split_partnerships(a.get("partnerships", "All")) or ("All",),
+            aliases=split_aliases(a.get("aliases", "")),
         )
         for i, a in enumerate(get.list_of_tables(data, "agencies"))
     )
@@ -524,6 +532,8 @@ def config_toml(config: Config, *, agencies: bool = True) -> str:
             f"email = {_toml(a.email)}",
             f"partnerships = {_toml('; '.join(a.partnerships))}",
         ]
+        if a.aliases:
+            lines.append(f"aliases = {_toml('; '.join(a.aliases))}")
     m = config.mail
     if m != Mail():
         lines += ["", "[mail]", f"from = {_toml(m.sender)}", f"reply_to = {_toml(m.reply_to)}"]
