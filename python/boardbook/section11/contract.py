@@ -64,8 +64,17 @@ MODERATION_HEADERS = (
 MODERATION_BY_STANDARD = "ModerationByStandard"
 MODERATION_BY_STANDARD_HEADERS = ("Ref", "Moderated", "Lowered", "Raised", "Over-optimism")
 MODERATED_SUFFIX = " (moderated)"  # after a moderated label in the Matrix
+HISTORY = "History"  # earlier rounds' ratings, carried from --previous
+HISTORY_HEADERS = ("Round", "Agency", "Ref", "Rating", "Moderated rating")
+TREND = "Trend"  # Agency, one column per round (met %), Direction
+TREND_DIRECTION = "Direction"
 # Tables added after the first summaries were made: re-collation adds them (each on its own sheet) when absent.
-ADDED_TABLES = {MODERATION: MODERATION_HEADERS, MODERATION_BY_STANDARD: MODERATION_BY_STANDARD_HEADERS}
+ADDED_TABLES = {
+    MODERATION: MODERATION_HEADERS,
+    MODERATION_BY_STANDARD: MODERATION_BY_STANDARD_HEADERS,
+    HISTORY: HISTORY_HEADERS,
+    TREND: ("Agency", TREND_DIRECTION),
+}
 SUMMARY_NAMES = ("Partnership", "Round", "CollatedAt", "TemplateVersion")
 SUMMARY_TABLES = (
     RETURNS,
@@ -79,6 +88,8 @@ SUMMARY_TABLES = (
     LOG,
     MODERATION,
     MODERATION_BY_STANDARD,
+    HISTORY,
+    TREND,
 )
 
 ACTION_STATUSES = ("Not started", "In progress", "Complete", "Overdue", "Not needed")
@@ -86,6 +97,10 @@ ACTION_STATUSES = ("Not started", "In progress", "Complete", "Overdue", "Not nee
 
 def matrix_headers(refs: list[str]) -> list[str]:
     return ["Agency", *refs, "Met %"]
+
+
+def trend_headers(rounds: list[str]) -> list[str]:
+    return ["Agency", *rounds, TREND_DIRECTION]
 
 
 def standards_headers(labels: list[str]) -> list[str]:

@@ -15,10 +15,11 @@ from boardbook.problems import Problem, write_problems
 from boardbook.recorded import CONFIG_TABLE, record_config
 from boardbook.section11 import contract as c
 from boardbook.section11.feedback import AgencyFeedback
+from boardbook.section11.history import DECLINING, IMPROVING, STEADY, Trend
 from boardbook.section11.moderation import Counts
 from boardbook.section11.rules import Key, StandardSummary, key
 from boardbook.templates.section11_return import fill_checks
-from boardbook.templates.section11_summary import CHART, CHART_ANCHOR
+from boardbook.templates.section11_summary import CHART, CHART_ANCHOR, TREND_ANCHOR
 from boardbook.templates.styles import rating_highlights
 
 DATE = ColumnFormat(number_format="dd/mm/yyyy")
@@ -48,6 +49,8 @@ class SummaryContent:
     log: Sequence[Sequence[object]] = field(default_factory=list)
     moderation: Sequence[tuple[str, str, Counts]] = field(default_factory=list)  # agency, sector, counts
     moderation_by_standard: Sequence[tuple[str, Counts]] = field(default_factory=list)  # ref, counts
+    history: Sequence[Sequence[object]] = field(default_factory=list)
+    trend: Trend = field(default_factory=lambda: Trend([], []))
 
 
 def _range(col: int, first: int, last: int, sheet: str = "") -> str:
@@ -158,6 +161,7 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
         )
     )
 
+    _fill_history(book, s)
     book.write_table(c.CHALLENGE, s.challenge, formats={"Evidence": WRAP, "Reason": WRAP})
     book.highlight(c.CHALLENGE, ["Rating"], highlights)
     book.write_table(c.COMPARISON, s.comparison, formats={"Change": ColumnFormat("+0;-0;0")})
@@ -258,6 +262,41 @@ def _fill_moderation(book: Book, s: SummaryContent, f: _Terms, agency_rng: str, 
             headers=headers,
             formats={"Self met %": PERCENT, "Moderated met %": PERCENT, "Over-optimism": ColumnFormat("0.00")},
         )
+
+
+def _fill_history(book: Book, s: SummaryContent) -> None:
+    """History, Trend and, once two rounds are held, the trend chart beside the ratings chart."""
+    book.write_table(c.HISTORY, s.history, headers=c.HISTORY_HEADERS)
+    book.highlight(c.HISTORY, ["Rating", "Moderated rating"], rating_highlights(s.config.scale))
+    rounds = s.trend.rounds
+    book.write_table(c.TREND, s.trend.rows, headers=c.trend_headers(rounds), formats={r: PERCENT for r in rounds})
+    if len(rounds) < 2 or not s.trend.rows:
+        return
+    book.add_chart(
+        ChartSpec(
+            sheet=CHART,
+            table=c.TREND,
+            categories="Agency",
+            series=rounds,
+            anchor=TREND_ANCHOR,
+            title="Met % per agency, round by round",
+            x_title="Agency",
+            y_title="Met % (moderated where agreed)",
+            alt_text=_trend_alt_text(s),
+            stacked=False,
+            height_cm=max(10, 0.5 * len(rounds) * len(s.trend.rows) + 4),
+        )
+    )
+
+
+def _trend_alt_text(s: SummaryContent) -> str:
+    directions = [str(row[-1]) for row in s.trend.rows]
+    counts = ", ".join(f"{directions.count(d)} {d.lower()}" for d in (IMPROVING, STEADY, DECLINING))
+    return (
+        f"Bar chart of the met % of {len(s.trend.rows)} agencies in each of {len(s.trend.rounds)} rounds "
+        f"({', '.join(s.trend.rounds)}), moderated ratings used where agreed. Since the round before: {counts}. "
+        "The numbers and each agency's direction are in the Trend table."
+    )
 
 
 def set_or_add_name(book: Book, name: str, value: object) -> None:

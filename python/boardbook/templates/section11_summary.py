@@ -13,6 +13,7 @@ from boardbook.templates.layout import config_sheet, cover_sheet, label_rows, pr
 ABOUT = "About"
 CHART = "Chart"
 CHART_ANCHOR = "A3"
+TREND_ANCHOR = "Q3"  # the trend chart, right of the ratings chart (24 cm wide) on the Chart sheet
 
 SHEETS = (
     (
@@ -22,7 +23,11 @@ SHEETS = (
     ),
     (c.MATRIX, "Each agency's rating of each standard, and the share of its rated standards that are met."),
     (c.STANDARDS, "For each standard: how many agencies chose each rating, met % and mean score."),
-    (CHART, "Stacked bar chart of the ratings given for each standard."),
+    (
+        CHART,
+        "Stacked bar chart of the ratings given for each standard; beside it, once two rounds are held, each "
+        "agency's met % per round (the Trend table).",
+    ),
     (c.CHALLENGE, "Ratings proposed for the challenge (moderation) event, each with the reason."),
     (c.COMPARISON, "Each agency's ratings against the previous round."),
     (c.MISSING, "Agencies expected to return that have no valid return."),
@@ -102,6 +107,8 @@ def build_summary(config: Config) -> OpenpyxlBook:
         (c.LOG, c.LOG_HEADERS),
         (c.MODERATION, c.MODERATION_HEADERS),
         (c.MODERATION_BY_STANDARD, c.MODERATION_BY_STANDARD_HEADERS),
+        (c.HISTORY, c.HISTORY_HEADERS),
+        (c.TREND, c.ADDED_TABLES[c.TREND]),
     ):
         table_sheet(wb, name, name, headers, WIDTHS)
 
