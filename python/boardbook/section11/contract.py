@@ -68,12 +68,15 @@ HISTORY = "History"  # earlier rounds' ratings, carried from --previous
 HISTORY_HEADERS = ("Round", "Agency", "Ref", "Rating", "Moderated rating")
 TREND = "Trend"  # Agency, one column per round (met %), Direction
 TREND_DIRECTION = "Direction"
+SURVEY = "Survey"  # practitioners' survey beside the self-ratings (s11 collate --survey)
+SURVEY_HEADERS = ("Agency", "Ref", "Responses", "Positive %", "Self rating", "Flag")
 # Tables added after the first summaries were made: re-collation adds them (each on its own sheet) when absent.
 ADDED_TABLES = {
     MODERATION: MODERATION_HEADERS,
     MODERATION_BY_STANDARD: MODERATION_BY_STANDARD_HEADERS,
     HISTORY: HISTORY_HEADERS,
     TREND: ("Agency", TREND_DIRECTION),
+    SURVEY: SURVEY_HEADERS,
 }
 SUMMARY_NAMES = ("Partnership", "Round", "CollatedAt", "TemplateVersion")
 SUMMARY_TABLES = (
@@ -90,6 +93,7 @@ SUMMARY_TABLES = (
     MODERATION_BY_STANDARD,
     HISTORY,
     TREND,
+    SURVEY,
 )
 
 ACTION_STATUSES = ("Not started", "In progress", "Complete", "Overdue", "Not needed")

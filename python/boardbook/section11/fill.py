@@ -51,6 +51,7 @@ class SummaryContent:
     moderation_by_standard: Sequence[tuple[str, Counts]] = field(default_factory=list)  # ref, counts
     history: Sequence[Sequence[object]] = field(default_factory=list)
     trend: Trend = field(default_factory=lambda: Trend([], []))
+    survey: Sequence[Sequence[object]] = field(default_factory=list)
 
 
 def _range(col: int, first: int, last: int, sheet: str = "") -> str:
@@ -162,6 +163,8 @@ def fill_summary(book: Book, s: SummaryContent) -> None:
     )
 
     _fill_history(book, s)
+    book.write_table(c.SURVEY, s.survey, headers=c.SURVEY_HEADERS, formats={"Positive %": PERCENT})
+    book.highlight(c.SURVEY, ["Self rating"], highlights)
     book.write_table(c.CHALLENGE, s.challenge, formats={"Evidence": WRAP, "Reason": WRAP})
     book.highlight(c.CHALLENGE, ["Rating"], highlights)
     book.write_table(c.COMPARISON, s.comparison, formats={"Change": ColumnFormat("+0;-0;0")})

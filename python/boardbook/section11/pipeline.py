@@ -38,6 +38,7 @@ from boardbook.isolated import Lost, run_isolated
 from boardbook.package import open_package, shown
 from boardbook.section11 import contract as c
 from boardbook.section11 import history, mail, moderation, rules
+from boardbook.section11 import survey as survey_rules
 from boardbook.section11.feedback import feedback
 from boardbook.section11.fill import SummaryContent, fill_feedback, fill_return, fill_summary, rows_of
 from boardbook.section11.mail import Draft
@@ -276,11 +277,15 @@ def collate(
     timings: dict[str, float] | None = None,
     book: Book | None = None,
     round_: str | None = None,
+    survey: str | Path | None = None,
 ) -> CollationResult:
     """Collate the returns found in ``inputs`` into the summary ``out`` (see the module docstring).
 
     ``round_`` is the audit round collated (default: the latest round any valid return gives); a return for
     another round is an error naming its Round cell.
+
+    ``survey`` is a practitioners' survey export (``section11.survey``): the Survey table, and its
+    disagreements joined to Challenge.
 
     ``jobs`` > 1 reads the returns in that many processes (0: ``auto_jobs`` decides); ``timings``, if
     given, receives the seconds spent in each phase. ``book`` (the summary open in Excel) is filled live
@@ -338,11 +343,18 @@ def collate(
         if previous:
             carried = _previous_history(Path(previous), round_, names)
 
+        # What moderators typed (carried forward) decides the Matrix labels and the Moderation tables.
+        records = [dict(zip(c.RETURNS_HEADERS, row, strict=True)) for row in new_rows.values()]
+        found_survey = None
+        if survey is not None:
+            known = {**{rules.key(r.agency, "")[0]: r.agency for r in accepted}, **names}
+            found_survey = survey_rules.summarise(
+                config, survey_rules.read_export(survey), known, survey_rules.self_ratings_of(records)
+            )
+            problems += found_survey.problems
         sample = config.thresholds.sample if sample is None else sample
         if sample and seed is None:
             seed = int(now.strftime("%Y%m%d"))
-        # What moderators typed (carried forward) decides the Matrix labels and the Moderation tables.
-        records = [dict(zip(c.RETURNS_HEADERS, row, strict=True)) for row in new_rows.values()]
         matrix_labels = {
             k: moderation.matrix_label(rec, config.scale) for k, rec in zip(new_rows, records, strict=True)
         }
@@ -372,7 +384,12 @@ def collate(
             history=carried if carried is not None else kept.history,
             trend=history.trend(carried if carried is not None else kept.history, records, round_, config.scale),
             standards=rules.standard_summaries(config, accepted),
-            challenge=rules.challenge(config, accepted, previous_round, sample, seed),
+            challenge=rules.with_survey(
+                rules.challenge(config, accepted, previous_round, sample, seed),
+                found_survey.challenge if found_survey else [],
+                records,
+            ),
+            survey=found_survey.rows if found_survey else [],
             comparison=rules.comparison(config, accepted, previous_round) if previous else [],
             missing=rules.missing(agencies, partnership, counted),
             problems=sorted(problems, key=_problem_order),

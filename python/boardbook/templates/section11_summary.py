@@ -109,6 +109,7 @@ def build_summary(config: Config) -> OpenpyxlBook:
         (c.MODERATION_BY_STANDARD, c.MODERATION_BY_STANDARD_HEADERS),
         (c.HISTORY, c.HISTORY_HEADERS),
         (c.TREND, c.ADDED_TABLES[c.TREND]),
+        (c.SURVEY, c.SURVEY_HEADERS),
     ):
         table_sheet(wb, name, name, headers, WIDTHS)
 
