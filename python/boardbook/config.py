@@ -561,9 +561,12 @@ def config_toml(config: Config, *, agencies: bool = True) -> str:
         f"thin_evidence_chars = {t.thin_evidence_chars}",
         f"challenge_rise = {_toml(t.challenge_rise)}",
         f"sample = {t.sample}",
-        f"survey_positive_min = {_toml(t.survey_positive_min)}",
-        f"survey_min_responses = {t.survey_min_responses}",
     ]
+    if (t.survey_positive_min, t.survey_min_responses) != (70, 5):  # defaults unwritten: workbooks stay as they were
+        lines += [
+            f"survey_positive_min = {_toml(t.survey_positive_min)}",
+            f"survey_min_responses = {t.survey_min_responses}",
+        ]
     sv = config.survey
     if sv != Survey():
         lines += [
