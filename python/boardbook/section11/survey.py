@@ -5,7 +5,8 @@ respondent, a column naming the agency, one column per question. The configurati
 question's header to a standard and says which answers are positive; "Don't know" and blanks are left out of
 the count and the denominator; several questions on one standard are pooled. Only counts leave this module:
 no respondent's name, e-mail or answer text is copied anywhere. Fewer answers than
-``thresholds.survey_min_responses`` are never shown per agency, since small numbers would identify people.
+``thresholds.survey_min_responses`` respondents are never shown per agency (neither their number nor the share
+positive), since small numbers would identify people.
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ def summarise(
     questions = [(column(header, f"a question mapped to {ref}"), ref) for header, ref in sv.questions]
     positive = {fold(a) for a in sv.positive}
     excluded = {fold(a) for a in sv.excluded}
-    answers: dict[tuple[str, str], list[bool]] = {}
+    answers: dict[tuple[str, str], list[bool]] = {}  # every counted answer, pooled over the standard's questions
+    people: dict[tuple[str, str], set[int]] = {}  # the respondents (rows) who gave them
     shown: dict[str, str] = {}
     problems: list[Problem] = []
     unknown: dict[str, int] = {}
@@ -155,6 +157,7 @@ def summarise(
             if not answer or answer in excluded:
                 continue
             answers.setdefault((fold(agency), ref), []).append(answer in positive)
+            people.setdefault((fold(agency), ref), set()).add(row)
     rows: list[list[object]] = []
     challenge: list[tuple[str, str, str]] = []
     refs = list(dict.fromkeys(ref for _h, ref in sv.questions))
@@ -162,8 +165,9 @@ def summarise(
     for a in sorted(shown, key=lambda k: shown[k].casefold()):
         for ref in refs:
             got = answers.get((a, ref), [])
+            responses = len(people.get((a, ref), ()))
             rating = self_ratings.get((a, ref), "")
-            if len(got) < floor:
+            if responses < floor:
                 rows.append([shown[a], ref, "", "", rating, f"fewer than {floor} responses"])
                 continue
             share = sum(got) / len(got)
@@ -174,11 +178,11 @@ def summarise(
                     (
                         shown[a],
                         ref,
-                        f"Practitioners disagree: {share:.0%} of {len(got)} practitioners' answers positive "
+                        f"Practitioners disagree: {share:.0%} of {responses} practitioners' answers positive "
                         f"(under {t.survey_positive_min:g}%) where the agency rated '{rating}'",
                     )
                 )
-            rows.append([shown[a], ref, len(got), share, rating, flag])
+            rows.append([shown[a], ref, responses, share, rating, flag])
     return Result(rows, challenge, problems)
 
 
