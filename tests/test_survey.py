@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from boardbook.batch import load_manifest, run_batch
 from boardbook.config import Agency, Survey, config_toml, load_config
 from boardbook.errors import WorkbookError
 from boardbook.section11 import contract as c
@@ -148,3 +149,23 @@ def test_the_command_takes_the_survey(returns: Path, tmp_path: Path) -> None:
     done = run("s11", "collate", returns, "--out", out, "--config", toml, "--agencies", agencies, "--survey", survey)
     assert done.returncode == 0, done.stderr
     assert [r["Ref"] for r in table(out, c.SURVEY) if r["Flag"] == "practitioners disagree"] == ["S6"]
+
+
+def test_a_batch_manifest_takes_the_survey(returns: Path, tmp_path: Path) -> None:
+    (tmp_path / "boardbook.toml").write_text(config_toml(CONFIG), encoding="utf-8")
+    surveymonkey_csv(tmp_path / "survey.csv")
+    (tmp_path / "agencies.csv").write_text(
+        "Agency,Sector,Email,Partnerships,Aliases\nAlpha Police,Police,,All,Alpha Constabulary\nBeta ICB,Health,,All,\n"
+        "Gamma Council,District council,,All,\n",
+        encoding="utf-8",
+    )
+    manifest = tmp_path / "m.toml"
+    manifest.write_text(
+        f'[[partnerships]]\nname = "{CONFIG.partnership}"\nout = "out"\nreturns = ["{returns}"]\n'
+        'config = "boardbook.toml"\nagencies = "agencies.csv"\nsurvey = "survey.csv"\n',
+        encoding="utf-8",
+    )
+    (report,) = run_batch(load_manifest(manifest), workers=1)
+    assert report.ok, report.error
+    rows = table(tmp_path / "out" / "section11-summary.xlsx", c.SURVEY)
+    assert [(r["Agency"], r["Ref"]) for r in rows if r["Flag"] == "practitioners disagree"] == [("Alpha Police", "S6")]
