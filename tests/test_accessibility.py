@@ -279,4 +279,8 @@ def test_matrix_colours_are_keyed_to_the_label_text(workbooks: Workbooks, what: 
     """Each highlight rule on the Matrix matches a label's text, so colour only repeats what the cell says."""
     pairs = [p for p in conditional_pairs(workbooks.paths[what]) if p.sheet == c.MATRIX]
     keyed = {p.rule.strip('"') for p in pairs}
-    assert keyed == set(workbooks.config.scale.labels), f"{what}: Matrix rules keyed on {keyed}"
+    labels = workbooks.config.scale.labels
+    moderated = {label + c.MODERATED_SUFFIX for label in labels}  # a moderated label keeps its label's colour
+    assert keyed == {*labels, *moderated}, f"{what}: Matrix rules keyed on {keyed}"
+    colour = {p.rule.strip('"'): (p.fill, p.text) for p in pairs}
+    assert all(colour[label] == colour[label + c.MODERATED_SUFFIX] for label in labels), colour

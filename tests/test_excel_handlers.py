@@ -255,6 +255,26 @@ def test_collate_fills_the_open_summary_live(app: xw.App, summary_2024: Path, tm
     ]
 
 
+def test_collate_takes_the_survey_export_when_questions_are_mapped(
+    app: xw.App, tmp_path: Path, eastvale: Config
+) -> None:
+    """Issue 14: with [[survey.questions]] in the summary's configuration, the button asks for the export."""
+    from boardbook.config import Survey
+
+    asked = replace(eastvale, survey=Survey(questions=(("Managers listen to me", "E1"),)))
+    summary = tmp_path / "Eastvale summary 2024.xlsx"
+    collate([eastvale_returns(tmp_path / "returns-2024", asked, "2024")], summary, asked)
+    returns = eastvale_returns(tmp_path / "returns-2026", asked)
+    survey = tmp_path / "survey.csv"
+    survey.write_text("Agency,Managers listen to me\n" + "Eastvale Police,No\n" * 6, encoding="utf-8")
+    message, xl = press(app, summary, "s11.collate", Script(folders=[returns], files=[survey]))
+    assert message.startswith("Read 2 returns: 2 accepted"), message
+    saved = tmp_path / "saved.xlsx"
+    xl.book.save(str(saved))
+    rows = pc.CalamineWorkbook.from_path(str(saved), load_tables=True).get_table_by_name("Survey").to_python()
+    assert [r[:3] + r[4:] for r in rows] == [["Eastvale Police", "E1", 6, "Green", "practitioners disagree"]]
+
+
 def test_challenge_sample_uses_the_configured_size(app: xw.App, summary_2024: Path, tmp_path: Path) -> None:
     returns = eastvale_returns(tmp_path / "returns-2026", load_config(EASTVALE))
     message, xl = press(app, summary_2024, "s11.challenge_sample", Script(folders=[returns]))

@@ -25,7 +25,7 @@ import python_calamine as pc
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import TableColumn
 
-from boardbook.config import Agency, Config
+from boardbook.config import Agency, Config, Survey
 from boardbook.section11.contract import TEMPLATE_VERSION
 from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Return
 from boardbook.section11.pipeline import collate
@@ -695,6 +695,27 @@ def check_agency_unknown(folder: Path, config: Config) -> None:
     assert "did you mean 'Moorlands Police'" in p.message and "collated anyway" in p.message
     assert result.accepted == 1
     assert {r["Agency"] for r in table(folder / "summary.xlsx", "Returns")} == {"Moorland Police"}
+
+
+@produces("survey-agency-unknown")
+def check_survey_agency_unknown(folder: Path, config: Config) -> None:
+    returns = folder / "returns"
+    returns.mkdir()
+    make_return(returns, config, agency="Moorlands Police")
+    survey = folder / "survey.csv"
+    survey.write_text(
+        "Name,Agency,Do you know how to escalate a concern?\n"
+        "A. Person,Moorlands Police,Yes\n"
+        "B. Person,Moorland Police,No\n",
+        encoding="utf-8",
+    )
+    asked = replace(config, survey=Survey(questions=(("Do you know how to escalate a concern?", "S6"),)))
+    agencies = [Agency("Moorlands Police", "Police")]
+    result = collate([returns], folder / "summary.xlsx", asked, agencies=agencies, survey=survey)
+    p = only(result.problems, "survey-agency-unknown", WARNING)
+    assert (Path(p.file).name, p.row, p.column) == ("survey.csv", 3, "Agency"), p
+    assert "'Moorland Police'" in p.message and "did you mean 'Moorlands Police'" in p.message
+    assert "Aliases" in p.message and "B. Person" not in p.message
 
 
 @produces("other-partnership")

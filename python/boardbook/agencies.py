@@ -1,15 +1,16 @@
 """The agency list: who is expected to return, their sector, email and partnerships.
 
 A CSV (saved any way ``csvfile`` recognises) with a header row ``Agency, Sector, Email, Partnerships``
-(``Name`` is accepted for ``Agency``; Partnerships separated by ``;``, or ``All``). Errors name the file, row
-and column.
+(``Name`` is accepted for ``Agency``; Partnerships separated by ``;``, or ``All``) and optionally ``Aliases``:
+the agency's former names, ``;``-separated, so a renamed or merged agency keeps its history across rounds.
+Errors name the file, row and column.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from boardbook.config import Agency, split_partnerships
+from boardbook.config import Agency, split_aliases, split_partnerships
 from boardbook.csvfile import read_csv
 from boardbook.errors import ConfigError, WorkbookError
 from boardbook.folding import fold
@@ -46,9 +47,21 @@ def load_agencies(path: str | Path) -> tuple[Agency, ...]:
         if k in seen:
             raise ConfigError(f"{p.name}: row {n}, column Agency: {name!r} is listed twice (also row {seen[k]})")
         seen[k] = n
+        aliases = split_aliases(col(row, "Aliases"))
+        for alias in aliases:
+            if fold(alias) in seen and seen[fold(alias)] != n:
+                raise ConfigError(
+                    f"{p.name}: row {n}, column Aliases: {alias!r} is already a name or former name on row "
+                    f"{seen[fold(alias)]}; give each former name to one agency only"
+                )
+            seen[fold(alias)] = n
         agencies.append(
             Agency(
-                name, col(row, "Sector"), col(row, "Email"), split_partnerships(col(row, "Partnerships")) or ("All",)
+                name,
+                col(row, "Sector"),
+                col(row, "Email"),
+                split_partnerships(col(row, "Partnerships")) or ("All",),
+                aliases,
             )
         )
     if not agencies:

@@ -12,7 +12,8 @@ others; the run report says, per partnership, what was written, the problems, th
     out = "out/northmoor"             # folder for its workbooks
     returns = ["northmoor/returns"]   # files or folders
     agencies = "northmoor/agencies.csv"
-    previous = "northmoor/section11-summary-2024.xlsx"
+    previous = "northmoor/section11-summary-2024.xlsx"   # also carries every earlier round's History
+    survey = "northmoor/practitioner-survey.csv"       # practitioners' survey export (Survey table)
     budget = "northmoor/budget.toml"
     budget_previous = "northmoor/budget-2024-25.toml"
     indicators = ["northmoor/indicators.csv"]
@@ -45,6 +46,7 @@ PATH_KEYS = (
     "config",
     "agencies",
     "previous",
+    "survey",
     "budget",
     "budget_previous",
     "evidence",
@@ -65,6 +67,7 @@ class Job:
     config: Path | None = None
     agencies: Path | None = None
     previous: Path | None = None
+    survey: Path | None = None
     budget: Path | None = None
     budget_previous: Path | None = None
     evidence: Path | None = None
@@ -168,6 +171,7 @@ def run_job(job: Job) -> Report:
                 agencies=agencies,
                 previous=job.previous,
                 partnership=job.name,
+                survey=job.survey,
             )
             report.written.append(str(result.out))
             report.problems += len(result.problems)

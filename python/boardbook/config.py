@@ -119,6 +119,7 @@ class Agency:
     sector: str = ""
     email: str = ""
     partnerships: tuple[str, ...] = ("All",)
+    aliases: tuple[str, ...] = ()  # former names (renamed, or merged into this one), matched across rounds
 
     def returns_to(self, partnership: str) -> bool:
         return covers(self.partnerships, partnership)
@@ -128,6 +129,12 @@ def covers(partnerships: tuple[str, ...] | list[str], partnership: str) -> bool:
     """True when a list of partnership names (or "All") includes ``partnership``."""
     wanted = _key(partnership)
     return any(_key(p) in ("all", wanted) for p in partnerships)
+
+
+def split_aliases(text: object) -> tuple[str, ...]:
+    """An agency's former names: separated by ``;`` (names may hold commas), or a TOML list."""
+    parts = text if isinstance(text, list) else str(text or "").split(";")
+    return tuple(str(p).strip() for p in parts if str(p).strip())
 
 
 def split_partnerships(text: object) -> tuple[str, ...]:
@@ -143,6 +150,19 @@ class Thresholds:
     thin_evidence_chars: int = 40
     challenge_rise: float = 2
     sample: int = 0
+    survey_positive_min: float = 70  # % of practitioners' answers positive, below which a met rating is flagged
+    survey_min_responses: int = 5  # fewer answers than this are never shown per agency
+
+
+@dataclass(frozen=True)
+class Survey:
+    """How a practitioners' survey export is read: its agency column, which answers count as positive, which
+    are left out (with blanks) of the count and the denominator, and which question maps to which standard."""
+
+    agency_column: str = "Agency"
+    positive: tuple[str, ...] = ("Yes", "Agree", "Strongly agree")
+    excluded: tuple[str, ...] = ("Don't know",)
+    questions: tuple[tuple[str, str], ...] = ()  # (the export's column header, standard ref)
 
 
 MAIL_KINDS = ("returns", "chase", "feedback")
@@ -227,6 +247,7 @@ class Config:
     actions_below_met: bool = False  # a rating below met needs an action, an owner and a due date
     aliases: tuple[str, ...] = ()  # other names of the partnership that returns may give ("Northmoor SCP")
     training: Training = field(default_factory=Training)
+    survey: Survey = field(default_factory=Survey)
 
     def action_needed(self, label: str) -> bool:
         """A rated standard not met (N/A is neither) needs an action, when the configuration asks for it."""
@@ -286,6 +307,8 @@ def parse_config(text: str, source: str) -> Config:
         thin_evidence_chars=int(get.number(data, "thresholds.thin_evidence_chars", default=40, minimum=0)),
         challenge_rise=get.number(data, "thresholds.challenge_rise", default=2, minimum=0),
         sample=int(get.number(data, "thresholds.sample", default=0, minimum=0)),
+        survey_positive_min=get.number(data, "thresholds.survey_positive_min", default=70, minimum=0),
+        survey_min_responses=int(get.number(data, "thresholds.survey_min_responses", default=5, minimum=1)),
     )
     agencies = tuple(
         Agency(
@@ -293,6 +316,7 @@ def parse_config(text: str, source: str) -> Config:
             sector=get.text(a, f"agencies[{i}].sector", root=False),
             email=get.text(a, f"agencies[{i}].email", root=False),
             partnerships=split_partnerships(a.get("partnerships", "All")) or ("All",),
+            aliases=split_aliases(a.get("aliases", "")),
         )
         for i, a in enumerate(get.list_of_tables(data, "agencies"))
     )
@@ -314,6 +338,7 @@ def parse_config(text: str, source: str) -> Config:
         bool(below_met),
         tuple(a.strip() for a in aliases),
         _training(get, data),
+        _survey(get, data, {st.ref for st in standards}),
     )
 
 
@@ -544,6 +569,32 @@ class _Getter:
         return value
 
 
+def _survey(get: Any, data: dict[str, Any], refs: set[str]) -> Survey:
+    """``[survey]``: the agency column, positive and left-out answers, and ``[[survey.questions]]`` (header, ref)."""
+
+    def names(key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = get._find(data, key, True)
+        if value is None:
+            return default
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            get.fail(key, 'must be a list of answers, e.g. ["Yes", "Agree"]')
+        return tuple(v.strip() for v in value)
+
+    questions = []
+    for i, q in enumerate(get.list_of_tables(data, "survey.questions")):
+        header = get.text(q, f"survey.questions[{i}].header", required=True, root=False)
+        ref = get.text(q, f"survey.questions[{i}].ref", required=True, root=False)
+        if ref not in refs:
+            get.fail(f"survey.questions[{i}].ref", f"{ref!r} is not a standard (standards: {', '.join(sorted(refs))})")
+        questions.append((header, ref))
+    return Survey(
+        agency_column=get.text(data, "survey.agency_column", default="Agency") or "Agency",
+        positive=names("survey.positive", Survey.positive),
+        excluded=names("survey.excluded", Survey.excluded),
+        questions=tuple(questions),
+    )
+
+
 def config_toml(config: Config, *, agencies: bool = True) -> str:
     """``config`` written back as TOML that ``parse_config`` reads to an equal Config (comments are not kept).
 
@@ -587,6 +638,22 @@ def config_toml(config: Config, *, agencies: bool = True) -> str:
         f"challenge_rise = {_toml(t.challenge_rise)}",
         f"sample = {t.sample}",
     ]
+    if (t.survey_positive_min, t.survey_min_responses) != (70, 5):  # defaults unwritten: workbooks stay as they were
+        lines += [
+            f"survey_positive_min = {_toml(t.survey_positive_min)}",
+            f"survey_min_responses = {t.survey_min_responses}",
+        ]
+    sv = config.survey
+    if sv != Survey():
+        lines += [
+            "",
+            "[survey]",
+            f"agency_column = {_toml(sv.agency_column)}",
+            "positive = [" + ", ".join(_toml(a) for a in sv.positive) + "]",
+            "excluded = [" + ", ".join(_toml(a) for a in sv.excluded) + "]",
+        ]
+        for header, ref in sv.questions:
+            lines += ["", "[[survey.questions]]", f"header = {_toml(header)}", f"ref = {_toml(ref)}"]
     for st in config.standards:
         lines += ["", "[[standards]]", f"ref = {_toml(st.ref)}", f"title = {_toml(st.title)}"]
         if st.requirement:
@@ -600,6 +667,8 @@ def config_toml(config: Config, *, agencies: bool = True) -> str:
             f"email = {_toml(a.email)}",
             f"partnerships = {_toml('; '.join(a.partnerships))}",
         ]
+        if a.aliases:
+            lines.append(f"aliases = {_toml('; '.join(a.aliases))}")
     m = config.mail
     if m != Mail():
         lines += ["", "[mail]", f"from = {_toml(m.sender)}", f"reply_to = {_toml(m.reply_to)}"]

@@ -65,7 +65,18 @@ def s11_collate(
         Path | None, typer.Option("--agencies", help="Agency list CSV, to find who is missing.", dir_okay=False)
     ] = None,
     previous: Annotated[
-        Path | None, typer.Option("--previous", help="The previous round's summary, for the comparison and challenge.")
+        Path | None,
+        typer.Option(
+            "--previous", help="The previous round's summary, for the comparison, challenge and every round's History."
+        ),
+    ] = None,
+    survey: Annotated[
+        Path | None,
+        typer.Option(
+            "--survey",
+            help="A practitioners' survey export (CSV or .xlsx; questions mapped in [survey] of the configuration).",
+            dir_okay=False,
+        ),
     ] = None,
     partnership: Annotated[
         str | None,
@@ -121,6 +132,7 @@ def s11_collate(
             jobs=jobs,
             book=live,
             round_=round_,
+            survey=survey,
         )
     how = "given with --round" if round_ else "the latest round the returns give"
     out.print(f"Round {result.round or '(none given)'} ({how})")

@@ -48,14 +48,63 @@ REMOVED = "Removed"
 REMOVED_HEADERS = (*RETURNS_HEADERS, "Removed at")
 LOG = "Log"
 LOG_HEADERS = ("Run at", "Returns read", "Accepted", "Rejected", "Changes", "Inputs fingerprint", "Round")
+MODERATION = "Moderation"
+MODERATION_HEADERS = (
+    "Agency",
+    "Sector",
+    "Rated",
+    "Moderated",
+    "Agreed",
+    "Lowered",
+    "Raised",
+    "Self met %",
+    "Moderated met %",
+    "Over-optimism",
+)
+MODERATION_BY_STANDARD = "ModerationByStandard"
+MODERATION_BY_STANDARD_HEADERS = ("Ref", "Moderated", "Lowered", "Raised", "Over-optimism")
+MODERATED_SUFFIX = " (moderated)"  # after a moderated label in the Matrix
+HISTORY = "History"  # earlier rounds' ratings, carried from --previous
+HISTORY_HEADERS = ("Round", "Agency", "Ref", "Rating", "Moderated rating")
+TREND = "Trend"  # Agency, one column per round (met %), Direction
+TREND_DIRECTION = "Direction"
+SURVEY = "Survey"  # practitioners' survey beside the self-ratings (s11 collate --survey)
+SURVEY_HEADERS = ("Agency", "Ref", "Responses", "Positive %", "Self rating", "Flag")
+# Tables added after the first summaries were made: re-collation adds them (each on its own sheet) when absent.
+ADDED_TABLES = {
+    MODERATION: MODERATION_HEADERS,
+    MODERATION_BY_STANDARD: MODERATION_BY_STANDARD_HEADERS,
+    HISTORY: HISTORY_HEADERS,
+    TREND: ("Agency", TREND_DIRECTION),
+    SURVEY: SURVEY_HEADERS,
+}
 SUMMARY_NAMES = ("Partnership", "Round", "CollatedAt", "TemplateVersion")
-SUMMARY_TABLES = (RETURNS, MATRIX, STANDARDS, CHALLENGE, COMPARISON, MISSING, PROBLEMS, REMOVED, LOG)
+SUMMARY_TABLES = (
+    RETURNS,
+    MATRIX,
+    STANDARDS,
+    CHALLENGE,
+    COMPARISON,
+    MISSING,
+    PROBLEMS,
+    REMOVED,
+    LOG,
+    MODERATION,
+    MODERATION_BY_STANDARD,
+    HISTORY,
+    TREND,
+    SURVEY,
+)
 
 ACTION_STATUSES = ("Not started", "In progress", "Complete", "Overdue", "Not needed")
 
 
 def matrix_headers(refs: list[str]) -> list[str]:
     return ["Agency", *refs, "Met %"]
+
+
+def trend_headers(rounds: list[str]) -> list[str]:
+    return ["Agency", *rounds, TREND_DIRECTION]
 
 
 def standards_headers(labels: list[str]) -> list[str]:

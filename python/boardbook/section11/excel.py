@@ -53,8 +53,11 @@ def collate(xl: Excel, *, sample: int | None = None) -> str:
     if xl.path is None:
         return "Save this summary workbook first, so boardbook knows where it lives."
     folder = xl.need(xl.dialogs.pick_folder("Choose the folder of returns"))
+    survey = None  # asked only when the configuration maps survey questions; Cancel collates without it
+    if config.survey.questions:
+        survey = xl.dialogs.pick_file("Choose the practitioners' survey export (Cancel: none)", "*.csv;*.xlsx")
     result = collate_returns(
-        [folder], xl.path, config, sample=sample, book=book, progress=xl.progress("reading return")
+        [folder], xl.path, config, sample=sample, book=book, progress=xl.progress("reading return"), survey=survey
     )
     return (
         f"Read {result.read} returns: {result.accepted} accepted, {result.rejected} rejected, "

@@ -38,7 +38,8 @@ from boardbook.folding import fold
 from boardbook.isolated import Lost, run_isolated
 from boardbook.package import open_package, shown
 from boardbook.section11 import contract as c
-from boardbook.section11 import mail, rules
+from boardbook.section11 import history, mail, moderation, rules
+from boardbook.section11 import survey as survey_rules
 from boardbook.section11.feedback import AgencyFeedback, feedback
 from boardbook.section11.fill import SummaryContent, fill_feedback, fill_return, fill_summary, rows_of
 from boardbook.section11.mail import Draft
@@ -278,11 +279,15 @@ def collate(
     timings: dict[str, float] | None = None,
     book: Book | None = None,
     round_: str | None = None,
+    survey: str | Path | None = None,
 ) -> CollationResult:
     """Collate the returns found in ``inputs`` into the summary ``out`` (see the module docstring).
 
     ``round_`` is the audit round collated (default: the latest round any valid return gives, else any return);
     a return for another round is an error naming its Round cell.
+
+    ``survey`` is a practitioners' survey export (``section11.survey``): the Survey table, and its
+    disagreements joined to Challenge.
 
     ``jobs`` > 1 reads the returns in that many processes (0: ``auto_jobs`` decides); ``timings``, if
     given, receives the seconds spent in each phase. ``book`` (the summary open in Excel) is filled live
@@ -296,9 +301,15 @@ def collate(
     agencies = list(agencies or config.agencies)
     now = now or datetime.now().replace(microsecond=0)
 
+    names = history.listed_names(agencies)
     previous_round: dict[rules.Key, str] = {}
+    carried: list[list[object]] | None = None  # History from --previous; None keeps the summary's own
     if previous:
-        previous_round = {k: rating for k, (rating, _evidence) in previous_answers(previous, config).items()}
+        # Renamed or merged agencies are compared (and carried) under the name the agency list gives them now.
+        previous_round = {
+            rules.key(history.as_listed(str(k[0]), names), k[1]): rating
+            for k, (rating, _evidence) in previous_answers(previous, config).items()
+        }
 
     started = time.perf_counter()
     returns = read_returns(files, config, progress, jobs=jobs, timings=timings)
@@ -332,11 +343,28 @@ def collate(
     with output_lock(out):  # read what people typed in the existing summary, fill, save (keeping a backup)
         live = book is not None
         book = book if book is not None else _open_summary(out, config)
+        _add_new_tables(book)
         kept = _carry_forward(book, new_rows, now)
+        if previous:
+            carried = _previous_history(Path(previous), round_, names)
 
+        # What moderators typed (carried forward) decides the Matrix labels and the Moderation tables.
+        records = [dict(zip(c.RETURNS_HEADERS, row, strict=True)) for row in new_rows.values()]
+        found_survey = None
+        if survey is not None:
+            known = {**{rules.key(r.agency, "")[0]: r.agency for r in accepted}, **names}
+            found_survey = survey_rules.summarise(
+                config, survey_rules.read_export(survey), known, survey_rules.self_ratings_of(records)
+            )
+            problems += found_survey.problems
         sample = config.thresholds.sample if sample is None else sample
         if sample and seed is None:
             seed = int(now.strftime("%Y%m%d"))
+        matrix_labels = {
+            k: moderation.matrix_label(rec, config.scale) for k, rec in zip(new_rows, records, strict=True)
+        }
+        sector_of = {rules.key(str(row[0]), "")[0]: str(row[1] or "") for row in new_rows.values()}
+        pairs = [(r.agency, sector_of.get(rules.key(r.agency, "")[0], "")) for r in accepted]
         content = SummaryContent(
             config=config,
             partnership=partnership,
@@ -346,13 +374,27 @@ def collate(
             matrix=[
                 (
                     r.agency,
-                    {rt.ref: rt.label for rt in r.ratings},
+                    {rt.ref: matrix_labels.get(rules.key(r.agency, rt.ref), rt.label) for rt in r.ratings},
                     rules.met_fraction((rt.label for rt in r.ratings), config.scale),
                 )
                 for r in accepted
             ],
+            moderation=[
+                (agency, sector, k)
+                for (agency, sector), k in zip(pairs, moderation.by_agency(records, pairs, config.scale), strict=True)
+            ],
+            moderation_by_standard=list(
+                zip(config.refs, moderation.by_standard(records, config.refs, config.scale), strict=True)
+            ),
+            history=carried if carried is not None else kept.history,
+            trend=history.trend(carried if carried is not None else kept.history, records, round_, config.scale),
             standards=rules.standard_summaries(config, accepted),
-            challenge=rules.challenge(config, accepted, previous_round, sample, seed),
+            challenge=rules.with_survey(
+                rules.challenge(config, accepted, previous_round, sample, seed),
+                found_survey.challenge if found_survey else [],
+                records,
+            ),
+            survey=found_survey.rows if found_survey else [],
             comparison=rules.comparison(config, accepted, previous_round) if previous else [],
             missing=rules.missing(agencies, partnership, counted),
             problems=sorted(problems, key=_problem_order),
@@ -384,7 +426,7 @@ def _open_summary(out: Path, config: Config) -> Book:
     if not out.exists():
         return build_summary(config)
     # Every table is rewritten below; only these three are read first (people's work, removed rows, the log).
-    rereading = (c.RETURNS, c.REMOVED, c.LOG)
+    rereading = (c.RETURNS, c.REMOVED, c.LOG, c.HISTORY)
     book = open_book(out, rereading=rereading, replacing=[t for t in c.SUMMARY_TABLES if t not in rereading])
     missing = [t for t in (c.RETURNS, c.LOG) if t not in book.table_names()]
     if missing:
@@ -395,11 +437,39 @@ def _open_summary(out: Path, config: Config) -> Book:
     return book
 
 
+def _add_new_tables(book: Book) -> None:
+    """A summary made before the moderation tables existed (a file, or open in Excel) gains them."""
+    for name, headers in c.ADDED_TABLES.items():
+        if name not in book.table_names():
+            book.add_table(_free_sheet(book, name), name, headers)
+
+
+def _free_sheet(book: Book, name: str) -> str:
+    """A sheet name for a new table: the table's own name, or with a number when a sheet already has it."""
+    taken = {s.casefold() for s in book.sheet_names()}
+    candidates = (name, *(f"{name} {n}" for n in range(2, 100)))
+    return next(s for s in candidates if s.casefold() not in taken)
+
+
+def _previous_history(previous: Path, round_: str, names: dict[str, str]) -> list[list[object]]:
+    """The previous summary's own History and its final ratings, as History rows (agencies as listed now)."""
+    tables = read_tables(previous, (c.RETURNS, c.HISTORY), required=(c.RETURNS,))
+    found = read_workbook(previous, names=("Round",)).names.get("Round")
+    previous_round = cell_text(found.value) if found is not None else ""
+    if not previous_round:  # a summary from before the Round name: its Log's last round, else "previous"
+        log = read_tables(previous, (c.LOG,)).get(c.LOG)
+        logged = [cell_text(r.get("Round")) for r in log.records()] if log else []
+        previous_round = next((r for r in reversed(logged) if r), "") or "previous"
+    own = tables[c.HISTORY].records() if c.HISTORY in tables else []
+    return history.history_rows(own, tables[c.RETURNS].records(), previous_round, round_, names)
+
+
 @dataclass
 class _Kept:
     before: dict[rules.Key, tuple[str, str]]
     removed: list[list[object]]
     log: list[list[object]]
+    history: list[list[object]]
 
 
 def _carry_forward(book: Book, new_rows: dict[rules.Key, list[object]], now: datetime) -> _Kept:
@@ -436,7 +506,9 @@ def _carry_forward(book: Book, new_rows: dict[rules.Key, list[object]], now: dat
     removed = [row for row in removed if rules.key(str(row[0] or ""), str(row[2] or "")) not in restored]
     log_table = book.read_table(c.LOG)  # by header: a summary from before the Round column gets it blank
     log = [row for row in rows_of(log_table.records(), c.LOG_HEADERS) if any(v not in (None, "") for v in row)]
-    return _Kept(before, removed, log)
+    held = book.read_table(c.HISTORY).records()
+    kept_history = [row for row in rows_of(held, c.HISTORY_HEADERS) if all(v not in (None, "") for v in row[:3])]
+    return _Kept(before, removed, log, kept_history)
 
 
 # -- validate one return ----------------------------------------------------------------------------
@@ -487,6 +559,8 @@ def make_returns(
     if not chosen:
         raise UsageError(f"no agency in the list returns to {partnership!r}")
     carried = previous_answers(previous, config) if previous is not None else {}
+    listed = history.listed_names(agencies)  # a renamed agency's new return carries its former name's answers
+    carried = {rules.key(history.as_listed(k[0], listed), k[1]): v for k, v in carried.items()}
 
     def made(agency: Agency) -> Book:
         book = build_return(config)

@@ -269,6 +269,24 @@ def challenge(
     return rows
 
 
+def with_survey(
+    rows: list[list[object]], disagreements: Sequence[tuple[str, str, str]], records: Sequence[Mapping[str, object]]
+) -> list[list[object]]:
+    """The challenge list with each (agency, ref, reason) where practitioners disagree: its reason added to the
+    rating's row when the rating is already there, else a row of its own (the rating and its evidence)."""
+    at = {key(str(r[0]), str(r[1])): r for r in rows if r[1]}
+    found = {key(str(r.get("Agency") or ""), str(r.get("Ref") or "")): r for r in records}
+    out = list(rows)
+    for agency, ref, reason in disagreements:
+        row = at.get(key(agency, ref))
+        if row is not None:
+            row[4] = f"{row[4]}; {reason[0].lower()}{reason[1:]}"
+            continue
+        rec = found.get(key(agency, ref), {})
+        out.append([agency, ref, rec.get("Rating") or "", rec.get("Evidence") or "", reason])
+    return out
+
+
 def _change(scale: Scale, before: str | None, after: str) -> float | None:
     if before is None:
         return None

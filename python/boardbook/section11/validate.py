@@ -56,6 +56,7 @@ CODES = {
     "round-other": "the return is for another audit round than the one collated",
     "partnership-unknown": "the Partnership cell names no partnership this configuration knows",
     "answer-format": "an answer Excel turned into a number or date is in a format boardbook cannot show",
+    "survey-agency-unknown": "a survey export names an agency that is not on the agency list (its answers left out)",
 }
 ANSWERS = ("Evidence", "Action", "Owner")  # typed text: read as the agency sees it, even where Excel made a number
 ESSENTIAL = ("Ref", "Rating", "Evidence")

@@ -13,6 +13,7 @@ from boardbook.templates.layout import config_sheet, cover_sheet, label_rows, pr
 ABOUT = "About"
 CHART = "Chart"
 CHART_ANCHOR = "A3"
+TREND_ANCHOR = "Q3"  # the trend chart, right of the ratings chart (24 cm wide) on the Chart sheet
 
 SHEETS = (
     (
@@ -22,13 +23,27 @@ SHEETS = (
     ),
     (c.MATRIX, "Each agency's rating of each standard, and the share of its rated standards that are met."),
     (c.STANDARDS, "For each standard: how many agencies chose each rating, met % and mean score."),
-    (CHART, "Stacked bar chart of the ratings given for each standard."),
+    (
+        CHART,
+        "Stacked bar chart of the ratings given for each standard; beside it, once two rounds are held, each "
+        "agency's met % per round (the Trend table).",
+    ),
     (c.CHALLENGE, "Ratings proposed for the challenge (moderation) event, each with the reason."),
     (c.COMPARISON, "Each agency's ratings against the previous round."),
     (c.MISSING, "Agencies expected to return that have no valid return."),
     (c.PROBLEMS, "Everything found wrong in the returns: file, sheet, cell, what, and how serious."),
     (c.REMOVED, "Rows from earlier collations whose agency and standard are no longer in the returns."),
     (c.LOG, "One row per collation: when, how many returns, what changed, and a fingerprint of the inputs."),
+    (
+        c.MODERATION,
+        "For each agency: how many ratings were moderated, agreed, lowered or raised, met % on the self-ratings "
+        "and on the moderated ratings, and over-optimism (the mean points a moderated rating fell below the "
+        "self-rating). Live formulas over Returns: they follow what is typed in Moderated rating.",
+    ),
+    (
+        c.MODERATION_BY_STANDARD,
+        "For each standard: how many ratings were moderated, lowered or raised, and over-optimism.",
+    ),
 )
 
 WIDE = 50.0
@@ -90,6 +105,11 @@ def build_summary(config: Config) -> OpenpyxlBook:
         (c.PROBLEMS, c.PROBLEMS_HEADERS),
         (c.REMOVED, c.REMOVED_HEADERS),
         (c.LOG, c.LOG_HEADERS),
+        (c.MODERATION, c.MODERATION_HEADERS),
+        (c.MODERATION_BY_STANDARD, c.MODERATION_BY_STANDARD_HEADERS),
+        (c.HISTORY, c.HISTORY_HEADERS),
+        (c.TREND, c.ADDED_TABLES[c.TREND]),
+        (c.SURVEY, c.SURVEY_HEADERS),
     ):
         table_sheet(wb, name, name, headers, WIDTHS)
 
