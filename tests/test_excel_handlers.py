@@ -133,6 +133,7 @@ def test_every_tag_has_a_handler_and_a_test() -> None:
         "performance.refresh_quadrant",
         "performance.import_ees",
         "learning.refresh",
+        "training.fill",
         "concerns.refresh",
         "help.version",
         "help.docs",
@@ -560,3 +561,14 @@ def test_concerns_refresh_reads_and_fills_the_open_matrix(app: xw.App, tmp_path:
     recalculated = recalculate(saved, tmp_path / "lo")
     rows = pc.CalamineWorkbook.from_path(str(recalculated), load_tables=True).get_table_by_name("Concerns").to_python()
     assert rows[3][2:] == ["Yes", "", "Yes", "", 2]
+
+
+def test_training_fill_reads_an_export_into_the_open_workbook(app: xw.App, tmp_path: Path) -> None:
+    from tests.helpers import forms_export
+
+    export = forms_export(tmp_path / "responses.csv")
+    message, xl = press(app, ROOT / "workbooks" / "training-evaluation.xlsx", "training.fill", Script(files=[export]))
+    assert message.startswith("Learning gain filled: 12 evaluations of 3 courses."), message
+    assert [r[0] for r in xl.port().read_table("LearningGain").rows] == ["Neglect", "Exploitation", "Domestic abuse"]
+    message, _xl = press(app, ROOT / "workbooks" / "training-evaluation.xlsx", "training.fill", Script(files=[None]))
+    assert message == excel.CANCELLED

@@ -152,6 +152,7 @@ HANDLERS: dict[str, str] = {
     "performance.import_ees": "boardbook.performance.excel:import_ees",
     "learning.refresh": "boardbook.learning.excel:refresh",
     "concerns.refresh": "boardbook.concerns.excel:refresh",
+    "training.fill": "boardbook.training.excel:fill_training",
     "help.version": "boardbook.excel:help_version",
     "help.docs": "boardbook.excel:help_docs",
 }
