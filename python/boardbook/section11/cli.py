@@ -14,6 +14,11 @@ from rich.table import Table
 
 from boardbook.terminal import ConfigOpt, ExcelOpt, err, live_book, out, progress_bar
 
+PartnershipOpt = Annotated[
+    str | None,
+    typer.Option("--partnership", help="Only agencies returning to this partnership (default: the configured one)."),
+]
+
 app = typer.Typer(help="Section 11 audit: send returns, collate them into the board summary.", no_args_is_help=True)
 
 
@@ -30,12 +35,7 @@ def s11_returns(
             "--previous", help="Last round's summary: carry each agency's rating and evidence into its new return."
         ),
     ] = None,
-    partnership: Annotated[
-        str | None,
-        typer.Option(
-            "--partnership", help="Only agencies returning to this partnership (default: the configured one)."
-        ),
-    ] = None,
+    partnership: PartnershipOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Make one pre-filled return per agency for a new audit round."""
@@ -196,12 +196,7 @@ def s11_mail(
     deadline: Annotated[
         str | None, typer.Option("--deadline", help="Reply-by date for {deadline} (dd/mm/yyyy or 31 January 2027).")
     ] = None,
-    partnership: Annotated[
-        str | None,
-        typer.Option(
-            "--partnership", help="Only agencies returning to this partnership (default: the configured one)."
-        ),
-    ] = None,
+    partnership: PartnershipOpt = None,
     config: ConfigOpt = None,
 ) -> None:
     """Write one e-mail draft (.eml, opened by Outlook as a draft to send) per agency, and mailings.csv listing them."""

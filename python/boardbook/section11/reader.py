@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from boardbook.book.base import Book, TableData
-from boardbook.book.fast import NamedCell, read_workbook
+from boardbook.book.fast import NamedCell, RawWorkbook, read_workbook
 from boardbook.book.layout_reader import read_by_layout, read_xlsx_by_layout
 from boardbook.book.snapshot import read_book
 from boardbook.errors import Location, WorkbookError
@@ -77,23 +77,9 @@ def load_return(path: str | Path) -> RawReturn:
             names=c.RETURN_NAMES,
             advice="ask the agency to open it in Excel, save it as .xlsx and send it again",
         )
-        legacy = ""
     except LegacyWorkbook as exc:
         return _legacy(exc, path)
-    ret = RawReturn(
-        raw.file,
-        raw.names,
-        raw.tables.get(c.ASSESSMENT),
-        raw.table_names,
-        raw.sheets,
-        raw.has_macros,
-        raw.hidden_sheets,
-        raw.sha256,
-        raw.modified,
-        legacy,
-        raw.uncalculated,
-        name_notes=raw.name_notes,
-    )
+    ret = _raw_return(raw)
     _find_lost(ret, path)
     _find_copies(ret, path)
     return ret
@@ -109,6 +95,12 @@ def _legacy(exc: LegacyWorkbook, path: str | Path) -> RawReturn:
         raise exc from None  # not even readable by layout: say what the file is and what to do
     if c.ASSESSMENT not in raw.tables:
         raise exc from None  # not laid out like the template either
+    raw.sha256, raw.modified = hashlib.sha256(exc.data).hexdigest(), Path(path).stat().st_mtime
+    return _raw_return(raw, legacy=exc.kind)
+
+
+def _raw_return(raw: RawWorkbook, legacy: str = "") -> RawReturn:
+    """A return's view of what a reader found: a file's tables and names, its layout, or an open Book's."""
     return RawReturn(
         raw.file,
         raw.names,
@@ -117,10 +109,11 @@ def _legacy(exc: LegacyWorkbook, path: str | Path) -> RawReturn:
         raw.sheets,
         raw.has_macros,
         raw.hidden_sheets,
-        hashlib.sha256(exc.data).hexdigest(),
-        Path(path).stat().st_mtime,
-        exc.kind,
+        raw.sha256,
+        raw.modified,
+        legacy,
         raw.uncalculated,
+        name_notes=raw.name_notes,
     )
 
 
@@ -165,8 +158,7 @@ def _find_copies(ret: RawReturn, path: str | Path) -> None:
 
 def raw_from_book(book: Book) -> RawReturn:
     """The same raw form from an open Book (e.g. the live workbook in Excel)."""
-    raw = read_book(book, tables=(c.ASSESSMENT,), names=c.RETURN_NAMES)
-    return RawReturn(raw.file, raw.names, raw.tables.get(c.ASSESSMENT), raw.table_names, raw.sheets)
+    return _raw_return(read_book(book, tables=(c.ASSESSMENT,), names=c.RETURN_NAMES))
 
 
 def read_summary(source: str | Path | Book) -> SummaryRows:
