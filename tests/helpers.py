@@ -53,6 +53,18 @@ DATA = Path(boardbook.data.__file__).parent  # the packaged demo inputs (budgets
 GOOD_EVIDENCE = "Policy approved by the board on 12/02/2026; audit of 40 case files; training at 94%."
 
 
+# Every standard workbook `boardbook templates` writes (and workbooks/ commits), by file name.
+STANDARD_WORKBOOKS = (
+    "section11-return.xlsx",
+    "section11-summary.xlsx",
+    "budget.xlsx",
+    "quadrant-performance.xlsx",
+    "training-evaluation.xlsx",
+    "learning-improvement.xlsx",
+    "concerns-matrix.xlsx",
+)
+
+
 def make_return(
     folder: Path,
     config: Config,
@@ -188,6 +200,22 @@ OFFICER_TOTALS = {
     "AddToReserves": Decimal(0),
     "ReservesCarriedForward": Decimal("34437.18"),
 }
+
+
+def pasted_into_new_workbook(src: Path, dst: Path) -> Path:
+    """What an agency does with Ctrl+A, Ctrl+C on each sheet and Paste Values into a new workbook: the same
+    sheets, names and cells, no table, no defined names."""
+    old = openpyxl.load_workbook(src)
+    new = openpyxl.Workbook()
+    new.remove(new.active)
+    for ws in old.worksheets:
+        copy = new.create_sheet(ws.title)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    copy[cell.coordinate] = cell.value
+    new.save(dst)
+    return dst
 
 
 def names_openpyxl(path: Path, *, data_only: bool = True) -> dict[str, object]:

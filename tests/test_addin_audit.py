@@ -13,16 +13,9 @@ from typer.testing import CliRunner
 
 from boardbook.addin import audit as a
 from boardbook.cli import app
+from tests.helpers import STANDARD_WORKBOOKS
 
-STANDARD = {
-    "section11-return.xlsx",
-    "section11-summary.xlsx",
-    "budget.xlsx",
-    "quadrant-performance.xlsx",
-    "training-evaluation.xlsx",
-    "learning-improvement.xlsx",
-    "concerns-matrix.xlsx",
-}
+STANDARD = set(STANDARD_WORKBOOKS)
 
 
 @pytest.fixture(scope="module")

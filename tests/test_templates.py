@@ -10,7 +10,7 @@ import pytest
 from boardbook.config import load_config
 from boardbook.section11 import contract as c
 from boardbook.templates import build_all
-from tests.helpers import canonical_parts
+from tests.helpers import STANDARD_WORKBOOKS, canonical_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,18 +22,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "section11-return.xlsx",
-        "section11-summary.xlsx",
-        "budget.xlsx",
-        "quadrant-performance.xlsx",
-        "training-evaluation.xlsx",
-        "learning-improvement.xlsx",
-        "concerns-matrix.xlsx",
-    ],
-)
+@pytest.mark.parametrize("name", STANDARD_WORKBOOKS)
 def test_committed_workbook_matches_generator(generated: Path, name: str) -> None:
     """Part for part: the same XML (canonicalised, so it holds whichever writer openpyxl used, with lxml or
     without) and the same bytes for anything else; only the created/modified timestamps are masked."""

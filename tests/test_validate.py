@@ -31,7 +31,7 @@ from boardbook.section11.model import ERROR, INFO, WARNING, Problem, Return
 from boardbook.section11.pipeline import collate
 from boardbook.section11.reader import load_return
 from boardbook.section11.validate import CODES, validate_return
-from tests.helpers import GOOD_EVIDENCE, hashes, make_return, names_openpyxl, run
+from tests.helpers import GOOD_EVIDENCE, hashes, make_return, names_openpyxl, pasted_into_new_workbook, run
 
 RULE_CODES = {"duplicate-return", "agency-unknown", "other-partnership", "unreadable"}
 LABELS = "Fully met, Mostly met, Partially met, Not met, Not applicable"
@@ -478,22 +478,6 @@ def check_hidden_sheet(folder: Path, config: Config) -> None:
 
 # What real agencies send: a return that lost its table or names, names copied with a sheet or pointing at a deleted
 # cell, a copied Assessment sheet, formulas and errors in required cells.
-
-
-def pasted_into_new_workbook(src: Path, dst: Path) -> Path:
-    """What an agency does with Ctrl+A, Ctrl+C on each sheet and Paste Values into a new workbook: the same
-    sheets, names and cells, no table, no defined names."""
-    old = openpyxl.load_workbook(src)
-    new = openpyxl.Workbook()
-    new.remove(new.active)
-    for ws in old.worksheets:
-        copy = new.create_sheet(ws.title)
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None:
-                    copy[cell.coordinate] = cell.value
-    new.save(dst)
-    return dst
 
 
 @produces("read-by-layout")

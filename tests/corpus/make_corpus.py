@@ -37,7 +37,11 @@ from openpyxl.utils.cell import range_boundaries
 if __package__ in (None, ""):  # run as a script (python tests/corpus/make_corpus.py): make ``tests`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.helpers import GOOD_EVIDENCE, officer_budget  # one maker for the corpus and the tests
+from tests.helpers import (  # one maker for the corpus and the tests
+    GOOD_EVIDENCE,
+    officer_budget,
+    pasted_into_new_workbook,
+)
 
 from boardbook.config import Config, load_config
 from boardbook.ooxml import sheet_parts
@@ -806,21 +810,6 @@ def _table_missing(folder: Path, m: Maker) -> None:
     edit(m.s11_return(folder, "Northmoor ICB", sector="Health"), lose)
 
 
-def pasted(src: Path, dst: Path) -> Path:
-    """Every sheet's values pasted into a new workbook (Paste Values): no table, no defined names."""
-    old = openpyxl.load_workbook(src)
-    new = openpyxl.Workbook()
-    new.remove(new.active)
-    for ws in old.worksheets:
-        copy = new.create_sheet(ws.title)
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None:
-                    copy[cell.coordinate] = cell.value
-    new.save(dst)
-    return dst
-
-
 @kind(
     "table-and-names-lost",
     "section 11",
@@ -829,7 +818,9 @@ def pasted(src: Path, dst: Path) -> Path:
 )
 def _pasted(folder: Path, m: Maker) -> None:
     m.good(folder)
-    pasted(m.s11_return(m.work, "Northmoor ICB", sector="Health", file_name="pasted-src.xlsx"), folder / OTHER)
+    pasted_into_new_workbook(
+        m.s11_return(m.work, "Northmoor ICB", sector="Health", file_name="pasted-src.xlsx"), folder / OTHER
+    )
 
 
 @kind(
