@@ -11,7 +11,7 @@ the same on every machine.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -193,7 +193,7 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None, *, 
 def _round(
     folder: Path,
     round_: str,
-    agencies: list[Agency],
+    agencies: Sequence[Agency],
     config: Config,
     rng: random.Random,
     *,
@@ -225,7 +225,7 @@ def _moderate(summary: Path, rng: random.Random, config: Config) -> None:
     ws = wb[c.RETURNS]
     col = {ws.cell(1, j).value: j for j in range(1, ws.max_column + 1)}
     for r in range(2, ws.max_row + 1):
-        rating = ws.cell(r, col["Rating"]).value
+        rating = str(ws.cell(r, col["Rating"]).value)
         if ws.cell(r, col["Agency"]).value not in challenged or rating not in labels:
             continue
         k, roll = labels.index(rating), rng.random()

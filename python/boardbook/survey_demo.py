@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -55,7 +56,7 @@ def survey_config(config: Config) -> Config:
     return replace(config, survey=Survey(agency_column=AGENCY_QUESTION, questions=QUESTIONS))
 
 
-def write_survey_export(path: Path, agencies: list[Agency], seed: int = 2026) -> Path:
+def write_survey_export(path: Path, agencies: Sequence[Agency], seed: int = 2026) -> Path:
     """A Microsoft Forms "CSV UTF-8" export of the survey (byte-order mark, CRLF): ID, times, e-mail and name
     (the form was anonymous: "anonymous"), the agency, one column per question."""
     rng = random.Random(seed)
