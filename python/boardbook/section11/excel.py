@@ -6,6 +6,7 @@ Each gathers its arguments from Excel and calls ``section11.pipeline``, like ``b
 from __future__ import annotations
 
 from boardbook.agencies import load_agencies
+from boardbook.book.base import Book
 from boardbook.dates import parse_date
 from boardbook.excel import Cancelled, Excel
 from boardbook.section11 import contract as c
@@ -53,15 +54,34 @@ def collate(xl: Excel, *, sample: int | None = None) -> str:
     if xl.path is None:
         return "Save this summary workbook first, so boardbook knows where it lives."
     folder = xl.need(xl.dialogs.pick_folder("Choose the folder of returns"))
+    previous = None  # asked only while the summary holds no history (a new round); Cancel collates without it
+    if not _holds_history(book):
+        previous = xl.dialogs.pick_file(
+            "Choose last round's summary, for every round's history and the comparison (Cancel: none)", "*.xlsx"
+        )
     survey = None  # asked only when the configuration maps survey questions; Cancel collates without it
     if config.survey.questions:
         survey = xl.dialogs.pick_file("Choose the practitioners' survey export (Cancel: none)", "*.csv;*.xlsx")
     result = collate_returns(
-        [folder], xl.path, config, sample=sample, book=book, progress=xl.progress("reading return"), survey=survey
+        [folder],
+        xl.path,
+        config,
+        sample=sample,
+        book=book,
+        progress=xl.progress("reading return"),
+        previous=previous,
+        survey=survey,
     )
     return (
         f"Read {result.read} returns: {result.accepted} accepted, {result.rejected} rejected, "
         f"{len(result.problems)} problems (see the Problems sheet). Save the workbook to keep the result."
+    )
+
+
+def _holds_history(book: Book) -> bool:
+    """Whether the open summary already carries earlier rounds (collating again keeps them)."""
+    return c.HISTORY in book.table_names() and any(
+        any(v not in (None, "") for v in r) for r in book.read_table(c.HISTORY).rows
     )
 
 
