@@ -238,7 +238,7 @@ def test_a_workbook_that_records_no_configuration_asks_for_one(app: xw.App, tmp_
 def test_collate_fills_the_open_summary_live(app: xw.App, summary_2024: Path, tmp_path: Path) -> None:
     returns = eastvale_returns(tmp_path / "returns-2026", load_config(EASTVALE))
     before = summary_2024.read_bytes()
-    message, xl = press(app, summary_2024, "s11.collate", Script(folders=[returns], files=[None]))
+    message, xl = press(app, summary_2024, "s11.collate", Script(folders=[returns]))
     assert message.startswith("Read 2 returns: 2 accepted, 0 rejected"), message
     assert summary_2024.read_bytes() == before, "the live workbook is filled, not the file behind it"
     saved = tmp_path / "saved.xlsx"
@@ -256,28 +256,29 @@ def test_collate_fills_the_open_summary_live(app: xw.App, summary_2024: Path, tm
     ]
 
 
-def test_collate_carries_every_round_from_last_rounds_summary(app: xw.App, summary_2024: Path, tmp_path: Path) -> None:
-    """Issue 14: a summary holding no history asks for last round's summary (History, Comparison); one that holds
-    history keeps it and does not ask again."""
+def test_collate_carries_every_round_from_last_rounds_summary(
+    app: xw.App, summary_2024: Path, tmp_path: Path, eastvale: Config
+) -> None:
+    """Issue 14: a fresh summary asks for last round's (History, Comparison, Trend); last round's own summary,
+    collated with the new round's returns, is its own previous and does not ask."""
+    from boardbook.templates.section11_summary import build_summary
+
     returns = eastvale_returns(tmp_path / "returns-2026", load_config(EASTVALE))
-    script = Script(folders=[returns], files=[summary_2024])
-    message, xl = press(app, summary_2024, "s11.collate", script)  # the new round, collated into last round's copy
-    assert message.startswith("Read 2 returns: 2 accepted"), message
-    saved = tmp_path / "Eastvale summary 2026.xlsx"
-    xl.book.save(str(saved))
-    wb = pc.CalamineWorkbook.from_path(str(saved), load_tables=True)
-    history = wb.get_table_by_name("History").to_python()
-    assert {r[0] for r in history} == {"2024"} and len(history) == 8  # two agencies x four standards
-    assert wb.get_table_by_name("Comparison").to_python(), "compared with 2024"
-    trend = wb.get_table_by_name("Trend")
-    assert list(trend.columns) == ["Agency", "2024", "2026", "Direction"]
-    again = Script(folders=[returns])  # no file answers: asking for one would fail the press
-    message, xl = press(app, saved, "s11.collate", again)
-    assert message.startswith("Read 2 returns: 2 accepted"), message
-    resaved = tmp_path / "again.xlsx"
-    xl.book.save(str(resaved))
-    kept = pc.CalamineWorkbook.from_path(str(resaved), load_tables=True).get_table_by_name("History").to_python()
-    assert kept == history
+    fresh = build_summary(eastvale).save(tmp_path / "Eastvale summary 2026.xlsx")
+    tables = {}
+    for label, path, files in (("fresh", fresh, [summary_2024]), ("last round's", summary_2024, [])):
+        message, xl = press(app, path, "s11.collate", Script(folders=[returns], files=files))  # no file: not asked
+        assert message.startswith("Read 2 returns: 2 accepted"), message
+        saved = tmp_path / f"saved {label}.xlsx"
+        xl.book.save(str(saved))
+        wb = pc.CalamineWorkbook.from_path(str(saved), load_tables=True)
+        tables[label] = {n: wb.get_table_by_name(n) for n in ("History", "Comparison", "Trend")}
+    for label, got in tables.items():
+        history = got["History"].to_python()
+        assert {r[0] for r in history} == {"2024"} and len(history) == 8, label  # two agencies x four standards
+        assert got["Comparison"].to_python(), label
+        assert list(got["Trend"].columns) == ["Agency", "2024", "2026", "Direction"], label
+    assert tables["fresh"]["History"].to_python() == tables["last round's"]["History"].to_python()
 
 
 def test_collate_takes_the_survey_export_when_questions_are_mapped(
@@ -292,7 +293,7 @@ def test_collate_takes_the_survey_export_when_questions_are_mapped(
     returns = eastvale_returns(tmp_path / "returns-2026", asked)
     survey = tmp_path / "survey.csv"
     survey.write_text("Agency,Managers listen to me\n" + "Eastvale Police,No\n" * 6, encoding="utf-8")
-    message, xl = press(app, summary, "s11.collate", Script(folders=[returns], files=[None, survey]))
+    message, xl = press(app, summary, "s11.collate", Script(folders=[returns], files=[survey]))
     assert message.startswith("Read 2 returns: 2 accepted"), message
     saved = tmp_path / "saved.xlsx"
     xl.book.save(str(saved))
@@ -302,7 +303,7 @@ def test_collate_takes_the_survey_export_when_questions_are_mapped(
 
 def test_challenge_sample_uses_the_configured_size(app: xw.App, summary_2024: Path, tmp_path: Path) -> None:
     returns = eastvale_returns(tmp_path / "returns-2026", load_config(EASTVALE))
-    message, xl = press(app, summary_2024, "s11.challenge_sample", Script(folders=[returns], files=[None]))
+    message, xl = press(app, summary_2024, "s11.challenge_sample", Script(folders=[returns]))
     assert message.startswith("Read 2 returns"), message
     saved = tmp_path / "saved.xlsx"
     xl.book.save(str(saved))

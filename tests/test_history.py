@@ -172,3 +172,31 @@ def test_an_alias_given_to_two_agencies_is_refused(tmp_path: Path) -> None:
     bad.write_text(AGENCY_LIST + "Dale Trust,Health,,All,Dale Council\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"agencies\.csv: row 5, column Aliases: 'Dale Council' .* row 4"):
         load_agencies(bad)
+
+
+def test_a_new_round_collated_into_last_rounds_summary_makes_it_the_previous(rounds: Rounds, tmp_path: Path) -> None:
+    """Last round's summary (a copy, or open in Excel) collated with the new round's returns, no --previous: its
+    ratings and what moderators typed go to History and the comparison, not onto the new round's rows — the same
+    History, Comparison and Trend as a fresh summary collated with --previous."""
+    copy = tmp_path / "summary-2024 copy.xlsx"
+    shutil.copy(rounds.summaries["2024"], copy)
+    _moderate(copy, {("Beta ICB", "S3"): N})  # typed into 2024 after the 2026 collation was made: 2024's own
+    wb = openpyxl.load_workbook(copy)
+    ws = wb[c.RETURNS]
+    col = {ws.cell(1, j).value: j for j in range(1, ws.max_column + 1)}
+    ws.cell(2, col["Board comment"]).value = "Challenged at the 2024 board"
+    wb.save(copy)
+    fresh = tmp_path / "fresh.xlsx"
+    listed = load_agencies(rounds.agencies)
+    collate([rounds.returns["2026"]], fresh, CONFIG, agencies=listed, previous=copy)
+    result = collate([rounds.returns["2026"]], copy, CONFIG, agencies=listed)
+    assert result.round == "2026" and result.accepted == len(ROUNDS["2026"])
+    for name in (c.HISTORY, c.COMPARISON, c.TREND):
+        assert table(copy, name) == table(fresh, name), name
+    history = {(r["Round"], r["Agency"], r["Ref"]): r for r in table(copy, c.HISTORY)}
+    assert history["2024", "Beta ICB", "S3"]["Moderated rating"] == N
+    assert history["2022", "Beta ICB", "S1"]["Moderated rating"] == P  # 2024's own History came too
+    now = table(copy, c.RETURNS)
+    assert not any(r["Moderated rating"] or r["Board comment"] for r in now), "2024's work stays with 2024"
+    assert not table(copy, c.REMOVED), "last round's rows went to History, not Removed"
+    assert table(copy, c.COMPARISON), "compared with 2024"

@@ -13,6 +13,7 @@ from boardbook.section11 import contract as c
 from boardbook.section11.pipeline import collate as collate_returns
 from boardbook.section11.pipeline import mail_drafts, make_returns, validate_book, write_feedback
 from boardbook.section11.rules import next_round
+from boardbook.textsafe import cell_text
 
 SHOWN = 15  # problems listed in the message box; the rest are in the notes on their cells
 
@@ -54,8 +55,10 @@ def collate(xl: Excel, *, sample: int | None = None) -> str:
     if xl.path is None:
         return "Save this summary workbook first, so boardbook knows where it lives."
     folder = xl.need(xl.dialogs.pick_folder("Choose the folder of returns"))
-    previous = None  # asked only while the summary holds no history (a new round); Cancel collates without it
-    if not _holds_history(book):
+    # A fresh summary asks for last round's (the --previous of the command line; Cancel: none). One that holds a
+    # round already is its own previous when new returns come in, and keeps its History.
+    previous = None
+    if not _holds_a_round(book):
         previous = xl.dialogs.pick_file(
             "Choose last round's summary, for every round's history and the comparison (Cancel: none)", "*.xlsx"
         )
@@ -78,8 +81,10 @@ def collate(xl: Excel, *, sample: int | None = None) -> str:
     )
 
 
-def _holds_history(book: Book) -> bool:
-    """Whether the open summary already carries earlier rounds (collating again keeps them)."""
+def _holds_a_round(book: Book) -> bool:
+    """Whether the open summary has been collated (it names its round) or carries earlier rounds."""
+    if "Round" in book.defined_names() and cell_text(book.get_name("Round")):
+        return True
     return c.HISTORY in book.table_names() and any(
         any(v not in (None, "") for v in r) for r in book.read_table(c.HISTORY).rows
     )

@@ -343,7 +343,19 @@ def collate(
         live = book is not None
         book = book if book is not None else _open_summary(out, config)
         _add_new_tables(book)
-        kept = _carry_forward(book, new_rows, now)
+        held = _held_round(book)
+        next_round = bool(held) and fold(held) != fold(round_)
+        if next_round and not previous:
+            # Last round's summary, collated with a new round's returns (a copy, or open in Excel): it is the
+            # previous round — its ratings become History and the comparison, its people's work stays with it.
+            previous_round = {
+                rules.key(history.as_listed(str(k[0]), names), k[1]): rating
+                for k, (rating, _evidence) in previous_answers(book, config).items()
+            }
+            carried = history.history_rows(
+                book.read_table(c.HISTORY).records(), book.read_table(c.RETURNS).records(), held, round_, names
+            )
+        kept = _carry_forward(book, new_rows, now, same_round=not next_round)
         if previous:
             carried = _previous_history(Path(previous), round_, names)
 
@@ -394,7 +406,7 @@ def collate(
                 records,
             ),
             survey=found_survey.rows if found_survey else [],
-            comparison=rules.comparison(config, accepted, previous_round) if previous else [],
+            comparison=rules.comparison(config, accepted, previous_round) if previous or next_round else [],
             missing=rules.missing(agencies, partnership, counted),
             problems=sorted(problems, key=_problem_order),
             removed=kept.removed,
@@ -471,8 +483,19 @@ class _Kept:
     history: list[list[object]]
 
 
-def _carry_forward(book: Book, new_rows: dict[rules.Key, list[object]], now: datetime) -> _Kept:
-    """Copy manual columns onto matching new rows; park vanished rows in Removed; keep the log."""
+def _held_round(book: Book) -> str:
+    """The round an existing summary holds (its ``Round`` name), "" for a new or older summary."""
+    return cell_text(book.get_name("Round")) if "Round" in book.defined_names() else ""
+
+
+def _carry_forward(
+    book: Book, new_rows: dict[rules.Key, list[object]], now: datetime, *, same_round: bool = True
+) -> _Kept:
+    """Copy manual columns onto matching new rows; park vanished rows in Removed; keep the log.
+
+    Collating another round into a summary (``same_round`` False) carries nothing of its rows: what moderators
+    and the board typed belongs to the round they typed it in, which goes to History instead.
+    """
     existing = book.read_table(c.RETURNS)
     manual_idx = [c.RETURNS_HEADERS.index(h) for h in c.MANUAL_COLUMNS]
     before: dict[rules.Key, tuple[str, str]] = {}
@@ -485,7 +508,7 @@ def _carry_forward(book: Book, new_rows: dict[rules.Key, list[object]], now: dat
     for row in removed:
         parked[rules.key(str(row[0] or ""), str(row[2] or ""))] = row
     restored: set[rules.Key] = set()
-    for rec in existing.records():
+    for rec in existing.records() if same_round else ():
         agency, ref = str(rec.get("Agency") or "").strip(), str(rec.get("Ref") or "").strip()
         if not agency or not ref:
             continue
