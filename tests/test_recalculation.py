@@ -1,8 +1,8 @@
 """Filled summaries carry the values a real spreadsheet engine computes (DESIGN.md, "Filled workbooks").
 
-LibreOffice recalculates every formula of real summaries (the demo's two rounds, and a summary on a
-percent scale with formula-like evidence and all-"N/A" rows); each cached value boardbook wrote must
-equal LibreOffice's result. A workbook with a deliberately wrong cached value goes through the same
+LibreOffice recalculates every formula of real summaries (the demo's 2024 and 2026 rounds, moderated, and a
+summary on a percent scale with formula-like evidence and all-"N/A" rows); each cached value boardbook wrote
+must equal LibreOffice's result. A workbook with a deliberately wrong cached value goes through the same
 soffice run, proving that run really recalculated. LibreOffice runs twice in the whole module.
 """
 
@@ -196,6 +196,9 @@ def test_every_cached_value_equals_libreoffice_recalculation(
         a, b = cached[sheet][cell].value, recalc[sheet][cell].value
         if not _same(a, b):
             mismatches.append(f"{sheet}!{cell} {text[:90]}: cached {a!r}, LibreOffice {b!r}")
+    if label == "demo 2026":  # moderators typed in every round of the demo: the moderation formulas have work
+        over = [r[-1] for r in tables.get_table_by_name(c.MODERATION).to_python() if isinstance(r[-1], float)]
+        assert per_sheet.get(c.MODERATION) and over and max(over) > 0, per_sheet
     record_property("formula_cells_compared", len(formulas))
     print(f"{label}: compared {len(formulas)} formula cells {per_sheet}")
     assert not mismatches, f"{len(mismatches)} of {len(formulas)} differ:\n" + "\n".join(mismatches[:25])
