@@ -135,7 +135,8 @@ def demo(
     ] = 300,
 ) -> None:
     """Run the bundled demo: a fictional partnership's two section 11 rounds through the whole loop (returns,
-    collation, feedback, e-mail drafts), its budget and performance workbooks, and a schools audit."""
+    collation, feedback, e-mail drafts), its budget and performance workbooks, its learning and improvement tracker,
+    training evaluation and matrix of concerns, and a schools audit."""
     from boardbook.demo import run_demo
 
     result = run_demo(out_dir, progress=lambda msg: err.print(msg), schools=schools)

@@ -170,9 +170,13 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None, *, 
     from boardbook.performance.demo import run_performance_demo
 
     performance = run_performance_demo(folder)
+    from boardbook.improvement_demo import run_improvement_demo
+
+    improvement = run_improvement_demo(folder, say)  # the tracker, training evaluation and matrix of concerns
     manifest = write_demo_manifest(folder, agencies_file.read_bytes())
     schools_demo = run_schools_demo(folder / "schools", schools, say) if schools else None
-    return DemoResult(folder, first, second, budgets, [performance, manifest], feedback, mailings, schools_demo)
+    extra = [performance, *improvement, manifest]
+    return DemoResult(folder, first, second, budgets, extra, feedback, mailings, schools_demo)
 
 
 def write_budget_inputs(folder: Path) -> Path:
@@ -218,6 +222,10 @@ indicators = ["performance-inputs/indicators.csv"]
 evidence = "performance-inputs/evidence.csv"
 risk_factors = "performance-inputs/risk-factors.csv"
 performance_previous = "quadrant-performance-2023-24.xlsx"
+learning = "improvement-inputs/demo-recommendations.csv"
+learning_as_at = 2026-03-31
+training = ["improvement-inputs/demo-training-evaluations.csv"]
+concerns = "improvement-inputs/demo-concerns.csv"
 
 [[partnerships]]
 name = "Eastvale Safeguarding Children Partnership"
