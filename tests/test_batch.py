@@ -103,6 +103,10 @@ budget = "{demo / "budget-inputs" / "demo-budget-2024-25.toml"}"
             '[[partnerships]]\nname = "A"\nout = "x"\nbudget = "b"\nlearning_as_at = 2026-03-31\n',
             "learning_as_at is the tracker's report date: give learning too",
         ),
+        (
+            '[defaults]\nlearning_as_at = "2026-02-30"\n[[partnerships]]\nname = "A"\nout = "x"\nlearning = "r.csv"\n',
+            r"m\.toml: defaults\.learning_as_at '2026-02-30' is not a date",
+        ),
         ('[[partnerships]]\nname = "A"\nout = "x"\ntraining = 3\n', r"partnerships\[0\]\.training must be a path or"),
         ('[[partnerships]]\nname = "A"\nout = "x"\nlearning = ["a.csv"]\n', r"\.learning must be a path$"),
         ('[[partnerships]]\nname = "A"\nout = "x"\nconcerns = true\n', r"\.concerns must be a path$"),
@@ -220,6 +224,20 @@ concerns = "{DATA / "demo-concerns.csv"}"
     concerns = table(out / "concerns-matrix.xlsx", "Concerns")
     assert len(concerns) == 10 and {r["Review work"] for r in concerns} == {"Yes", ""}
     assert hashes(inputs) == before
+
+
+def test_a_default_report_date_serves_the_partnerships_with_a_tracker(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.toml"
+    manifest.write_text(
+        "[defaults]\nlearning_as_at = 2026-03-31\n"
+        '[[partnerships]]\nname = "A"\nout = "a"\nlearning = "r.csv"\n'
+        '[[partnerships]]\nname = "B"\nout = "b"\nconcerns = "c.csv"\n'
+        '[[partnerships]]\nname = "C"\nout = "c"\nlearning = "r.csv"\nlearning_as_at = "30/06/2026"\n'
+    )
+    a, b, c = load_manifest(manifest)
+    assert (a.learning, a.learning_as_at) == (tmp_path / "r.csv", datetime(2026, 3, 31).date())
+    assert (b.learning, b.concerns) == (None, tmp_path / "c.csv")
+    assert c.learning_as_at == datetime(2026, 6, 30).date()
 
 
 def test_a_bad_training_export_fails_its_partnership_alone(tmp_path: Path) -> None:

@@ -145,10 +145,12 @@ def load_manifest(path: str | Path) -> list[Job]:
                     raise ConfigError(f"{where}.{key} must be a path")
                 bundled = key == "config" and merged[key] in BUNDLED and not (base / merged[key]).exists()
                 setattr(job, key, Path(merged[key]) if bundled else base / merged[key])  # config = "section175"
-        if "learning_as_at" in merged:
-            job.learning_as_at = _as_at(merged["learning_as_at"], f"{where}.learning_as_at")
-            if job.learning is None:
-                raise ConfigError(f"{where}.learning_as_at is the tracker's report date: give learning too")
+        if "learning_as_at" in merged:  # a [defaults] date serves the partnerships that name a tracker
+            own = "learning_as_at" in entry
+            key = f"{where}.learning_as_at" if own else f"{p.name}: defaults.learning_as_at"
+            job.learning_as_at = _as_at(merged["learning_as_at"], key)
+            if job.learning is None and own:
+                raise ConfigError(f"{key} is the tracker's report date: give learning too")
         job.feedback = merged.get("feedback", False)
         if not isinstance(job.feedback, bool):
             raise ConfigError(f"{where}.feedback must be true or false")
