@@ -17,7 +17,16 @@ from boardbook.batch import load_manifest, run_batch
 from boardbook.demo import run_demo
 from boardbook.errors import ConfigError
 from boardbook.improvement_demo import write_training_export
-from tests.helpers import EVALUATION_ROWS, FORMS_HEADERS, forms_export, hashes, names_openpyxl, table
+from tests.helpers import (
+    EVALUATION_ROWS,
+    FORMS_HEADERS,
+    forms_export,
+    hashes,
+    names_openpyxl,
+    recalculate_many,
+    require_soffice,
+    table,
+)
 
 BIN = str(Path(sys.executable).with_name("boardbook"))
 
@@ -321,3 +330,18 @@ def test_the_demo_training_export_is_seeded_and_its_names_never_reach_the_workbo
     assert len(secrets) > 200
     leaked = sorted(s for s in secrets if s.casefold().replace("'", "&apos;") in package or s.casefold() in package)
     assert not leaked, leaked[:5]
+
+
+def test_the_demo_improvement_workbooks_recalculate_to_their_cached_values(demo: Path, tmp_path: Path) -> None:
+    """LibreOffice headless recalculates every formula of the three demo workbooks (RAG and days overdue over
+    AsAt, the learning gain's SUMPRODUCTs over 235 evaluations, the count of sources) to what boardbook cached."""
+    require_soffice()
+    names = list(IMPROVEMENT)
+    theirs = recalculate_many([demo / n for n in names], tmp_path / "lo")
+
+    def rounded(path: Path, name: str) -> list[dict[str, object]]:
+        return [{k: round(v, 9) if isinstance(v, float) else v for k, v in r.items()} for r in table(path, name)]
+
+    for name, recalculated in zip(names, theirs, strict=True):
+        for t in IMPROVEMENT[name]:
+            assert rounded(recalculated, t) == rounded(demo / name, t), (name, t)
