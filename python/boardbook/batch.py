@@ -147,10 +147,10 @@ def load_manifest(path: str | Path) -> list[Job]:
                 setattr(job, key, Path(merged[key]) if bundled else base / merged[key])  # config = "section175"
         if "learning_as_at" in merged:  # a [defaults] date serves the partnerships that name a tracker
             own = "learning_as_at" in entry
-            key = f"{where}.learning_as_at" if own else f"{p.name}: defaults.learning_as_at"
-            job.learning_as_at = _as_at(merged["learning_as_at"], key)
+            named = f"{where}.learning_as_at" if own else f"{p.name}: defaults.learning_as_at"
+            job.learning_as_at = _as_at(merged["learning_as_at"], named)
             if job.learning is None and own:
-                raise ConfigError(f"{key} is the tracker's report date: give learning too")
+                raise ConfigError(f"{named} is the tracker's report date: give learning too")
         job.feedback = merged.get("feedback", False)
         if not isinstance(job.feedback, bool):
             raise ConfigError(f"{where}.feedback must be true or false")
