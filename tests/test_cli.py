@@ -110,6 +110,10 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert len(list((demo / "schools" / "feedback").glob("*.xlsx"))) == accepted
     assert len(list((demo / "schools" / "mail-chase").glob("*.eml"))) == 300 - accepted
     assert f"schools round 2026/27: {accepted} accepted" in result.stdout
+    # the partnership's learning and improvement workbooks, listed in the summary
+    for name in ("learning-improvement.xlsx", "training-evaluation.xlsx", "concerns-matrix.xlsx"):
+        assert f"wrote {demo / name}\n" in result.stdout and (demo / name).is_file()
+    assert "Training evaluation: 236 evaluations of 5 courses" in result.stderr
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="checks the fallback where Excel cannot exist")

@@ -1,8 +1,9 @@
 """Fill many partnerships' workbooks in one run, in parallel processes.
 
 A manifest (TOML) lists the partnerships; for each, whatever inputs it names are filled: the section 11
-summary (returns), the budget, the quadrant performance workbook. One partnership's failure never stops the
-others; the run report says, per partnership, what was written, the problems, the timings.
+summary (returns), the budget, the quadrant performance workbook, the learning and improvement tracker, the
+training evaluation and the matrix of concerns. One partnership's failure never stops the others; the run report
+says, per partnership, what was written, the problems, the timings.
 
     [defaults]                        # applied to every partnership (each may override)
     config = "boardbook.toml"
@@ -22,9 +23,14 @@ others; the run report says, per partnership, what was written, the problems, th
     performance_previous = "northmoor/quadrant-performance-2023-24.xlsx"
     feedback = true                   # after collation: one feedback workbook per agency, in out/feedback
     mail = ["chase", "feedback"]      # e-mail drafts: to the agencies in Missing; with each agency's feedback
+    learning = "northmoor/recommendations.csv"   # the tracker (.xlsx) or a CSV of its Recommendations table
+    learning_as_at = 2026-03-31       # report date (TOML date or "31/03/2026"); else the tracker's AsAt, else today
+    training = ["northmoor/evaluations.csv"]     # evaluation exports (Microsoft Forms CSV or .xlsx)
+    concerns = "northmoor/concerns.csv"          # the matrix (.xlsx) or a CSV of its Concerns table
 
 Paths are relative to the manifest's folder. Drafts go to out/mail-chase and out/mail-feedback (the agency list's
-e-mail addresses: ``agencies``, else the configuration's).
+e-mail addresses: ``agencies``, else the configuration's); the other workbooks to out/section11-summary.xlsx,
+budget.xlsx, quadrant-performance.xlsx, learning-improvement.xlsx, training-evaluation.xlsx, concerns-matrix.xlsx.
 """
 
 from __future__ import annotations
@@ -35,12 +41,14 @@ import tomllib
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from boardbook.atomic import atomic_path
 from boardbook.config import BUNDLED
 from boardbook.errors import BoardbookError, ConfigError
 from boardbook.isolated import Lost, run_isolated
+from boardbook.problems import MAX_LISTED
 
 PATH_KEYS = (
     "config",
@@ -52,10 +60,13 @@ PATH_KEYS = (
     "evidence",
     "risk_factors",
     "performance_previous",
+    "learning",
+    "concerns",
 )
-LIST_KEYS = ("returns", "indicators")
+LIST_KEYS = ("returns", "indicators", "training")
 MAIL_KINDS = ("chase", "feedback")  # "returns" belongs to the start of a round: boardbook s11 mail returns
-KNOWN = {"name", "out", "partnership", "feedback", "mail", *PATH_KEYS, *LIST_KEYS}
+KNOWN = {"name", "out", "partnership", "feedback", "mail", "learning_as_at", *PATH_KEYS, *LIST_KEYS}
+FILLS = ("returns", "budget", "indicators", "learning", "training", "concerns")  # a partnership names one at least
 
 
 @dataclass
@@ -73,6 +84,10 @@ class Job:
     evidence: Path | None = None
     risk_factors: Path | None = None
     performance_previous: Path | None = None
+    learning: Path | None = None
+    learning_as_at: date | None = None
+    training: list[Path] = field(default_factory=list)
+    concerns: Path | None = None
     feedback: bool = False
     mail: list[str] = field(default_factory=list)
 
@@ -130,6 +145,12 @@ def load_manifest(path: str | Path) -> list[Job]:
                     raise ConfigError(f"{where}.{key} must be a path")
                 bundled = key == "config" and merged[key] in BUNDLED and not (base / merged[key]).exists()
                 setattr(job, key, Path(merged[key]) if bundled else base / merged[key])  # config = "section175"
+        if "learning_as_at" in merged:  # a [defaults] date serves the partnerships that name a tracker
+            own = "learning_as_at" in entry
+            named = f"{where}.learning_as_at" if own else f"{p.name}: defaults.learning_as_at"
+            job.learning_as_at = _as_at(merged["learning_as_at"], named)
+            if job.learning is None and own:
+                raise ConfigError(f"{named} is the tracker's report date: give learning too")
         job.feedback = merged.get("feedback", False)
         if not isinstance(job.feedback, bool):
             raise ConfigError(f"{where}.feedback must be true or false")
@@ -142,20 +163,34 @@ def load_manifest(path: str | Path) -> list[Job]:
         job.mail = list(mail)
         if (job.feedback or job.mail) and not job.returns:
             raise ConfigError(f"{where}: feedback and mail need returns to collate")
-        if not (job.returns or job.budget or job.indicators):
-            raise ConfigError(f"{where}: {name} names no returns, budget or indicators: nothing to fill")
+        if not any(getattr(job, key) for key in FILLS):
+            raise ConfigError(f"{where}: {name} names no {', '.join(FILLS[:-1])} or {FILLS[-1]}: nothing to fill")
         jobs.append(job)
     return jobs
+
+
+def _as_at(value: object, key: str) -> date:
+    """A report date from a manifest: a TOML date (2026-03-31) or a text date, day first ("31/03/2026")."""
+    from boardbook.dates import parse_date
+
+    if isinstance(value, datetime):  # a TOML date-time: the report date is a day
+        raise ConfigError(f'{key} must be a date without a time, e.g. 2026-03-31 or "31/03/2026"')
+    when = parse_date(value.strip()) if isinstance(value, str) else value if isinstance(value, date) else None
+    if when is None:
+        raise ConfigError(f'{key} {value!r} is not a date: give it as 2026-03-31 (a TOML date) or "31/03/2026"')
+    return when
 
 
 def run_job(job: Job) -> Report:
     """Fill one partnership's workbooks. Never raises: failures are reported."""
     from boardbook.agencies import load_agencies
-    from boardbook.budget.model import BudgetInputError
     from boardbook.budget.pipeline import fill_budget_file
+    from boardbook.concerns.pipeline import fill_concerns_file
+    from boardbook.learning.pipeline import fill_tracker_file
     from boardbook.performance.pipeline import fill_workbook
     from boardbook.recorded import choose_config
     from boardbook.section11.pipeline import collate, mail_drafts, write_feedback
+    from boardbook.training.pipeline import fill_training_file
 
     report = Report(job.name)
     step = ""
@@ -207,10 +242,30 @@ def run_job(job: Job) -> Report:
             )
             report.written.append(str(filled.out))
             report.seconds["performance"] = round(time.perf_counter() - t0, 3)
-    except BudgetInputError as exc:
-        report.ok, report.error = False, f"{step}: " + "; ".join(exc.lines)
-    except BoardbookError as exc:
-        report.ok, report.error = False, f"{step}: {exc}" if step else str(exc)
+        if job.learning:
+            step, t0 = "learning", time.perf_counter()
+            tracker = fill_tracker_file(
+                job.learning, job.out / "learning-improvement.xlsx", as_at=job.learning_as_at, config=config
+            )
+            report.written.append(str(tracker.out))
+            report.problems += len(tracker.problems)
+            report.seconds["learning"] = round(time.perf_counter() - t0, 3)
+        if job.training:
+            step, t0 = "training", time.perf_counter()
+            training = fill_training_file(job.training, job.out / "training-evaluation.xlsx", config)
+            report.written.append(str(training.out))
+            report.problems += len(training.problems)
+            report.seconds["training"] = round(time.perf_counter() - t0, 3)
+        if job.concerns:
+            step, t0 = "concerns", time.perf_counter()
+            matrix = fill_concerns_file(job.concerns, job.out / "concerns-matrix.xlsx", config=config)
+            report.written.append(str(matrix.out))
+            report.seconds["concerns"] = round(time.perf_counter() - t0, 3)
+    except BoardbookError as exc:  # an input's problems (ProblemError) each name file and sheet/cell or row/column
+        lines = exc.lines
+        more = f"; and {len(lines) - MAX_LISTED} more" if len(lines) > MAX_LISTED else ""
+        what = "; ".join(lines[:MAX_LISTED]) + more
+        report.ok, report.error = False, f"{step}: {what}" if step else what
     except Exception as exc:
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         report.ok = False

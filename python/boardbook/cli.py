@@ -136,7 +136,8 @@ def demo(
 ) -> None:
     """Run the bundled demo: a fictional partnership's three section 11 rounds through the whole loop (returns,
     collation, moderation, the practitioners' survey, feedback, e-mail drafts), its budget and performance
-    workbooks, and a schools audit."""
+    workbooks, its learning and improvement tracker, training evaluation and matrix of concerns, and a schools
+    audit."""
     from boardbook.demo import run_demo
 
     result = run_demo(out_dir, progress=lambda msg: err.print(msg), schools=schools)

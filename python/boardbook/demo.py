@@ -108,8 +108,8 @@ def _fill(
 
 def run_demo(out: str | Path, progress: Callable[[str], None] | None = None, *, schools: int = 300) -> DemoResult:
     """Three rounds of Northmoor's section 11 audit (moderated, the last beside a practitioners' survey), its
-    budget and performance workbooks, and (``schools`` > 0) a section 175 audit of that many schools, each through
-    the whole loop."""
+    budget, performance, learning and improvement, training evaluation and concerns workbooks, and (``schools`` >
+    0) a section 175 audit of that many schools, each through the whole loop."""
     say = progress or (lambda _msg: None)
     folder = Path(out)
     agencies_file = resources.files("boardbook.data").joinpath("demo-agencies.csv")
@@ -183,11 +183,13 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None, *, 
     from boardbook.performance.demo import run_performance_demo
 
     performance = run_performance_demo(folder)
+    from boardbook.improvement_demo import run_improvement_demo
+
+    improvement = run_improvement_demo(folder, say)  # the tracker, training evaluation and matrix of concerns
     manifest = write_demo_manifest(folder, agencies_file.read_bytes())
     schools_demo = run_schools_demo(folder / "schools", schools, say) if schools else None
-    return DemoResult(
-        folder, first, second, budgets, [performance, manifest], feedback, mailings, schools_demo, earliest
-    )
+    extra = [performance, *improvement, manifest]
+    return DemoResult(folder, first, second, budgets, extra, feedback, mailings, schools_demo, earliest)
 
 
 def _round(
@@ -281,6 +283,10 @@ indicators = ["performance-inputs/indicators.csv"]
 evidence = "performance-inputs/evidence.csv"
 risk_factors = "performance-inputs/risk-factors.csv"
 performance_previous = "quadrant-performance-2023-24.xlsx"
+learning = "improvement-inputs/demo-recommendations.csv"
+learning_as_at = 2026-03-31
+training = ["improvement-inputs/demo-training-evaluations.csv"]
+concerns = "improvement-inputs/demo-concerns.csv"
 
 [[partnerships]]
 name = "Eastvale Safeguarding Children Partnership"
