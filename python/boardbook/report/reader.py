@@ -158,6 +158,11 @@ def number(
     return float(value)
 
 
+def count(value: float | None) -> int | float | None:
+    """A count as a whole number (a workbook stores 3 as 3.0)."""
+    return int(value) if value is not None and value.is_integer() else value
+
+
 def money(value: float) -> Decimal:
     """An amount as the workbook holds it (a binary float) to the penny: 1234.56 stays 1234.56."""
     try:
@@ -285,8 +290,8 @@ def read_standards(path: Path, *, problems: Problems) -> Appendix | None:
     out: list[list[Cell]] = []
     for i in rows:
         row = table.rows[i]
-        rated = number(table, i, "Rated", file, problems)
-        met = number(table, i, "Met", file, problems)
+        rated = count(number(table, i, "Rated", file, problems))
+        met = count(number(table, i, "Met", file, problems))
         pct = number(table, i, "Met %", file, problems, blank_ok=True)  # blank when nothing was rated
         out.append([cell_text(row[cols["Ref"]]), cell_text(row[cols["Standard"]]), rated, met, pct])
     return with_partnership(
@@ -375,7 +380,14 @@ def read_learning_gain(path: Path, *, problems: Problems) -> Appendix | None:
         return None
     kinds = {"Responses": COUNT, "Mean before": MEAN, "Mean after": MEAN, "Mean gain": MEAN, "% improved": PERCENT}
     out: list[list[Cell]] = [
-        [cell_text(table.rows[i][cols["Course"]]), *(number(table, i, h, file, problems) for h in kinds)] for i in rows
+        [
+            cell_text(table.rows[i][cols["Course"]]),
+            *(
+                count(number(table, i, h, file, problems)) if k == COUNT else number(table, i, h, file, problems)
+                for h, k in kinds.items()
+            ),
+        ]
+        for i in rows
     ]
     return with_partnership(
         raw,

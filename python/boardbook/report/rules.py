@@ -116,7 +116,7 @@ def priority_rows(quadrant: Sequence[Sequence[str]], reflections: Sequence[tuple
     order: dict[str, str] = {}
     summary: dict[str, str] = {}
     lenses: dict[str, dict[str, list[tuple[str, str]]]] = {}
-    for priority, lens_l, text_l, rag_l, lens_r, text_r, rag_r in (list(r) + [""] * 7 for r in quadrant):
+    for priority, lens_l, text_l, rag_l, lens_r, text_r, rag_r in ((list(r) + [""] * 7)[:7] for r in quadrant):
         if not priority:
             continue
         key = fold(priority)
