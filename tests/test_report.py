@@ -551,3 +551,17 @@ def test_a_value_missing_names_its_cell(inputs: Inputs, tmp_path: Path) -> None:
 def _where(path: Path, table: str, row: int, header: str) -> tuple[str, str]:
     cell = _cell(openpyxl.load_workbook(path), table, row, header)
     return cell.parent.title, cell.coordinate
+
+
+def test_a_budget_whose_table_does_not_add_up_names_the_line(inputs: Inputs, tmp_path: Path) -> None:
+    """The TOTAL line's cached value changed behind its formula (as a hand edit of a copy would): stopped, named."""
+    wb = openpyxl.load_workbook(inputs.paths["budget"])
+    row = next(i for i in range(30) if _cell(wb, "AnnualReport", i, "Line").value == c.TOTAL_EXPENDITURE)
+    sheet, cell = _where(inputs.paths["budget"], "AnnualReport", row, "Amount")
+    bad = _cached(inputs.paths["budget"], tmp_path / "b.xlsx", sheet, cell, "400500.01")
+    with pytest.raises(ReportInputError) as caught:
+        build_report(tmp_path / "out", budget=bad)
+    [p] = caught.value.problems
+    assert (p.code, p.sheet, p.cell) == ("report-budget-mismatch", sheet, cell)
+    assert p.message.startswith("the TOTAL line of table 'AnnualReport' is £400,500.01 but TotalExpenditure is ")
+    assert "£400,500.00" in p.message and "boardbook budget fill" in p.message

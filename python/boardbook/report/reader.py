@@ -198,25 +198,28 @@ def read_budget(path: Path, *, council_convention: bool, problems: Problems) -> 
             names[name] = money(float(found.value))
         else:
             problems.add(
-                "report-value-missing" if not _blank(found.value) or name != "TotalIncome" else "report-not-filled",
+                "report-value-missing",
                 Location(file, found.sheet, found.cell),
                 f"{name} holds {quoted(cell_text(found.value)) if not _blank(found.value) else 'nothing'}: "
                 f"the budget is not filled (or not calculated); {src.fill}",
             )
     lines = []
+    cells: dict[str, str] = {}  # line -> its Amount cell, for messages
     for i in rows:
         amount = number(table, i, "Amount", file, problems)
         row = table.rows[i]
         section, line = cell_text(row[cols["Section"]]), cell_text(row[cols["Line"]])
         lines.append(rules.BudgetLine(section, line, money(amount or 0)))
+        cells.setdefault(line, table.cell(i, "Amount"))
     if problems.stop:
         return None
     income_positive = rules.published(lines, names["TotalIncome"], council_convention=False)
-    for what, amount, name, value in rules.reconcile(income_positive, names):
+    for what, line_name, total, name, value in rules.reconcile(income_positive, names):
         problems.add(
             "report-budget-mismatch",
-            Location(file, table.sheet),
-            f"{what} of table '{table.name}' come to {rules.money_text(amount)} but {name} is "
+            Location(file, table.sheet, cells.get(line_name or "", "")),
+            f"{what} of table '{table.name}' {'is' if line_name else 'add up to'} {rules.money_text(total)} but "
+            f"{name} is "
             f"{rules.money_text(value)}: the published table must add up; fill the budget again ({src.fill})",
         )
     if problems.stop:

@@ -53,9 +53,11 @@ def published(lines: Sequence[BudgetLine], total_income: Decimal, *, council_con
     ]
 
 
-def reconcile(lines: Sequence[BudgetLine], names: Mapping[str, Decimal]) -> list[tuple[str, Decimal, str, Decimal]]:
-    """What does not add up: (what the lines give, its amount, the defined name, the name's value), on lines with
-    income positive (``published(..., council_convention=False)``)."""
+def reconcile(
+    lines: Sequence[BudgetLine], names: Mapping[str, Decimal]
+) -> list[tuple[str, str | None, Decimal, str, Decimal]]:
+    """What does not add up: (what the lines give, the one line it is if it is one, its amount, the defined name,
+    the name's value), on lines with income positive (``published(..., council_convention=False)``)."""
 
     def total(pred: object) -> Decimal:
         return sum((x.amount for x in lines if pred(x)), Decimal(0))  # type: ignore[operator]
@@ -63,20 +65,23 @@ def reconcile(lines: Sequence[BudgetLine], names: Mapping[str, Decimal]) -> list
     def line(name: str) -> Decimal | None:
         return next((x.amount for x in lines if x.line == name), None)
 
-    checks: list[tuple[str, Decimal | None, str]] = [
-        ("the Contributions lines", total(lambda x: x.section == "Contributions"), "TotalContributions"),
-        ("the income lines", total(lambda x: x.section in c.INCOME_SECTIONS), "TotalIncome"),
-        (f"the {c.TOTAL_INCOME} line", line(c.TOTAL_INCOME), "TotalIncome"),
-        ("the Expenditure lines", total(lambda x: x.section == "Expenditure"), "TotalExpenditure"),
-        (f"the {c.TOTAL_EXPENDITURE} line", line(c.TOTAL_EXPENDITURE), "TotalExpenditure"),
-        ("the Available reserves line", line("Available reserves"), "ReservesBroughtForward"),
-        ("the Drawdown line", line("Drawdown"), "Drawdown"),
-        ("the Add to reserves line", line("Add to reserves"), "AddToReserves"),
-        (f"the {c.RESERVES_BALANCE} line", line(c.RESERVES_BALANCE), "ReservesCarriedForward"),
+    checks: list[tuple[str, str | None, Decimal | None, str]] = [
+        ("the Contributions lines", None, total(lambda x: x.section == "Contributions"), "TotalContributions"),
+        ("the income lines", None, total(lambda x: x.section in c.INCOME_SECTIONS), "TotalIncome"),
+        ("the Expenditure lines", None, total(lambda x: x.section == "Expenditure"), "TotalExpenditure"),
     ]
+    for label, name in (
+        (c.TOTAL_INCOME, "TotalIncome"),
+        (c.TOTAL_EXPENDITURE, "TotalExpenditure"),
+        ("Available reserves", "ReservesBroughtForward"),
+        ("Drawdown", "Drawdown"),
+        ("Add to reserves", "AddToReserves"),
+        (c.RESERVES_BALANCE, "ReservesCarriedForward"),
+    ):
+        checks.append((f"the {label} line", label, line(label), name))
     return [
-        (what, amount, name, names[name])
-        for what, amount, name in checks
+        (what, one, amount, name, names[name])
+        for what, one, amount, name in checks
         if amount is not None and name in names and amount.quantize(PENNY) != names[name].quantize(PENNY)
     ]
 
