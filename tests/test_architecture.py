@@ -100,6 +100,7 @@ def test_fills_and_pipelines_never_probe_the_port() -> None:
         "performance.cli",
         "learning.cli",
         "concerns.cli",
+        "report.cli",
         "section11.excel",
         "budget.excel",
         "performance.excel",
@@ -114,13 +115,13 @@ def test_doors_call_the_pipelines_and_nothing_below_them(door: str) -> None:
     below = sorted(
         m
         for m in imported
-        for d in DOMAINS
+        for d in (*DOMAINS, "report")
         if m.startswith(
             (f"boardbook.{d}.fill", f"boardbook.{d}.reader", f"boardbook.{d}.compute", "boardbook.templates")
         )
     )
     assert not below, f"{door} reaches below the pipeline: {below}"
-    assert any(m.startswith(f"boardbook.{d}.pipeline") for m in imported for d in DOMAINS)
+    assert any(m.startswith(f"boardbook.{d}.pipeline") for m in imported for d in (*DOMAINS, "report"))
 
 
 def test_the_command_line_starts_without_openpyxl() -> None:

@@ -46,7 +46,7 @@ from tests.helpers import (
     make_return,
     names_openpyxl,
     recalculate_many,
-    require_soffice,
+    require_writer,
     run,
 )
 
@@ -352,7 +352,7 @@ def test_reflections_are_kept_by_performance_fill_and_shown_beside_the_lenses(in
 
 # -- independent checks: LibreOffice, openxml-audit ----------------------------------------------------------------
 def test_libreoffice_writer_turns_the_document_into_a_pdf(pack: Pack, tmp_path: Path) -> None:
-    require_soffice()
+    require_writer()
     source = pack.council / c.DOCUMENT_FILE
     [pdf] = recalculate_many([source], tmp_path, to="pdf")
     data = pdf.read_bytes()
