@@ -579,3 +579,33 @@ def test_a_budget_whose_table_does_not_add_up_names_the_line(inputs: Inputs, tmp
     assert (p.code, p.sheet, p.cell) == ("report-budget-mismatch", sheet, cell)
     assert p.message.startswith("the TOTAL line of table 'AnnualReport' is £400,500.01 but TotalExpenditure is ")
     assert "£400,500.00" in p.message and "boardbook budget fill" in p.message
+
+
+def test_reflections_travel_from_an_input_workbook_and_a_typo_in_kind_stops_the_pack(
+    inputs: Inputs, tmp_path: Path
+) -> None:
+    """Filling a new workbook from a filled one (its tables as inputs) keeps the Reflections too."""
+    source = inputs.paths["performance"]
+    again = fill_workbook(tmp_path / "new.xlsx", load_config(), indicators=[source], evidence=source).out
+    ws = openpyxl.load_workbook(again)[pc.REFLECTIONS]
+    assert [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)] == REFLECTIONS
+    assert not (tmp_path / "new.backup.xlsx").exists()
+
+    bad = _resaved(again, tmp_path / "typo.xlsx", _reflection("Neglect", "Even beter if"))
+    with pytest.raises(ReportInputError) as caught:
+        build_report(tmp_path / "out", performance=bad)
+    [p] = caught.value.problems
+    assert (p.code, p.sheet, p.cell) == ("report-reflection-kind-unknown", pc.REFLECTIONS, "B4")
+    assert "'Even beter if' is neither 'What went well' nor 'Even better if'" in p.message
+
+
+def test_a_fill_of_the_open_workbook_leaves_reflections_alone(inputs: Inputs, tmp_path: Path) -> None:
+    """The ribbon fills the open workbook in place (``book=``): Reflections is not its to touch."""
+    from boardbook.book import open_book
+
+    demo = write_demo_inputs(tmp_path / "inputs")
+    book = open_book(inputs.paths["performance"])
+    fill_workbook(None, load_config(), indicators=[demo["indicators.csv"]], evidence=demo["evidence.csv"], book=book)
+    saved = book.save(tmp_path / "refilled.xlsx")
+    rows = openpyxl.load_workbook(saved)[pc.REFLECTIONS].iter_rows(min_row=2, values_only=True)
+    assert [tuple(r) for r in rows] == REFLECTIONS
