@@ -18,7 +18,7 @@ from boardbook.errors import Location, WorkbookError
 from boardbook.folding import fold
 from boardbook.learning import contract as lc
 from boardbook.performance import contract as pc
-from boardbook.problems import WARNING, Problem
+from boardbook.problems import ERROR, WARNING, Problem
 from boardbook.report import contract as c
 from boardbook.report import rules
 from boardbook.report.model import COUNT, MEAN, MONEY, PERCENT, Appendix, Cell
@@ -65,14 +65,15 @@ SOURCES = {
 
 
 class Problems(list[Problem]):
-    """The problems found while reading one input; ``stop`` says whether any is an error."""
+    """The problems found while reading the inputs (all of them: one run says everything); ``stop`` says whether
+    any is an error."""
 
-    def add(self, code: str, where: Location, message: str, severity: str = "Error") -> None:
+    def add(self, code: str, where: Location, message: str, severity: str = ERROR) -> None:
         self.append(Problem.at(code, where, message, severity))
 
     @property
     def stop(self) -> bool:
-        return any(p.severity == "Error" for p in self)
+        return any(p.severity == ERROR for p in self)
 
 
 def _blank(value: object) -> bool:
@@ -88,7 +89,8 @@ def open_input(
     try:
         raw = read_workbook(path, tables=(source.table, *tables), names=(*names, "Partnership"), advice=advice)
     except WorkbookError as exc:
-        problems.add("report-unreadable", exc.location if exc.location.file else Location(file), exc.problem)
+        message = exc.problem if advice in exc.problem else f"{exc.problem}; {advice}"
+        problems.add("report-unreadable", exc.location if exc.location.file else Location(file), message)
         return None
     table = raw.tables.get(source.table)
     if table is None:
