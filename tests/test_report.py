@@ -34,6 +34,7 @@ from boardbook.performance.demo import run_performance_demo, write_demo_inputs
 from boardbook.performance.pipeline import fill_workbook
 from boardbook.problems import ProblemError
 from boardbook.report import contract as c
+from boardbook.report import rules
 from boardbook.report.model import CODES, ReportInputError
 from boardbook.report.pipeline import build_report
 from boardbook.section11.pipeline import collate
@@ -609,3 +610,52 @@ def test_a_fill_of_the_open_workbook_leaves_reflections_alone(inputs: Inputs, tm
     saved = book.save(tmp_path / "refilled.xlsx")
     rows = openpyxl.load_workbook(saved)[pc.REFLECTIONS].iter_rows(min_row=2, values_only=True)
     assert [tuple(r) for r in rows] == REFLECTIONS
+
+
+# -- the rules, without workbooks ----------------------------------------------------------------------------------
+def test_money_and_percent_text_as_published() -> None:
+    assert rules.money_text(Decimal("-0.004")) == "£0.00"  # never "-£0.00"
+    assert rules.money_text(Decimal("-1234.5")) == "-£1,234.50" and rules.money_text(Decimal("0")) == "£0.00"
+    assert rules.money_text(Decimal("1000000")) == "£1,000,000.00"
+    assert rules.percent_text(0.4444) == "44.4%" and rules.percent_text(1) == "100.0%"
+
+
+def test_the_council_convention_flips_income_only_and_undoes_a_council_budget() -> None:
+    plain = [
+        rules.BudgetLine("Funding streams", "DSG", Decimal("10.00")),
+        rules.BudgetLine("Contributions", "Council", Decimal("90.00")),
+        rules.BudgetLine("Total", c.TOTAL_INCOME, Decimal("100.00")),
+        rules.BudgetLine("Expenditure", "Chair", Decimal("80.00")),
+        rules.BudgetLine("Total", c.TOTAL_EXPENDITURE, Decimal("80.00")),
+        rules.BudgetLine("Reserves", c.RESERVES_BALANCE, Decimal("20.00")),
+    ]
+    council = rules.published(plain, Decimal(100), council_convention=True)
+    assert [x.amount for x in council] == [Decimal(v) for v in ("-10", "-90", "-100", "80", "80", "20")]
+    assert rules.stored_sign(council, Decimal(100)) == -1 and rules.stored_sign(plain, Decimal(100)) == 1
+    assert rules.published(council, Decimal(100), council_convention=False) == plain
+    assert rules.published(council, Decimal(100), council_convention=True) == council
+    nothing = rules.published([rules.BudgetLine("Income", "Fees", Decimal(0))], Decimal(0), council_convention=True)
+    assert str(nothing[0].amount) == "0.00"  # not -0.00
+    names = {"TotalIncome": Decimal(100), "TotalExpenditure": Decimal(80), "ReservesCarriedForward": Decimal(20)}
+    assert rules.reconcile(plain, names) == []
+    assert rules.reconcile(plain, {**names, "TotalExpenditure": Decimal("80.01")}) == [
+        ("the Expenditure lines", None, Decimal("80.00"), "TotalExpenditure", Decimal("80.01")),
+        (
+            f"the {c.TOTAL_EXPENDITURE} line",
+            c.TOTAL_EXPENDITURE,
+            Decimal("80.00"),
+            "TotalExpenditure",
+            Decimal("80.01"),
+        ),
+    ]
+
+
+def test_recommendations_by_status_per_review_type_then_all() -> None:
+    recs = [("Audit", "Completed", False), ("CSPR", "In progress", True), ("audit ", "Not started", False)]
+    assert rules.status_rows(recs) == [
+        ["CSPR", 0, 1, 0, 0, 1, 1],
+        ["Audit", 1, 0, 1, 0, 2, 0],
+        [c.ALL_REVIEWS, 1, 1, 1, 0, 3, 1],
+    ]
+    assert rules.status_rows([]) == [[c.ALL_REVIEWS, 0, 0, 0, 0, 0, 0]]
+    assert rules.status_of(" in PROGRESS ") == "In progress" and rules.status_of("Done") is None

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -58,9 +59,9 @@ def _describe(table: Table, caption: str) -> None:
     table._tbl.tblPr.append(title)
 
 
-def _caption(document: object, number: int, text: str) -> None:
+def _caption(document: DocumentObject, number: int, text: str) -> None:
     """ "Table N: text" in Word's Caption style, N a SEQ Table field (its last result written in)."""
-    p = document.add_paragraph(style="Caption")  # type: ignore[attr-defined]
+    p = document.add_paragraph(style="Caption")
     p.add_run("Table ")
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), r" SEQ Table \* ARABIC ")
@@ -74,8 +75,8 @@ def _caption(document: object, number: int, text: str) -> None:
     p.paragraph_format.keep_with_next = True
 
 
-def _table(document: object, a: Appendix) -> None:
-    table = document.add_table(rows=1 + len(a.rows), cols=len(a.headers))  # type: ignore[attr-defined]
+def _table(document: DocumentObject, a: Appendix) -> None:
+    table = document.add_table(rows=1 + len(a.rows), cols=len(a.headers))
     table.style = TABLE_STYLE
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     for j, h in enumerate(a.headers):

@@ -11,7 +11,7 @@ Expenditure, TOTAL and the reserves lines keep their published sign::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -48,8 +48,9 @@ def published(lines: Sequence[BudgetLine], total_income: Decimal, *, council_con
     convention the budget workbook itself was filled with; amounts to the penny."""
     undo = stored_sign(lines, total_income)
     show = -1 if council_convention else 1
-    return [
-        BudgetLine(x.section, x.line, (x.amount * (undo * show if is_income(x) else 1)).quantize(PENNY)) for x in lines
+    return [  # + 0: a negated nothing is 0.00, never -0.00
+        BudgetLine(x.section, x.line, (x.amount * (undo * show if is_income(x) else 1)).quantize(PENNY) + 0)
+        for x in lines
     ]
 
 
@@ -59,8 +60,8 @@ def reconcile(
     """What does not add up: (what the lines give, the one line it is if it is one, its amount, the defined name,
     the name's value), on lines with income positive (``published(..., council_convention=False)``)."""
 
-    def total(pred: object) -> Decimal:
-        return sum((x.amount for x in lines if pred(x)), Decimal(0))  # type: ignore[operator]
+    def total(pred: Callable[[BudgetLine], bool]) -> Decimal:
+        return sum((x.amount for x in lines if pred(x)), Decimal(0))
 
     def line(name: str) -> Decimal | None:
         return next((x.amount for x in lines if x.line == name), None)
