@@ -308,6 +308,14 @@ def test_the_document_has_a_heading_caption_and_repeating_header_row_per_table(p
         assert all(run.bold for cell in first.cells for run in cell.paragraphs[0].runs)
         assert table._tbl.tblPr.find(qn("w:tblCaption")) is not None  # the table's title for screen readers
     assert document.sections[0].page_width > document.sections[0].page_height  # landscape: the wide tables fit
+    section = document.sections[0]
+    room = section.page_width - section.left_margin - section.right_margin
+    for table in document.tables:
+        widths = [cell.width for cell in table.rows[0].cells]
+        assert abs(sum(widths) - room) <= 635 * len(widths)  # the page's width shared out (cells hold twips)
+    budget, priorities = document.tables[0], document.tables[3]
+    assert budget.rows[0].cells[1].width > budget.rows[0].cells[0].width > budget.rows[0].cells[2].width
+    assert priorities.rows[0].cells[2].width > priorities.rows[0].cells[0].width
 
 
 def test_numbers_are_right_aligned_and_shown_as_published(pack: Pack) -> None:

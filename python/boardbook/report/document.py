@@ -18,7 +18,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt
 from docx.table import Table
 
 from boardbook.atomic import atomic_path
@@ -28,6 +28,8 @@ from boardbook.report.model import COUNT, MEAN, MONEY, PERCENT, TEXT, Appendix, 
 from boardbook.textsafe import clean_text
 
 TABLE_STYLE = "Table Grid"
+MARGIN_CM = 2
+TEXT_WIDTH = Cm(29.7 - 2 * MARGIN_CM)  # A4 landscape between the margins
 BOLD_LINES = (c.TOTAL_INCOME, c.TOTAL_EXPENDITURE, c.RESERVES_BALANCE)  # the budget's totals, bold as published
 
 
@@ -75,8 +77,21 @@ def _caption(document: DocumentObject, number: int, text: str) -> None:
     p.paragraph_format.keep_with_next = True
 
 
-def _table(document: DocumentObject, a: Appendix) -> None:
+def _weights(a: Appendix) -> list[int]:
+    """Share of the page width per column: numbers narrow, text wider, long text (concerns, lenses) widest."""
+    long = (
+        {"Concern", "Standard", "Line", *a.headers[1:]} if a.name == c.PRIORITIES else {"Concern", "Standard", "Line"}
+    )
+    return [1 if a.kind(h) != TEXT else 4 if h in long else 2 for h in a.headers]
+
+
+def _table(document: DocumentObject, a: Appendix, width: int) -> None:
     table = document.add_table(rows=1 + len(a.rows), cols=len(a.headers))
+    weights = _weights(a)
+    for j, column in enumerate(table.columns):  # Word reads the cells' widths, LibreOffice the grid's
+        column.width = Emu(width * weights[j] // sum(weights))
+        for cell in column.cells:
+            cell.width = column.width
     table.style = TABLE_STYLE
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     for j, h in enumerate(a.headers):
@@ -105,7 +120,7 @@ def write_document(appendices: Sequence[Appendix], target: Path, *, partnership:
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
+        setattr(section, side, Cm(MARGIN_CM))
     document.styles["Normal"].font.size = Pt(10)
     props = document.core_properties
     props.title = f"Annual report appendices{f' - {partnership}' if partnership else ''}"
@@ -120,7 +135,7 @@ def write_document(appendices: Sequence[Appendix], target: Path, *, partnership:
         if a.note:
             document.add_paragraph(clean_text(a.note))
         _caption(document, n, a.caption)
-        _table(document, a)
+        _table(document, a, TEXT_WIDTH)
     with atomic_path(target) as tmp:
         document.save(str(tmp))
     return target
