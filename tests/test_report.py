@@ -207,7 +207,7 @@ def reconciles(lines: list[tuple[str, str, Decimal]], names: dict[str, Decimal],
 
 
 # -- the data workbook -------------------------------------------------------------------------------------------------
-def test_the_data_workbook_holds_every_table_in_order_with_its_formats(pack: Pack) -> None:
+def test_the_data_workbook_holds_every_table_in_order_with_its_formats(inputs: Inputs, pack: Pack) -> None:
     path = pack.plain / c.DATA_FILE
     tables = xlsx_tables(path)
     assert list(tables) == list(c.TABLES)
@@ -243,6 +243,9 @@ def test_the_data_workbook_holds_every_table_in_order_with_its_formats(pack: Pac
 
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[0] == "About" and wb.properties.title == "Annual report data"
+    about = "\n".join(str(v) for row in wb["About"].iter_rows(values_only=True) for v in row if v)
+    assert "From budget.xlsx." in about and str(inputs.folder) not in about  # file names, not where they sat
+    assert "Northmoor Safeguarding Children Partnership" in about and "30/04/2026 12:00" in about
     for ws in wb.worksheets[1:]:
         assert ws.print_title_rows in ("1:1", "$1:$1") and ws.page_setup.fitToWidth == 1, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title

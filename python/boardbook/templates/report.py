@@ -7,6 +7,7 @@ Excel table at A1 (header row repeated when printed, fitted to the page width), 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import openpyxl
 
@@ -44,7 +45,7 @@ def build_report_data(appendices: Sequence[Appendix], *, partnership: str, made_
             "The tables of the partnership's annual report, taken from its filled boardbook workbooks by "
             "boardbook report. The same tables, with captions, are in annual-report-appendices.docx.",
         ),
-        *((SHEETS[a.name], f"Table {a.name}: {a.caption}. {a.note} From {a.source}.") for a in appendices),
+        *((SHEETS[a.name], f"Table {a.name}: {a.caption}. {a.note} From {Path(a.source).name}.") for a in appendices),
     ]
     ws = cover_sheet(wb, "About", "Annual report data", about)
     label_rows(ws, 3 + len(about) + 1, [("Partnership", "Partnership", partnership), ("MadeAt", "Made at", made_at)])
