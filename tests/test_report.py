@@ -603,6 +603,16 @@ def test_reflections_travel_from_an_input_workbook_and_a_typo_in_kind_stops_the_
     assert [tuple(c.value for c in row) for row in ws.iter_rows(min_row=2)] == REFLECTIONS
     assert not (tmp_path / "new.backup.xlsx").exists()
 
+    def cleared(wb: openpyxl.Workbook) -> None:  # someone deleted every reflection
+        for row in wb[pc.REFLECTIONS].iter_rows(min_row=2):
+            for cell in row:
+                cell.value = None
+
+    emptied = _resaved(again, tmp_path / "emptied.xlsx", cleared)
+    fill_workbook(emptied, load_config(), indicators=[source], evidence=source)  # the source still has three
+    rows = openpyxl.load_workbook(emptied)[pc.REFLECTIONS].iter_rows(min_row=2, values_only=True)
+    assert not [r for r in rows if any(r)]  # what people deleted in the workbook stays deleted
+
     bad = _resaved(again, tmp_path / "typo.xlsx", _reflection("Neglect", "Even beter if"))
     with pytest.raises(ReportInputError) as caught:
         build_report(tmp_path / "out", performance=bad)

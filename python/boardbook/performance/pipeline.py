@@ -146,7 +146,7 @@ def fill_workbook(
         fill_performance(book, content)
         record_config(book, config)
         return FillResult(out, rows, findings, risk, inputs, content.problems)
-    kept = kept_reflections([out, *inputs])
+    kept = kept_reflections(out, inputs)
     fresh = build_performance(config)
     fill_performance(fresh, content)
     if kept:
@@ -194,25 +194,31 @@ def import_ees_csv(
     return rows
 
 
-def kept_reflections(workbooks: Sequence[Path]) -> list[list[object]]:
-    """The ``Reflections`` rows people typed, as typed: those of the workbook being replaced (``--out``) when it
-    has any, else of the first input workbook that has some. A fresh fill starts from the template, so without
-    this a re-run would lose them; the table is not boardbook's to check (the report pack reads it)."""
-    for path in workbooks:
-        if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
-            continue
-        try:
-            table = read_tables(path, (c.REFLECTIONS,)).get(c.REFLECTIONS)
-        except WorkbookError:  # an unreadable input has been reported by its own reader
-            continue
-        if table is None or not all(h in table.headers for h in c.REFLECTIONS_HEADERS):
-            continue
-        cols = [table.headers.index(h) for h in c.REFLECTIONS_HEADERS]
-        rows = [[row[j] for j in cols] for row in table.rows]
-        rows = [r for r in rows if any(v not in (None, "") for v in r)]
-        if rows:
+def kept_reflections(out: Path, inputs: Sequence[Path]) -> list[list[object]]:
+    """The ``Reflections`` rows people typed, as typed: those of the workbook being replaced (``--out``) when it has
+    the table (even emptied: what people deleted stays deleted), else those of the first input workbook that has
+    some. A fresh fill starts from the template, so without this a re-run would lose them; the table is not
+    boardbook's to check (the report pack reads it)."""
+    for path in (out, *inputs):
+        rows = _reflections(path)
+        if rows is not None and (rows or path == out):
             return rows
     return []
+
+
+def _reflections(path: Path) -> list[list[object]] | None:
+    """The non-blank rows of a workbook's Reflections table; None when it is not a workbook with that table."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+        return None
+    try:
+        table = read_tables(path, (c.REFLECTIONS,)).get(c.REFLECTIONS)
+    except WorkbookError:  # an unreadable input has been reported by its own reader
+        return None
+    if table is None or not all(h in table.headers for h in c.REFLECTIONS_HEADERS):
+        return None
+    cols = [table.headers.index(h) for h in c.REFLECTIONS_HEADERS]
+    rows = [[row[j] for j in cols] for row in table.rows]
+    return [r for r in rows if any(v not in (None, "") for v in r)]
 
 
 def _check_output(out: Path) -> None:
