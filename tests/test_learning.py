@@ -150,7 +150,7 @@ def test_cli_fill_and_as_at(tmp_path: Path) -> None:
     assert bad.returncode != 0 and "--as-at 'soon' is not a date" in bad.stderr
     assert not (tmp_path / "out2.xlsx").exists()
     same = run("learning", "fill", src, "--out", src)
-    assert same.returncode != 0 and "is also the input" in same.stderr
+    assert same.returncode != 0 and "is also an input" in same.stderr
 
 
 # -- every problem code, produced by a real file -----------------------------------------------------------

@@ -23,6 +23,13 @@ BACKUP_MARK = ".backup"
 STALE_AFTER_S = 3600  # a temporary file this old beside a target is a killed run's, not a running one's
 
 
+def refuse_input_as_output(out: str | Path, *inputs: str | Path | None) -> None:
+    """UsageError when ``out`` names one of ``inputs``: inputs are never modified."""
+    target = Path(out).resolve()
+    if any(p is not None and Path(p).resolve() == target for p in inputs):
+        raise UsageError(f"the output {out} is also an input: choose another --out (inputs are never modified)")
+
+
 def backup_path(target: Path) -> Path:
     """``summary.xlsx`` -> ``summary.backup.xlsx`` (readers of folders skip these)."""
     return target.with_name(f"{target.stem}{BACKUP_MARK}{target.suffix}")

@@ -136,16 +136,19 @@ def demo(
         int, typer.Option("--schools", min=0, help="Schools in the section 175 round (0 leaves it out).")
     ] = 300,
 ) -> None:
-    """Run the bundled demo: a fictional partnership's two section 11 rounds through the whole loop (returns,
-    collation, feedback, e-mail drafts), its budget and performance workbooks, and a schools audit."""
+    """Run the bundled demo: a fictional partnership's three section 11 rounds through the whole loop (returns,
+    collation, moderation, the practitioners' survey, feedback, e-mail drafts), its budget and performance
+    workbooks, and a schools audit."""
     from boardbook.demo import run_demo
 
     result = run_demo(out_dir, progress=lambda msg: err.print(msg), schools=schools)
     s = result.second
-    out.print(f"2024 round: {result.first.accepted} of {result.first.read} returns accepted → {result.first.out}")
+    for r in (result.earliest, result.first):
+        if r is not None:
+            out.print(f"{r.round} round: {r.accepted} of {r.read} returns accepted, moderated → {r.out}")
     out.print(
-        f"2026 round: {s.accepted} accepted, {s.rejected} rejected, {len(s.problems)} problems, "
-        f"{len(s.changes)} ratings changed → {s.out}"
+        f"{s.round} round: {s.accepted} accepted, {s.rejected} rejected, {len(s.problems)} problems; every round's "
+        f"history, moderation and the practitioners' survey → {s.out}"
     )
     out.print(
         f"feedback for {len(result.feedback)} agencies; e-mail drafts: "

@@ -1,26 +1,29 @@
-"""The bundled demo: a fictional partnership runs two section 11 rounds, end to end.
+"""The bundled demo: a fictional partnership runs three section 11 rounds, end to end.
 
-Northmoor Safeguarding Children Partnership (25 agencies, ten standards) sends returns for 2024,
-agencies fill them, the unit collates; two years later it sends 2026 returns pre-filled with the
-2024 answers, agencies update them — a few badly, as in life — and the unit collates again,
-comparing with 2024. Everything is seeded, so the demo is the same on every machine.
+Northmoor Safeguarding Children Partnership (25 agencies, ten standards) sends returns for 2022, agencies fill
+them, the unit collates and moderators dip-sample the challenged agencies; every two years it sends returns
+pre-filled with the last round's answers, agencies update them — a few badly, as in life — and the unit collates
+again, carrying every round's history (one agency renamed on the way). In 2026 the agencies' own practitioners
+answer an anonymous survey, which the collation sets beside the self-ratings. Everything is seeded, so the demo is
+the same on every machine.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
 from boardbook.agencies import load_agencies
 from boardbook.book import open_book
-from boardbook.config import Config, load_config
+from boardbook.config import Agency, Config, config_toml, load_config
 from boardbook.schools_demo import SchoolsDemo, run_schools_demo
 from boardbook.section11 import contract as c
 from boardbook.section11.pipeline import CollationResult, Mailing, collate, mail_drafts, make_returns, write_feedback
+from boardbook.survey_demo import survey_config, write_survey_export
 from boardbook.templates.section11_return import fill_checks
 
 EVIDENCE = (
@@ -52,6 +55,7 @@ class DemoResult:
     feedback: list[Path] = field(default_factory=list)
     mailings: dict[str, Mailing] = field(default_factory=dict)
     schools: SchoolsDemo | None = None
+    earliest: CollationResult | None = None  # the 2022 round
 
 
 def _fill(
@@ -103,27 +107,27 @@ def _fill(
 
 
 def run_demo(out: str | Path, progress: Callable[[str], None] | None = None, *, schools: int = 300) -> DemoResult:
-    """Both rounds of Northmoor's section 11 audit, its budget and performance workbooks, and (``schools`` > 0) a
-    section 175 audit of that many schools, each through the whole loop."""
+    """Three rounds of Northmoor's section 11 audit (moderated, the last beside a practitioners' survey), its
+    budget and performance workbooks, and (``schools`` > 0) a section 175 audit of that many schools, each through
+    the whole loop."""
     say = progress or (lambda _msg: None)
     folder = Path(out)
-    config = load_config()
     agencies_file = resources.files("boardbook.data").joinpath("demo-agencies.csv")
     with resources.as_file(agencies_file) as p:
         agencies = load_agencies(p)
+    config = survey_config(load_config())  # the bundled configuration, and which survey question is which standard
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "boardbook.toml").write_text(config_toml(config, agencies=False), encoding="utf-8")
     rng = random.Random(2026)
 
-    say("Round 2024: making and filling 25 returns")
-    r2024 = make_returns(agencies, "2024", folder / "returns-2024", config)
-    for path in r2024:
-        _fill(path, rng, config, date(2024, 5, 1) + timedelta(days=rng.randint(0, 40)), improve=False)
-    first = collate(
-        [folder / "returns-2024"],
-        folder / "section11-summary-2024.xlsx",
-        config,
-        agencies=agencies,
-        now=datetime(2024, 7, 1, 10, 0),
-    )
+    say("Round 2022: making and filling 25 returns (one agency under its former name), collating, moderating")
+    # In 2022 Moorside Community Health NHS Trust was still Moorside Community Health Services: the agency
+    # list's Aliases column carries its history across the rename.
+    as_then = [replace(a, name=a.aliases[0], aliases=()) if a.aliases else a for a in agencies]
+    earliest = _round(folder, "2022", as_then, config, rng, previous=None, when=date(2022, 5, 1))
+
+    say("Round 2024: returns pre-filled with 2022 answers, filled, collated against 2022, moderated")
+    first = _round(folder, "2024", agencies, config, rng, previous=earliest.out, when=date(2024, 5, 1))
 
     say("Round 2026: returns pre-filled with 2024 answers, filled (a few with mistakes)")
     r2026 = make_returns(
@@ -151,16 +155,25 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None, *, 
     book.set_name("CompletedOn", date(2026, 4, 2))
     book.save(draft)
 
-    say("Collating 2026 against 2024")
-    second = collate(
-        [folder / "returns-2026"],
-        folder / "section11-summary.xlsx",
-        config,
-        agencies=agencies,
-        previous=folder / "section11-summary-2024.xlsx",
-        sample=3,
-        seed=2026,
-    )
+    say("Collating 2026 against 2024 (every round's history), beside the practitioners' survey; moderating")
+    survey = write_survey_export(folder / "survey" / "practitioner-survey-2026.csv", agencies)
+
+    def collate_2026() -> CollationResult:
+        return collate(
+            [folder / "returns-2026"],
+            folder / "section11-summary.xlsx",
+            config,
+            agencies=agencies,
+            previous=folder / "section11-summary-2024.xlsx",
+            sample=3,
+            seed=2026,
+            survey=survey,
+            now=datetime(2026, 7, 1, 10, 0),
+        )
+
+    collate_2026()
+    _moderate(folder / "section11-summary.xlsx", rng, config)
+    second = collate_2026()  # moderators typed in Excel; collating again keeps what they typed
     say("Feedback to every agency with a valid return, and the chase and feedback e-mail drafts")
     feedback = write_feedback(second.out, folder / "feedback-2026", config)
     mailings["chase"] = mail_drafts("chase", second.out, agencies, folder / "mail-chase", config)
@@ -172,7 +185,55 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None, *, 
     performance = run_performance_demo(folder)
     manifest = write_demo_manifest(folder, agencies_file.read_bytes())
     schools_demo = run_schools_demo(folder / "schools", schools, say) if schools else None
-    return DemoResult(folder, first, second, budgets, [performance, manifest], feedback, mailings, schools_demo)
+    return DemoResult(
+        folder, first, second, budgets, [performance, manifest], feedback, mailings, schools_demo, earliest
+    )
+
+
+def _round(
+    folder: Path,
+    round_: str,
+    agencies: Sequence[Agency],
+    config: Config,
+    rng: random.Random,
+    *,
+    previous: Path | None,
+    when: date,
+) -> CollationResult:
+    """An earlier round end to end: returns made (pre-filled from ``previous``), filled, collated, moderated."""
+    returns = make_returns(agencies, round_, folder / f"returns-{round_}", config, previous=previous)
+    for path in returns:
+        _fill(path, rng, config, when + timedelta(days=rng.randint(0, 40)), improve=previous is not None)
+    out = folder / f"section11-summary-{round_}.xlsx"
+    now = datetime(when.year, 7, 1, 10, 0)
+    collate([returns[0].parent], out, config, agencies=agencies, previous=previous, sample=3, seed=int(round_), now=now)
+    _moderate(out, rng, config)
+    return collate(
+        [returns[0].parent], out, config, agencies=agencies, previous=previous, sample=3, seed=int(round_), now=now
+    )
+
+
+def _moderate(summary: Path, rng: random.Random, config: Config) -> None:
+    """Moderators dip-sample the agencies picked for challenge and type a moderated rating for each of their
+    rated standards in the summary's Returns sheet, as they would in Excel: most agreed, some lowered (over-optimism),
+    one raised. The unit then collates again, which keeps what they typed and refreshes the tables over it."""
+    import openpyxl  # the moderators' Excel: they type into cells, not through boardbook
+
+    labels = [lv.label for lv in config.scale.levels]
+    challenged = {str(row[0]) for row in open_book(summary).read_table(c.CHALLENGE).rows if row[0]}
+    wb = openpyxl.load_workbook(summary)
+    ws = wb[c.RETURNS]
+    col = {ws.cell(1, j).value: j for j in range(1, ws.max_column + 1)}
+    for r in range(2, ws.max_row + 1):
+        rating = str(ws.cell(r, col["Rating"]).value)
+        if ws.cell(r, col["Agency"]).value not in challenged or rating not in labels:
+            continue
+        k, roll = labels.index(rating), rng.random()
+        moderated = (
+            labels[min(k + 1, len(labels) - 1)] if roll < 0.3 else labels[max(k - 1, 0)] if roll < 0.35 else rating
+        )
+        ws.cell(r, col["Moderated rating"]).value = moderated
+    wb.save(summary)
 
 
 def write_budget_inputs(folder: Path) -> Path:
@@ -211,7 +272,9 @@ name = "Northmoor Safeguarding Children Partnership"
 out = "batch/northmoor"
 returns = ["returns-2026"]
 agencies = "agencies.csv"
+config = "boardbook.toml"
 previous = "section11-summary-2024.xlsx"
+survey = "survey/practitioner-survey-2026.csv"
 budget = "budget-inputs/demo-budget-2025-26.toml"
 budget_previous = "budget-inputs/demo-budget-2024-25.toml"
 indicators = ["performance-inputs/indicators.csv"]

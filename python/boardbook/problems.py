@@ -18,12 +18,13 @@ act on. Its line (``str``) is what the command line prints after ``boardbook:``;
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from boardbook.book.base import Book, ColumnFormat
-from boardbook.errors import Location, WorkbookError
+from boardbook.errors import BoardbookError, Location, WorkbookError
 
 ERROR, WARNING, INFO = "Error", "Warning", "Info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -108,6 +109,27 @@ def stopped(what: str, exc: ProblemError) -> str:
     return (
         f"{what}: {n} problem{'s' if n != 1 else ''} to put right, listed on the {PROBLEMS} sheet. The first: {first}"
     )
+
+
+@contextmanager
+def shown_in(book: Book | None) -> Iterator[None]:
+    """Reading for a fill in place (``book``, the workbook open in Excel): the errors that stop it are written to
+    that workbook's Problems table too, where its owner will look, before they go up."""
+    try:
+        yield
+    except ProblemError as exc:
+        if book is not None:
+            write_problems(book, by_severity(exc.problems))
+        raise
+
+
+@contextmanager
+def stops(what: str) -> Iterator[None]:
+    """A ribbon button's errors (already on the Problems sheet: ``shown_in``) become its one message."""
+    try:
+        yield
+    except ProblemError as exc:
+        raise BoardbookError(stopped(what, exc)) from None
 
 
 WRAP = ColumnFormat(wrap=True)

@@ -101,6 +101,7 @@ def propose_cmd(
     config: ConfigOpt = None,
 ) -> None:
     """Next year's contribution for each partner, and the change from this year, ready to send."""
+    from boardbook.atomic import refuse_input_as_output
     from boardbook.budget.propose import partners_from_file, propose, write_proposal
     from boardbook.budget.values import parse_money
     from boardbook.recorded import choose_config
@@ -111,8 +112,7 @@ def propose_cmd(
         raise UsageError(f"--requirement: {exc}") from None
     if amount is None or amount < 0 or amount != amount.to_integral_value():
         raise UsageError(f"--requirement must be a positive amount in whole pounds, not {requirement!r}")
-    if target.resolve() == shares.resolve():
-        raise UsageError(f"the output {target} is also the input: choose another --out (inputs are never modified)")
+    refuse_input_as_output(target, shares)
     proposals = propose(amount, partners_from_file(shares))  # problems are printed a line each by cli.main
     write_proposal(proposals, target, year, choose_config(config, shares))
     table = Table(title=f"Proposed contributions{' ' + escape(year) if year else ''} → {escape(str(target))}")

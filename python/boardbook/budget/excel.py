@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from boardbook.budget.model import BudgetInputError
 from boardbook.budget.pipeline import fill_budget_file
 from boardbook.budget.values import pounds
-from boardbook.errors import BoardbookError
 from boardbook.excel import Excel
-from boardbook.problems import PROBLEMS, stopped
+from boardbook.problems import PROBLEMS, stops
 from boardbook.recorded import recorded_config
 
 
 def recalculate(xl: Excel) -> str:
     """Re-read the open budget's own tables and fill it again, live (it stays open, unsaved)."""
     book = xl.port()
-    try:
+    with stops("The budget was not recalculated"):  # the pipeline wrote them to the Problems table
         result = fill_budget_file(None, None, config=recorded_config(book), book=book)
-    except BudgetInputError as exc:  # the pipeline wrote them to the Problems table
-        raise BoardbookError(stopped("The budget was not recalculated", exc)) from None
     t = result.totals
     return (
         f"Budget recalculated: income {pounds(t.total_income)}, expenditure {pounds(t.total_expenditure)}, "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from boardbook.atomic import refuse_input_as_output
 from boardbook.book import open_book
 from boardbook.book.base import Book
 from boardbook.budget.compute import BudgetResult, budget_result
@@ -18,7 +19,7 @@ from boardbook.budget.fill import fill_budget
 from boardbook.budget.reader import read_budget, read_budget_book
 from boardbook.config import Config
 from boardbook.errors import UsageError
-from boardbook.problems import ProblemError, by_severity, write_problems
+from boardbook.problems import shown_in
 from boardbook.recorded import choose_config, record_config
 from boardbook.templates.budget import build_budget
 
@@ -40,17 +41,11 @@ def fill_budget_file(
     """
     if book is None and (source is None or out is None):
         raise UsageError("give the budget to read and --out to write")
-    if source is not None and out is not None:
-        src, target = Path(source), Path(out)
-        if target.resolve() == src.resolve() or (previous and target.resolve() == Path(previous).resolve()):
-            raise UsageError(f"the output {target} is also an input: choose another --out (inputs are never modified)")
-    try:
+    if out is not None:
+        refuse_input_as_output(out, source, previous)
+    with shown_in(book):
         inp = read_budget(source) if source is not None else read_budget_book(book)  # type: ignore[arg-type]
         prev = read_budget(previous) if previous else None
-    except ProblemError as exc:
-        if book is not None:  # filled in place: the open workbook shows what stopped it
-            write_problems(book, by_severity(exc.problems))
-        raise
     result = budget_result(inp, prev, council_convention=council_convention)
     if book is not None:  # the workbook open in Excel: filled live, left unsaved
         fill_budget(book, result)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from boardbook.atomic import refuse_input_as_output
 from boardbook.book import open_book
 from boardbook.book.base import Book
 from boardbook.concerns.fill import fill_concerns
@@ -19,7 +20,7 @@ from boardbook.concerns.reader import read_concerns
 from boardbook.concerns.rules import sources
 from boardbook.config import Config
 from boardbook.errors import UsageError
-from boardbook.problems import ProblemError, by_severity, write_problems
+from boardbook.problems import shown_in
 from boardbook.recorded import choose_config, record_config
 from boardbook.tableinput import is_workbook
 from boardbook.templates.concerns import build_concerns
@@ -45,14 +46,10 @@ def fill_concerns_file(
     """Read ``source`` (or the open ``book``) and write the filled matrix to ``out`` (or fill ``book``)."""
     if book is None and (source is None or out is None):
         raise UsageError("give the matrix of concerns to read and --out to write")
-    if source is not None and out is not None and Path(out).resolve() == Path(source).resolve():
-        raise UsageError(f"the output {out} is also the input: choose another --out (inputs are never modified)")
-    try:
+    if out is not None:
+        refuse_input_as_output(out, source)
+    with shown_in(book):
         inp = read_concerns(source if source is not None else book)  # type: ignore[arg-type]
-    except ProblemError as exc:
-        if book is not None:
-            write_problems(book, by_severity(exc.problems))
-        raise
     if book is not None:
         fill_concerns(book, inp.concerns)
         if config is not None:

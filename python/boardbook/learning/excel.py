@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from boardbook.errors import BoardbookError
 from boardbook.excel import Excel
-from boardbook.learning.model import LearningInputError
 from boardbook.learning.pipeline import fill_tracker_file
-from boardbook.problems import PROBLEMS, stopped
+from boardbook.problems import PROBLEMS, stops
 from boardbook.recorded import recorded_config
 
 
 def refresh(xl: Excel) -> str:
     """Re-read the open tracker and fill it again, live (it stays open, unsaved)."""
     book = xl.port()
-    try:
+    with stops("The tracker was not filled"):  # the pipeline wrote them to the Problems table
         result = fill_tracker_file(None, None, config=recorded_config(book), book=book)
-    except LearningInputError as exc:  # the pipeline wrote them to the Problems table
-        raise BoardbookError(stopped("The tracker was not filled", exc)) from None
     flagged = len(result.problems)
     return (
         f"Tracker filled at {result.as_at:%d/%m/%Y}: {len(result.recommendations)} recommendations, "

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from boardbook.atomic import refuse_input_as_output
 from boardbook.book import open_book
 from boardbook.book.base import Book
 from boardbook.config import Config
@@ -22,7 +23,7 @@ from boardbook.learning import rules
 from boardbook.learning.fill import fill_tracker
 from boardbook.learning.model import Recommendation, TrackerInput
 from boardbook.learning.reader import read_tracker
-from boardbook.problems import Problem, ProblemError, by_severity, write_problems
+from boardbook.problems import Problem, shown_in
 from boardbook.recorded import choose_config, record_config
 from boardbook.tableinput import is_workbook
 from boardbook.templates.learning import build_learning
@@ -65,14 +66,10 @@ def fill_tracker_file(
     """
     if book is None and (source is None or out is None):
         raise UsageError("give the tracker to read and --out to write")
-    if source is not None and out is not None and Path(out).resolve() == Path(source).resolve():
-        raise UsageError(f"the output {out} is also the input: choose another --out (inputs are never modified)")
-    try:
+    if out is not None:
+        refuse_input_as_output(out, source)
+    with shown_in(book):
         inp = read_tracker(source if source is not None else book)  # type: ignore[arg-type]
-    except ProblemError as exc:
-        if book is not None:  # filled in place: the open workbook shows what stopped it
-            write_problems(book, by_severity(exc.problems))
-        raise
     when = as_at or inp.as_at or today or date.today()
     if book is not None:
         fill_tracker(book, inp.partnership, when, inp.recommendations, inp.warnings)

@@ -8,20 +8,16 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from boardbook.errors import BoardbookError
 from boardbook.excel import Excel
 from boardbook.performance import contract as c
-from boardbook.performance.model import InputError
 from boardbook.performance.pipeline import import_ees_csv, refresh_book
-from boardbook.problems import PROBLEMS, stopped
+from boardbook.problems import PROBLEMS, stops
 
 
 def refresh_quadrant(xl: Excel) -> str:
     """Re-run the rules on the open workbook's own tables and fill it in place (live, unsaved)."""
-    try:
+    with stops("The quadrant was not refreshed"):  # the pipeline wrote them to the Problems table
         result = refresh_book(xl.port(), xl.config())
-    except InputError as exc:  # the pipeline wrote them to the Problems table
-        raise BoardbookError(stopped("The quadrant was not refreshed", exc)) from None
     counts = ", ".join(f"{n} {label}" for label, n in sorted(result.rag_counts.items()))
     notes = f" {len(result.problems)} notes on the {PROBLEMS} sheet." if result.problems else ""
     return f"Quadrant refreshed: {len(result.indicators)} indicators ({counts}).{notes}"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from boardbook.atomic import refuse_input_as_output
 from boardbook.book import open_book
 from boardbook.book.base import Book
 from boardbook.book.fast import read_tables
@@ -97,8 +98,7 @@ def fill_workbook(
         if p is not None and not isinstance(p, Book)
     ]
     if book is None:
-        if any(p.resolve() == out.resolve() for p in inputs):
-            raise UsageError(f"the output {out} is also an input: choose another --out")
+        refuse_input_as_output(out, *inputs)
         _check_output(out)
 
     try:
@@ -183,8 +183,7 @@ def import_ees_csv(
     and the ribbon's "Import DfE data")."""
     options = options or EesOptions()
     target = Path(out)
-    if target.resolve() in {Path(p).resolve() for p in (source, options.neighbours) if p}:
-        raise UsageError(f"the output {target} is also an input: choose another --out")
+    refuse_input_as_output(target, source, options.neighbours)
     if not measures:
         raise UsageError("give at least one measure column to import (e.g. CPP_subsequent_percent)")
     rows = ees.import_measures(

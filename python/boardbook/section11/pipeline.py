@@ -28,7 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from boardbook.atomic import atomic_path, is_backup, output_lock
+from boardbook.atomic import atomic_path, is_backup, output_lock, refuse_input_as_output
 from boardbook.book import open_book
 from boardbook.book.base import Book
 from boardbook.book.fast import read_tables, read_workbook
@@ -295,8 +295,7 @@ def collate(
     """
     out = Path(out)
     files = find_inputs(inputs)
-    if out.resolve() in files:
-        raise UsageError(f"the output {out} is also an input: choose another --out")
+    refuse_input_as_output(out, *files)
     partnership = partnership or config.partnership
     agencies = list(agencies or config.agencies)
     now = now or datetime.now().replace(microsecond=0)

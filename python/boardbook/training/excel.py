@@ -3,19 +3,15 @@ live — the exports are picked, the open training workbook is filled and left u
 
 from __future__ import annotations
 
-from boardbook.errors import BoardbookError
 from boardbook.excel import Excel
-from boardbook.problems import PROBLEMS, stopped
-from boardbook.training.model import TrainingInputError
+from boardbook.problems import PROBLEMS, stops
 from boardbook.training.pipeline import fill_training_file
 
 
 def fill_training(xl: Excel) -> str:
     """Ask for an evaluation export and fill the open training workbook from it."""
     source = xl.need(xl.dialogs.pick_file("Choose an evaluation export (CSV or .xlsx)", "*.csv;*.xlsx"))
-    try:
+    with stops("The training workbook was not filled"):  # the pipeline wrote them to the Problems table
         result = fill_training_file([source], None, xl.config(), book=xl.port())
-    except TrainingInputError as exc:  # the pipeline wrote them to the Problems table
-        raise BoardbookError(stopped("The training workbook was not filled", exc)) from None
     notes = f" {len(result.problems)} evaluations need a look: see the {PROBLEMS} sheet." if result.problems else ""
     return f"Learning gain filled: {len(result.evaluations)} evaluations of {len(result.by_course)} courses.{notes}"

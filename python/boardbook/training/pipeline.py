@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from boardbook.atomic import refuse_input_as_output
 from boardbook.book.base import Book
 from boardbook.config import Config
 from boardbook.errors import UsageError
-from boardbook.problems import Problem, by_severity, write_problems
+from boardbook.problems import Problem, by_severity, shown_in
 from boardbook.recorded import record_config
 from boardbook.templates.training import build_training
 from boardbook.training import rules
 from boardbook.training.fill import TrainingContent, fill_training
-from boardbook.training.model import Evaluation, TrainingInputError
+from boardbook.training.model import Evaluation
 from boardbook.training.reader import read_evaluations
 
 
@@ -61,14 +62,9 @@ def fill_training_file(
             raise UsageError("give --out: the filled workbook to write")
         if target.suffix.lower() != ".xlsx":
             raise UsageError(f"--out {target}: the training workbook is an .xlsx file (give a name ending .xlsx)")
-        if any(Path(p).resolve() == target.resolve() for p in inputs):
-            raise UsageError(f"the output {target} is also an input: choose another --out (inputs are never modified)")
-    try:
+        refuse_input_as_output(target, *inputs)
+    with shown_in(book):
         read = read_evaluations(inputs, config)
-    except TrainingInputError as exc:
-        if book is not None:  # filled in place: the open workbook shows what stopped it
-            write_problems(book, by_severity(exc.problems))
-        raise
     evaluations = rules.one_spelling(read.rows)
     content = TrainingContent(
         partnership=config.partnership,
