@@ -419,7 +419,7 @@ def test_no_workbook_is_a_usage_error_naming_the_options(tmp_path: Path) -> None
 def test_out_never_overwrites_an_input(inputs: Inputs, tmp_path: Path) -> None:
     clash = tmp_path / c.DATA_FILE
     clash.write_bytes(inputs.paths["concerns"].read_bytes())
-    with pytest.raises(UsageError, match=r"--concerns .* is where the report is written"):
+    with pytest.raises(UsageError, match=r"annual-report-data.xlsx is also an input: choose another --out"):
         build_report(tmp_path, concerns=clash)
     with pytest.raises(UsageError, match="is a file"):
         build_report(clash, concerns=inputs.paths["concerns"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from boardbook.atomic import refuse_input_as_output
 from boardbook.errors import UsageError
 from boardbook.problems import by_severity
 from boardbook.report import contract as c
@@ -50,13 +51,8 @@ def build_report(
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {folder} is a file: give the folder to write {c.DATA_FILE} and {c.DOCUMENT_FILE} to")
-    targets = {(folder / c.DATA_FILE).resolve(), (folder / c.DOCUMENT_FILE).resolve()}
-    for kind, path in given.items():
-        if path.resolve() in targets:
-            raise UsageError(
-                f"{SOURCES[kind].option} {path} is where the report is written: choose another --out "
-                "(inputs are never modified)"
-            )
+    for target in (folder / c.DATA_FILE, folder / c.DOCUMENT_FILE):
+        refuse_input_as_output(target, *given.values())
 
     problems = Problems()
     appendices: list[Appendix] = []
