@@ -38,7 +38,17 @@ def test_generator_is_deterministic(template: Path, tmp_path: Path) -> None:
 
 def test_template_contract(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
-    sheets = [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.REFLECTIONS, c.RISK_SHEET, c.CHART_SHEET, PROBLEMS, CONFIG_SHEET]
+    sheets = [
+        c.ABOUT,
+        c.QUADRANT,
+        c.INDICATORS,
+        c.EVIDENCE,
+        c.REFLECTIONS,
+        c.RISK_SHEET,
+        c.CHART_SHEET,
+        PROBLEMS,
+        CONFIG_SHEET,
+    ]
     assert wb.sheetnames == sheets
     assert wb[CONFIG_SHEET].sheet_state == "hidden"
     headers = {
