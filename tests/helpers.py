@@ -567,6 +567,21 @@ def require_soffice() -> None:
         pytest.skip(INSTALL_HINT)
 
 
+WRITER_HINT = "LibreOffice Writer not installed: apt-get install libreoffice-writer-nogui (scripts/ensure-libreoffice)"
+
+
+def require_writer() -> None:
+    """LibreOffice with Writer (a .docx to PDF needs it; soffice exits 0 and writes nothing without it): required in
+    CI, else its absence skips the test, saying why."""
+    require_soffice()
+    soffice = find_soffice()
+    assert soffice is not None
+    if not (Path(os.path.realpath(soffice)).parent / "libswlo.so").exists():
+        if in_ci():
+            pytest.fail(f"CI is set but {WRITER_HINT}")
+        pytest.skip(WRITER_HINT)
+
+
 # -- training evaluation exports, as Microsoft Forms writes them ----------------------------------------------
 
 FORMS_HEADERS = (

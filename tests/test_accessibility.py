@@ -109,6 +109,18 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
 
     concerns = tmp / "concerns-matrix.xlsx"
     fill_concerns_file(ROOT / "python/boardbook/data/demo-concerns.csv", concerns)
+    from boardbook.performance.demo import run_performance_demo
+    from boardbook.report.pipeline import build_report
+
+    report = build_report(
+        tmp / "report",
+        budget=budget,
+        performance=run_performance_demo(tmp / "performance"),
+        s11=second.out,
+        learning=tracker,
+        training=training,
+        concerns=concerns,
+    ).data
     return Workbooks(
         config,
         {
@@ -125,6 +137,7 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> Workbooks:
             "filled tracker": tracker,
             "concerns template": by_name["concerns-matrix.xlsx"],
             "filled concerns": concerns,
+            "annual report data": report,
         },
         {agency: dict(zip(config.refs, labels, strict=True)) for agency, labels in ratings.items()},
     )
@@ -144,6 +157,7 @@ ALL = [
     "filled tracker",
     "concerns template",
     "filled concerns",
+    "annual report data",
 ]
 # no table rows with text yet
 EMPTY_TEMPLATES = ("summary template", "budget template", "training template", "tracker template", "concerns template")

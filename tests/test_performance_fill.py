@@ -194,6 +194,7 @@ def test_tables_and_headers_are_the_contract(filled: Filled) -> None:
         c.QUADRANT,
         c.INDICATORS,
         c.EVIDENCE,
+        c.REFLECTIONS,
         c.RISK_SHEET,
         c.CHART_SHEET,
         PROBLEMS,
@@ -204,6 +205,7 @@ def test_tables_and_headers_are_the_contract(filled: Filled) -> None:
     expected = {
         c.INDICATORS: c.INDICATORS_HEADERS,
         c.EVIDENCE: c.EVIDENCE_HEADERS,
+        c.REFLECTIONS: c.REFLECTIONS_HEADERS,
         c.RISK_FACTORS: c.RISK_FACTORS_HEADERS,
         c.QUADRANT: c.QUADRANT_HEADERS,
         c.THRESHOLD_LINES: c.THRESHOLD_LINES_HEADERS,

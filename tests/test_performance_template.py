@@ -38,7 +38,17 @@ def test_generator_is_deterministic(template: Path, tmp_path: Path) -> None:
 
 def test_template_contract(template: Path) -> None:
     wb = openpyxl.load_workbook(template)
-    sheets = [c.ABOUT, c.QUADRANT, c.INDICATORS, c.EVIDENCE, c.RISK_SHEET, c.CHART_SHEET, PROBLEMS, CONFIG_SHEET]
+    sheets = [
+        c.ABOUT,
+        c.QUADRANT,
+        c.INDICATORS,
+        c.EVIDENCE,
+        c.REFLECTIONS,
+        c.RISK_SHEET,
+        c.CHART_SHEET,
+        PROBLEMS,
+        CONFIG_SHEET,
+    ]
     assert wb.sheetnames == sheets
     assert wb[CONFIG_SHEET].sheet_state == "hidden"
     headers = {
@@ -49,6 +59,7 @@ def test_template_contract(template: Path) -> None:
     assert headers == {
         c.INDICATORS: list(c.INDICATORS_HEADERS),
         c.EVIDENCE: list(c.EVIDENCE_HEADERS),
+        c.REFLECTIONS: list(c.REFLECTIONS_HEADERS),
         c.RISK_FACTORS: list(c.RISK_FACTORS_HEADERS),
         c.QUADRANT: list(c.QUADRANT_HEADERS),
         c.THRESHOLD_LINES: list(c.THRESHOLD_LINES_HEADERS),
@@ -73,6 +84,7 @@ def test_drop_downs(template: Path) -> None:
     assert lists[(c.EVIDENCE, "B2")] == '"' + ",".join(c.LENSES) + '"'
     assert lists[(c.EVIDENCE, "D2")] == '"Green,Amber,Red"'
     assert lists[(c.INDICATORS, "K2")] == '"higher,lower"'
+    assert lists[(c.REFLECTIONS, "B2:B11")] == '"What went well,Even better if"'
 
 
 def test_template_text_and_fills_have_contrast(template: Path) -> None:

@@ -27,6 +27,7 @@ from boardbook.performance import reader
 from boardbook.performance.ees import import_measures
 from boardbook.performance.pipeline import EesOptions, fill_workbook, read_previous
 from boardbook.problems import ERROR, INFO, PROBLEMS, PROBLEMS_HEADERS, WARNING, Problem, ProblemError
+from boardbook.report import model as report_model
 from boardbook.section11.validate import CODES as SECTION11_CODES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +38,7 @@ REGISTRIES = {
     "performance": performance_model.CODES,
     "learning": learning_model.CODES,  # each produced by a real file in test_learning.py
     "concerns": concerns_model.CODES,  # and in test_concerns.py
+    "report": report_model.CODES,  # and in test_report.py
 }
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -337,7 +339,7 @@ def _codes_in_source(package: str) -> dict[str, list[str]]:
     return found
 
 
-@pytest.mark.parametrize("package", ["budget", "performance", "learning", "concerns"])
+@pytest.mark.parametrize("package", ["budget", "performance", "learning", "concerns", "report"])
 def test_no_code_is_made_outside_the_registry(package: str) -> None:
     """A code written in a call (``add("budget-…", …)``, ``where.problem("ees-…", …)``) must be registered."""
     registry = REGISTRIES[package]
@@ -349,7 +351,13 @@ def test_no_code_is_made_outside_the_registry(package: str) -> None:
 
 PREFIXES = {
     code.split("-")[0]
-    for code in (*budget_model.CODES, *performance_model.CODES, *learning_model.CODES, *concerns_model.CODES)
+    for code in (
+        *budget_model.CODES,
+        *performance_model.CODES,
+        *learning_model.CODES,
+        *concerns_model.CODES,
+        *report_model.CODES,
+    )
 }
 
 

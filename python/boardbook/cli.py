@@ -21,6 +21,7 @@ from boardbook.concerns.cli import app as concerns_app
 from boardbook.errors import BoardbookError
 from boardbook.learning.cli import app as learning_app
 from boardbook.performance.cli import app as performance_app
+from boardbook.report.cli import report as report_command
 from boardbook.section11.cli import app as s11_app
 from boardbook.terminal import ConfigOpt, err, out, progress_bar
 from boardbook.training.cli import app as training_app
@@ -41,6 +42,7 @@ app.add_typer(training_app, name="training")
 app.add_typer(learning_app, name="learning")
 app.add_typer(concerns_app, name="concerns")
 app.add_typer(addin_app, name="addin")
+app.command("report")(report_command)
 
 
 def _version(value: bool) -> None:

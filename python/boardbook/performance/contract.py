@@ -28,6 +28,11 @@ INDICATORS_HEADERS = (
 )
 EVIDENCE = "Evidence"
 EVIDENCE_HEADERS = ("Priority", "Lens", "Finding", "RAG", "Source", "Date")
+# Optional, typed by people and kept by every fill: the annual report's "What went well" / "Even better if".
+REFLECTIONS = "Reflections"
+REFLECTIONS_HEADERS = ("Priority", "Kind", "Text")
+WENT_WELL, EVEN_BETTER = "What went well", "Even better if"
+REFLECTION_KINDS = (WENT_WELL, EVEN_BETTER)
 RISK_FACTORS = "RiskFactors"
 RISK_FACTORS_HEADERS = ("Factor", "Assessments", "Plans", "Conversion", "Quadrant")
 

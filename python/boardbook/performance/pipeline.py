@@ -28,7 +28,7 @@ from boardbook.errors import UsageError, WorkbookError
 from boardbook.performance import contract as c
 from boardbook.performance import ees, quadrant, reader, rules
 from boardbook.performance.assess import PreviousValue, assess
-from boardbook.performance.fill import PerformanceContent, fill_performance
+from boardbook.performance.fill import WRAP, PerformanceContent, fill_performance
 from boardbook.performance.model import Finding, Indicator, InputError, Problem, Where, fold
 from boardbook.problems import by_severity, problem_from, write_problems
 from boardbook.recorded import record_config
@@ -146,8 +146,11 @@ def fill_workbook(
         fill_performance(book, content)
         record_config(book, config)
         return FillResult(out, rows, findings, risk, inputs, content.problems)
+    kept = kept_reflections(out, inputs)
     fresh = build_performance(config)
     fill_performance(fresh, content)
+    if kept:
+        fresh.write_table(c.REFLECTIONS, kept, headers=c.REFLECTIONS_HEADERS, formats={"Text": WRAP})
     record_config(fresh, config)
     fresh.save(out, backup=True)
     return FillResult(out, rows, findings, risk, inputs, content.problems)
@@ -188,6 +191,33 @@ def import_ees_csv(
     )
     ees.write_indicator_csv(({**r.record, "Priority": priority} for r in rows), target)
     return rows
+
+
+def kept_reflections(out: Path, inputs: Sequence[Path]) -> list[list[object]]:
+    """The ``Reflections`` rows people typed, as typed: those of the workbook being replaced (``--out``) when it has
+    the table (even emptied: what people deleted stays deleted), else those of the first input workbook that has
+    some. A fresh fill starts from the template, so without this a re-run would lose them; the table is not
+    boardbook's to check (the report pack reads it)."""
+    for path in (out, *inputs):
+        rows = _reflections(path)
+        if rows is not None and (rows or path == out):
+            return rows
+    return []
+
+
+def _reflections(path: Path) -> list[list[object]] | None:
+    """The non-blank rows of a workbook's Reflections table; None when it is not a workbook with that table."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+        return None
+    try:
+        table = read_tables(path, (c.REFLECTIONS,)).get(c.REFLECTIONS)
+    except WorkbookError:  # an unreadable input has been reported by its own reader
+        return None
+    if table is None or not all(h in table.headers for h in c.REFLECTIONS_HEADERS):
+        return None
+    cols = [table.headers.index(h) for h in c.REFLECTIONS_HEADERS]
+    rows = [[row[j] for j in cols] for row in table.rows]
+    return [r for r in rows if any(v not in (None, "") for v in r)]
 
 
 def _check_output(out: Path) -> None:

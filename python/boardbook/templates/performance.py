@@ -56,6 +56,12 @@ SHEETS = (
         "findings), each with its lens, RAG, source and date.",
     ),
     (
+        c.REFLECTIONS,
+        "Typed by the board, kept by every fill: for each priority, what went well and what would be even "
+        "better if (Kind), one point per row. The annual report pack (boardbook report) shows them beside "
+        "each priority's four lenses.",
+    ),
+    (
         c.RISK_SHEET,
         "Risk factors identified at the end of assessment: how many assessments identified each, how "
         "many of those children went on to a child protection plan, the conversion, and its quadrant.",
@@ -69,8 +75,11 @@ RULES = (
     "units); Red misses it by more. Trend compares the value with the previous one by polarity. Risk "
     "factors at or above both thresholds (by default the medians) are High prevalence / High impact.",
 )
+REFLECTION_ROWS = 10  # blank rows ready to type in
 WIDTHS = {
     "Priority": 22,
+    "Kind": 16,
+    "Text": 80,
     "Indicator": 30,
     "Definition": 50,
     "Period": 10,
@@ -136,6 +145,7 @@ def build_performance(config: Config) -> OpenpyxlBook:
     table_sheet(wb, c.QUADRANT, c.QUADRANT, c.QUADRANT_HEADERS, WIDTHS)
     table_sheet(wb, c.INDICATORS, c.INDICATORS, c.INDICATORS_HEADERS, WIDTHS)
     table_sheet(wb, c.EVIDENCE, c.EVIDENCE, c.EVIDENCE_HEADERS, WIDTHS)
+    table_sheet(wb, c.REFLECTIONS, c.REFLECTIONS, c.REFLECTIONS_HEADERS, WIDTHS, [[None] * 3] * REFLECTION_ROWS)
     table_sheet(wb, c.RISK_SHEET, c.RISK_FACTORS, c.RISK_FACTORS_HEADERS, WIDTHS)
     _chart_sheet(wb)
     table_sheet(wb, PROBLEMS, PROBLEMS, PROBLEMS_HEADERS, PROBLEM_WIDTHS)
@@ -147,6 +157,7 @@ def build_performance(config: Config) -> OpenpyxlBook:
     book.set_choices(c.INDICATORS, "Polarity", c.POLARITIES)
     book.set_choices(c.EVIDENCE, "Lens", c.LENSES)
     book.set_choices(c.EVIDENCE, "RAG", c.RAG_LABELS)
+    book.set_choices(c.REFLECTIONS, "Kind", c.REFLECTION_KINDS)
     book.highlight(c.INDICATORS, ["RAG"], RAG_HIGHLIGHTS)
     book.highlight(c.INDICATORS, ["Trend"], TREND_HIGHLIGHTS)
     book.highlight(c.EVIDENCE, ["RAG"], RAG_HIGHLIGHTS)

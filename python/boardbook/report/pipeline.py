@@ -1,0 +1,74 @@
+"""The annual report pack, top to bottom — the one function the command (and later batch, demo, ribbon) calls:
+
+1. read each filled workbook given (any subset of six) by table and defined name, each into its appendix; a
+   workbook given to the wrong option, a template never filled, or a budget whose published table does not add
+   up to its totals stops the run with every problem named;
+2. write ``annual-report-data.xlsx`` through the Book port (a fresh workbook, one Excel table per appendix) and
+   ``annual-report-appendices.docx`` (the same tables), each atomically. Inputs are only ever read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from boardbook.atomic import refuse_input_as_output
+from boardbook.errors import UsageError
+from boardbook.problems import by_severity
+from boardbook.report import contract as c
+from boardbook.report.document import write_document
+from boardbook.report.fill import fill_report_data
+from boardbook.report.model import Appendix, ReportInputError, ReportResult
+from boardbook.report.reader import READERS, SOURCES, Problems
+from boardbook.templates.report import build_report_data
+
+OPTIONS = ", ".join(s.option for s in SOURCES.values())
+
+
+def build_report(
+    out: str | Path,
+    *,
+    budget: str | Path | None = None,
+    performance: str | Path | None = None,
+    s11: str | Path | None = None,
+    learning: str | Path | None = None,
+    training: str | Path | None = None,
+    concerns: str | Path | None = None,
+    council_convention: bool = False,
+    now: datetime | None = None,
+) -> ReportResult:
+    """Read the filled workbooks given and write the pack into the folder ``out``.
+
+    Raises:
+        UsageError: no workbook given, ``out`` is a file, or an input is where an output would go.
+        ReportInputError: every problem in the inputs (each naming file, and table or cell).
+    """
+    paths = {"budget": budget, "performance": performance, "s11": s11, "learning": learning}
+    paths |= {"training": training, "concerns": concerns}
+    given = {kind: Path(p) for kind, p in paths.items() if p is not None}
+    if not given:
+        raise UsageError(f"give at least one filled workbook to take tables from: {OPTIONS}")
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out {folder} is a file: give the folder to write {c.DATA_FILE} and {c.DOCUMENT_FILE} to")
+    for target in (folder / c.DATA_FILE, folder / c.DOCUMENT_FILE):
+        refuse_input_as_output(target, *given.values())
+
+    problems = Problems()
+    appendices: list[Appendix] = []
+    for kind, read in READERS.items():  # in the order of the appendices
+        if kind in given:
+            options = {"council_convention": council_convention} if kind == "budget" else {}
+            found = read(given[kind], problems=problems, **options)
+            if found is not None:
+                appendices.append(found)
+    if problems.stop:
+        raise ReportInputError(by_severity(problems))
+
+    partnership = next((a.partnership for a in appendices if a.partnership), "")
+    made_at = (now or datetime.now()).strftime("%d/%m/%Y %H:%M")
+    book = build_report_data(appendices, partnership=partnership, made_at=made_at)
+    fill_report_data(book, appendices)
+    data = book.save(folder / c.DATA_FILE)
+    document = write_document(appendices, folder / c.DOCUMENT_FILE, partnership=partnership, made_at=made_at)
+    return ReportResult(appendices, data, document, list(problems))
