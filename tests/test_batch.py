@@ -48,8 +48,18 @@ def test_demo_manifest_runs_in_parallel(demo: Path) -> None:
     report = json.loads((demo / "demo-batch.report.json").read_text())
     assert report["partnerships"] == 2 and report["failed"] == 0
     north, _east = report["reports"]
-    steps = {"section 11", "budget", "performance", "learning", "training", "concerns"}
-    assert len(north["written"]) == 6 and set(north["seconds"]) == steps
+    steps = {"section 11", "budget", "performance", "learning", "training", "concerns", "report"}
+    assert len(north["written"]) == 8 and set(north["seconds"]) == steps
+    # the annual report pack from the workbooks this entry filled: the demo's own pack, table by table — but for
+    # the board's reflections, which the demo typed into its performance workbook and batch's fresh one lacks
+    pack = demo / "batch" / "northmoor" / "annual-report"
+    assert {str(pack / "annual-report-data.xlsx"), str(pack / "annual-report-appendices.docx")} <= set(north["written"])
+    for t in ("BudgetAppendix", "MatrixOfConcerns", "Section11Standards", "LearningGain", "RecommendationStatus"):
+        assert table(pack / "annual-report-data.xlsx", t) == table(
+            demo / "annual-report" / "annual-report-data.xlsx", t
+        ), t
+    priorities = table(pack / "annual-report-data.xlsx", "Priorities")
+    assert len(priorities) == 3 and not any(r["What went well"] for r in priorities)
     # the three improvement workbooks through batch equal the demo's own fill (same inputs, same report date)
     batch = demo / "batch" / "northmoor"
     for name, tables in IMPROVEMENT.items():
@@ -139,6 +149,8 @@ budget = "{demo / "budget-inputs" / "demo-budget-2024-25.toml"}"
             "feedback must be true or false",
         ),
         ('[[partnerships]]\nname = "A"\nout = "x"\nbudget = "b"\nfeedback = true\n', "need returns to collate"),
+        ('[[partnerships]]\nname = "A"\nout = "x"\nbudget = "b"\nreport = "yes"\n', r"\.report must be true or false"),
+        ('[[partnerships]]\nname = "A"\nout = "x"\nreport = true\n', "nothing to fill"),
     ],
 )
 def test_manifest_errors_name_the_key(tmp_path: Path, text: str, message: str) -> None:

@@ -27,10 +27,13 @@ says, per partnership, what was written, the problems, the timings.
     learning_as_at = 2026-03-31       # report date (TOML date or "31/03/2026"); else the tracker's AsAt, else today
     training = ["northmoor/evaluations.csv"]     # evaluation exports (Microsoft Forms CSV or .xlsx)
     concerns = "northmoor/concerns.csv"          # the matrix (.xlsx) or a CSV of its Concerns table
+    report = true                     # then the annual report pack from the workbooks above, in out/annual-report
 
 Paths are relative to the manifest's folder. Drafts go to out/mail-chase and out/mail-feedback (the agency list's
 e-mail addresses: ``agencies``, else the configuration's); the other workbooks to out/section11-summary.xlsx,
-budget.xlsx, quadrant-performance.xlsx, learning-improvement.xlsx, training-evaluation.xlsx, concerns-matrix.xlsx.
+budget.xlsx, quadrant-performance.xlsx, learning-improvement.xlsx, training-evaluation.xlsx, concerns-matrix.xlsx;
+the annual report pack (``report = true``: ``boardbook report`` on whichever of them this entry fills) to
+out/annual-report/annual-report-data.xlsx and annual-report-appendices.docx.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ PATH_KEYS = (
 )
 LIST_KEYS = ("returns", "indicators", "training")
 MAIL_KINDS = ("chase", "feedback")  # "returns" belongs to the start of a round: boardbook s11 mail returns
-KNOWN = {"name", "out", "partnership", "feedback", "mail", "learning_as_at", *PATH_KEYS, *LIST_KEYS}
+KNOWN = {"name", "out", "partnership", "feedback", "mail", "learning_as_at", "report", *PATH_KEYS, *LIST_KEYS}
 FILLS = ("returns", "budget", "indicators", "learning", "training", "concerns")  # a partnership names one at least
 
 
@@ -89,6 +92,7 @@ class Job:
     training: list[Path] = field(default_factory=list)
     concerns: Path | None = None
     feedback: bool = False
+    report: bool = False  # the annual report pack from the workbooks filled
     mail: list[str] = field(default_factory=list)
 
 
@@ -151,9 +155,10 @@ def load_manifest(path: str | Path) -> list[Job]:
             job.learning_as_at = _as_at(merged["learning_as_at"], named)
             if job.learning is None and own:
                 raise ConfigError(f"{named} is the tracker's report date: give learning too")
-        job.feedback = merged.get("feedback", False)
-        if not isinstance(job.feedback, bool):
-            raise ConfigError(f"{where}.feedback must be true or false")
+        job.feedback, job.report = merged.get("feedback", False), merged.get("report", False)
+        for key in ("feedback", "report"):
+            if not isinstance(getattr(job, key), bool):
+                raise ConfigError(f"{where}.{key} must be true or false")
         mail = merged.get("mail", [])
         if not isinstance(mail, list) or not all(m in MAIL_KINDS for m in mail):
             raise ConfigError(
@@ -189,11 +194,13 @@ def run_job(job: Job) -> Report:
     from boardbook.learning.pipeline import fill_tracker_file
     from boardbook.performance.pipeline import fill_workbook
     from boardbook.recorded import choose_config
+    from boardbook.report.pipeline import build_report
     from boardbook.section11.pipeline import collate, mail_drafts, write_feedback
     from boardbook.training.pipeline import fill_training_file
 
     report = Report(job.name)
     step = ""
+    filled: dict[str, Path] = {}  # what the annual report pack reads: its option -> the workbook this job wrote
     try:
         config = choose_config(job.config, job.out / "section11-summary.xlsx", job.previous)
         if job.returns:
@@ -209,6 +216,7 @@ def run_job(job: Job) -> Report:
                 survey=job.survey,
             )
             report.written.append(str(result.out))
+            filled["s11"] = result.out
             report.problems += len(result.problems)
             report.rejected = result.rejected
             report.seconds["section 11"] = round(time.perf_counter() - t0, 3)
@@ -229,10 +237,11 @@ def run_job(job: Job) -> Report:
             out = job.out / "budget.xlsx"
             fill_budget_file(job.budget, out, previous=job.budget_previous, config=config)
             report.written.append(str(out))
+            filled["budget"] = out
             report.seconds["budget"] = round(time.perf_counter() - t0, 3)
         if job.indicators:
             step, t0 = "performance", time.perf_counter()
-            filled = fill_workbook(
+            quadrant = fill_workbook(
                 job.out / "quadrant-performance.xlsx",
                 config,
                 indicators=job.indicators,
@@ -240,7 +249,8 @@ def run_job(job: Job) -> Report:
                 risk_factors=job.risk_factors,
                 previous=job.performance_previous,
             )
-            report.written.append(str(filled.out))
+            report.written.append(str(quadrant.out))
+            filled["performance"] = quadrant.out
             report.seconds["performance"] = round(time.perf_counter() - t0, 3)
         if job.learning:
             step, t0 = "learning", time.perf_counter()
@@ -248,19 +258,36 @@ def run_job(job: Job) -> Report:
                 job.learning, job.out / "learning-improvement.xlsx", as_at=job.learning_as_at, config=config
             )
             report.written.append(str(tracker.out))
+            filled["learning"] = job.out / "learning-improvement.xlsx"
             report.problems += len(tracker.problems)
             report.seconds["learning"] = round(time.perf_counter() - t0, 3)
         if job.training:
             step, t0 = "training", time.perf_counter()
             training = fill_training_file(job.training, job.out / "training-evaluation.xlsx", config)
             report.written.append(str(training.out))
+            filled["training"] = job.out / "training-evaluation.xlsx"
             report.problems += len(training.problems)
             report.seconds["training"] = round(time.perf_counter() - t0, 3)
         if job.concerns:
             step, t0 = "concerns", time.perf_counter()
             matrix = fill_concerns_file(job.concerns, job.out / "concerns-matrix.xlsx", config=config)
             report.written.append(str(matrix.out))
+            filled["concerns"] = job.out / "concerns-matrix.xlsx"
             report.seconds["concerns"] = round(time.perf_counter() - t0, 3)
+        if job.report:
+            step, t0 = "report", time.perf_counter()
+            pack = build_report(
+                job.out / "annual-report",
+                budget=filled.get("budget"),
+                performance=filled.get("performance"),
+                s11=filled.get("s11"),
+                learning=filled.get("learning"),
+                training=filled.get("training"),
+                concerns=filled.get("concerns"),
+            )
+            report.written += [str(pack.data), str(pack.document)]
+            report.problems += len(pack.problems)
+            report.seconds["report"] = round(time.perf_counter() - t0, 3)
     except BoardbookError as exc:  # an input's problems (ProblemError) each name file and sheet/cell or row/column
         lines = exc.lines
         more = f"; and {len(lines) - MAX_LISTED} more" if len(lines) > MAX_LISTED else ""

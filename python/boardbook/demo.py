@@ -188,7 +188,21 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None, *, 
     improvement = run_improvement_demo(folder, say)  # the tracker, training evaluation and matrix of concerns
     manifest = write_demo_manifest(folder, agencies_file.read_bytes())
     schools_demo = run_schools_demo(folder / "schools", schools, say) if schools else None
-    extra = [performance, *improvement, manifest]
+    say("Annual report pack: the appendices from the budget, performance, section 11 and improvement workbooks")
+    from boardbook.report.pipeline import build_report
+
+    tracker, training, concerns = improvement
+    pack = build_report(
+        folder / "annual-report",
+        budget=budgets[1],
+        performance=performance,
+        s11=second.out,
+        learning=tracker,
+        training=training,
+        concerns=concerns,
+        now=datetime(2026, 7, 1, 12, 0),
+    )
+    extra = [performance, *improvement, pack.data, pack.document, manifest]
     return DemoResult(folder, first, second, budgets, extra, feedback, mailings, schools_demo, earliest)
 
 
@@ -287,6 +301,7 @@ learning = "improvement-inputs/demo-recommendations.csv"
 learning_as_at = 2026-03-31
 training = ["improvement-inputs/demo-training-evaluations.csv"]
 concerns = "improvement-inputs/demo-concerns.csv"
+report = true
 
 [[partnerships]]
 name = "Eastvale Safeguarding Children Partnership"

@@ -12,10 +12,26 @@ from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
+from boardbook.book import open_book
 from boardbook.config import load_config
+from boardbook.performance import contract as c
 from boardbook.performance.pipeline import fill_workbook
 
 INPUTS = ("indicators-2023-24.csv", "indicators.csv", "evidence.csv", "risk-factors.csv")
+REFLECTIONS = (  # what the board said of each priority at its year-end review: the annual report's words
+    ("Neglect", c.WENT_WELL, "Practitioners across agencies now use one neglect assessment tool and say it gives "
+     "them a shared language with families."),
+    ("Neglect", c.EVEN_BETTER, "Re-referrals for neglect remain above our statistical neighbours: the neglect "
+     "subgroup will look in depth at children referred again within a year."),
+    ("Child exploitation", c.WENT_WELL, "Return home interviews are offered sooner, and young people tell us they "
+     "were listened to."),
+    ("Child exploitation", c.EVEN_BETTER, "Health and education attendance at strategy meetings is below what we "
+     "expect: partners will agree a standard and report against it."),
+    ("Safeguarding in education", c.WENT_WELL, "Every school completed its section 175 audit, and designated "
+     "safeguarding leads' training is up to date."),
+    ("Safeguarding in education", c.EVEN_BETTER, "More children are electively home educated each term: we will "
+     "add them to the dataset and hear from their families."),
+)  # fmt: skip
 
 
 def write_demo_inputs(folder: Path) -> dict[str, Path]:
@@ -31,8 +47,8 @@ def write_demo_inputs(folder: Path) -> dict[str, Path]:
 
 
 def run_performance_demo(out_dir: Path) -> Path:
-    """Write the demo inputs under ``out_dir/performance-inputs`` and fill the two workbooks; returns the
-    2024/25 workbook (``out_dir/quadrant-performance.xlsx``)."""
+    """Write the demo inputs under ``out_dir/performance-inputs`` and fill the two workbooks, the board's
+    reflections typed into this year's; returns the 2024/25 workbook (``out_dir/quadrant-performance.xlsx``)."""
     out_dir = Path(out_dir)
     inputs = write_demo_inputs(out_dir / "performance-inputs")
     config = load_config()
@@ -51,4 +67,6 @@ def run_performance_demo(out_dir: Path) -> Path:
         previous=last_year.out,
         now=datetime(2025, 5, 19, 9, 0),
     )
-    return result.out
+    book = open_book(result.out)  # the board's reflections, typed into the workbook's Reflections table
+    book.write_table(c.REFLECTIONS, [list(r) for r in REFLECTIONS])
+    return book.save(result.out)
