@@ -19,17 +19,17 @@ from boardbook.performance.pipeline import fill_workbook
 
 INPUTS = ("indicators-2023-24.csv", "indicators.csv", "evidence.csv", "risk-factors.csv")
 REFLECTIONS = (  # what the board said of each priority at its year-end review: the annual report's words
-    ("Neglect", c.WENT_WELL, "Practitioners across agencies now use one neglect assessment tool and say it gives "
-     "them a shared language with families."),
-    ("Neglect", c.EVEN_BETTER, "Re-referrals for neglect remain above our statistical neighbours: the neglect "
-     "subgroup will look in depth at children referred again within a year."),
-    ("Child exploitation", c.WENT_WELL, "Return home interviews are offered sooner, and young people tell us they "
-     "were listened to."),
-    ("Child exploitation", c.EVEN_BETTER, "Health and education attendance at strategy meetings is below what we "
-     "expect: partners will agree a standard and report against it."),
-    ("Safeguarding in education", c.WENT_WELL, "Every school completed its section 175 audit, and designated "
-     "safeguarding leads' training is up to date."),
-    ("Safeguarding in education", c.EVEN_BETTER, "More children are electively home educated each term: we will "
+    ("Neglect", c.WENT_WELL, "Children spend less time on long child protection plans, and parents in the family "
+     "network pilot say plans are written with them."),
+    ("Neglect", c.EVEN_BETTER, "Repeat child protection plans are rising and above our statistical neighbours: the "
+     "neglect subgroup will look at plans that end before parents' capacity to change is tested."),
+    ("Child exploitation", c.WENT_WELL, "Return interviews are offered sooner, and young people tell us they talk to "
+     "a worker they already know."),
+    ("Child exploitation", c.EVEN_BETTER, "School staff are unsure how to refer concerns about criminal "
+     "exploitation outside school hours: the partnership will publish one route and train designated leads in it."),
+    ("Safeguarding in education", c.WENT_WELL, "More schools completed their section 175 audit than last year, and "
+     "more designated safeguarding leads are trained."),
+    ("Safeguarding in education", c.EVEN_BETTER, "More children are electively home educated each year: we will "
      "add them to the dataset and hear from their families."),
 )  # fmt: skip
 

@@ -77,19 +77,20 @@ def _caption(document: DocumentObject, number: int, text: str) -> None:
     p.paragraph_format.keep_with_next = True
 
 
-def _weights(a: Appendix) -> list[int]:
-    """Share of the page width per column: numbers narrow, text wider, long text (concerns, lenses) widest."""
+def _weights(a: Appendix) -> list[float]:
+    """Share of the page width per column: numbers narrow (but as wide as their header word), text wider, long
+    text (concerns, lenses) widest."""
     long = (
         {"Concern", "Standard", "Line", *a.headers[1:]} if a.name == c.PRIORITIES else {"Concern", "Standard", "Line"}
     )
-    return [1 if a.kind(h) != TEXT else 4 if h in long else 2 for h in a.headers]
+    return [max(1.0, len(h) / 5) if a.kind(h) != TEXT else 4.0 if h in long else 2.0 for h in a.headers]
 
 
 def _table(document: DocumentObject, a: Appendix, width: int) -> None:
     table = document.add_table(rows=1 + len(a.rows), cols=len(a.headers))
     weights = _weights(a)
     for j, column in enumerate(table.columns):  # Word reads the cells' widths, LibreOffice the grid's
-        column.width = Emu(width * weights[j] // sum(weights))
+        column.width = Emu(int(width * weights[j] / sum(weights)))
         for cell in column.cells:
             cell.width = column.width
     table.style = TABLE_STYLE
