@@ -11,12 +11,20 @@ from pathlib import Path
 import pytest
 
 from boardbook.config import Config, load_config
+from boardbook.demo import DemoResult, run_demo
 from tests.helpers import make_return  # also still imported from here by test_excel_handlers.py (to move)
 
 
 @pytest.fixture(scope="session")
 def config() -> Config:
     return load_config()
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    """The bundled demo without its schools, run once for every module that reads it (about 20 s a run).
+    Readers only: a test that writes puts its outputs in a folder of its own below ``folder``."""
+    return run_demo(tmp_path_factory.mktemp("demo"), schools=0)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 import python_calamine as pc
 
 from boardbook.batch import load_manifest, run_batch
-from boardbook.demo import run_demo
+from boardbook.demo import DemoResult
 from boardbook.errors import ConfigError
 from boardbook.improvement_demo import write_training_export
 from tests.helpers import (
@@ -33,10 +33,8 @@ BIN = str(Path(sys.executable).with_name("boardbook"))
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    run_demo(folder, schools=0)
-    return folder
+def demo(demo_run: DemoResult) -> Path:
+    return demo_run.folder
 
 
 def test_demo_manifest_runs_in_parallel(demo: Path) -> None:

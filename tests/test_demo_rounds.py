@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from boardbook.demo import DemoResult, run_demo
+from boardbook.demo import DemoResult
 from boardbook.section11 import contract as c
 from boardbook.survey_demo import DOUBTFUL, NOT_LISTED, STAFF
 from tests.helpers import hashes, run, table
@@ -23,8 +23,8 @@ RENAMED, FORMER = "Moorside Community Health NHS Trust", "Moorside Community Hea
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
-    return run_demo(tmp_path_factory.mktemp("demo"), schools=0)
+def demo(demo_run: DemoResult) -> DemoResult:
+    return demo_run
 
 
 def summary(demo: DemoResult, name: str = "section11-summary.xlsx") -> Path:

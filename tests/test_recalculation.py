@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 from boardbook.book.base import Formula
 from boardbook.book.openpyxl_book import OpenpyxlBook
 from boardbook.config import parse_config
-from boardbook.demo import run_demo
+from boardbook.demo import DemoResult
 from boardbook.section11 import contract as c
 from boardbook.section11.pipeline import collate
 from tests.helpers import NEVER, make_return, recalculate, recalculate_many, require_soffice
@@ -100,9 +100,9 @@ class Recalculated:
 
 
 @pytest.fixture(scope="module")
-def summaries(tmp_path_factory: pytest.TempPathFactory) -> Summaries:
+def summaries(tmp_path_factory: pytest.TempPathFactory, demo_run: DemoResult) -> Summaries:
     tmp = tmp_path_factory.mktemp("recalc")
-    demo = run_demo(tmp / "demo", schools=0)
+    demo = demo_run
     return Summaries(
         tmp,
         {
