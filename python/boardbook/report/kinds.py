@@ -85,7 +85,7 @@ def sort_workbooks(paths: Sequence[str | Path], *, note: dict[Path, str] | None 
             held = ", ".join(raw.table_names) or "none"
             pack = bool(raw.table_names) and set(raw.table_names) <= set(c.TABLES)
             wrong.append(
-                f"{name} is an annual report pack ({c.DATA_FILE}), not one of the workbooks it is made from"
+                f"{name} is an annual report pack's data workbook, not one of the workbooks a pack is made from"
                 if pack
                 else f"{name} is none of the six workbooks the report is made from (its tables: {held})"
             )
