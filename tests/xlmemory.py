@@ -37,9 +37,9 @@ test could notice, Excel's semantics are followed:
 * ``.api`` returns small native-like objects with exactly the members boardbook calls where xlwings
   has no wrapper (``Validation``; ``Shapes(name).AlternativeText``; a chart's ``SeriesCollection().NewSeries``
   with ``Name``/``XValues``/``Values``, ``ApplyDataLabels``/``DataLabels()``, ``Format.Line.DashStyle`` and
-  ``Legend.LegendEntries(i).Delete``; a book's ``Saved``, False once a value is written through a range and
-  True again when saved — other edits are not tracked), applied to the openpyxl model. Any other member is an
-  AttributeError: only real Excel proves those calls.
+  ``Legend.LegendEntries(i).Delete``; a book's ``Saved``, False once a range's values are written or cleared
+  and True again when saved — formats, tables, names and charts changed are not tracked), applied to the
+  openpyxl model. Any other member is an AttributeError: only real Excel proves those calls.
 
 Not modelled (NotImplementedError or absent): calculation, multi-area ranges, pictures, shapes other than
 charts, pivot tables, threaded comments, passwords, dialogs.
@@ -919,6 +919,7 @@ class MemoryRange:
 
     def clear_contents(self) -> None:
         ws = self.sheet_impl.ws
+        self.sheet_impl._book.saved = False
         for r, c in self._existing():
             cell = ws._cells[(r, c)]
             if not isinstance(cell, MergedCell):
@@ -929,6 +930,7 @@ class MemoryRange:
 
     def clear(self) -> None:
         ws = self.sheet_impl.ws
+        self.sheet_impl._book.saved = False
         for r, c in self._existing():
             del ws._cells[(r, c)]
             self.sheet_impl._book.cached.pop((id(ws), r, c), None)
