@@ -675,6 +675,21 @@ def test_annual_report_counts_the_open_workbook_and_says_what_is_not_saved(
     assert _pack(tmp_path / "again")[0] == first, "the saved file is what is read"
 
 
+def test_annual_report_says_when_the_open_workbook_has_no_file_here(
+    app: xw.App, six: dict[str, Path], tmp_path: Path
+) -> None:
+    book = open_memory_book(six["budget"], app)
+    book.impl.fullname = "https://contoso.sharepoint.com/sites/board/Budget 2025-26.xlsx"  # FullName of a cloud file
+    others = [p for kind, p in six.items() if kind != "budget"]
+    script = Script(picks=[others], folders=[tmp_path / "pack"])
+    message = excel.dispatch("report.build", excel.Excel(book, script))
+    assert "counted already" not in script.titles[0] and "5 appendices" in message, message
+    assert message.endswith(
+        "Warning: Budget 2025-26.xlsx (open here) has no file on this computer (never saved, or opened from the web), "
+        "so it is not in the pack unless you chose a saved copy: save it to a folder and press again."
+    ), message
+
+
 def test_annual_report_with_two_budgets_names_both_and_writes_nothing(
     app: xw.App, six: dict[str, Path], tmp_path: Path
 ) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from boardbook.errors import BoardbookError
 from boardbook.excel import Cancelled, Excel
-from boardbook.report.kinds import identify, left_out
+from boardbook.report.kinds import identify, kind_of_tables, left_out
 from boardbook.report.model import ReportInputError
 from boardbook.report.pipeline import build_report_from
 
@@ -56,5 +56,10 @@ def build(xl: Excel) -> str:
     ]
     if here and here not in unsaved:
         lines.append(f"{here.name} (open here) was read as last saved to its file.")
+    elif xl.path is None and kind_of_tables(xl.port().table_names()) is not None:
+        lines.append(
+            f"Warning: {xl.book.name} (open here) has no file on this computer (never saved, or opened from the "
+            "web), so it is not in the pack unless you chose a saved copy: save it to a folder and press again."
+        )
     lines += [f"Warning: {p}" for p in result.problems]
     return "\n".join(lines)
