@@ -699,8 +699,8 @@ def test_annual_report_with_two_budgets_names_both_and_writes_nothing(
     message, _xl = press(app, six["budget"], "report.build", script)
     assert message.startswith(
         "boardbook could not do that:\nThe annual report pack was not made; nothing was written:\n"
-        "- Budget 2025-26.xlsx (the workbook open here) and Budget 2024-25.xlsx are each a budget workbook: choose "
-        "one of them\n"
+        "- Budget 2025-26.xlsx (open here, so always counted) and Budget 2024-25.xlsx are each a budget workbook: "
+        "choose one of them\n"
     ), message
     assert not (tmp_path / "pack").exists()
 

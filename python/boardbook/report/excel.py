@@ -13,7 +13,7 @@ from boardbook.report.model import ReportInputError
 from boardbook.report.pipeline import build_report_from
 
 SHOWN = 15  # problems listed in the message box
-OPEN_HERE = " (the workbook open here)"
+OPEN_HERE = " (open here, so always counted)"
 
 
 def build(xl: Excel) -> str:
