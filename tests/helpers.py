@@ -661,3 +661,51 @@ def forms_export(
         )
     wb.save(path)
     return path
+
+
+# -- the six filled workbooks the annual report pack is made from -------------------------------------------------
+def six_filled_workbooks(folder: Path) -> dict[str, Path]:
+    """The partnership's six filled workbooks, made by the real fills from the bundled demo data and named as a
+    business unit might name them, by ``build_report``'s keyword (budget, performance, s11, learning, training,
+    concerns)."""
+    from datetime import datetime
+
+    from boardbook.budget.pipeline import fill_budget_file
+    from boardbook.concerns.pipeline import fill_concerns_file
+    from boardbook.learning.pipeline import fill_tracker_file
+    from boardbook.performance.demo import write_demo_inputs
+    from boardbook.performance.pipeline import fill_workbook
+    from boardbook.section11.pipeline import collate
+    from boardbook.training.pipeline import fill_training_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    config = load_config()
+    paths = {
+        "budget": folder / "Budget 2025-26.xlsx",
+        "performance": folder / "Quadrant Q4.xlsx",
+        "s11": folder / "Section 11 summary 2026.xlsx",
+        "learning": folder / "Learning tracker.xlsx",
+        "training": folder / "Training evaluation.xlsx",
+        "concerns": folder / "Matrix of concerns.xlsx",
+    }
+    fill_budget_file(DATA / "demo-budget-2025-26.toml", paths["budget"])
+    demo = write_demo_inputs(folder / "performance-inputs")
+    fill_workbook(
+        paths["performance"],
+        config,
+        indicators=[demo["indicators.csv"]],
+        evidence=demo["evidence.csv"],
+        risk_factors=demo["risk-factors.csv"],
+        now=datetime(2026, 4, 1, 9, 0),
+    )
+    returns = folder / "returns"
+    returns.mkdir(exist_ok=True)
+    labels = config.scale.labels
+    for k, agency in enumerate(("Moorlands Police", "Northmoor ICB")):
+        ratings = [labels[(i + k) % len(labels)] for i in range(len(config.standards))]
+        make_return(returns, config, agency, ratings=ratings, evidence=[GOOD_EVIDENCE] * len(config.standards))
+    collate([returns], paths["s11"], config)
+    fill_tracker_file(DATA / "demo-recommendations.csv", paths["learning"], as_at=date(2026, 3, 31))
+    fill_training_file([forms_export(folder / "forms.csv")], paths["training"], config)
+    fill_concerns_file(DATA / "demo-concerns.csv", paths["concerns"])
+    return paths

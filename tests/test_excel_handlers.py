@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 import python_calamine as pc
@@ -27,8 +28,9 @@ from boardbook.config import Config, load_config
 from boardbook.performance.demo import write_demo_inputs
 from boardbook.performance.pipeline import fill_workbook
 from boardbook.recorded import CONFIG_SHEET, recorded_config_file
+from boardbook.report.pipeline import build_report
 from boardbook.section11.pipeline import collate
-from tests.helpers import make_return, recalculate, require_soffice
+from tests.helpers import hashes, make_return, recalculate, require_soffice, six_filled_workbooks
 from tests.xlmemory import memory_app, open_memory_book, status_bar_history
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,13 +49,20 @@ class Script:
         files: Sequence[Path | None] = (),
         folders: Sequence[Path | None] = (),
         answers: Sequence[str | None] = (),
+        picks: Sequence[Sequence[Path]] = (),
     ) -> None:
         self.files, self.folders, self.answers = list(files), list(folders), list(answers)
+        self.picks = [list(p) for p in picks]  # each a multi-select answer; [] = Cancel
+        self.titles: list[str] = []  # the titles of the multi-select dialogs shown
         self.asked: list[tuple[str, str]] = []  # (prompt, the default offered)
         self.messages: list[str] = []
 
     def pick_file(self, title: str, pattern: str) -> Path | None:
         return self.files.pop(0)
+
+    def pick_files(self, title: str, pattern: str) -> list[Path]:
+        self.titles.append(title)
+        return self.picks.pop(0)
 
     def pick_folder(self, title: str) -> Path | None:
         return self.folders.pop(0)
@@ -135,6 +144,7 @@ def test_every_tag_has_a_handler_and_a_test() -> None:
         "learning.refresh",
         "training.fill",
         "concerns.refresh",
+        "report.build",
         "help.version",
         "help.docs",
     }
@@ -597,3 +607,137 @@ def test_training_fill_reads_an_export_into_the_open_workbook(app: xw.App, tmp_p
     assert [r[0] for r in xl.port().read_table("LearningGain").rows] == ["Neglect", "Exploitation", "Domestic abuse"]
     message, _xl = press(app, ROOT / "workbooks" / "training-evaluation.xlsx", "training.fill", Script(files=[None]))
     assert message == excel.CANCELLED
+
+
+# -- the annual report pack -------------------------------------------------------------------------------------
+PACK_FILES = ("annual-report-data.xlsx", "annual-report-appendices.docx")
+
+
+@pytest.fixture(scope="module")
+def six(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The partnership's six filled workbooks (real fills of the bundled demo data)."""
+    return six_filled_workbooks(tmp_path_factory.mktemp("six"))
+
+
+def _pack(folder: Path) -> tuple[dict[str, list[list[object]]], list[list[list[str]]]]:
+    """The pack read back: the data workbook's tables (calamine) and the document's tables (python-docx)."""
+    data = pc.CalamineWorkbook.from_path(str(folder / PACK_FILES[0]), load_tables=True)
+    tables = {name: data.get_table_by_name(name).to_python() for name in data.table_names}
+    document = docx.Document(str(folder / PACK_FILES[1]))
+    return tables, [[[cell.text for cell in row.cells] for row in t.rows] for t in document.tables]
+
+
+def test_annual_report_from_all_six_chosen_is_the_commands_pack(
+    app: xw.App, six: dict[str, Path], tmp_path: Path
+) -> None:
+    before = hashes(six["budget"].parent)
+    script = Script(picks=[list(six.values())], folders=[tmp_path / "pack"])
+    message, _xl = press(app, six["concerns"], "report.build", script)
+    assert "Matrix of concerns.xlsx, open here, is counted already" in script.titles[0]
+    assert message.startswith(
+        f"Annual report pack written to {tmp_path / 'pack'}: {PACK_FILES[0]} and {PACK_FILES[1]}, 6 appendices:\n"
+        "- A: Budget, from Budget 2025-26.xlsx\n- B: Matrix of safeguarding concerns, from Matrix of concerns.xlsx\n"
+    ), message
+    assert "Not chosen" not in message and "Warning" not in message
+    assert message.endswith("Matrix of concerns.xlsx (open here) was read as last saved to its file.")
+    assert hashes(six["budget"].parent) == before, "inputs are only ever read"
+    command = build_report(tmp_path / "command", **six)  # type: ignore[arg-type]
+    tables, document = _pack(tmp_path / "pack")
+    assert list(tables) == ["BudgetAppendix", "MatrixOfConcerns", "Section11Standards", "Priorities",
+                            "LearningGain", "RecommendationStatus"]  # fmt: skip
+    assert (tables, document) == _pack(command.data.parent)
+    assert len(document) == 6 and document[0][0] == ["Section", "Line", "Amount"]
+    assert any(row[1] == "TOTAL INCOME" for row in tables["BudgetAppendix"])
+
+
+def test_annual_report_counts_the_open_workbook_and_says_what_is_not_saved(
+    app: xw.App, six: dict[str, Path], tmp_path: Path
+) -> None:
+    others = [p for kind, p in six.items() if kind not in ("budget", "learning")]
+    script = Script(picks=[others], folders=[tmp_path / "pack"])
+    message, xl = press(app, six["budget"], "report.build", script)
+    assert "5 appendices" in message and "- A: Budget, from Budget 2025-26.xlsx" in message, message
+    assert "Not chosen, so not in the pack: the learning and improvement tracker." in message
+    first, _document = _pack(tmp_path / "pack")
+    assert "BudgetAppendix" in first and "RecommendationStatus" not in first
+
+    # someone types into the open budget and into another chosen workbook open in the same Excel
+    xl.book.sheets["Expenditure"].range("B2").value = 1
+    open_memory_book(six["training"], app).sheets[0].range("A1").value = "typed"
+    again = excel.Excel(xl.book, Script(picks=[others], folders=[tmp_path / "again"]))
+    message = excel.dispatch("report.build", again)
+    assert (
+        "Warning: Budget 2025-26.xlsx has changes in Excel that are not saved: the pack holds it as last saved. "
+        "Save it and press Annual report again to include them." in message
+    ), message
+    assert "Warning: Training evaluation.xlsx has changes in Excel that are not saved" in message
+    assert "Quadrant Q4.xlsx has changes" not in message and "(open here) was read as last saved" not in message
+    assert _pack(tmp_path / "again")[0] == first, "the saved file is what is read"
+
+
+def test_annual_report_says_when_the_open_workbook_has_no_file_here(
+    app: xw.App, six: dict[str, Path], tmp_path: Path
+) -> None:
+    book = open_memory_book(six["budget"], app)
+    book.impl.fullname = "https://contoso.sharepoint.com/sites/board/Budget 2025-26.xlsx"  # FullName of a cloud file
+    others = [p for kind, p in six.items() if kind != "budget"]
+    script = Script(picks=[others], folders=[tmp_path / "pack"])
+    message = excel.dispatch("report.build", excel.Excel(book, script))
+    assert "counted already" not in script.titles[0] and "5 appendices" in message, message
+    assert message.endswith(
+        "Warning: Budget 2025-26.xlsx (open here) has no file on this computer (never saved, or opened from the web), "
+        "so it is not in the pack unless you chose a saved copy: save it to a folder and press again."
+    ), message
+
+
+def test_annual_report_with_two_budgets_names_both_and_writes_nothing(
+    app: xw.App, six: dict[str, Path], tmp_path: Path
+) -> None:
+    last_year = tmp_path / "Budget 2024-25.xlsx"
+    shutil.copy(six["budget"], last_year)
+    script = Script(picks=[[last_year, six["s11"]]], folders=[tmp_path / "pack"])
+    message, _xl = press(app, six["budget"], "report.build", script)
+    assert message.startswith(
+        "boardbook could not do that:\nThe annual report pack was not made; nothing was written:\n"
+        "- Budget 2025-26.xlsx (open here, so always counted) and Budget 2024-25.xlsx are each a budget workbook: "
+        "choose one of them\n"
+    ), message
+    assert not (tmp_path / "pack").exists()
+
+
+def test_annual_report_stopped_by_a_workbook_never_filled_lists_its_problem(
+    app: xw.App, six: dict[str, Path], tmp_path: Path
+) -> None:
+    blank = tmp_path / "learning-improvement.xlsx"
+    shutil.copy(ROOT / "workbooks" / "learning-improvement.xlsx", blank)
+    script = Script(picks=[[six["budget"], blank]], folders=[tmp_path / "pack"])
+    message, _xl = press(app, six["concerns"], "report.build", script)
+    assert message.startswith(
+        "boardbook could not do that:\nThe annual report pack was not made; nothing was written. 1 problem to put "
+        "right in the workbooks:\n- learning-improvement.xlsx"
+    ), message
+    assert "never filled" in message and "Traceback" not in message
+    assert not any((tmp_path / "pack" / name).exists() for name in PACK_FILES)
+
+
+def test_annual_report_cancelled_writes_nothing(app: xw.App, six: dict[str, Path], tmp_path: Path) -> None:
+    a_return = make_return(tmp_path, load_config(), "Moorlands Police")  # open, and none of the six
+    script = Script(picks=[[]])
+    message, _xl = press(app, a_return, "report.build", script)
+    assert message == excel.CANCELLED and "counted already" not in script.titles[0]
+    message, _xl = press(app, a_return, "report.build", Script(picks=[list(six.values())], folders=[None]))
+    assert message == excel.CANCELLED
+    assert not [p for p in tmp_path.rglob("*") if p.name in PACK_FILES]
+    assert not [p for p in six["budget"].parent.rglob("*") if p.name in PACK_FILES]
+
+
+def test_the_multi_select_dialogs_answer_as_paths() -> None:
+    """What pywin32 hands over from GetOpenFilename(..., MultiSelect:=True): a tuple of full names (even for one
+    file), or False on Cancel."""
+    assert excel.picked_paths(("C:\\Board\\Budget.xlsx", "C:\\Board\\Quadrant.xlsx")) == [
+        Path("C:\\Board\\Budget.xlsx"),
+        Path("C:\\Board\\Quadrant.xlsx"),
+    ]
+    assert excel.picked_paths(("/Users/a/Budget.xlsx",)) == [Path("/Users/a/Budget.xlsx")]
+    assert excel.picked_paths(False) == [] and excel.picked_paths(None) == [] and excel.picked_paths("False") == []
+    assert excel.picked_paths("/Users/a/Budget.xlsx") == [Path("/Users/a/Budget.xlsx")]

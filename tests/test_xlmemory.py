@@ -210,3 +210,20 @@ def test_save_as_writes_a_real_file_and_moves_the_book(book: xw.Book, tmp_path: 
     assert rows == [["Ada", 3.0, date(2020, 1, 2)], ["Bo", 4.5, ""]]
     with pytest.raises(OSError):
         book.save(str(tmp_path / "missing" / "x.xlsx"))  # Excel's SaveAs fails too
+
+
+def test_saved_is_false_once_a_value_is_written_and_true_when_saved(book: xw.Book, tmp_path: Path) -> None:
+    """Excel's ``Workbook.Saved``, which the Annual report button reads to warn of changes not in the file."""
+    assert book.api.Saved is True
+    book.sheets["Data"]["A2"].value = "Ada Lovelace"
+    assert book.api.Saved is False
+    book.save(str(tmp_path / "saved.xlsx"))
+    assert book.api.Saved is True
+    book.sheets["Data"]["B2"].clear_contents()
+    assert book.api.Saved is False
+    book.api.Saved = True  # as VBA may set it
+    assert book.api.Saved is True
+    book.sheets["Data"]["B2"].number_format = "0.00"  # not tracked (see the engine's docstring)
+    assert book.api.Saved is True
+    with pytest.raises(AttributeError):
+        book.api.Close  # noqa: B018 - any other member is absent: only real Excel proves it

@@ -34,11 +34,12 @@ test could notice, Excel's semantics are followed:
 * Charts are records (``ChartModel``: type, title, axes, legend, series with their references and
   formatting). On save each is written as an openpyxl chart at the cell under its top-left corner, with its
   alt text in the drawing's ``cNvPr descr``. Charts already in the file are kept as openpyxl read them.
-* ``.api`` returns small native-like objects with exactly the members ``XlwingsBook`` calls where xlwings
+* ``.api`` returns small native-like objects with exactly the members boardbook calls where xlwings
   has no wrapper (``Validation``; ``Shapes(name).AlternativeText``; a chart's ``SeriesCollection().NewSeries``
   with ``Name``/``XValues``/``Values``, ``ApplyDataLabels``/``DataLabels()``, ``Format.Line.DashStyle`` and
-  ``Legend.LegendEntries(i).Delete``), applied to the openpyxl model. Any other member is an
-  AttributeError: only real Excel proves those calls.
+  ``Legend.LegendEntries(i).Delete``; a book's ``Saved``, False once a range's values are written or cleared
+  and True again when saved — formats, tables, names and charts changed are not tracked), applied to the
+  openpyxl model. Any other member is an AttributeError: only real Excel proves those calls.
 
 Not modelled (NotImplementedError or absent): calculation, multi-area ranges, pictures, shapes other than
 charts, pivot tables, threaded comments, passwords, dialogs.
@@ -437,8 +438,11 @@ class MemoryBook:
         self.cached = cached  # (id(ws), row, col) -> value cached in the file for an untouched formula cell
         self._states: dict[int, _SheetState] = {}
         self._alt_texts_read: dict[str, list[str]] = {}
+        self.saved = True  # Excel's Workbook.Saved: False once a value is written, True again when saved
 
-    api = None
+    @property
+    def api(self) -> _NativeBook:
+        return _NativeBook(self)
 
     @property
     def name(self) -> str:
@@ -512,6 +516,7 @@ class MemoryBook:
             self.wb.save(raw)
             patch_package(str(raw), str(out), {}, alt_texts)
             shutil.copyfile(out, target)  # FileNotFoundError / PermissionError as Excel's SaveAs would fail
+        self.saved = True
         if path:
             self.fullname = str(target.resolve())
 
@@ -749,6 +754,7 @@ class MemorySheet:
     def write(self, row: int, col: int, value: Any) -> None:
         """Assign ``value`` to a cell as Excel's Range.Value does (see the module docstring)."""
         self._book.cached.pop((id(self.ws), row, col), None)
+        self._book.saved = False
         cell = self.ws.cell(row, col)
         if isinstance(cell, MergedCell):
             raise ValueError(f"cannot change part of a merged cell ({cell.coordinate})")
@@ -913,6 +919,7 @@ class MemoryRange:
 
     def clear_contents(self) -> None:
         ws = self.sheet_impl.ws
+        self.sheet_impl._book.saved = False
         for r, c in self._existing():
             cell = ws._cells[(r, c)]
             if not isinstance(cell, MergedCell):
@@ -923,6 +930,7 @@ class MemoryRange:
 
     def clear(self) -> None:
         ws = self.sheet_impl.ws
+        self.sheet_impl._book.saved = False
         for r, c in self._existing():
             del ws._cells[(r, c)]
             self.sheet_impl._book.cached.pop((id(ws), r, c), None)
@@ -1934,6 +1942,23 @@ class _NativeValidation(_Native):
     @ErrorMessage.setter
     def ErrorMessage(self, value: str) -> None:
         self._dv().error = value
+
+
+class _NativeBook(_Native):
+    """``Workbook.Saved``: read, and set as VBA may set it."""
+
+    __slots__ = ("_book",)
+
+    def __init__(self, book: MemoryBook):
+        self._book = book
+
+    @property
+    def Saved(self) -> bool:
+        return self._book.saved
+
+    @Saved.setter
+    def Saved(self, value: bool) -> None:
+        self._book.saved = bool(value)
 
 
 class _NativeSheet(_Native):

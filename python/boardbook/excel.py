@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,6 +38,10 @@ class Dialogs(Protocol):
 
     def pick_file(self, title: str, pattern: str) -> Path | None: ...
 
+    def pick_files(self, title: str, pattern: str) -> list[Path]:
+        """Several files in one dialog; an empty list when the user cancels."""
+        ...
+
     def pick_folder(self, title: str) -> Path | None: ...
 
     def ask(self, prompt: str, default: str = "") -> str | None: ...
@@ -55,6 +59,10 @@ class ExcelDialogs:
         picked = self.app.api.GetOpenFilename(f"Files ({pattern}),{pattern}", Title=title)
         return Path(picked) if picked else None
 
+    def pick_files(self, title: str, pattern: str) -> list[Path]:
+        picked = self.app.api.GetOpenFilename(f"Files ({pattern}),{pattern}", Title=title, MultiSelect=True)
+        return picked_paths(picked)
+
     def pick_folder(self, title: str) -> Path | None:
         picked = self.app.api.FileDialog(4)  # msoFileDialogFolderPicker
         picked.Title = title
@@ -66,6 +74,23 @@ class ExcelDialogs:
 
     def message(self, text: str, title: str = "boardbook") -> None:
         self.app.alert(text, title=title)
+
+
+def picked_paths(picked: Any) -> list[Path]:
+    """What ``GetOpenFilename(..., MultiSelect:=True)`` hands Python, as paths: a VBA array of full names (pywin32
+    gives a tuple, even for one file), or False on Cancel; a lone name is taken as one file."""
+    if picked is None or picked is False:
+        return []
+    if isinstance(picked, str):
+        return [Path(picked)] if picked and picked != "False" else []
+    return [Path(str(p)) for p in picked if p]
+
+
+def _unsaved(book: Any) -> bool:
+    try:
+        return book.api.Saved is False  # pywin32 hands VBA's Boolean over as bool
+    except Exception:  # no COM (a Mac's AppleScript object): not known, so not said
+        return False
 
 
 class Excel:
@@ -87,6 +112,17 @@ class Excel:
         """The workbook's file, or None if it was never saved."""
         name = getattr(self.book, "fullname", "")
         return Path(name) if name and Path(name).is_absolute() else None
+
+    def unsaved(self, paths: Iterable[Path]) -> list[Path]:
+        """Those of ``paths`` open in this Excel with changes not saved to their file (Excel's ``Workbook.Saved``,
+        through COM). Where that cannot be asked (a Mac), none are listed."""
+        wanted = {p.resolve(): p for p in paths}
+        found = []
+        for book in self.book.app.books:
+            name = getattr(book, "fullname", "")
+            if name and Path(name).is_absolute() and Path(name).resolve() in wanted and _unsaved(book):
+                found.append(wanted[Path(name).resolve()])
+        return found
 
     def status(self, text: str | None) -> None:
         self.book.app.status_bar = text if text else False
@@ -153,6 +189,7 @@ HANDLERS: dict[str, str] = {
     "learning.refresh": "boardbook.learning.excel:refresh",
     "concerns.refresh": "boardbook.concerns.excel:refresh",
     "training.fill": "boardbook.training.excel:fill_training",
+    "report.build": "boardbook.report.excel:build",
     "help.version": "boardbook.excel:help_version",
     "help.docs": "boardbook.excel:help_docs",
 }

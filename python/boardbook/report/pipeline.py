@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from boardbook.problems import by_severity
 from boardbook.report import contract as c
 from boardbook.report.document import write_document
 from boardbook.report.fill import fill_report_data
+from boardbook.report.kinds import sort_workbooks
 from boardbook.report.model import Appendix, ReportInputError, ReportResult
 from boardbook.report.reader import READERS, SOURCES, Problems
 from boardbook.templates.report import build_report_data
@@ -72,3 +74,35 @@ def build_report(
     data = book.save(folder / c.DATA_FILE)
     document = write_document(appendices, folder / c.DOCUMENT_FILE, partnership=partnership, made_at=made_at)
     return ReportResult(appendices, data, document, list(problems))
+
+
+def build_report_from(
+    paths: Sequence[str | Path],
+    out: str | Path,
+    *,
+    council_convention: bool = False,
+    now: datetime | None = None,
+    note: dict[Path, str] | None = None,
+) -> ReportResult:
+    """The pack from a bag of filled workbooks whose kinds are found from their tables (the ribbon's one
+    multi-select dialog), through ``build_report`` as the command line calls it.
+
+    Raises:
+        UsageError: before anything is written, for a file of no kind, an unreadable one, or two of one kind
+            (each named; ``note`` adds words after a file's name, e.g. that it is the open workbook).
+        ReportInputError: as ``build_report``.
+    """
+    given = sort_workbooks(paths, note=note)
+    if not given:
+        raise UsageError("choose at least one filled workbook to take the report's tables from")
+    return build_report(
+        out,
+        budget=given.get("budget"),
+        performance=given.get("performance"),
+        s11=given.get("s11"),
+        learning=given.get("learning"),
+        training=given.get("training"),
+        concerns=given.get("concerns"),
+        council_convention=council_convention,
+        now=now,
+    )
