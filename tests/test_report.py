@@ -683,3 +683,128 @@ def test_recommendations_by_status_per_review_type_then_all() -> None:
     ]
     assert rules.status_rows([]) == [[c.ALL_REVIEWS, 0, 0, 0, 0, 0, 0]]
     assert rules.status_of(" in PROGRESS ") == "In progress" and rules.status_of("Done") is None
+
+
+# -- found in review: inputs as people really have them ---------------------------------------------------------
+def test_a_tracker_saved_without_calculating_is_stopped_not_counted_as_nothing_overdue(
+    inputs: Inputs, tmp_path: Path
+) -> None:
+    """A tracker opened and saved by a tool that never calculates (openpyxl here) holds its Days overdue formulas
+    with no results: they are not "0 days overdue" (the demo has one overdue recommendation)."""
+    bad = _resaved(inputs.paths["learning"], tmp_path / "l.xlsx", lambda wb: None)
+    with pytest.raises(ReportInputError) as caught:
+        build_report(tmp_path / "out", learning=bad)
+    found = caught.value.problems
+    assert found and {p.code for p in found} == {"report-value-missing"}
+    assert (found[0].sheet, found[0].cell) == _where(bad, "Recommendations", 0, "Days overdue")
+    assert "Days overdue holds a formula no spreadsheet has calculated" in found[0].message
+    assert not (tmp_path / "out").exists()
+
+
+def _typed_over(src: Path, dst: Path, name: str, value: str, line: str) -> Path:
+    """``src`` with the budget's defined name ``name`` and the AnnualReport line that shows it both holding
+    ``value`` (as a finance officer typing over the formula, then calculating, leaves them)."""
+    sheet, cell = names_openpyxl_cells(src)[name]
+    wb = openpyxl.load_workbook(src)
+    row = next(i for i in range(40) if _cell(wb, "AnnualReport", i, "Line").value == line)
+    line_sheet, line_cell = _where(src, "AnnualReport", row, "Amount")
+    _cached(src, dst, sheet, cell, value)
+    return _cached(dst, dst.with_name("typed-" + dst.name), line_sheet, line_cell, value)
+
+
+def names_openpyxl_cells(path: Path) -> dict[str, tuple[str, str]]:
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for name in c.BUDGET_NAMES:
+        ((sheet, cell),) = list(wb.defined_names[name].destinations)
+        out[name] = (sheet, cell.replace("$", ""))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "line"),
+    [
+        ("ReservesCarriedForward", "88000", c.RESERVES_BALANCE),  # the audited balance typed over the formula
+        ("Drawdown", "5000", "Drawdown"),  # a drawdown typed in a year with a surplus
+    ],
+)
+def test_reserves_that_do_not_add_up_stop_the_pack(
+    name: str, value: str, line: str, inputs: Inputs, tmp_path: Path
+) -> None:
+    """Every line equals its defined name, yet available reserves - drawdown + add to reserves is not the
+    balance published: a board member adding up the appendix would find it wrong."""
+    bad = _typed_over(inputs.paths["budget"], tmp_path / "b.xlsx", name, value, line)
+    with pytest.raises(ReportInputError) as caught:
+        build_report(tmp_path / "out", budget=bad)
+    found = caught.value.problems
+    assert found and {p.code for p in found} == {"report-budget-mismatch"}
+    wb = openpyxl.load_workbook(bad)
+    row = next(i for i in range(40) if _cell(wb, "AnnualReport", i, "Line").value == c.RESERVES_BALANCE)
+    balance = _where(bad, "AnnualReport", row, "Amount")
+    assert any((p.sheet, p.cell) == balance for p in found), [str(p) for p in found]
+    assert any("Available reserves - Drawdown + Add to reserves" in p.message for p in found)
+
+
+def test_the_reserves_rules_check_the_lines_against_each_other() -> None:
+    lines = [
+        rules.BudgetLine("Income", "Fees", Decimal("100.00")),
+        rules.BudgetLine("Total", c.TOTAL_INCOME, Decimal("100.00")),
+        rules.BudgetLine("Expenditure", "Chair", Decimal("80.00")),
+        rules.BudgetLine("Total", c.TOTAL_EXPENDITURE, Decimal("80.00")),
+        rules.BudgetLine("Reserves", "Available reserves", Decimal("50.00")),
+        rules.BudgetLine("Reserves", "Drawdown", Decimal("0.00")),
+        rules.BudgetLine("Reserves", "Add to reserves", Decimal("20.00")),
+        rules.BudgetLine("Reserves", c.RESERVES_BALANCE, Decimal("70.00")),
+    ]
+    names = {
+        "TotalIncome": Decimal(100),
+        "TotalExpenditure": Decimal(80),
+        "ReservesBroughtForward": Decimal(50),
+        "Drawdown": Decimal(0),
+        "AddToReserves": Decimal(20),
+        "ReservesCarriedForward": Decimal(70),
+    }
+    assert rules.reconcile(lines, names) == []
+    typed = [*lines[:-1], rules.BudgetLine("Reserves", c.RESERVES_BALANCE, Decimal("75.00"))]
+    wrong = rules.reconcile(typed, {**names, "ReservesCarriedForward": Decimal(75)})
+    assert [(w[1], w[2], w[4]) for w in wrong] == [
+        (c.RESERVES_BALANCE, Decimal("70.00"), Decimal(75)),  # available - drawdown + add to reserves
+        (c.RESERVES_BALANCE, Decimal("70.00"), Decimal(75)),  # available + TOTAL INCOME - TOTAL
+    ]
+
+
+def test_money_is_rounded_to_the_penny_as_the_budget_shows_it(inputs: Inputs, tmp_path: Path) -> None:
+    """Training fees of £7,150.005 (an uplift typed in Excel) show as £7,150.01 in the budget workbook, as
+    spreadsheets round a half penny up; the appendix shows what the budget shows."""
+    require_writer()
+    typed = _resaved(inputs.paths["budget"], tmp_path / "typed.xlsx", lambda wb: _set_other_income(wb, 7150.005))
+    [budget] = recalculate_many([typed], tmp_path / "calculated")
+    result = build_report(tmp_path / "out", budget=budget)
+    lines = {r[1]: r[2] for r in result.appendices[0].rows}
+    assert lines["Training fees"] == Decimal("7150.01")
+    assert lines[c.TOTAL_INCOME] == Decimal("423990.01")
+    [row] = [r for _cap, rows in docx_tables(result.document) for r in rows if r[1] == "Training fees"]
+    assert row[2] == "£7,150.01"
+
+
+def _set_other_income(wb: openpyxl.Workbook, amount: float) -> None:
+    cell = _cell(wb, "OtherIncome", 1, "Amount")
+    assert _cell(wb, "OtherIncome", 1, "Item").value == "Training fees"
+    cell.value = amount
+
+
+def test_a_pack_that_cannot_be_replaced_is_a_usage_error_and_the_old_pack_stays_whole(
+    inputs: Inputs, tmp_path: Path
+) -> None:
+    """The appendices cannot be replaced (open in Word on Windows; here a folder in its place): one plain error,
+    and the data workbook of the earlier pack is not replaced either, so the two never disagree."""
+    out = tmp_path / "pack"
+    build_report(out, concerns=inputs.paths["concerns"], now=NOW)
+    before = (out / c.DATA_FILE).read_bytes()
+    (out / c.DOCUMENT_FILE).unlink()
+    (out / c.DOCUMENT_FILE).mkdir()
+    (out / c.DOCUMENT_FILE / "keep").write_text("x")
+    with pytest.raises(UsageError, match=r"annual-report-appendices\.docx.*(open|cannot)"):
+        build_report(out, concerns=inputs.paths["concerns"], training=inputs.paths["training"])
+    assert (out / c.DATA_FILE).read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [c.DATA_FILE, c.DOCUMENT_FILE]  # no temporary file left
