@@ -808,3 +808,23 @@ def test_a_pack_that_cannot_be_replaced_is_a_usage_error_and_the_old_pack_stays_
         build_report(out, concerns=inputs.paths["concerns"], training=inputs.paths["training"])
     assert (out / c.DATA_FILE).read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [c.DATA_FILE, c.DOCUMENT_FILE]  # no temporary file left
+
+
+def test_a_standard_no_agency_rated_is_blank_in_the_pack_not_uncalculated(tmp_path: Path) -> None:
+    """Every agency rated the last standard Not applicable: the summary's Met % there is an empty text result,
+    stored as calculated (t="str", empty <v>), and the pack shows it blank rather than refusing the summary."""
+    config = load_config()
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    n = len(config.standards)
+    na = config.scale.not_applicable
+    for a in AGENCIES:
+        make_return(returns, config, a.name, sector=a.sector, ratings=["Fully met"] * (n - 1) + [na])
+    summary = collate([returns], tmp_path / "summary.xlsx", config, agencies=AGENCIES).out
+    result = build_report(tmp_path / "out", s11=summary)
+    assert result.problems == []
+    *rated, last = result.appendices[0].rows
+    assert last[2:] == [0, 0, None] and all(r[4] == 1 for r in rated)
+    with zipfile.ZipFile(summary) as zf:
+        xml = "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+    assert not re.findall(r"<c [^>]*>(<f>[^<]*</f>)</c>", xml)  # every formula cell carries its result
