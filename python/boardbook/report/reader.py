@@ -142,19 +142,33 @@ def filled_rows(table: TableData, key: int, file: str, source: Source, problems:
 
 
 def number(
-    table: TableData, i: int, header: str, file: str, problems: Problems, *, blank_ok: bool = False
+    table: TableData,
+    i: int,
+    header: str,
+    file: str,
+    problems: Problems,
+    *,
+    blank_ok: bool = False,
+    raw: RawWorkbook | None = None,
 ) -> float | None:
-    """A numeric cell's value; a problem naming the cell when it is not a number."""
+    """A numeric cell's value; a problem naming the cell when it is not a number. With ``blank_ok`` a blank
+    is None, unless ``raw`` shows it is a formula no spreadsheet calculated (or an error value): that blank
+    is not a nothing to count as 0."""
     value = table.rows[i][table.column(header)]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        if blank_ok and _blank(value):
+        cell = table.cell(i, header)
+        why = raw.uncalculated().get((table.sheet, cell)) if raw is not None and _blank(value) else None
+        if blank_ok and _blank(value) and why is None:
             return None
+        if why is not None:
+            held = f"the error {why}" if why else "a formula no spreadsheet has calculated"
+        else:
+            held = quoted(cell_text(value)) if not _blank(value) else "nothing"
         problems.add(
             "report-value-missing",
-            Location(file, table.sheet, table.cell(i, header)),
-            f"{header} holds {quoted(cell_text(value)) if not _blank(value) else 'nothing'} where a number is "
-            "expected: open the workbook in Excel (or LibreOffice), let it calculate and save it, or fill it again "
-            "with boardbook",
+            Location(file, table.sheet, cell),
+            f"{header} holds {held} where a number is expected: open the workbook in Excel (or LibreOffice), let "
+            "it calculate and save it, or fill it again with boardbook",
         )
         return None
     return float(value)
@@ -297,7 +311,8 @@ def read_standards(path: Path, *, problems: Problems) -> Appendix | None:
         row = table.rows[i]
         rated = count(number(table, i, "Rated", file, problems))
         met = count(number(table, i, "Met", file, problems))
-        pct = number(table, i, "Met %", file, problems, blank_ok=True)  # blank when nothing was rated
+        # blank when nothing was rated; with ratings, a blank is a formula never calculated (or an error)
+        pct = number(table, i, "Met %", file, problems, blank_ok=True, raw=raw if rated else None)
         out.append([cell_text(row[cols["Ref"]]), cell_text(row[cols["Standard"]]), rated, met, pct])
     return with_partnership(
         raw,
@@ -437,7 +452,7 @@ def read_recommendations(path: Path, *, problems: Problems) -> Appendix | None:
                 f"and fill the tracker again ({src.fill})",
             )
             continue
-        overdue = number(table, i, "Days overdue", file, problems, blank_ok=True) or 0
+        overdue = number(table, i, "Days overdue", file, problems, blank_ok=True, raw=raw) or 0
         recs.append((cell_text(row[cols["Review type"]]) or "Other", status, overdue > 0))
     return with_partnership(
         raw,
