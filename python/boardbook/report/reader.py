@@ -234,7 +234,8 @@ def read_budget(path: Path, *, council_convention: bool, problems: Problems) -> 
         problems.add(
             "report-budget-mismatch",
             Location(file, table.sheet, cells.get(line_name or "", "")),
-            f"{what} of table '{table.name}' {'is' if line_name else 'add up to'} {rules.money_text(total)} but "
+            f"{what} of table '{table.name}' {'is' if line_name and not what.startswith('the lines') else 'add up to'} "
+            f"{rules.money_text(total)} but "
             f"{name} is "
             f"{rules.money_text(value)}: the published table must add up; fill the budget again ({src.fill})",
         )
