@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from boardbook.book.base import TableData
@@ -180,9 +180,10 @@ def count(value: float | None) -> int | float | None:
 
 
 def money(value: float) -> Decimal:
-    """An amount as the workbook holds it (a binary float) to the penny: 1234.56 stays 1234.56."""
+    """An amount as the workbook holds it (a binary float) to the penny: 1234.56 stays 1234.56, and a half penny
+    rounds up (7150.005 is 7150.01), as Excel and LibreOffice show it in the budget."""
     try:
-        return Decimal(repr(value)).quantize(rules.PENNY)
+        return Decimal(repr(value)).quantize(rules.PENNY, rounding=ROUND_HALF_UP)
     except InvalidOperation:  # inf or nan: not an amount
         return Decimal(0)
 
