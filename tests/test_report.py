@@ -572,7 +572,9 @@ def test_a_value_missing_names_its_cell(inputs: Inputs, tmp_path: Path) -> None:
     bad = _resaved(inputs.paths["learning"], tmp_path / "l.xlsx", _set("Recommendations", 2, "Status", "Done"))
     with pytest.raises(ReportInputError) as caught:
         build_report(tmp_path / "out", learning=bad)
-    [p] = caught.value.problems
+    [p] = [q for q in caught.value.problems if q.code == "report-status-unknown"]
+    # openpyxl's save also left every Days overdue formula uncalculated: said as well, never counted as 0
+    assert {q.code for q in caught.value.problems} == {"report-status-unknown", "report-value-missing"}
     assert (p.sheet, p.cell) == (_where(bad, "Recommendations", 2, "Status"))
     assert "'Done' is none of Not started, In progress, Completed, Evidenced" in p.message
 
@@ -807,7 +809,7 @@ def test_a_pack_that_cannot_be_replaced_is_a_usage_error_and_the_old_pack_stays_
     with pytest.raises(UsageError, match=r"annual-report-appendices\.docx.*(open|cannot)"):
         build_report(out, concerns=inputs.paths["concerns"], training=inputs.paths["training"])
     assert (out / c.DATA_FILE).read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == [c.DATA_FILE, c.DOCUMENT_FILE]  # no temporary file left
+    assert sorted(p.name for p in out.iterdir()) == sorted([c.DATA_FILE, c.DOCUMENT_FILE])  # no temporary left
 
 
 def test_a_standard_no_agency_rated_is_blank_in_the_pack_not_uncalculated(tmp_path: Path) -> None:
