@@ -65,7 +65,13 @@ def atomic_path(target: str | Path, *, backup: bool = False) -> Iterator[Path]:
                 os.link(target, keep)  # atomic, no copy; the target stays in place until the rename
             except OSError:
                 shutil.copy2(target, keep)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:  # on Windows, a file open in Excel or Word cannot be replaced
+            raise UsageError(
+                f"cannot replace {target}: {exc.strerror or exc}; if it is open (in Excel or Word), close it and "
+                "run again (nothing was replaced)"
+            ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

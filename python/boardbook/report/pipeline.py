@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from boardbook.atomic import refuse_input_as_output
+from boardbook.atomic import atomic_path, refuse_input_as_output
 from boardbook.errors import UsageError
 from boardbook.problems import by_severity
 from boardbook.report import contract as c
@@ -69,6 +69,10 @@ def build_report(
     made_at = (now or datetime.now()).strftime("%d/%m/%Y %H:%M")
     book = build_report_data(appendices, partnership=partnership, made_at=made_at)
     fill_report_data(book, appendices)
-    data = book.save(folder / c.DATA_FILE)
-    document = write_document(appendices, folder / c.DOCUMENT_FILE, partnership=partnership, made_at=made_at)
+    data, document = folder / c.DATA_FILE, folder / c.DOCUMENT_FILE
+    # Both are written in full before either replaces its old self: a document that cannot be replaced (open in
+    # Word) leaves the earlier pack whole, never a new workbook beside an old document.
+    with atomic_path(data) as data_tmp, atomic_path(document) as document_tmp:
+        book.save(data_tmp)
+        write_document(appendices, document_tmp, partnership=partnership, made_at=made_at)
     return ReportResult(appendices, data, document, list(problems))
