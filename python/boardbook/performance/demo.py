@@ -58,15 +58,17 @@ def run_performance_demo(out_dir: Path) -> Path:
         indicators=[inputs["indicators-2023-24.csv"]],
         now=datetime(2024, 5, 20, 9, 0),
     )
-    result = fill_workbook(
-        out_dir / "quadrant-performance.xlsx",
-        config,
-        indicators=[inputs["indicators.csv"]],
-        evidence=inputs["evidence.csv"],
-        risk_factors=inputs["risk-factors.csv"],
-        previous=last_year.out,
-        now=datetime(2025, 5, 19, 9, 0),
-    )
+    this_year = {
+        "indicators": [inputs["indicators.csv"]],
+        "evidence": inputs["evidence.csv"],
+        "risk_factors": inputs["risk-factors.csv"],
+        "previous": last_year.out,
+        "now": datetime(2025, 5, 19, 9, 0),
+    }
+    result = fill_workbook(out_dir / "quadrant-performance.xlsx", config, **this_year)  # type: ignore[arg-type]
     book = open_book(result.out)  # the board's reflections, typed into the workbook's Reflections table
     book.write_table(c.REFLECTIONS, [list(r) for r in REFLECTIONS])
+    # then filled again in place, as the next press of the ribbon would: a workbook opened from a file holds its
+    # formulas without their results, and the filled workbook must carry every one (pandas, calamine read them)
+    fill_workbook(None, config, book=book, **this_year)  # type: ignore[arg-type]
     return book.save(result.out)
