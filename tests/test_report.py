@@ -525,6 +525,9 @@ CASES: dict[str, Callable[[Inputs, Path], dict[str, Path]]] = {
     "report-reflection-kind-unknown": lambda i, d: {
         "performance": _resaved(i.paths["performance"], d / "p.xlsx", _reflection("Neglect", "Great"))
     },
+    "report-reflection-priority-blank": lambda i, d: {
+        "performance": _resaved(i.paths["performance"], d / "p.xlsx", _reflection("", "What went well"))
+    },
     "report-reflection-priority-unknown": lambda i, d: {
         "performance": _resaved(i.paths["performance"], d / "p.xlsx", _reflection("Knife crime", "Even better if"))
     },
@@ -830,3 +833,13 @@ def test_a_standard_no_agency_rated_is_blank_in_the_pack_not_uncalculated(tmp_pa
     with zipfile.ZipFile(summary) as zf:
         xml = "".join(zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
     assert not re.findall(r"<c [^>]*>(<f>[^<]*</f>)</c>", xml)  # every formula cell carries its result
+
+
+def test_a_reflection_with_no_priority_is_never_published_as_a_row_with_no_name(inputs: Inputs, tmp_path: Path) -> None:
+    """Text typed under Kind with Priority left blank: the board would read a Priorities row with no priority."""
+    bad = _resaved(inputs.paths["performance"], tmp_path / "p.xlsx", _reflection("  ", "Even better if"))
+    with pytest.raises(ReportInputError) as caught:
+        build_report(tmp_path / "out", performance=bad)
+    [p] = caught.value.problems
+    assert (p.code, p.sheet, p.cell) == ("report-reflection-priority-blank", pc.REFLECTIONS, "A4")
+    assert "Neglect, Child exploitation, Safeguarding in education" in p.message
