@@ -362,13 +362,20 @@ def read_priorities(path: Path, *, problems: Problems) -> Appendix | None:
                     "drop-down",
                 )
                 continue
+            names = ", ".join(dict.fromkeys(r[0] for r in quadrant))
+            if not priority and text:  # published, it would be a Priorities row with no name
+                problems.add(
+                    "report-reflection-priority-blank",
+                    Location(file, t.sheet, t.cell(i, "Priority")),
+                    f"a reflection has no Priority: type the priority it is about ({names})",
+                )
+                continue
             if fold(priority) not in known:
                 problems.add(
                     "report-reflection-priority-unknown",
                     Location(file, t.sheet, t.cell(i, "Priority")),
-                    f"priority {quoted(priority)} is not on the Quadrant sheet (priorities: "
-                    f"{', '.join(dict.fromkeys(r[0] for r in quadrant))}): its reflections get a row of their own; "
-                    "check the spelling",
+                    f"priority {quoted(priority)} is not on the Quadrant sheet (priorities: {names}): its "
+                    "reflections get a row of their own; check the spelling",
                     WARNING,
                 )
             if text:
