@@ -859,3 +859,28 @@ def test_a_long_matrix_of_concerns_makes_its_document_in_seconds(tmp_path: Path)
     seconds = time.perf_counter() - started
     assert len(docx.Document(str(result.document)).tables[0].rows) == 2001
     assert seconds < 8, f"the pack of 2,000 concerns took {seconds:.1f} s"
+
+
+def test_an_error_value_is_named_as_the_error_it_is(inputs: Inputs, tmp_path: Path) -> None:
+    """A mean that is #DIV/0! (its course's evaluations deleted in Excel) is not "nothing" to recalculate."""
+    src = inputs.paths["training"]
+    sheet, cell = _where(src, "LearningGain", 0, "Mean gain")
+    bad = tmp_path / "t.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        part = sheet_parts(zin)[sheet]
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == part:
+                text, n = re.subn(
+                    rf'<c r="{cell}"([^>]*?)(?: t="\w+")?>(<f>[^<]*</f>)<v>[^<]*</v></c>',
+                    rf'<c r="{cell}"\g<1> t="e">\g<2><v>#DIV/0!</v></c>',
+                    data.decode("utf-8"),
+                )
+                assert n == 1
+                data = text.encode("utf-8")
+            zout.writestr(info, data)
+    with pytest.raises(ReportInputError) as caught:
+        build_report(tmp_path / "out", training=bad)
+    [p] = caught.value.problems
+    assert (p.code, p.sheet, p.cell) == ("report-value-missing", sheet, cell)
+    assert "Mean gain holds the error #DIV/0!" in p.message and "correct the cells it is worked out from" in p.message
