@@ -164,11 +164,16 @@ def number(
             held = f"the error {why}" if why else "a formula no spreadsheet has calculated"
         else:
             held = quoted(cell_text(value)) if not _blank(value) else "nothing"
+        todo = (
+            "correct the cells it is worked out from, or fill the workbook again with boardbook"
+            if why
+            else "open the workbook in Excel (or LibreOffice), let it calculate and save it, or fill it again with "
+            "boardbook"
+        )
         problems.add(
             "report-value-missing",
             Location(file, table.sheet, cell),
-            f"{header} holds {held} where a number is expected: open the workbook in Excel (or LibreOffice), let "
-            "it calculate and save it, or fill it again with boardbook",
+            f"{header} holds {held} where a number is expected: {todo}",
         )
         return None
     return float(value)
@@ -223,7 +228,7 @@ def read_budget(path: Path, *, council_convention: bool, problems: Problems) -> 
     lines = []
     cells: dict[str, str] = {}  # line -> its Amount cell, for messages
     for i in rows:
-        amount = number(table, i, "Amount", file, problems)
+        amount = number(table, i, "Amount", file, problems, raw=raw)
         row = table.rows[i]
         section, line = cell_text(row[cols["Section"]]), cell_text(row[cols["Line"]])
         lines.append(rules.BudgetLine(section, line, money(amount or 0)))
@@ -311,8 +316,8 @@ def read_standards(path: Path, *, problems: Problems) -> Appendix | None:
     out: list[list[Cell]] = []
     for i in rows:
         row = table.rows[i]
-        rated = count(number(table, i, "Rated", file, problems))
-        met = count(number(table, i, "Met", file, problems))
+        rated = count(number(table, i, "Rated", file, problems, raw=raw))
+        met = count(number(table, i, "Met", file, problems, raw=raw))
         # blank when nothing was rated; with ratings, a blank is a formula never calculated (or an error)
         pct = number(table, i, "Met %", file, problems, blank_ok=True, raw=raw if rated else None)
         out.append([cell_text(row[cols["Ref"]]), cell_text(row[cols["Standard"]]), rated, met, pct])
@@ -412,7 +417,9 @@ def read_learning_gain(path: Path, *, problems: Problems) -> Appendix | None:
         [
             cell_text(table.rows[i][cols["Course"]]),
             *(
-                count(number(table, i, h, file, problems)) if k == COUNT else number(table, i, h, file, problems)
+                count(number(table, i, h, file, problems, raw=raw))
+                if k == COUNT
+                else number(table, i, h, file, problems, raw=raw)
                 for h, k in kinds.items()
             ),
         ]
