@@ -505,6 +505,18 @@ def _without_column(wb: openpyxl.Workbook) -> None:
     table.tableColumns[4].name = "Numbers"
 
 
+def _summary_nothing_rated(folder: Path) -> Path:
+    """A summary whose every return was rejected (ratings off the scale): its Standards count nothing."""
+    config = load_config()
+    returns = folder / "returns"
+    returns.mkdir()
+    for a in AGENCIES:
+        make_return(returns, config, a.name, sector=a.sector, ratings=["Brilliant"] * len(config.standards))
+    result = collate([returns], folder / "summary.xlsx", config, agencies=AGENCIES)
+    assert result.accepted == 0
+    return result.out
+
+
 CASES: dict[str, Callable[[Inputs, Path], dict[str, Path]]] = {
     "report-unreadable": lambda i, d: {"training": d / "absent.xlsx"},
     "report-table-missing": lambda i, d: {"budget": i.paths["performance"]},
@@ -525,6 +537,7 @@ CASES: dict[str, Callable[[Inputs, Path], dict[str, Path]]] = {
     "report-reflection-kind-unknown": lambda i, d: {
         "performance": _resaved(i.paths["performance"], d / "p.xlsx", _reflection("Neglect", "Great"))
     },
+    "report-s11-nothing-rated": lambda i, d: {"s11": _summary_nothing_rated(d)},
     "report-reflection-priority-blank": lambda i, d: {
         "performance": _resaved(i.paths["performance"], d / "p.xlsx", _reflection("", "What went well"))
     },
@@ -532,7 +545,7 @@ CASES: dict[str, Callable[[Inputs, Path], dict[str, Path]]] = {
         "performance": _resaved(i.paths["performance"], d / "p.xlsx", _reflection("Knife crime", "Even better if"))
     },
 }
-WARNINGS = {"report-reflection-priority-unknown"}
+WARNINGS = {"report-reflection-priority-unknown", "report-s11-nothing-rated"}
 
 
 def test_every_code_has_a_case() -> None:
@@ -902,3 +915,13 @@ def test_a_reflection_typed_just_below_the_table_is_not_silently_left_out(inputs
     result = build_report(tmp_path / "out", performance=bad)
     shown = "\n".join(str(v) for row in result.appendices[0].rows for v in row)
     assert "Typed under the table" in shown or any("below" in p.message for p in result.problems)
+
+
+def test_a_summary_whose_returns_were_all_rejected_is_said_not_published_as_nought(tmp_path: Path) -> None:
+    """Every return rejected: the appendix would show 0 rated and 0 met for every standard, which a board member
+    reads as an audit nobody passed. The pack still has the table (the standards are true) and says why."""
+    summary = _summary_nothing_rated(tmp_path)
+    result = build_report(tmp_path / "out", s11=summary)
+    [p] = result.problems
+    assert (p.code, p.severity, p.file, p.sheet) == ("report-s11-nothing-rated", "Warning", str(summary), "Standards")
+    assert "no agency's rating is counted" in p.message and "Problems" in p.message
