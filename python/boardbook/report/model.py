@@ -56,6 +56,7 @@ CODES = {
     "report-budget-mismatch": "the budget's annual-report lines do not add up to its totals",
     "report-status-unknown": "a recommendation's Status is none of the tracker's statuses",
     "report-reflection-kind-unknown": "a Reflections row's Kind is neither What went well nor Even better if",
+    "report-s11-nothing-rated": "the section 11 summary counts no agency's rating (every return was rejected)",
     "report-reflection-priority-blank": "a Reflections row has text but no Priority",
     "report-reflection-priority-unknown": "a Reflections row names a priority the Quadrant does not show",
 }

@@ -321,6 +321,14 @@ def read_standards(path: Path, *, problems: Problems) -> Appendix | None:
         # blank when nothing was rated; with ratings, a blank is a formula never calculated (or an error)
         pct = number(table, i, "Met %", file, problems, blank_ok=True, raw=raw if rated else None)
         out.append([cell_text(row[cols["Ref"]]), cell_text(row[cols["Standard"]]), rated, met, pct])
+    if out and not problems.stop and all(r[2] == 0 for r in out):  # 0 of 0 everywhere reads as an audit failed
+        problems.add(
+            "report-s11-nothing-rated",
+            Location(file, table.sheet),
+            "no agency's rating is counted in this summary (Rated is 0 for every standard): the appendix shows "
+            "none met; see the summary's Problems table for why the returns were rejected, and collate again",
+            WARNING,
+        )
     return with_partnership(
         raw,
         Appendix(
