@@ -505,6 +505,17 @@ def _without_column(wb: openpyxl.Workbook) -> None:
     table.tableColumns[4].name = "Numbers"
 
 
+def _eastvale_budget(folder: Path) -> Path:
+    """The demo budget filled for another partnership (Eastvale), as a regional analyst's folders hold them."""
+    text = (DATA / "demo-budget-2025-26.toml").read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^partnership = ".*"$', 'partnership = "Eastvale Safeguarding Children Partnership"', text)
+    for csv_name in re.findall(r'"([^"]+\.csv)"', text):
+        (folder / csv_name).write_bytes((DATA / csv_name).read_bytes())
+    (folder / "eastvale.toml").write_text(text, encoding="utf-8")
+    fill_budget_file(folder / "eastvale.toml", folder / "eastvale-budget.xlsx")
+    return folder / "eastvale-budget.xlsx"
+
+
 def _summary_nothing_rated(folder: Path) -> Path:
     """A summary whose every return was rejected (ratings off the scale): its Standards count nothing."""
     config = load_config()
@@ -538,6 +549,7 @@ CASES: dict[str, Callable[[Inputs, Path], dict[str, Path]]] = {
         "performance": _resaved(i.paths["performance"], d / "p.xlsx", _reflection("Neglect", "Great"))
     },
     "report-s11-nothing-rated": lambda i, d: {"s11": _summary_nothing_rated(d)},
+    "report-partnership-differs": lambda i, d: {"concerns": i.paths["concerns"], "budget": _eastvale_budget(d)},
     "report-reflection-priority-blank": lambda i, d: {
         "performance": _resaved(i.paths["performance"], d / "p.xlsx", _reflection("", "What went well"))
     },
@@ -545,7 +557,7 @@ CASES: dict[str, Callable[[Inputs, Path], dict[str, Path]]] = {
         "performance": _resaved(i.paths["performance"], d / "p.xlsx", _reflection("Knife crime", "Even better if"))
     },
 }
-WARNINGS = {"report-reflection-priority-unknown", "report-s11-nothing-rated"}
+WARNINGS = {"report-reflection-priority-unknown", "report-s11-nothing-rated", "report-partnership-differs"}
 
 
 def test_every_code_has_a_case() -> None:
@@ -925,3 +937,17 @@ def test_a_summary_whose_returns_were_all_rejected_is_said_not_published_as_noug
     [p] = result.problems
     assert (p.code, p.severity, p.file, p.sheet) == ("report-s11-nothing-rated", "Warning", str(summary), "Standards")
     assert "no agency's rating is counted" in p.message and "Problems" in p.message
+
+
+def test_workbooks_of_two_partnerships_in_one_pack_are_said(inputs: Inputs, tmp_path: Path) -> None:
+    """An analyst with many partnerships' folders gives Eastvale's budget beside Northmoor's matrix: the cover
+    would name one partnership over the other's tables. The pack says which workbook names which partnership."""
+    budget = _eastvale_budget(tmp_path)
+    result = build_report(tmp_path / "out", budget=budget, concerns=inputs.paths["concerns"], now=NOW)
+    [p] = result.problems
+    assert (p.code, p.severity, p.file) == ("report-partnership-differs", "Warning", str(inputs.paths["concerns"]))
+    assert p.sheet and p.cell  # the matrix's Partnership cell
+    assert "Northmoor Safeguarding Children Partnership" in p.message and "Eastvale" in p.message
+    assert budget.name in p.message
+    same = build_report(tmp_path / "same", budget=inputs.paths["budget"], concerns=inputs.paths["concerns"])
+    assert same.problems == []
