@@ -19,7 +19,7 @@ from boardbook.report import contract as c
 from boardbook.report.document import write_document
 from boardbook.report.fill import fill_report_data
 from boardbook.report.model import Appendix, ReportInputError, ReportResult
-from boardbook.report.reader import READERS, SOURCES, Problems
+from boardbook.report.reader import READERS, SOURCES, Problems, one_partnership
 from boardbook.templates.report import build_report_data
 
 OPTIONS = ", ".join(s.option for s in SOURCES.values())
@@ -64,6 +64,7 @@ def build_report(
                 appendices.append(found)
     if problems.stop:
         raise ReportInputError(by_severity(problems))
+    one_partnership(appendices, problems)
 
     partnership = next((a.partnership for a in appendices if a.partnership), "")
     made_at = (now or datetime.now()).strftime("%d/%m/%Y %H:%M")

@@ -112,7 +112,27 @@ def partnership(raw: RawWorkbook) -> str:
 
 def with_partnership(raw: RawWorkbook, appendix: Appendix) -> Appendix:
     appendix.partnership = partnership(raw)
+    found = raw.names.get("Partnership")
+    if found is not None:
+        appendix.partnership_at = (found.sheet, found.cell)
     return appendix
+
+
+def one_partnership(appendices: Sequence[Appendix], problems: Problems) -> None:
+    """A warning on each workbook naming another partnership than the first that names one: a regional analyst's
+    folders hold many partnerships' workbooks, and the pack's cover names only one."""
+    first = next((a for a in appendices if a.partnership), None)
+    for a in appendices:
+        if first is None or not a.partnership or fold(a.partnership) == fold(first.partnership):
+            continue
+        problems.add(
+            "report-partnership-differs",
+            Location(a.source, *a.partnership_at),
+            f"this workbook names the partnership {quoted(a.partnership)}, but {Path(first.source).name} names "
+            f"{quoted(first.partnership)}, the one the pack's cover gives: check each workbook given is that "
+            "partnership's",
+            WARNING,
+        )
 
 
 def columns(table: TableData, file: str, wanted: Sequence[str], problems: Problems) -> dict[str, int] | None:
