@@ -951,3 +951,12 @@ def test_workbooks_of_two_partnerships_in_one_pack_are_said(inputs: Inputs, tmp_
     assert budget.name in p.message
     same = build_report(tmp_path / "same", budget=inputs.paths["budget"], concerns=inputs.paths["concerns"])
     assert same.problems == []
+
+
+@pytest.mark.parametrize("name", ["annual-report.docx", "Annual report 2025-26.XLSX", "appendices.pdf"])
+def test_out_named_like_a_document_is_refused_not_made_a_folder(name: str, inputs: Inputs, tmp_path: Path) -> None:
+    """--out is the folder for both files; "--out annual-report.docx" would make a folder named like a document."""
+    with pytest.raises(UsageError, match=r"--out .* is the folder"):
+        build_report(tmp_path / name, concerns=inputs.paths["concerns"])
+    assert not (tmp_path / name).exists()
+    build_report(tmp_path / "pack 2025.26", concerns=inputs.paths["concerns"])  # a dot in a folder's name is fine
