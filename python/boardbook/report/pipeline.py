@@ -23,6 +23,7 @@ from boardbook.report.reader import READERS, SOURCES, Problems, one_partnership
 from boardbook.templates.report import build_report_data
 
 OPTIONS = ", ".join(s.option for s in SOURCES.values())
+DOCUMENT_SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".xls", ".pdf")
 
 
 def build_report(
@@ -51,6 +52,11 @@ def build_report(
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {folder} is a file: give the folder to write {c.DATA_FILE} and {c.DOCUMENT_FILE} to")
+    if not folder.exists() and folder.suffix.lower() in DOCUMENT_SUFFIXES:  # it would be a folder named like one
+        raise UsageError(
+            f"--out {folder} is the folder to write {c.DATA_FILE} and {c.DOCUMENT_FILE} to, not a file: give a "
+            f"folder (e.g. --out {folder.with_suffix('')})"
+        )
     for target in (folder / c.DATA_FILE, folder / c.DOCUMENT_FILE):
         refuse_input_as_output(target, *given.values())
 
