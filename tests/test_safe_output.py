@@ -45,6 +45,27 @@ def test_interrupted_write_leaves_the_previous_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
 
 
+@pytest.mark.skipif(os.name == "nt", reason="Windows files have no permission bits to compare")
+def test_outputs_are_as_readable_as_any_file_the_user_writes(tmp_path: Path) -> None:
+    """A temporary file is private (0600); the output it becomes is not: it takes the user's umask, like any file
+    they save (a batch's out folder on a shared server is read by colleagues), or the mode of the file it
+    replaces."""
+    mask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "annual-report-data.xlsx"
+        with atomic_path(fresh) as tmp:
+            tmp.write_bytes(b"new")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "budget.xlsx"
+        kept.write_bytes(b"old")
+        kept.chmod(0o640)
+        with atomic_path(kept) as tmp:
+            tmp.write_bytes(b"new")
+        assert kept.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(mask)
+
+
 def test_a_killed_runs_leftovers_are_swept_on_the_next_write(tmp_path: Path) -> None:
     """SIGKILL skips every clean-up: its temporary files go on the next successful write, once an hour old."""
     target = tmp_path / "out [2026].xlsx"  # glob characters in the name are taken literally

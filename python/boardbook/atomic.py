@@ -10,6 +10,7 @@ import contextlib
 import glob
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -58,6 +59,9 @@ def atomic_path(target: str | Path, *, backup: bool = False) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        # mkstemp's file is private (0600); the output is not: the mode of the file it replaces, else what the
+        # user's umask gives any file they save (colleagues read a batch's outputs on a shared server)
+        os.chmod(tmp, stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask())
         if backup and target.exists():
             keep = backup_path(target)
             keep.unlink(missing_ok=True)
@@ -65,11 +69,24 @@ def atomic_path(target: str | Path, *, backup: bool = False) -> Iterator[Path]:
                 os.link(target, keep)  # atomic, no copy; the target stays in place until the rename
             except OSError:
                 shutil.copy2(target, keep)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:  # on Windows, a file open in Excel or Word cannot be replaced
+            raise UsageError(
+                f"cannot replace {target}: {exc.strerror or exc}; if it is open (in Excel or Word), close it and "
+                "run again (nothing was replaced)"
+            ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     _sweep_stale(folder, target)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it straight back: Python has no other way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _sweep_stale(folder: Path, target: Path) -> None:

@@ -149,6 +149,7 @@ def read_workbook(
 
 
 _ERROR_VALUE = re.compile(r"<v>(#[A-Z0-9/!?]+)</v>")
+_EMPTY_TEXT = re.compile(r'<c\b[^>]*?\bt="str"')
 _CELL = re.compile(r'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
 
 
@@ -170,9 +171,12 @@ def uncalculated_cells(pkg: Package, sheets: frozenset[str]) -> dict[tuple[str, 
             for m in _CELL.finditer(xml):
                 body = m.group(2) or ""
                 error = _ERROR_VALUE.search(m.group(0)) if 't="e"' in m.group(0) else None
+                # a text formula whose result is "" (t="str" with an empty <v>) was calculated: Excel, LibreOffice
+                # and boardbook write =IF(x=0,"",...) that way; a tool that never calculates writes no t="str"
+                empty_text = _EMPTY_TEXT.match(m.group(0)) is not None and "<v" in body
                 if error:
                     out[(sheet, m.group(1))] = error.group(1)
-                elif "<f" in body and not re.search(r"<v>[^<]", body):
+                elif "<f" in body and not re.search(r"<v>[^<]", body) and not empty_text:
                     out[(sheet, m.group(1))] = ""
     return out
 

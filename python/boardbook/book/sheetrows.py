@@ -62,8 +62,10 @@ def cell_xml(ref: str, style: str, value: object) -> str:
     if isinstance(value, Formula):
         formula = escape(value.stored.removeprefix("="))
         cached = cached_xml(value.value)
-        if cached is None or cached[1] == "":
+        if cached is None:
             return f'<c r="{ref}"{style}><f>{formula}</f></c>'
+        # an empty text result is stored as Excel stores it (t="str", an empty <v>): a formula with no <v> at
+        # all is one no spreadsheet has calculated, and readers say so
         return f'<c r="{ref}"{style}{cached[0]}><f>{formula}</f><v>{cached[1]}</v></c>'
     if value is None or value == "":  # an empty cell: Excel has no empty text a person could type
         return f'<c r="{ref}"{style}/>' if style else ""

@@ -89,14 +89,20 @@ def _weights(a: Appendix) -> list[float]:
 def _table(document: DocumentObject, a: Appendix, width: int) -> None:
     table = document.add_table(rows=1 + len(a.rows), cols=len(a.headers))
     weights = _weights(a)
+    widths = [Emu(int(width * w / sum(weights))) for w in weights]
     for j, column in enumerate(table.columns):  # Word reads the cells' widths, LibreOffice the grid's
-        column.width = Emu(int(width * weights[j] / sum(weights)))
-        for cell in column.cells:
-            cell.width = column.width
+        column.width = widths[j]
+    # Each row's cells once, in one pass: python-docx's rows[i] and column.cells each walk the whole table, which
+    # made a long matrix of concerns take minutes.
+    rows = list(table.rows)
+    for row_ in rows:
+        for j, cell in enumerate(row_.cells):
+            cell.width = widths[j]
     table.style = TABLE_STYLE
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    header = rows[0].cells
     for j, h in enumerate(a.headers):
-        cell = table.rows[0].cells[j]
+        cell = header[j]
         p = cell.paragraphs[0]
         p.add_run(h).bold = True
         if a.kind(h) != TEXT:
@@ -105,7 +111,7 @@ def _table(document: DocumentObject, a: Appendix, width: int) -> None:
     _describe(table, a.caption)
     for i, row in enumerate(a.rows, start=1):
         bold = a.name == c.BUDGET_APPENDIX and row[1] in BOLD_LINES
-        cells = table.rows[i].cells
+        cells = rows[i].cells
         for j, h in enumerate(a.headers):
             p = cells[j].paragraphs[0]
             run = p.add_run(shown(a.kind(h), row[j] if j < len(row) else None))

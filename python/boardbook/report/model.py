@@ -27,6 +27,7 @@ class Appendix:
     source: str = ""  # the workbook it came from
     note: str = ""  # one sentence under the caption (e.g. the sign convention)
     partnership: str = ""  # the workbook's Partnership defined name, when it has one
+    partnership_at: tuple[str, str] = ("", "")  # its sheet and cell
 
     def kind(self, header: str) -> str:
         return self.kinds.get(header, TEXT)
@@ -56,5 +57,8 @@ CODES = {
     "report-budget-mismatch": "the budget's annual-report lines do not add up to its totals",
     "report-status-unknown": "a recommendation's Status is none of the tracker's statuses",
     "report-reflection-kind-unknown": "a Reflections row's Kind is neither What went well nor Even better if",
+    "report-s11-nothing-rated": "the section 11 summary counts no agency's rating (every return was rejected)",
+    "report-partnership-differs": "the workbooks given name different partnerships",
+    "report-reflection-priority-blank": "a Reflections row has text but no Priority",
     "report-reflection-priority-unknown": "a Reflections row names a priority the Quadrant does not show",
 }

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from boardbook.atomic import refuse_input_as_output
+from boardbook.atomic import atomic_path, refuse_input_as_output
 from boardbook.errors import UsageError
 from boardbook.problems import by_severity
 from boardbook.report import contract as c
@@ -21,10 +21,11 @@ from boardbook.report.document import write_document
 from boardbook.report.fill import fill_report_data
 from boardbook.report.kinds import sort_workbooks
 from boardbook.report.model import Appendix, ReportInputError, ReportResult
-from boardbook.report.reader import READERS, SOURCES, Problems
+from boardbook.report.reader import READERS, SOURCES, Problems, one_partnership
 from boardbook.templates.report import build_report_data
 
 OPTIONS = ", ".join(s.option for s in SOURCES.values())
+DOCUMENT_SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".xls", ".pdf")
 
 
 def build_report(
@@ -53,6 +54,11 @@ def build_report(
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--out {folder} is a file: give the folder to write {c.DATA_FILE} and {c.DOCUMENT_FILE} to")
+    if not folder.exists() and folder.suffix.lower() in DOCUMENT_SUFFIXES:  # it would be a folder named like one
+        raise UsageError(
+            f"--out {folder} is the folder to write {c.DATA_FILE} and {c.DOCUMENT_FILE} to, not a file: give a "
+            f"folder (e.g. --out {folder.with_suffix('')})"
+        )
     for target in (folder / c.DATA_FILE, folder / c.DOCUMENT_FILE):
         refuse_input_as_output(target, *given.values())
 
@@ -66,13 +72,18 @@ def build_report(
                 appendices.append(found)
     if problems.stop:
         raise ReportInputError(by_severity(problems))
+    one_partnership(appendices, problems)
 
     partnership = next((a.partnership for a in appendices if a.partnership), "")
     made_at = (now or datetime.now()).strftime("%d/%m/%Y %H:%M")
     book = build_report_data(appendices, partnership=partnership, made_at=made_at)
     fill_report_data(book, appendices)
-    data = book.save(folder / c.DATA_FILE)
-    document = write_document(appendices, folder / c.DOCUMENT_FILE, partnership=partnership, made_at=made_at)
+    data, document = folder / c.DATA_FILE, folder / c.DOCUMENT_FILE
+    # Both are written in full before either replaces its old self: a document that cannot be replaced (open in
+    # Word) leaves the earlier pack whole, never a new workbook beside an old document.
+    with atomic_path(data) as data_tmp, atomic_path(document) as document_tmp:
+        book.save(data_tmp)
+        write_document(appendices, document_tmp, partnership=partnership, made_at=made_at)
     return ReportResult(appendices, data, document, list(problems))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from boardbook.book.base import TableData
@@ -112,7 +112,27 @@ def partnership(raw: RawWorkbook) -> str:
 
 def with_partnership(raw: RawWorkbook, appendix: Appendix) -> Appendix:
     appendix.partnership = partnership(raw)
+    found = raw.names.get("Partnership")
+    if found is not None:
+        appendix.partnership_at = (found.sheet, found.cell)
     return appendix
+
+
+def one_partnership(appendices: Sequence[Appendix], problems: Problems) -> None:
+    """A warning on each workbook naming another partnership than the first that names one: a regional analyst's
+    folders hold many partnerships' workbooks, and the pack's cover names only one."""
+    first = next((a for a in appendices if a.partnership), None)
+    for a in appendices:
+        if first is None or not a.partnership or fold(a.partnership) == fold(first.partnership):
+            continue
+        problems.add(
+            "report-partnership-differs",
+            Location(a.source, *a.partnership_at),
+            f"this workbook names the partnership {quoted(a.partnership)}, but {Path(first.source).name} names "
+            f"{quoted(first.partnership)}, the one the pack's cover gives: check each workbook given is that "
+            "partnership's",
+            WARNING,
+        )
 
 
 def columns(table: TableData, file: str, wanted: Sequence[str], problems: Problems) -> dict[str, int] | None:
@@ -142,19 +162,38 @@ def filled_rows(table: TableData, key: int, file: str, source: Source, problems:
 
 
 def number(
-    table: TableData, i: int, header: str, file: str, problems: Problems, *, blank_ok: bool = False
+    table: TableData,
+    i: int,
+    header: str,
+    file: str,
+    problems: Problems,
+    *,
+    blank_ok: bool = False,
+    raw: RawWorkbook | None = None,
 ) -> float | None:
-    """A numeric cell's value; a problem naming the cell when it is not a number."""
+    """A numeric cell's value; a problem naming the cell when it is not a number. With ``blank_ok`` a blank
+    is None, unless ``raw`` shows it is a formula no spreadsheet calculated (or an error value): that blank
+    is not a nothing to count as 0."""
     value = table.rows[i][table.column(header)]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        if blank_ok and _blank(value):
+        cell = table.cell(i, header)
+        why = raw.uncalculated().get((table.sheet, cell)) if raw is not None and _blank(value) else None
+        if blank_ok and _blank(value) and why is None:
             return None
+        if why is not None:
+            held = f"the error {why}" if why else "a formula no spreadsheet has calculated"
+        else:
+            held = quoted(cell_text(value)) if not _blank(value) else "nothing"
+        todo = (
+            "correct the cells it is worked out from, or fill the workbook again with boardbook"
+            if why
+            else "open the workbook in Excel (or LibreOffice), let it calculate and save it, or fill it again with "
+            "boardbook"
+        )
         problems.add(
             "report-value-missing",
-            Location(file, table.sheet, table.cell(i, header)),
-            f"{header} holds {quoted(cell_text(value)) if not _blank(value) else 'nothing'} where a number is "
-            "expected: open the workbook in Excel (or LibreOffice), let it calculate and save it, or fill it again "
-            "with boardbook",
+            Location(file, table.sheet, cell),
+            f"{header} holds {held} where a number is expected: {todo}",
         )
         return None
     return float(value)
@@ -166,9 +205,10 @@ def count(value: float | None) -> int | float | None:
 
 
 def money(value: float) -> Decimal:
-    """An amount as the workbook holds it (a binary float) to the penny: 1234.56 stays 1234.56."""
+    """An amount as the workbook holds it (a binary float) to the penny: 1234.56 stays 1234.56, and a half penny
+    rounds up (7150.005 is 7150.01), as Excel and LibreOffice show it in the budget."""
     try:
-        return Decimal(repr(value)).quantize(rules.PENNY)
+        return Decimal(repr(value)).quantize(rules.PENNY, rounding=ROUND_HALF_UP)
     except InvalidOperation:  # inf or nan: not an amount
         return Decimal(0)
 
@@ -208,7 +248,7 @@ def read_budget(path: Path, *, council_convention: bool, problems: Problems) -> 
     lines = []
     cells: dict[str, str] = {}  # line -> its Amount cell, for messages
     for i in rows:
-        amount = number(table, i, "Amount", file, problems)
+        amount = number(table, i, "Amount", file, problems, raw=raw)
         row = table.rows[i]
         section, line = cell_text(row[cols["Section"]]), cell_text(row[cols["Line"]])
         lines.append(rules.BudgetLine(section, line, money(amount or 0)))
@@ -220,7 +260,8 @@ def read_budget(path: Path, *, council_convention: bool, problems: Problems) -> 
         problems.add(
             "report-budget-mismatch",
             Location(file, table.sheet, cells.get(line_name or "", "")),
-            f"{what} of table '{table.name}' {'is' if line_name else 'add up to'} {rules.money_text(total)} but "
+            f"{what} of table '{table.name}' {'is' if line_name and not what.startswith('the lines') else 'add up to'} "
+            f"{rules.money_text(total)} but "
             f"{name} is "
             f"{rules.money_text(value)}: the published table must add up; fill the budget again ({src.fill})",
         )
@@ -295,10 +336,19 @@ def read_standards(path: Path, *, problems: Problems) -> Appendix | None:
     out: list[list[Cell]] = []
     for i in rows:
         row = table.rows[i]
-        rated = count(number(table, i, "Rated", file, problems))
-        met = count(number(table, i, "Met", file, problems))
-        pct = number(table, i, "Met %", file, problems, blank_ok=True)  # blank when nothing was rated
+        rated = count(number(table, i, "Rated", file, problems, raw=raw))
+        met = count(number(table, i, "Met", file, problems, raw=raw))
+        # blank when nothing was rated; with ratings, a blank is a formula never calculated (or an error)
+        pct = number(table, i, "Met %", file, problems, blank_ok=True, raw=raw if rated else None)
         out.append([cell_text(row[cols["Ref"]]), cell_text(row[cols["Standard"]]), rated, met, pct])
+    if out and not problems.stop and all(r[2] == 0 for r in out):  # 0 of 0 everywhere reads as an audit failed
+        problems.add(
+            "report-s11-nothing-rated",
+            Location(file, table.sheet),
+            "no agency's rating is counted in this summary (Rated is 0 for every standard): the appendix shows "
+            "none met; see the summary's Problems table for why the returns were rejected, and collate again",
+            WARNING,
+        )
     return with_partnership(
         raw,
         Appendix(
@@ -345,13 +395,20 @@ def read_priorities(path: Path, *, problems: Problems) -> Appendix | None:
                     "drop-down",
                 )
                 continue
+            names = ", ".join(dict.fromkeys(r[0] for r in quadrant))
+            if not priority and text:  # published, it would be a Priorities row with no name
+                problems.add(
+                    "report-reflection-priority-blank",
+                    Location(file, t.sheet, t.cell(i, "Priority")),
+                    f"a reflection has no Priority: type the priority it is about ({names})",
+                )
+                continue
             if fold(priority) not in known:
                 problems.add(
                     "report-reflection-priority-unknown",
                     Location(file, t.sheet, t.cell(i, "Priority")),
-                    f"priority {quoted(priority)} is not on the Quadrant sheet (priorities: "
-                    f"{', '.join(dict.fromkeys(r[0] for r in quadrant))}): its reflections get a row of their own; "
-                    "check the spelling",
+                    f"priority {quoted(priority)} is not on the Quadrant sheet (priorities: {names}): its "
+                    "reflections get a row of their own; check the spelling",
                     WARNING,
                 )
             if text:
@@ -388,7 +445,9 @@ def read_learning_gain(path: Path, *, problems: Problems) -> Appendix | None:
         [
             cell_text(table.rows[i][cols["Course"]]),
             *(
-                count(number(table, i, h, file, problems)) if k == COUNT else number(table, i, h, file, problems)
+                count(number(table, i, h, file, problems, raw=raw))
+                if k == COUNT
+                else number(table, i, h, file, problems, raw=raw)
                 for h, k in kinds.items()
             ),
         ]
@@ -437,7 +496,7 @@ def read_recommendations(path: Path, *, problems: Problems) -> Appendix | None:
                 f"and fill the tracker again ({src.fill})",
             )
             continue
-        overdue = number(table, i, "Days overdue", file, problems, blank_ok=True) or 0
+        overdue = number(table, i, "Days overdue", file, problems, blank_ok=True, raw=raw) or 0
         recs.append((cell_text(row[cols["Review type"]]) or "Other", status, overdue > 0))
     return with_partnership(
         raw,

@@ -80,6 +80,21 @@ def reconcile(
         (c.RESERVES_BALANCE, "ReservesCarriedForward"),
     ):
         checks.append((f"the {label} line", label, line(label), name))
+
+    # Each line equal to its name is not enough: a balance or drawdown typed over its formula still leaves a
+    # table a reader adds up and finds wrong. The reserves must add up, and to what the year left.
+    def named(key: str) -> Decimal:
+        return names[key].quantize(PENNY)
+
+    balance = c.RESERVES_BALANCE
+    if {"ReservesBroughtForward", "Drawdown", "AddToReserves"} <= names.keys():
+        what = "the lines Available reserves - Drawdown + Add to reserves"
+        moved = named("ReservesBroughtForward") - named("Drawdown") + named("AddToReserves")
+        checks.append((what, balance, moved, "ReservesCarriedForward"))
+    if {"ReservesBroughtForward", "TotalIncome", "TotalExpenditure"} <= names.keys():
+        what = f"the lines Available reserves + {c.TOTAL_INCOME} - {c.TOTAL_EXPENDITURE}"
+        left = named("ReservesBroughtForward") + named("TotalIncome") - named("TotalExpenditure")
+        checks.append((what, balance, left, "ReservesCarriedForward"))
     return [
         (what, one, amount, name, names[name])
         for what, one, amount, name in checks
