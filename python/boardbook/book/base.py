@@ -125,6 +125,10 @@ class TableData:
     # The number format of each data cell that is not General, by (row index, column index), both 0-based:
     # what a cell shows (0.244 formatted 0.0% shows 24.4%), worked out only when a reader asks.
     formats: Callable[[], Mapping[tuple[int, int], str]] = field(default=dict, repr=False, compare=False)
+    # Rows typed directly under the table, in its columns, that the table does not hold (LibreOffice, Google Sheets
+    # and a paste do not grow a table as Excel does): read only for the tables a reader asks about. Row index
+    # len(rows) + k of ``cell`` is the k-th of them.
+    below: list[list[Value]] = field(default_factory=list, compare=False)
 
     def number_format(self, row_index: int, column: int) -> str:
         """The number format code of data cell (row index, column index), both 0-based; "General" if none."""

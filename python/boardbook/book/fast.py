@@ -22,7 +22,7 @@ from boardbook.book.base import TableData, Value
 from boardbook.book.numfmt import PackageFormats
 from boardbook.errors import BoardbookError, Location, WorkbookError
 from boardbook.ooxml import all_defined_names, sheet_parts
-from boardbook.package import Package, open_package
+from boardbook.package import Package, column_letters, open_package
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,12 @@ def read_workbook(
     tables: Iterable[str] = (),
     names: Iterable[str] = (),
     advice: str = "open it in Excel, save it as .xlsx and try again",
+    below: Iterable[str] = (),
 ) -> RawWorkbook:
-    """Read the named tables and defined names of ``path``. WorkbookError (naming the file) if unreadable."""
+    """Read the named tables and defined names of ``path``. WorkbookError (naming the file) if unreadable.
+
+    For the tables named in ``below`` (people's own tables, typed into), the rows typed directly under the table
+    are read too (``TableData.below``)."""
     pkg = open_package(path)
     with reading(pkg.path, advice):
         wb = pc.CalamineWorkbook.from_filelike(pkg.stream(), load_tables=True)
@@ -130,6 +134,9 @@ def read_workbook(
                 actual, t.sheet, [str(h) for h in t.columns], rows, start[0], start[1] + 1
             )
             found_tables[wanted_table].formats = table_formats(found_tables[wanted_table])
+        for wanted_table in below:
+            if wanted_table in found_tables:
+                found_tables[wanted_table].below = rows_below(found_tables[wanted_table], cell_value)
         sheets = frozenset(t.sheet for t in found_tables.values()) | {n.sheet for n in found_names.values() if n}
         uncalculated = functools.cache(lambda: uncalculated_cells(pkg, sheets))
     return RawWorkbook(
@@ -218,9 +225,26 @@ def rowcol(cell: str) -> tuple[int, int]:
     return int(cell[len(letters) :]) - 1, col - 1
 
 
-def read_tables(path: str | Path, names: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, TableData]:
+MAX_BELOW = 500  # rows under a table looked at: people's own tables are short, and a sheet's last cell is no bound
+
+
+def rows_below(t: TableData, cell_value: Callable[[str, str], Value]) -> list[list[Value]]:
+    """The rows typed directly under table ``t``, in its columns, up to the first blank row."""
+    out: list[list[Value]] = []
+    first = t.header_row + len(t.rows) + 1
+    for r in range(first, first + MAX_BELOW):
+        row = [cell_value(t.sheet, f"{column_letters(t.first_col + j)}{r}") for j in range(len(t.headers))]
+        if all(v in (None, "") for v in row):
+            break
+        out.append(row)
+    return out
+
+
+def read_tables(
+    path: str | Path, names: tuple[str, ...], required: tuple[str, ...] = (), below: tuple[str, ...] = ()
+) -> dict[str, TableData]:
     """The named tables that exist in ``path``; WorkbookError if a ``required`` one is missing."""
-    raw = read_workbook(path, tables=names)
+    raw = read_workbook(path, tables=names, below=below)
     for name in required:
         if name not in raw.tables:
             raise WorkbookError(f"table '{name}' not found: is this a boardbook workbook?", Location(str(path)))

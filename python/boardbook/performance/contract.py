@@ -33,6 +33,7 @@ REFLECTIONS = "Reflections"
 REFLECTIONS_HEADERS = ("Priority", "Kind", "Text")
 WENT_WELL, EVEN_BETTER = "What went well", "Even better if"
 REFLECTION_KINDS = (WENT_WELL, EVEN_BETTER)
+REFLECTION_KIND_ALIASES = {"WWW": WENT_WELL, "EBI": EVEN_BETTER}  # as boards write them on the whiteboard
 RISK_FACTORS = "RiskFactors"
 RISK_FACTORS_HEADERS = ("Factor", "Assessments", "Plans", "Conversion", "Quadrant")
 

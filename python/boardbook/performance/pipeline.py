@@ -210,13 +210,13 @@ def _reflections(path: Path) -> list[list[object]] | None:
     if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
         return None
     try:
-        table = read_tables(path, (c.REFLECTIONS,)).get(c.REFLECTIONS)
+        table = read_tables(path, (c.REFLECTIONS,), below=(c.REFLECTIONS,)).get(c.REFLECTIONS)
     except WorkbookError:  # an unreadable input has been reported by its own reader
         return None
     if table is None or not all(h in table.headers for h in c.REFLECTIONS_HEADERS):
         return None
     cols = [table.headers.index(h) for h in c.REFLECTIONS_HEADERS]
-    rows = [[row[j] for j in cols] for row in table.rows]
+    rows = [[row[j] for j in cols] for row in (*table.rows, *table.below)]  # typed under it too: taken in
     return [r for r in rows if any(v not in (None, "") for v in r)]
 
 

@@ -60,5 +60,6 @@ CODES = {
     "report-s11-nothing-rated": "the section 11 summary counts no agency's rating (every return was rejected)",
     "report-partnership-differs": "the workbooks given name different partnerships",
     "report-reflection-priority-blank": "a Reflections row has text but no Priority",
+    "report-reflection-below-table": "a reflection typed under the Reflections table, outside it (it is in the pack)",
     "report-reflection-priority-unknown": "a Reflections row names a priority the Quadrant does not show",
 }

@@ -81,13 +81,20 @@ def _blank(value: object) -> bool:
 
 
 def open_input(
-    path: Path, source: Source, problems: Problems, tables: Sequence[str] = (), names: Sequence[str] = ()
+    path: Path,
+    source: Source,
+    problems: Problems,
+    tables: Sequence[str] = (),
+    names: Sequence[str] = (),
+    below: Sequence[str] = (),
 ) -> tuple[RawWorkbook, TableData] | None:
     """The workbook and its main table, or None with the problem said: unreadable, wrong workbook, never filled."""
     file = str(path)
     advice = f"give {source.option} the filled {source.what} ({source.fill})"
     try:
-        raw = read_workbook(path, tables=(source.table, *tables), names=(*names, "Partnership"), advice=advice)
+        raw = read_workbook(
+            path, tables=(source.table, *tables), names=(*names, "Partnership"), advice=advice, below=below
+        )
     except WorkbookError as exc:
         message = exc.problem if advice in exc.problem else f"{exc.problem}; {advice}"
         problems.add("report-unreadable", exc.location if exc.location.file else Location(file), message)
@@ -368,7 +375,7 @@ def read_standards(path: Path, *, problems: Problems) -> Appendix | None:
 def read_priorities(path: Path, *, problems: Problems) -> Appendix | None:
     src = SOURCES["performance"]
     file = str(path)
-    opened = open_input(path, src, problems, tables=(pc.REFLECTIONS,))
+    opened = open_input(path, src, problems, tables=(pc.REFLECTIONS,), below=(pc.REFLECTIONS,))
     if opened is None:
         return None
     raw, table = opened
@@ -382,11 +389,20 @@ def read_priorities(path: Path, *, problems: Problems) -> Appendix | None:
     t = raw.tables.get(pc.REFLECTIONS)
     rcols = None if t is None else columns(t, file, pc.REFLECTIONS_HEADERS, problems)
     if t is not None and rcols is not None:
-        kinds = {fold(k): k for k in pc.REFLECTION_KINDS}
-        for i, row in enumerate(t.rows):
+        kinds = {fold(k): k for k in pc.REFLECTION_KINDS} | {fold(a): k for a, k in pc.REFLECTION_KIND_ALIASES.items()}
+        for i, row in enumerate([*t.rows, *t.below]):
             priority, kind, text = (cell_text(row[rcols[h]]) for h in pc.REFLECTIONS_HEADERS)
             if not (priority or kind or text):
                 continue
+            if i >= len(t.rows):  # LibreOffice and a paste do not grow the table as Excel does: read as meant
+                problems.add(
+                    "report-reflection-below-table",
+                    Location(file, t.sheet, t.cell(i, "Priority")),
+                    f"this row is typed under the {pc.REFLECTIONS} table, outside it: it is in the pack; make the "
+                    "table hold it (in Excel: Table Design, Resize Table), or fill the performance workbook again, "
+                    "which takes it in",
+                    WARNING,
+                )
             if fold(kind) not in kinds:
                 problems.add(
                     "report-reflection-kind-unknown",
