@@ -274,6 +274,7 @@ out = "out/broken"
 learning = "{DATA / "demo-recommendations.csv"}"
 training = "{bad.name}"
 concerns = "{DATA / "demo-concerns.csv"}"
+report = true
 
 [[partnerships]]
 name = "Fine"
@@ -281,8 +282,11 @@ out = "out/fine"
 training = ["{good.name}"]
 ''')
     reports = run_batch(load_manifest(manifest), workers=2)
+    broken_pack = tmp_path / "out" / "broken" / "annual-report"
     assert [r.ok for r in reports] == [False, True]
     assert reports[0].error.startswith("training: forms.csv row 1, column After: the column 'After' is missing")
+    # the pack it asked for was not made: any left from an earlier run is stale, and the report says so
+    assert reports[0].error.endswith(f"annual report pack was not made: any in {broken_pack} is from an earlier run")
     broken = tmp_path / "out" / "broken"
     assert reports[0].written == [str(broken / "learning-improvement.xlsx")]  # the step before; none after it
     assert sorted(p.name for p in broken.iterdir()) == ["learning-improvement.xlsx"]

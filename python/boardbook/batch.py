@@ -297,6 +297,10 @@ def run_job(job: Job) -> Report:
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         report.ok = False
         report.error = f"{step}: unexpected {type(exc).__name__}: {exc} (at {Path(tb.filename).name}:{tb.lineno})"
+    if not report.ok and job.report and "report" not in report.seconds:
+        report.error += (
+            f"; the annual report pack was not made: any in {job.out / 'annual-report'} is from an earlier run"
+        )
     return report
 
 
