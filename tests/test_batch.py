@@ -285,6 +285,7 @@ training = ["{good.name}"]
     broken_pack = tmp_path / "out" / "broken" / "annual-report"
     assert [r.ok for r in reports] == [False, True]
     assert reports[0].error.startswith("training: forms.csv row 1, column After: the column 'After' is missing")
+    assert "rename 'Confidence after' to 'After'" in reports[0].error  # not 'Date', which is spelt alike
     # the pack it asked for was not made: any left from an earlier run is stale, and the report says so
     assert reports[0].error.endswith(f"annual report pack was not made: any in {broken_pack} is from an earlier run")
     broken = tmp_path / "out" / "broken"

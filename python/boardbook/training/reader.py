@@ -105,7 +105,8 @@ def _evaluations(grid: Grid, config: Config) -> tuple[list[Evaluation], list[Pro
         shown = [h for h in grid.headers if h.strip()]
         for f in missing:
             header = tr.header(f)
-            hint = close_matches(header, shown) or [h for h in shown if fold(header) in fold(h)]
+            # a header holding the missing one ("Confidence after" for After) before one spelt alike ("Date")
+            hint = [h for h in shown if fold(header) in fold(h)] or close_matches(header, shown)
             advice = (
                 f"rename '{hint[0]}' to '{header}', or set training.{f} = \"{hint[0]}\" in boardbook.toml"
                 if hint
