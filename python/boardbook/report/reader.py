@@ -168,6 +168,29 @@ def filled_rows(table: TableData, key: int, file: str, source: Source, problems:
     return rows
 
 
+def open_rows(
+    path: Path,
+    kind: str,
+    headers: Sequence[str],
+    key: str,
+    problems: Problems,
+    *,
+    tables: Sequence[str] = (),
+    names: Sequence[str] = (),
+    below: Sequence[str] = (),
+) -> tuple[RawWorkbook, TableData, dict[str, int], list[int]] | None:
+    """A ``kind`` of workbook, its main table, that table's columns and the rows whose ``key`` is filled — or None
+    with the problem said (unreadable, the wrong workbook, a column missing, never filled)."""
+    source = SOURCES[kind]
+    opened = open_input(path, source, problems, tables=tables, names=names, below=below)
+    if opened is None:
+        return None
+    raw, table = opened
+    cols = columns(table, str(path), headers, problems)
+    rows = None if cols is None else filled_rows(table, cols[key], str(path), source, problems)
+    return None if cols is None or rows is None else (raw, table, cols, rows)
+
+
 def number(
     table: TableData,
     i: int,
@@ -222,18 +245,11 @@ def money(value: float) -> Decimal:
 
 # -- the budget appendix ---------------------------------------------------------------------------------------
 def read_budget(path: Path, *, council_convention: bool, problems: Problems) -> Appendix | None:
-    src = SOURCES["budget"]
-    file = str(path)
-    opened = open_input(path, src, problems, names=c.BUDGET_NAMES)
-    if opened is None:
+    src, file = SOURCES["budget"], str(path)
+    found_rows = open_rows(path, "budget", c.BUDGET_APPENDIX_HEADERS, "Line", problems, names=c.BUDGET_NAMES)
+    if found_rows is None:
         return None
-    raw, table = opened
-    cols = columns(table, file, c.BUDGET_APPENDIX_HEADERS, problems)
-    if cols is None:
-        return None
-    rows = filled_rows(table, cols["Line"], file, src, problems)
-    if rows is None:
-        return None
+    raw, table, cols, rows = found_rows
     names: dict[str, Decimal] = {}
     for name in c.BUDGET_NAMES:
         found = raw.names.get(name)
@@ -298,16 +314,11 @@ def read_budget(path: Path, *, council_convention: bool, problems: Problems) -> 
 
 # -- the matrix of concerns --------------------------------------------------------------------------------------
 def read_matrix(path: Path, *, problems: Problems) -> Appendix | None:
-    src = SOURCES["concerns"]
     file = str(path)
-    opened = open_input(path, src, problems)
-    if opened is None:
+    found_rows = open_rows(path, "concerns", cc.INPUT_HEADERS, "Concern", problems)
+    if found_rows is None:
         return None
-    raw, table = opened
-    cols = columns(table, file, cc.INPUT_HEADERS, problems)
-    rows = None if cols is None else filled_rows(table, cols["Concern"], file, src, problems)
-    if cols is None or rows is None:
-        return None
+    raw, table, cols, rows = found_rows
     out: list[list[Cell]] = []
     for i in rows:
         row = table.rows[i]
@@ -330,16 +341,11 @@ def read_matrix(path: Path, *, problems: Problems) -> Appendix | None:
 
 # -- section 11 standards -----------------------------------------------------------------------------------------
 def read_standards(path: Path, *, problems: Problems) -> Appendix | None:
-    src = SOURCES["s11"]
     file = str(path)
-    opened = open_input(path, src, problems)
-    if opened is None:
+    found_rows = open_rows(path, "s11", c.SECTION11_STANDARDS_HEADERS, "Ref", problems)
+    if found_rows is None:
         return None
-    raw, table = opened
-    cols = columns(table, file, c.SECTION11_STANDARDS_HEADERS, problems)
-    rows = None if cols is None else filled_rows(table, cols["Ref"], file, src, problems)
-    if cols is None or rows is None:
-        return None
+    raw, table, cols, rows = found_rows
     out: list[list[Cell]] = []
     for i in rows:
         row = table.rows[i]
@@ -373,16 +379,12 @@ def read_standards(path: Path, *, problems: Problems) -> Appendix | None:
 
 # -- priorities ---------------------------------------------------------------------------------------------------
 def read_priorities(path: Path, *, problems: Problems) -> Appendix | None:
-    src = SOURCES["performance"]
     file = str(path)
-    opened = open_input(path, src, problems, tables=(pc.REFLECTIONS,), below=(pc.REFLECTIONS,))
-    if opened is None:
+    reflections_too = {"tables": (pc.REFLECTIONS,), "below": (pc.REFLECTIONS,)}
+    found_rows = open_rows(path, "performance", pc.QUADRANT_HEADERS, "Priority", problems, **reflections_too)
+    if found_rows is None:
         return None
-    raw, table = opened
-    cols = columns(table, file, pc.QUADRANT_HEADERS, problems)
-    rows = None if cols is None else filled_rows(table, cols["Priority"], file, src, problems)
-    if cols is None or rows is None:
-        return None
+    raw, table, cols, rows = found_rows
     quadrant = [[cell_text(table.rows[i][cols[h]]) for h in pc.QUADRANT_HEADERS] for i in rows]
     known = {fold(r[0]) for r in quadrant}
     reflections: list[tuple[str, str, str]] = []
@@ -446,16 +448,11 @@ def read_priorities(path: Path, *, problems: Problems) -> Appendix | None:
 
 # -- learning gain --------------------------------------------------------------------------------------------------
 def read_learning_gain(path: Path, *, problems: Problems) -> Appendix | None:
-    src = SOURCES["training"]
     file = str(path)
-    opened = open_input(path, src, problems)
-    if opened is None:
+    found_rows = open_rows(path, "training", c.LEARNING_GAIN_HEADERS, "Course", problems)
+    if found_rows is None:
         return None
-    raw, table = opened
-    cols = columns(table, file, c.LEARNING_GAIN_HEADERS, problems)
-    rows = None if cols is None else filled_rows(table, cols["Course"], file, src, problems)
-    if cols is None or rows is None:
-        return None
+    raw, table, cols, rows = found_rows
     kinds = {"Responses": COUNT, "Mean before": MEAN, "Mean after": MEAN, "Mean gain": MEAN, "% improved": PERCENT}
     out: list[list[Cell]] = [
         [
