@@ -194,7 +194,7 @@ def run_job(job: Job) -> Report:
     from boardbook.learning.pipeline import fill_tracker_file
     from boardbook.performance.pipeline import fill_workbook
     from boardbook.recorded import choose_config
-    from boardbook.report.pipeline import build_report
+    from boardbook.report.pipeline import build_pack
     from boardbook.section11.pipeline import collate, mail_drafts, write_feedback
     from boardbook.training.pipeline import fill_training_file
 
@@ -276,15 +276,7 @@ def run_job(job: Job) -> Report:
             report.seconds["concerns"] = round(time.perf_counter() - t0, 3)
         if job.report:
             step, t0 = "report", time.perf_counter()
-            pack = build_report(
-                job.out / "annual-report",
-                budget=filled.get("budget"),
-                performance=filled.get("performance"),
-                s11=filled.get("s11"),
-                learning=filled.get("learning"),
-                training=filled.get("training"),
-                concerns=filled.get("concerns"),
-            )
+            pack = build_pack(job.out / "annual-report", filled)
             report.written += [str(pack.data), str(pack.document)]
             report.problems += len(pack.problems)
             report.seconds["report"] = round(time.perf_counter() - t0, 3)

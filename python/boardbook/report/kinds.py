@@ -57,7 +57,7 @@ def what(kind: str) -> str:
 
 
 def sort_workbooks(paths: Sequence[str | Path], *, note: dict[Path, str] | None = None) -> dict[str, Path]:
-    """The files chosen, by kind (``build_report``'s keywords). The same file chosen twice counts once.
+    """The files chosen, by kind (``build_pack``'s keys). The same file chosen twice counts once.
 
     ``note`` adds words after a file's name in messages (the ribbon marks the open workbook).
 

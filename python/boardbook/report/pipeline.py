@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -48,7 +48,22 @@ def build_report(
     """
     paths = {"budget": budget, "performance": performance, "s11": s11, "learning": learning}
     paths |= {"training": training, "concerns": concerns}
-    given = {kind: Path(p) for kind, p in paths.items() if p is not None}
+    return build_pack(out, paths, council_convention=council_convention, now=now)
+
+
+def build_pack(
+    out: str | Path,
+    workbooks: Mapping[str, str | Path | None],
+    *,
+    council_convention: bool = False,
+    now: datetime | None = None,
+) -> ReportResult:
+    """``build_report`` for the workbooks keyed by their option's name (budget, performance, s11, learning,
+    training, concerns), as batch and the ribbon hold them; a key that is none of those is a programming error."""
+    unknown = set(workbooks) - set(READERS)
+    if unknown:
+        raise ValueError(f"not a kind of workbook the report reads: {sorted(unknown)}")
+    given = {kind: Path(p) for kind, p in workbooks.items() if p is not None}
     if not given:
         raise UsageError(f"give at least one filled workbook to take tables from: {OPTIONS}")
     folder = Path(out)
@@ -106,14 +121,4 @@ def build_report_from(
     given = sort_workbooks(paths, note=note)
     if not given:
         raise UsageError("choose at least one filled workbook to take the report's tables from")
-    return build_report(
-        out,
-        budget=given.get("budget"),
-        performance=given.get("performance"),
-        s11=given.get("s11"),
-        learning=given.get("learning"),
-        training=given.get("training"),
-        concerns=given.get("concerns"),
-        council_convention=council_convention,
-        now=now,
-    )
+    return build_pack(out, given, council_convention=council_convention, now=now)
