@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from boardbook.agencies import load_agencies
 from boardbook.book import open_book
@@ -158,22 +159,18 @@ def run_demo(out: str | Path, progress: Callable[[str], None] | None = None, *, 
     say("Collating 2026 against 2024 (every round's history), beside the practitioners' survey; moderating")
     survey = write_survey_export(folder / "survey" / "practitioner-survey-2026.csv", agencies)
 
-    def collate_2026() -> CollationResult:
-        return collate(
-            [folder / "returns-2026"],
-            folder / "section11-summary.xlsx",
-            config,
-            agencies=agencies,
-            previous=folder / "section11-summary-2024.xlsx",
-            sample=3,
-            seed=2026,
-            survey=survey,
-            now=datetime(2026, 7, 1, 10, 0),
-        )
-
-    collate_2026()
-    _moderate(folder / "section11-summary.xlsx", rng, config)
-    second = collate_2026()  # moderators typed in Excel; collating again keeps what they typed
+    second = _collate_moderated(
+        folder / "returns-2026",
+        folder / "section11-summary.xlsx",
+        config,
+        rng,
+        agencies=agencies,
+        previous=folder / "section11-summary-2024.xlsx",
+        sample=3,
+        seed=2026,
+        survey=survey,
+        now=datetime(2026, 7, 1, 10, 0),
+    )
     say("Feedback to every agency with a valid return, and the chase and feedback e-mail drafts")
     feedback = write_feedback(second.out, folder / "feedback-2026", config)
     mailings["chase"] = mail_drafts("chase", second.out, agencies, folder / "mail-chase", config)
@@ -220,13 +217,24 @@ def _round(
     returns = make_returns(agencies, round_, folder / f"returns-{round_}", config, previous=previous)
     for path in returns:
         _fill(path, rng, config, when + timedelta(days=rng.randint(0, 40)), improve=previous is not None)
-    out = folder / f"section11-summary-{round_}.xlsx"
-    now = datetime(when.year, 7, 1, 10, 0)
-    collate([returns[0].parent], out, config, agencies=agencies, previous=previous, sample=3, seed=int(round_), now=now)
-    _moderate(out, rng, config)
-    return collate(
-        [returns[0].parent], out, config, agencies=agencies, previous=previous, sample=3, seed=int(round_), now=now
+    return _collate_moderated(
+        returns[0].parent,
+        folder / f"section11-summary-{round_}.xlsx",
+        config,
+        rng,
+        agencies=agencies,
+        previous=previous,
+        sample=3,
+        seed=int(round_),
+        now=datetime(when.year, 7, 1, 10, 0),
     )
+
+
+def _collate_moderated(returns: Path, out: Path, config: Config, rng: random.Random, **options: Any) -> CollationResult:
+    """Collate, let the moderators type (``_moderate``), and collate again, which keeps what they typed."""
+    collate([returns], out, config, **options)
+    _moderate(out, rng, config)
+    return collate([returns], out, config, **options)
 
 
 def _moderate(summary: Path, rng: random.Random, config: Config) -> None:
