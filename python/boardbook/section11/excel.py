@@ -11,9 +11,8 @@ from boardbook.dates import parse_date
 from boardbook.excel import Cancelled, Excel
 from boardbook.section11 import contract as c
 from boardbook.section11.pipeline import collate as collate_returns
-from boardbook.section11.pipeline import mail_drafts, make_returns, validate_book, write_feedback
+from boardbook.section11.pipeline import held_round, mail_drafts, make_returns, validate_book, write_feedback
 from boardbook.section11.rules import next_round
-from boardbook.textsafe import cell_text
 
 SHOWN = 15  # problems listed in the message box; the rest are in the notes on their cells
 
@@ -83,7 +82,7 @@ def collate(xl: Excel, *, sample: int | None = None) -> str:
 
 def _holds_a_round(book: Book) -> bool:
     """Whether the open summary has been collated (it names its round) or carries earlier rounds."""
-    if "Round" in book.defined_names() and cell_text(book.get_name("Round")):
+    if held_round(book):
         return True
     return c.HISTORY in book.table_names() and any(
         any(v not in (None, "") for v in r) for r in book.read_table(c.HISTORY).rows

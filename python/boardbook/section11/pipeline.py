@@ -304,11 +304,7 @@ def collate(
     previous_round: dict[rules.Key, str] = {}
     carried: list[list[object]] | None = None  # History from --previous; None keeps the summary's own
     if previous:
-        # Renamed or merged agencies are compared (and carried) under the name the agency list gives them now.
-        previous_round = {
-            rules.key(history.as_listed(str(k[0]), names), k[1]): rating
-            for k, (rating, _evidence) in previous_answers(previous, config).items()
-        }
+        previous_round = _previous_ratings(previous, config, names)
 
     started = time.perf_counter()
     returns = read_returns(files, config, progress, jobs=jobs, timings=timings)
@@ -343,15 +339,12 @@ def collate(
         live = book is not None
         book = book if book is not None else _open_summary(out, config)
         _add_new_tables(book)
-        held = _held_round(book)
+        held = held_round(book)
         next_round = bool(held) and fold(held) != fold(round_)
         if next_round and not previous:
             # Last round's summary, collated with a new round's returns (a copy, or open in Excel): it is the
             # previous round — its ratings become History and the comparison, its people's work stays with it.
-            previous_round = {
-                rules.key(history.as_listed(str(k[0]), names), k[1]): rating
-                for k, (rating, _evidence) in previous_answers(book, config).items()
-            }
+            previous_round = _previous_ratings(book, config, names)
             carried = history.history_rows(
                 book.read_table(c.HISTORY).records(), book.read_table(c.RETURNS).records(), held, round_, names
             )
@@ -483,7 +476,7 @@ class _Kept:
     history: list[list[object]]
 
 
-def _held_round(book: Book) -> str:
+def held_round(book: Book) -> str:
     """The round an existing summary holds (its ``Round`` name), "" for a new or older summary."""
     return cell_text(book.get_name("Round")) if "Round" in book.defined_names() else ""
 
@@ -546,6 +539,15 @@ def file_name(agency: str, round_: str, kind: str = "return", ext: str = ".xlsx"
     safe = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "-", agency).strip(" .-") or "agency"
     r = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "-", round_).strip()
     return f"Section 11 {kind} {r} - {safe}{ext}"
+
+
+def _previous_ratings(summary: str | Path | Book, config: Config, names: dict[str, str]) -> dict[rules.Key, str]:
+    """Last round's ratings, renamed or merged agencies under the name the agency list gives them now (they are
+    compared, and carried, under it)."""
+    return {
+        rules.key(history.as_listed(str(k[0]), names), k[1]): rating
+        for k, (rating, _evidence) in previous_answers(summary, config).items()
+    }
 
 
 def previous_answers(summary: str | Path | Book, config: Config) -> dict[rules.Key, tuple[str, str]]:
